@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { deliverReport, runAudit } from '../src/audit.js';
+import { applyEventOverrides, parseAdhocEvent } from '../src/config/adhoc-event.js';
+import type { AuditReport } from '../src/model.js';
+import { recordAuditMetrics } from '../src/runtime/metrics.js';
+import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
+
+const runtime = createLambdaRuntime(process.env);
+const { logger, metrics, tracer } = runtime;
+
+/**
+ * An audit by hand: the event may narrow it to named users, preview a date (`asOf`), switch mode
+ * and publish (`notify: true`). The event is validated before any AWS call; a bad one is refused
+ * with the field named. Returns the full report.
+ */
+export const handler = middy()
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // The report can exceed X-Ray's 64 KB segment limit, so the response is not captured.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .handler(async (rawEvent: unknown, context: Context): Promise<AuditReport> => {
+    const event = parseAdhocEvent(rawEvent);
+    const settings = applyEventOverrides(runtime.settings, event);
+    const deps = await runtime.auditDeps(context);
+    const report = await runAudit(deps, { settings, ...(event.users ? { users: event.users } : {}) });
+    recordAuditMetrics(metrics, report);
+    if (event.notify) await deliverReport(deps, settings, report);
+    return report;
+  });

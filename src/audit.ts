@@ -1,0 +1,150 @@
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Settings } from './config/settings.js';
+import { collectLive } from './inventory/live-collector.js';
+import type { AuditReport } from './model.js';
+import { publishReport } from './notify/publish.js';
+import { resolveTopicArn } from './notify/topic-arn.js';
+import { applyActions } from './remediation/apply.js';
+import { plan } from './remediation/plan.js';
+import { buildReport, newRunId } from './report/build-report.js';
+import { evaluateRules } from './rules/registry.js';
+
+/** Anything with Powertools Logger's shape; tests and the demo pass their own. */
+export interface AuditLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface AuditDeps {
+  iam: Pick<IAMClient, 'send'>;
+  sns: Pick<SNSClient, 'send'>;
+  sts: Pick<STSClient, 'send'>;
+  /** Region the functions run in; used to build the topic ARN from its name. */
+  region: string;
+  /** The wall clock. Rules never read it: they get `asOf`. */
+  clock: () => Date;
+  /** The access key the clients sign with (never deactivated), or null. */
+  selfAccessKeyId: string | null;
+  /** Milliseconds left before the Lambda is stopped; absent outside Lambda. */
+  remainingTimeMs?: () => number;
+  logger: AuditLogger;
+}
+
+export interface AuditRequest {
+  settings: Settings;
+  /** Audit only these users. */
+  users?: readonly string[];
+}
+
+export interface Delivery {
+  topicArn: string;
+  messageId: string;
+}
+
+export class AuditRequestError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AuditRequestError';
+  }
+}
+
+/** Evaluation times further than this from the clock count as a preview. */
+const PREVIEW_TOLERANCE_MS = 60 * 60 * 1000;
+
+/**
+ * One audit of one account: collect -> evaluate -> plan -> apply (enforce only) -> report ->
+ * report. Per-key failures end up in the report; nothing here throws for them. Delivery is a
+ * separate step (`deliverReport`) that runs after the IAM work is done, so when it fails and
+ * Lambda retries, the retry finds the keys already inactive and repeats nothing.
+ *
+ * @example
+ * const report = await runAudit(deps, { settings });
+ * await deliverReport(deps, settings, report);
+ */
+export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<AuditReport> {
+  const { settings } = request;
+  const startedAt = deps.clock();
+  const asOf = settings.asOf ?? startedAt;
+  if (settings.mode === 'enforce' && Math.abs(asOf.getTime() - startedAt.getTime()) > PREVIEW_TOLERANCE_MS) {
+    throw new AuditRequestError(
+      `asOf ${asOf.toISOString()} is a preview of another date and cannot be combined with mode "enforce"; use mode "report" to preview.`,
+    );
+  }
+  const marginMs = settings.timeBudgetMarginSeconds * 1000;
+  const shouldStop = deps.remainingTimeMs ? () => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < marginMs : undefined;
+
+  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
+  const accountId = identity.Account ?? 'unknown';
+  const runId = newRunId(startedAt);
+  deps.logger.info('audit started', { runId, accountId, mode: settings.mode, asOf: asOf.toISOString(), users: request.users?.length });
+
+  const inventory = await collectLive(
+    {
+      iam: deps.iam,
+      concurrency: settings.concurrency,
+      ...(shouldStop ? { shouldStop } : {}),
+      onProgress: ({ usersDone }) => deps.logger.info('inventory progress', { usersDone }),
+    },
+    { accountId, ...(request.users ? { userNames: request.users } : {}) },
+  );
+  const findings = evaluateRules(inventory.users, { now: asOf, settings });
+  const planned = plan({
+    users: inventory.users,
+    findings,
+    errors: inventory.errors,
+    settings,
+    now: asOf,
+    selfAccessKeyId: deps.selfAccessKeyId,
+  });
+  const actions =
+    settings.mode === 'enforce'
+      ? await applyActions(
+          { iam: deps.iam, now: asOf, unusedKeyDays: settings.rules.unusedKey.days, ...(shouldStop ? { shouldStop } : {}) },
+          planned.actions,
+        )
+      : planned.actions;
+
+  const report = buildReport({
+    runId,
+    accountId,
+    mode: settings.mode,
+    asOf,
+    startedAt,
+    finishedAt: deps.clock(),
+    source: {
+      kind: 'live-api',
+      reason: request.users ? 'targeted audit of named users' : 'whole-account audit through the IAM API',
+    },
+    complete: inventory.complete,
+    notReached: inventory.notReached,
+    users: inventory.users,
+    findings: planned.findings,
+    actions,
+    exempt: planned.exempt,
+    errors: inventory.errors,
+  });
+  deps.logger.info('audit finished', { runId, summary: report.summary, complete: report.complete });
+  return report;
+}
+
+/**
+ * Publishes the report to the topic (the ARN setting, else the topic name in this account).
+ * Throws a DeliveryError on failure so Lambda's retries and error alarms see it.
+ */
+export async function deliverReport(
+  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger'>,
+  settings: Settings,
+  report: AuditReport,
+): Promise<Delivery> {
+  const topicArn = resolveTopicArn({
+    topicArn: settings.reportTopicArn,
+    topicName: settings.reportTopicName,
+    region: deps.region,
+    accountId: report.accountId,
+  });
+  const { messageId } = await publishReport(deps.sns, topicArn, report);
+  deps.logger.info('report published', { runId: report.runId, topicArn, messageId });
+  return { topicArn, messageId };
+}

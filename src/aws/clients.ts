@@ -1,0 +1,59 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+
+/** The three SDK clients the audit uses. Logic receives them; nothing in `src/` builds its own. */
+export interface AwsClients {
+  iam: IAMClient;
+  sns: SNSClient;
+  sts: STSClient;
+}
+
+export interface ClientOptions {
+  /** Region for SNS and STS (IAM is global but signs with it when an endpoint is set). */
+  region?: string;
+  /**
+   * Endpoint for every client (the sandbox in tests and the demo). When absent the SDK honours
+   * `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` on its own.
+   */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Attempts per call, first one included. IAM throttles large accounts, so retry generously. */
+  maxAttempts?: number;
+}
+
+/**
+ * Builds the IAM, SNS and STS clients with the adaptive retry mode, which adds client-side rate
+ * limiting on top of backoff, so a throttled account slows the audit down instead of failing it.
+ *
+ * @example
+ * const { iam, sns, sts } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
+ */
+export function createClients(options: ClientOptions = {}): AwsClients {
+  const config = {
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 8,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+  return {
+    iam: new IAMClient(config),
+    sns: new SNSClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+/**
+ * The access key ID the client signs with, so the auditor never deactivates its own key.
+ * Null when credentials cannot be resolved (the audit then simply has no self key to protect).
+ */
+export async function signingAccessKeyId(client: IAMClient): Promise<string | null> {
+  try {
+    const provider = client.config.credentials;
+    const identity = await provider();
+    return identity.accessKeyId;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,205 @@
+import {
+  GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
+  GetUserCommand,
+  type IAMClient,
+  type User,
+  paginateListAccessKeys,
+  paginateListUserTags,
+  paginateListUsers,
+} from '@aws-sdk/client-iam';
+import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
+import { forEachConcurrent } from '../concurrency.js';
+import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
+import type { InventoryResult } from './types.js';
+
+export interface LiveCollectorDeps {
+  iam: Pick<IAMClient, 'send'>;
+  /** Parallel users in flight; each user costs 2 calls plus one per key. */
+  concurrency: number;
+  /** Asked before each user is started; true once the time budget is spent. */
+  shouldStop?: () => boolean;
+  /** Called after every 500 users so long runs show progress. */
+  onProgress?: (progress: { usersDone: number }) => void;
+}
+
+export interface LiveCollectRequest {
+  /** Audit only these users (ad-hoc). Unknown names become error entries. */
+  userNames?: readonly string[];
+  /** Used for the root record's ARN. */
+  accountId?: string;
+}
+
+/** IAM permissions the live collector calls; the deployment grants exactly these. */
+export const LIVE_COLLECTOR_PERMISSIONS = [
+  'iam:ListUsers',
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:ListUserTags',
+  'iam:GetAccountSummary',
+] as const;
+
+export const ROOT_USER_NAME = '<root_account>';
+
+/**
+ * The live API path: ListUsers (or GetUser for named users), then per user ListAccessKeys,
+ * ListUserTags and GetAccessKeyLastUsed for each key, with bounded concurrency.
+ *
+ * A user whose keys or tags cannot be read is left out of the records and reported as an error:
+ * without tags its exemptions are unknown, so nothing may be done to it. A key whose last use
+ * cannot be read is left out (and reported) for the same reason: "never used" must not be
+ * guessed.
+ *
+ * @example
+ * const { users, errors } = await collectLive({ iam, concurrency: 8 }, {});
+ */
+export async function collectLive(deps: LiveCollectorDeps, request: LiveCollectRequest): Promise<InventoryResult> {
+  const users: UserRecord[] = [];
+  const errors: AuditError[] = [];
+  const notReached: string[] = [];
+  let usersDone = 0;
+
+  const source: AsyncIterable<User> = request.userNames
+    ? namedUsers(deps.iam, request.userNames, errors)
+    : listAllUsers(deps.iam);
+
+  let listingFailed = false;
+  try {
+    await forEachConcurrent(
+      source,
+      deps.concurrency,
+      async (user) => {
+        const record = await readUser(deps.iam, user, errors);
+        if (record) users.push(record);
+        usersDone += 1;
+        if (usersDone % 500 === 0) deps.onProgress?.({ usersDone });
+      },
+      {
+        ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
+        onNotStarted: (user) => notReached.push(user.UserName ?? '?'),
+      },
+    );
+  } catch (error) {
+    // Only the listing itself can throw here (per-user failures are recorded), so the run is
+    // incomplete: we do not know which users exist beyond the pages already read.
+    listingFailed = true;
+    errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
+  }
+
+  if (!request.userNames) {
+    const root = await readRootKeys(deps.iam, request.accountId ?? '', errors);
+    if (root) users.push(root);
+  }
+
+  // Concurrency completes users out of order; a stable order keeps reports diffable.
+  users.sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
+  return { users, errors, notReached, complete: !listingFailed && notReached.length === 0 };
+}
+
+async function* listAllUsers(iam: Pick<IAMClient, 'send'>): AsyncGenerator<User> {
+  for await (const page of paginateListUsers({ client: iam as IAMClient, pageSize: 1000 }, {})) {
+    yield* page.Users ?? [];
+  }
+}
+
+async function* namedUsers(
+  iam: Pick<IAMClient, 'send'>,
+  userNames: readonly string[],
+  errors: AuditError[],
+): AsyncGenerator<User> {
+  for (const userName of userNames) {
+    try {
+      const { User: user } = await iam.send(new GetUserCommand({ UserName: userName }));
+      if (user) yield user;
+    } catch (error) {
+      const described = describeAwsError(error);
+      errors.push({
+        userName,
+        accessKeyId: null,
+        operation: 'GetUser',
+        code: described.code,
+        message: isNoSuchEntity(error)
+          ? `No IAM user named ${userName} in this account; check the name in the event's users list.`
+          : described.message,
+      });
+    }
+  }
+}
+
+async function readUser(
+  iam: Pick<IAMClient, 'send'>,
+  user: User,
+  errors: AuditError[],
+): Promise<UserRecord | null> {
+  const userName = user.UserName ?? '';
+  let operation = 'ListAccessKeys';
+  try {
+    const metadata = [];
+    for await (const page of paginateListAccessKeys({ client: iam as IAMClient }, { UserName: userName })) {
+      metadata.push(...(page.AccessKeyMetadata ?? []));
+    }
+    operation = 'ListUserTags';
+    const tags: Record<string, string> = {};
+    for await (const page of paginateListUserTags({ client: iam as IAMClient }, { UserName: userName })) {
+      for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
+    }
+    const keys: KeyRecord[] = [];
+    for (const key of metadata) {
+      const accessKeyId = key.AccessKeyId ?? '';
+      try {
+        const { AccessKeyLastUsed: used } = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+        keys.push({
+          accessKeyId,
+          slot: null,
+          status: (key.Status ?? 'Active') as KeyStatus,
+          createDate: key.CreateDate ?? null,
+          lastUsed: used?.LastUsedDate
+            ? { date: used.LastUsedDate, service: used.ServiceName ?? 'N/A', region: used.Region ?? 'N/A' }
+            : null,
+        });
+      } catch (error) {
+        errors.push({ userName, accessKeyId, operation: 'GetAccessKeyLastUsed', ...describeAwsError(error) });
+      }
+    }
+    return {
+      userName,
+      arn: user.Arn ?? '',
+      path: user.Path ?? '/',
+      createDate: user.CreateDate ?? null,
+      tags,
+      isRoot: false,
+      keys,
+    };
+  } catch (error) {
+    errors.push({ userName, accessKeyId: null, operation, ...describeAwsError(error) });
+    return null;
+  }
+}
+
+/**
+ * The live path sees a root key only through GetAccountSummary, which says whether one exists
+ * but gives no dates; the credential report path knows more.
+ */
+async function readRootKeys(
+  iam: Pick<IAMClient, 'send'>,
+  accountId: string,
+  errors: AuditError[],
+): Promise<UserRecord | null> {
+  try {
+    const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+    if (!SummaryMap?.AccountAccessKeysPresent) return null;
+    return {
+      userName: ROOT_USER_NAME,
+      arn: accountId ? `arn:aws:iam::${accountId}:root` : '',
+      path: '/',
+      createDate: null,
+      tags: {},
+      isRoot: true,
+      keys: [{ accessKeyId: null, slot: null, status: 'Active', createDate: null, lastUsed: null }],
+    };
+  } catch (error) {
+    errors.push({ userName: ROOT_USER_NAME, accessKeyId: null, operation: 'GetAccountSummary', ...describeAwsError(error) });
+    return null;
+  }
+}

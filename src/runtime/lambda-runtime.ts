@@ -1,0 +1,56 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
+import type { AuditDeps } from '../audit.js';
+import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
+import { loadSettings, type Settings } from '../config/settings.js';
+
+/** Everything a handler needs, built once per cold start. */
+export interface LambdaRuntime {
+  settings: Settings;
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+  clients: AwsClients;
+  region: string;
+  /** The audit's dependencies for one invocation (the remaining time comes from its context). */
+  auditDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<AuditDeps>;
+}
+
+/**
+ * Reads the environment once. Invalid settings throw here, at cold start, with a message that
+ * names the setting, so a bad deployment fails its first invocation loudly instead of auditing
+ * with a surprise default.
+ */
+export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
+  const settings = loadSettings(env);
+  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
+  const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeyHygiene', serviceName: 'key-hygiene' });
+  const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const clients = createClients({ region });
+  tracer.captureAWSv3Client(clients.iam);
+  tracer.captureAWSv3Client(clients.sns);
+  tracer.captureAWSv3Client(clients.sts);
+  let selfKey: Promise<string | null> | undefined;
+  return {
+    settings,
+    logger,
+    metrics,
+    tracer,
+    clients,
+    region,
+    async auditDeps(context) {
+      selfKey ??= signingAccessKeyId(clients.iam);
+      return {
+        ...clients,
+        region,
+        clock: () => new Date(),
+        selfAccessKeyId: await selfKey,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        logger,
+      };
+    },
+  };
+}
