@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  ActionOutcome,
+  ActionStatus,
+  AuditError,
+  AuditReport,
+  AuditSummary,
+  ExemptEntry,
+  Finding,
+  Severity,
+  UserRecord,
+} from '../model.js';
+import { RULE_IDS, SEVERITY_ORDER } from '../model.js';
+
+/** Everything a run knows when it is done; {@link buildReport} turns it into the canonical report. */
+export interface ReportInput {
+  runId: string;
+  accountId: string;
+  mode: 'report' | 'enforce';
+  /** The evaluation time (now, or the ad-hoc `asOf`). */
+  asOf: Date;
+  startedAt: Date;
+  finishedAt: Date;
+  source: AuditReport['source'];
+  complete: boolean;
+  notReached: string[];
+  /** Every user record the inventory produced, the root record included. */
+  users: readonly UserRecord[];
+  findings: Finding[];
+  actions: ActionOutcome[];
+  exempt: ExemptEntry[];
+  errors: AuditError[];
+}
+
+/**
+ * Builds the canonical, schema-versioned {@link AuditReport} from a run's results.
+ *
+ * Summary semantics (documented because dashboards and filter policies depend on them):
+ * - `usersAudited` counts IAM users only: the root record (`isRoot`) is the account itself, not a
+ *   user, and counting it would make the number disagree with the IAM console.
+ * - `keysAudited` and `activeKeys` count every key seen, the root user's included: a root key is
+ *   the most dangerous key in the account and is audited like any other.
+ * - `findingsBySeverity` always has all five severities; `findingsByRule` always has the six rule
+ *   ids (zero when nothing fired, so a metric or a query never meets a missing key), plus any
+ *   safeguard id (e.g. `blast-radius-cap`) that raised a finding.
+ * - `highestSeverity` is the most severe finding's severity, or `none`.
+ * - `actionsPlanned/Applied/Skipped/Failed` count actions by status.
+ *
+ * Ordering is total and independent of the order the (concurrent) inventory produced things in,
+ * so two runs over the same account give byte-identical reports:
+ * findings by severity, rule, user, key; actions by status (applied, failed, planned, skipped),
+ * user, key; exempt entries and errors by user and key. `notReached` keeps the listing order.
+ * Inputs are not mutated.
+ *
+ * @example
+ * ```ts
+ * const report = buildReport({
+ *   runId: newRunId(startedAt), accountId: '111111111111', mode: 'report', asOf: now,
+ *   startedAt, finishedAt: new Date(), source: { kind: 'live-api', reason: 'targeted audit' },
+ *   complete: true, notReached: [], users, findings, actions, exempt: [], errors: [],
+ * });
+ * report.summary.highestSeverity; // 'high'
+ * ```
+ */
+export function buildReport(input: ReportInput): AuditReport {
+  const findings = [...input.findings].sort(compareFindings);
+  const actions = [...input.actions].sort(compareActions);
+  const exempt = [...input.exempt].sort(
+    (a, b) => compareText(a.userName, b.userName) || compareNullableText(a.accessKeyId, b.accessKeyId),
+  );
+  const errors = [...input.errors].sort(
+    (a, b) =>
+      compareNullableText(a.userName, b.userName) ||
+      compareNullableText(a.accessKeyId, b.accessKeyId) ||
+      compareText(a.operation, b.operation),
+  );
+
+  return {
+    schemaVersion: 1,
+    runId: input.runId,
+    accountId: input.accountId,
+    mode: input.mode,
+    asOf: toIso(input.asOf, 'asOf'),
+    startedAt: toIso(input.startedAt, 'startedAt'),
+    finishedAt: toIso(input.finishedAt, 'finishedAt'),
+    source: { kind: input.source.kind, reason: input.source.reason },
+    complete: input.complete,
+    notReached: [...input.notReached],
+    summary: summarize(input.users, findings, actions, exempt.length, errors.length),
+    findings,
+    actions,
+    exempt,
+    errors,
+  };
+}
+
+/**
+ * A run id that sorts by time: the UTC start time in compact ISO 8601 basic format, then a short
+ * random suffix so two runs in the same second (a retry, an ad-hoc run) still differ.
+ *
+ * @example
+ * ```ts
+ * newRunId(new Date('2026-11-20T03:00:00Z'), () => '1a2b3c'); // '20261120T030000Z-1a2b3c'
+ * ```
+ */
+export function newRunId(now: Date, random: () => string = () => randomBytes(3).toString('hex')): string {
+  const stamp = toIso(now, 'now')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  return `${stamp}-${random()}`;
+}
+
+function summarize(
+  users: readonly UserRecord[],
+  findings: readonly Finding[],
+  actions: readonly ActionOutcome[],
+  exempt: number,
+  errors: number,
+): AuditSummary {
+  const findingsBySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<
+    Severity,
+    number
+  >;
+  const findingsByRule: Record<string, number> = Object.fromEntries(RULE_IDS.map((id) => [id, 0]));
+  for (const finding of findings) {
+    findingsBySeverity[finding.severity] += 1;
+    findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
+  }
+  const byStatus: Record<ActionStatus, number> = { planned: 0, applied: 0, skipped: 0, failed: 0 };
+  for (const action of actions) byStatus[action.status] += 1;
+
+  const keys = users.flatMap((user) => user.keys);
+  return {
+    usersAudited: users.filter((user) => !user.isRoot).length,
+    keysAudited: keys.length,
+    activeKeys: keys.filter((key) => key.status === 'Active').length,
+    findings: findings.length,
+    findingsBySeverity,
+    findingsByRule,
+    highestSeverity: SEVERITY_ORDER.find((s) => findingsBySeverity[s] > 0) ?? 'none',
+    actionsPlanned: byStatus.planned,
+    actionsApplied: byStatus.applied,
+    actionsSkipped: byStatus.skipped,
+    actionsFailed: byStatus.failed,
+    exempt,
+    errors,
+  };
+}
+
+const STATUS_ORDER: readonly ActionStatus[] = ['applied', 'failed', 'planned', 'skipped'];
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    ruleRank(a.ruleId) - ruleRank(b.ruleId) ||
+    compareNullableText(a.userName, b.userName) ||
+    compareNullableText(a.accessKeyId, b.accessKeyId) ||
+    (a.slot ?? 0) - (b.slot ?? 0)
+  );
+}
+
+function compareActions(a: ActionOutcome, b: ActionOutcome): number {
+  return (
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    compareText(a.userName, b.userName) ||
+    compareText(a.accessKeyId, b.accessKeyId) ||
+    ruleRank(a.ruleId) - ruleRank(b.ruleId)
+  );
+}
+
+/** Safeguard findings (not in RULE_IDS) rank first: they are about the run as a whole. */
+function ruleRank(id: string): number {
+  return (RULE_IDS as readonly string[]).indexOf(id);
+}
+
+/** Code-unit order, not locale order, so the result does not depend on the machine's locale. */
+function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+/** Null (account-level) sorts before any name. */
+function compareNullableText(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return compareText(a, b);
+}
+
+function toIso(date: Date, field: string): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not a valid date`);
+  return date.toISOString();
+}
