@@ -1,0 +1,184 @@
+/**
+ * The event `adhocAudit` accepts (`serverless invoke -f adhocAudit -p events/adhoc-report.json`).
+ * It is refused, before any AWS call, when a field is unknown or wrong, naming the field: a typo like
+ * `"mode": "enforse"` must never fall back to a default.
+ */
+import { z } from 'zod';
+import { EventValidationError } from './errors.js';
+import { type Settings, validateSettings } from './settings.js';
+import { deriveWarnDays, describeValue, issueSentence, PRESETS, values } from './values.js';
+import type { ZodIssue } from './zod-issue.js';
+
+const MAX_USERS = 1000;
+
+const unknownField = (allowed: readonly string[]) => (issue: { code?: string }) =>
+  issue.code === 'unrecognized_keys' ? `unknown field; expected one of ${allowed.join(', ')}` : undefined;
+
+const THRESHOLD_FIELDS = ['unusedKeyDays', 'unusedKeyWarnDays', 'neverUsedKeyDays', 'rotationDays'] as const;
+
+const thresholdsSchema = z
+  .strictObject(
+    {
+      unusedKeyDays: values.unusedKeyDays.optional(),
+      unusedKeyWarnDays: values.unusedKeyWarnDays.optional(),
+      neverUsedKeyDays: values.neverUsedKeyDays.optional(),
+      rotationDays: values.rotationDays.optional(),
+    },
+    { error: unknownField(THRESHOLD_FIELDS) },
+  )
+  .superRefine((thresholds, ctx) => {
+    const { unusedKeyDays, unusedKeyWarnDays } = thresholds;
+    if (
+      unusedKeyDays !== undefined &&
+      unusedKeyWarnDays !== undefined &&
+      unusedKeyWarnDays >= unusedKeyDays
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unusedKeyWarnDays'],
+        input: unusedKeyWarnDays,
+        message: `expected fewer days than thresholds.unusedKeyDays (${unusedKeyDays}), got ${unusedKeyWarnDays}`,
+      });
+    }
+  });
+
+const EVENT_FIELDS = ['mode', 'users', 'asOf', 'notify', 'preset', 'maxActionsPerRun', 'thresholds'] as const;
+
+const usersError = `expected a list of 1 to ${MAX_USERS} IAM user names`;
+
+/**
+ * The ad-hoc event. Every field is optional; `{}` audits the whole account with the deployed settings.
+ * Unknown fields are rejected (strict), so a misspelt override is never silently ignored.
+ *
+ * @example
+ * adhocEventSchema.parse({ mode: 'report', users: ['alice'], asOf: '2027-01-01T00:00:00Z', notify: true });
+ */
+export const adhocEventSchema = z.strictObject(
+  {
+    mode: values.mode.optional(),
+    /** Audit only these users (unique; IAM names are case-insensitive, so `Alice` and `alice` clash). */
+    users: z
+      .array(values.userName, { error: usersError })
+      .min(1, { error: usersError })
+      .max(MAX_USERS, { error: usersError })
+      .superRefine((users, ctx) => {
+        const seen = new Set<string>();
+        users.forEach((user, index) => {
+          const key = user.toLowerCase();
+          if (seen.has(key)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index],
+              input: user,
+              message: `${describeValue(user)} is listed twice`,
+            });
+          }
+          seen.add(key);
+        });
+      })
+      .optional(),
+    /** Evaluate as of this ISO 8601 date-time (a preview of a coming date); default now. */
+    asOf: values.asOfString.optional(),
+    /** Publish the report to the topic; default false (the report is returned either way). */
+    notify: z.boolean({ error: 'expected true or false' }).optional(),
+    preset: values.preset.optional(),
+    maxActionsPerRun: values.maxActionsPerRun.optional(),
+    thresholds: thresholdsSchema.optional(),
+  },
+  { error: unknownField(EVENT_FIELDS) },
+);
+
+/** A validated ad-hoc event. */
+export type AdhocEvent = z.infer<typeof adhocEventSchema>;
+
+function eventIssues(issue: ZodIssue): { name: string; setting: null; message: string }[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      name: [...issue.path, key].join('.'),
+      setting: null,
+      message: issue.message,
+    }));
+  }
+  if (issue.path.length === 0 && issue.code === 'invalid_type') {
+    return [
+      { name: '', setting: null, message: `expected a JSON object, got ${describeValue(issue.input)}` },
+    ];
+  }
+  return [{ name: issue.path.join('.'), setting: null, message: issueSentence(issue) }];
+}
+
+/**
+ * Validates an ad-hoc event. Throws an `EventValidationError` whose message names each bad field,
+ * e.g. `Invalid event: mode: expected "report" or "enforce", got "enforse"`.
+ *
+ * @example
+ * const event = parseAdhocEvent({ mode: 'report', users: ['alice', 'bob'] });
+ */
+export function parseAdhocEvent(input: unknown): AdhocEvent {
+  const parsed = adhocEventSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new EventValidationError(parsed.error.issues.flatMap(eventIssues));
+  return parsed.data;
+}
+
+/** Settings path to the event field that overrides it, to name the field when the result is invalid. */
+const EVENT_FIELD_BY_SETTING: Readonly<Record<string, string>> = {
+  mode: 'mode',
+  preset: 'preset',
+  asOf: 'asOf',
+  maxActionsPerRun: 'maxActionsPerRun',
+  'rules.unusedKey.days': 'thresholds.unusedKeyDays',
+  'rules.unusedKey.warnDays': 'thresholds.unusedKeyWarnDays',
+  'rules.neverUsedKey.days': 'thresholds.neverUsedKeyDays',
+  'rules.rotationOverdue.days': 'thresholds.rotationDays',
+};
+
+/**
+ * The deployed settings with the event's overrides, re-checked against the settings schema (for
+ * example a `thresholds.unusedKeyWarnDays` that is not below the deployed unused-key threshold).
+ *
+ * Precedence: the event's `preset` replaces the preset thresholds, even ones set explicitly at deploy
+ * time (the caller asked "what would this preset do?"); the event's `thresholds` win over both. As in
+ * the environment, an unused-key threshold given without a warning day warns 14 days earlier.
+ *
+ * @example
+ * const settings = applyEventOverrides(loadSettings(process.env), parseAdhocEvent(event));
+ */
+export function applyEventOverrides(settings: Settings, event: AdhocEvent): Settings {
+  const thresholds = event.thresholds ?? {};
+  const preset = event.preset ?? settings.preset;
+  const base = event.preset
+    ? { days: PRESETS[event.preset].unusedKeyDays, warnDays: PRESETS[event.preset].unusedKeyWarnDays }
+    : { days: settings.rules.unusedKey.days, warnDays: settings.rules.unusedKey.warnDays };
+  const days = thresholds.unusedKeyDays ?? base.days;
+  const warnDays =
+    thresholds.unusedKeyWarnDays ??
+    (thresholds.unusedKeyDays === undefined ? base.warnDays : deriveWarnDays(days));
+  const { rules } = settings;
+  const next: Settings = {
+    ...settings,
+    mode: event.mode ?? settings.mode,
+    preset,
+    rules: {
+      ...rules,
+      unusedKey: { ...rules.unusedKey, days, warnDays },
+      neverUsedKey: { ...rules.neverUsedKey, days: thresholds.neverUsedKeyDays ?? rules.neverUsedKey.days },
+      rotationOverdue: {
+        ...rules.rotationOverdue,
+        days: thresholds.rotationDays ?? rules.rotationOverdue.days,
+      },
+    },
+    maxActionsPerRun: event.maxActionsPerRun ?? settings.maxActionsPerRun,
+    asOf: event.asOf === undefined ? settings.asOf : new Date(event.asOf),
+  };
+  const problems = validateSettings(next);
+  if (problems.length > 0) {
+    throw new EventValidationError(
+      problems.map(({ path, issue }) => ({
+        name: EVENT_FIELD_BY_SETTING[path] ?? path,
+        setting: path,
+        message: issueSentence(issue),
+      })),
+    );
+  }
+  return next;
+}

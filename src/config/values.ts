@@ -1,0 +1,137 @@
+/**
+ * The value schemas every setting is checked with. The environment variables, the `Settings` object
+ * and the ad-hoc event's overrides all reuse these, so a range is written once and a threshold means
+ * the same thing wherever it is set.
+ */
+import { z } from 'zod';
+import type { ZodIssue } from './zod-issue.js';
+
+/** IAM began recording key use in April 2015 and launched in 2010; an earlier `asOf` is a typo. */
+export const EARLIEST_AS_OF = new Date('2006-01-01T00:00:00Z');
+
+/** Days between the unused-key warning and the deactivation when only the deactivation is set. */
+export const WARN_WINDOW_DAYS = 14;
+
+/** Thresholds each preset sets; explicit settings win over them. Only `unusedKey` differs today. */
+export const PRESETS = {
+  default: { unusedKeyDays: 90, unusedKeyWarnDays: 76 },
+  cis: { unusedKeyDays: 45, unusedKeyWarnDays: 31 },
+} as const;
+
+export const DEFAULTS = {
+  mode: 'report',
+  preset: 'default',
+  neverUsedKeyDays: 7,
+  rotationDays: 90,
+  cleanupEnabled: false,
+  cleanupDays: 30,
+  maxActionsPerRun: 25,
+  concurrency: 8,
+  timeBudgetMarginSeconds: 60,
+} as const;
+
+/**
+ * The warning day used when a deactivation threshold is set without one: two weeks earlier, and at
+ * least day 1 so the window is never empty.
+ *
+ * @example
+ * deriveWarnDays(60); // 46
+ */
+export function deriveWarnDays(unusedKeyDays: number): number {
+  return Math.max(1, unusedKeyDays - WARN_WINDOW_DAYS);
+}
+
+function intBetween(min: number, max: number) {
+  const error = `expected an integer from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+// Commas separate the entries of EXEMPT_USERS, so a name pattern cannot contain one.
+const USER_NAME_PATTERN = /^[\w+=.@*?-]{1,64}$/;
+const IAM_PATH = /^\/[\u0021-\u007e]{0,510}$/;
+const TOPIC_NAME = /^[\w-]{1,256}(\.fifo)?$/;
+const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+
+const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
+
+/** Every value a setting or an event field can hold, with the sentence shown when it is wrong. */
+export const values = {
+  mode: z.enum(['report', 'enforce'], { error: 'expected "report" or "enforce"' }),
+  preset: z.enum(['default', 'cis'], { error: 'expected "default" or "cis"' }),
+  enabled: z.boolean({ error: 'expected true or false' }),
+  unusedKeyDays: intBetween(2, 3650),
+  unusedKeyWarnDays: intBetween(1, 3649),
+  neverUsedKeyDays: intBetween(1, 3650),
+  rotationDays: intBetween(1, 3650),
+  cleanupDays: intBetween(1, 3650),
+  maxActionsPerRun: intBetween(1, 1000),
+  maxActionsPercent: z
+    .number({ error: 'expected a percentage greater than 0 and at most 100' })
+    .gt(0, { error: 'expected a percentage greater than 0 and at most 100' })
+    .lte(100, { error: 'expected a percentage greater than 0 and at most 100' }),
+  concurrency: intBetween(1, 64),
+  timeBudgetMarginSeconds: intBetween(0, 900),
+  /** An ISO 8601 date-time with a zone (`Z` or `+02:00`), after 2006-01-01. Stays a string. */
+  asOfString: z.iso
+    .datetime({
+      offset: true,
+      error: 'expected an ISO 8601 date-time with a time zone, such as "2027-01-01T00:00:00Z"',
+    })
+    // A malformed value already failed the format check; this one only judges real dates.
+    .refine((value) => !(Date.parse(value) <= EARLIEST_AS_OF.getTime()), {
+      error: (issue) => `expected a date-time after 2006-01-01, got ${describeValue(issue.input)}`,
+    }),
+  asOfDate: z
+    .date({ error: 'expected a valid date' })
+    .min(new Date(EARLIEST_AS_OF.getTime() + 1), { error: 'expected a date-time after 2006-01-01' }),
+  userName: z.string({ error: userNameError }).regex(IAM_USER_NAME, { error: userNameError }),
+  /** A user name or a glob (`*`, `?`) for EXEMPT_USERS. */
+  userNamePattern: z
+    .string()
+    .regex(USER_NAME_PATTERN, { error: 'expected a user name or a glob: letters, digits, +=.@_- and * ?' })
+    .refine((value) => !/^\*+$/.test(value), {
+      error: 'a glob of only "*" would exempt every user; use MODE=report instead',
+    }),
+  /** An IAM path; a missing trailing slash is added so `/sys` cannot also match `/system/`. */
+  iamPath: z
+    .string()
+    .startsWith('/', { error: 'expected an IAM path such as /system/' })
+    .transform((value) => (value.endsWith('/') ? value : `${value}/`))
+    .pipe(
+      z
+        .string()
+        .regex(IAM_PATH, { error: 'expected an IAM path such as /system/' })
+        .refine((value) => value !== '/', { error: 'the path "/" would exempt every user' }),
+    ),
+  topicArn: z
+    .string()
+    .regex(TOPIC_ARN, { error: 'expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
+  topicName: z.string().regex(TOPIC_NAME, { error: 'expected an SNS topic name: letters, digits, - and _' }),
+} as const;
+
+/**
+ * A short, log-safe description of a rejected value: strings quoted and escaped (so a control
+ * character shows as `\u0007`, never raw), long ones cut, arrays and objects summarised.
+ *
+ * @example
+ * describeValue('enforse'); // '"enforse"'
+ * describeValue(new Array(1001).fill('a')); // 'a list of 1001'
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value);
+    return quoted.length > 80 ? `${quoted.slice(0, 76)}..."` : quoted;
+  }
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : value.toISOString();
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** The issue's own message, with `got <value>` appended when the issue carries its input. */
+export function issueSentence(issue: ZodIssue, got: unknown = issue.input): string {
+  if (issue.code === 'custom' || issue.code === 'unrecognized_keys') return issue.message;
+  return got === undefined ? issue.message : `${issue.message}, got ${describeValue(got)}`;
+}

@@ -1,0 +1,366 @@
+import { describe, expect, it } from 'vitest';
+import { loadSettings, SETTINGS_DOC, SettingsError } from '../../src/config/settings.js';
+
+/** The message `loadSettings` throws for `env`, or fails the test when it does not throw. */
+function settingsErrorFor(env: Record<string, string>): string {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('Function: loadSettings', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    // Prepare
+    const env = {};
+
+    // Act
+    const settings = loadSettings(env);
+
+    // Assess
+    expect(settings).toEqual({
+      mode: 'report',
+      preset: 'default',
+      rules: {
+        unusedKey: { enabled: true, days: 90, warnDays: 76 },
+        neverUsedKey: { enabled: true, days: 7 },
+        rotationOverdue: { enabled: true, days: 90 },
+        twoActiveKeys: { enabled: true },
+        rootAccessKey: { enabled: true },
+        inactiveKeyCleanup: { enabled: false, days: 30 },
+      },
+      exemptions: { userNames: [], userGlobs: [], paths: [] },
+      maxActionsPerRun: 25,
+      maxActionsPercent: null,
+      concurrency: 8,
+      timeBudgetMarginSeconds: 60,
+      asOf: null,
+      reportTopicArn: null,
+      reportTopicName: null,
+    });
+  });
+
+  it('treats empty and blank values as unset, as serverless params default to an empty string', () => {
+    // Prepare
+    const env = Object.fromEntries(SETTINGS_DOC.map((row) => [row.env, ''] as const));
+    env.MODE = '   ';
+
+    // Act
+    const settings = loadSettings(env);
+
+    // Assess
+    expect(settings).toEqual(loadSettings({}));
+  });
+
+  it('reads every setting from its environment variable', () => {
+    // Prepare
+    const env = {
+      MODE: 'enforce',
+      PRESET: 'default',
+      UNUSED_KEY_DAYS: '120',
+      UNUSED_KEY_WARN_DAYS: '100',
+      NEVER_USED_KEY_DAYS: '14',
+      ROTATION_DAYS: '365',
+      RULES_DISABLED: 'two-active-keys, rotation-overdue',
+      CLEANUP_ENABLED: 'TRUE',
+      CLEANUP_DAYS: '60',
+      EXEMPT_USERS: 'backup, ci-*,svc-??',
+      EXEMPT_PATHS: '/system/,/service',
+      MAX_ACTIONS_PER_RUN: '10',
+      MAX_ACTIONS_PERCENT: '12.5',
+      CONCURRENCY: '16',
+      TIME_BUDGET_MARGIN_SECONDS: '30',
+      AS_OF: '2027-01-01T00:00:00+02:00',
+      REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
+      REPORT_TOPIC_NAME: 'key-hygiene-reports',
+    };
+
+    // Act
+    const settings = loadSettings(env);
+
+    // Assess
+    expect(settings).toEqual({
+      mode: 'enforce',
+      preset: 'default',
+      rules: {
+        unusedKey: { enabled: true, days: 120, warnDays: 100 },
+        neverUsedKey: { enabled: true, days: 14 },
+        rotationOverdue: { enabled: false, days: 365 },
+        twoActiveKeys: { enabled: false },
+        rootAccessKey: { enabled: true },
+        inactiveKeyCleanup: { enabled: true, days: 60 },
+      },
+      exemptions: { userNames: ['backup'], userGlobs: ['ci-*', 'svc-??'], paths: ['/system/', '/service/'] },
+      maxActionsPerRun: 10,
+      maxActionsPercent: 12.5,
+      concurrency: 16,
+      timeBudgetMarginSeconds: 30,
+      asOf: new Date('2026-12-31T22:00:00Z'),
+      reportTopicArn: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
+      reportTopicName: 'key-hygiene-reports',
+    });
+  });
+
+  describe('presets', () => {
+    it('deactivates after 45 days and warns from 31 with the cis preset', () => {
+      // Prepare
+      const env = { PRESET: 'cis' };
+
+      // Act
+      const settings = loadSettings(env);
+
+      // Assess
+      expect(settings.preset).toBe('cis');
+      expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 45, warnDays: 31 });
+      expect(settings.rules.neverUsedKey.days).toBe(7);
+      expect(settings.rules.rotationOverdue.days).toBe(90);
+    });
+
+    it('lets explicit thresholds win over the preset', () => {
+      // Prepare
+      const env = { PRESET: 'cis', UNUSED_KEY_DAYS: '60', UNUSED_KEY_WARN_DAYS: '40' };
+
+      // Act
+      const settings = loadSettings(env);
+
+      // Assess
+      expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 60, warnDays: 40 });
+    });
+
+    it('warns 14 days before an explicit unused-key threshold given without a warning day', () => {
+      // Prepare
+      const env = { PRESET: 'cis', UNUSED_KEY_DAYS: '30' };
+
+      // Act
+      const settings = loadSettings(env);
+
+      // Assess
+      expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 30, warnDays: 16 });
+    });
+
+    it('keeps the warning on day 1 at least when the threshold is very short', () => {
+      // Prepare
+      const env = { UNUSED_KEY_DAYS: '5' };
+
+      // Act
+      const settings = loadSettings(env);
+
+      // Assess
+      expect(settings.rules.unusedKey.warnDays).toBe(1);
+    });
+  });
+
+  describe('errors name the environment variable and the setting', () => {
+    it.each([
+      [
+        { UNUSED_KEY_DAYS: 'abc' },
+        'Invalid setting UNUSED_KEY_DAYS (rules.unusedKey.days): expected an integer from 2 to 3650, got "abc"',
+      ],
+      [
+        { UNUSED_KEY_DAYS: '1e2' },
+        'Invalid setting UNUSED_KEY_DAYS (rules.unusedKey.days): expected an integer from 2 to 3650, got "1e2"',
+      ],
+      [
+        { NEVER_USED_KEY_DAYS: '0' },
+        'Invalid setting NEVER_USED_KEY_DAYS (rules.neverUsedKey.days): expected an integer from 1 to 3650, got "0"',
+      ],
+      [
+        { ROTATION_DAYS: '9.5' },
+        'Invalid setting ROTATION_DAYS (rules.rotationOverdue.days): expected an integer from 1 to 3650, got "9.5"',
+      ],
+      [
+        { CLEANUP_DAYS: '-3' },
+        'Invalid setting CLEANUP_DAYS (rules.inactiveKeyCleanup.days): expected an integer from 1 to 3650, got "-3"',
+      ],
+      [{ MODE: 'enforse' }, 'Invalid setting MODE (mode): expected "report" or "enforce", got "enforse"'],
+      [{ PRESET: 'nist' }, 'Invalid setting PRESET (preset): expected "default" or "cis", got "nist"'],
+      [
+        { CLEANUP_ENABLED: 'yes' },
+        'Invalid setting CLEANUP_ENABLED (rules.inactiveKeyCleanup.enabled): expected "true" or "false", got "yes"',
+      ],
+      [
+        { MAX_ACTIONS_PER_RUN: '0' },
+        'Invalid setting MAX_ACTIONS_PER_RUN (maxActionsPerRun): expected an integer from 1 to 1000, got "0"',
+      ],
+      [
+        { MAX_ACTIONS_PER_RUN: '1001' },
+        'Invalid setting MAX_ACTIONS_PER_RUN (maxActionsPerRun): expected an integer from 1 to 1000, got "1001"',
+      ],
+      [
+        { MAX_ACTIONS_PERCENT: '0' },
+        'Invalid setting MAX_ACTIONS_PERCENT (maxActionsPercent): expected a percentage greater than 0 and at most 100, got "0"',
+      ],
+      [
+        { MAX_ACTIONS_PERCENT: '150' },
+        'Invalid setting MAX_ACTIONS_PERCENT (maxActionsPercent): expected a percentage greater than 0 and at most 100, got "150"',
+      ],
+      [
+        { CONCURRENCY: '65' },
+        'Invalid setting CONCURRENCY (concurrency): expected an integer from 1 to 64, got "65"',
+      ],
+      [
+        { TIME_BUDGET_MARGIN_SECONDS: 'soon' },
+        'Invalid setting TIME_BUDGET_MARGIN_SECONDS (timeBudgetMarginSeconds): expected an integer from 0 to 900, got "soon"',
+      ],
+      [
+        { AS_OF: '2027-01-01' },
+        'Invalid setting AS_OF (asOf): expected an ISO 8601 date-time with a time zone, such as "2027-01-01T00:00:00Z", got "2027-01-01"',
+      ],
+      [
+        { AS_OF: '2005-12-31T23:59:59Z' },
+        'Invalid setting AS_OF (asOf): expected a date-time after 2006-01-01, got "2005-12-31T23:59:59Z"',
+      ],
+      [
+        { REPORT_TOPIC_ARN: 'security-reports' },
+        'Invalid setting REPORT_TOPIC_ARN (reportTopicArn): expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "security-reports"',
+      ],
+      [
+        { REPORT_TOPIC_NAME: 'reports topic' },
+        'Invalid setting REPORT_TOPIC_NAME (reportTopicName): expected an SNS topic name: letters, digits, - and _, got "reports topic"',
+      ],
+      [
+        { EXEMPT_USERS: 'backup, bad name' },
+        'Invalid setting EXEMPT_USERS (exemptions.userNames, exemptions.userGlobs): expected a user name or a glob: letters, digits, +=.@_- and * ?, got "bad name"',
+      ],
+      [
+        { EXEMPT_USERS: 'backup,*' },
+        'Invalid setting EXEMPT_USERS (exemptions.userNames, exemptions.userGlobs): a glob of only "*" would exempt every user; use MODE=report instead',
+      ],
+      [
+        { EXEMPT_PATHS: '/' },
+        'Invalid setting EXEMPT_PATHS (exemptions.paths): the path "/" would exempt every user',
+      ],
+      [
+        { EXEMPT_PATHS: 'system' },
+        'Invalid setting EXEMPT_PATHS (exemptions.paths): expected an IAM path such as /system/, got "system"',
+      ],
+    ])('refuses %j', (env, message) => {
+      // Prepare, Act
+      const error = settingsErrorFor(env);
+
+      // Assess
+      expect(error).toBe(message);
+    });
+
+    it('refuses an unknown rule id in RULES_DISABLED, naming it', () => {
+      // Prepare
+      const env = { RULES_DISABLED: 'unused-key,unused-keys' };
+
+      // Act
+      const error = settingsErrorFor(env);
+
+      // Assess
+      expect(error).toMatch(/^Invalid setting RULES_DISABLED \(rules\.<rule>\.enabled\): expected rule ids/);
+      expect(error).toContain('got "unused-keys"');
+    });
+
+    it('refuses a warning day that is not before the unused-key threshold', () => {
+      // Prepare
+      const env = { UNUSED_KEY_DAYS: '60', UNUSED_KEY_WARN_DAYS: '60' };
+
+      // Act
+      const error = settingsErrorFor(env);
+
+      // Assess
+      expect(error).toBe(
+        'Invalid setting UNUSED_KEY_WARN_DAYS (rules.unusedKey.warnDays): expected fewer days than the unused-key threshold (60), got 60',
+      );
+    });
+
+    it('refuses a warning day past the preset threshold', () => {
+      // Prepare
+      const env = { PRESET: 'cis', UNUSED_KEY_WARN_DAYS: '50' };
+
+      // Act
+      const error = settingsErrorFor(env);
+
+      // Assess
+      expect(error).toContain('Invalid setting UNUSED_KEY_WARN_DAYS');
+      expect(error).toContain('(45)');
+    });
+
+    it('refuses enabling the cleanup rule while also disabling it', () => {
+      // Prepare
+      const env = { CLEANUP_ENABLED: 'true', RULES_DISABLED: 'inactive-key-cleanup' };
+
+      // Act
+      const error = settingsErrorFor(env);
+
+      // Assess
+      expect(error).toContain('Invalid setting RULES_DISABLED');
+      expect(error).toContain('CLEANUP_ENABLED');
+    });
+
+    it('names every bad variable at once', () => {
+      // Prepare
+      const env = { MODE: 'x', CONCURRENCY: '0' };
+
+      // Act
+      const caught = (() => {
+        try {
+          loadSettings(env);
+        } catch (error) {
+          return error as SettingsError;
+        }
+        throw new Error('expected a SettingsError');
+      })();
+
+      // Assess
+      expect(caught.issues.map((issue) => issue.name)).toEqual(['MODE', 'CONCURRENCY']);
+      expect(caught.name).toBe('SettingsError');
+    });
+  });
+});
+
+describe('Constant: SETTINGS_DOC', () => {
+  it('documents each of the environment variables the Lambda reads, once', () => {
+    // Prepare
+    const expected = [
+      'MODE',
+      'PRESET',
+      'UNUSED_KEY_DAYS',
+      'UNUSED_KEY_WARN_DAYS',
+      'NEVER_USED_KEY_DAYS',
+      'ROTATION_DAYS',
+      'RULES_DISABLED',
+      'CLEANUP_ENABLED',
+      'CLEANUP_DAYS',
+      'EXEMPT_USERS',
+      'EXEMPT_PATHS',
+      'MAX_ACTIONS_PER_RUN',
+      'MAX_ACTIONS_PERCENT',
+      'CONCURRENCY',
+      'TIME_BUDGET_MARGIN_SECONDS',
+      'AS_OF',
+      'REPORT_TOPIC_ARN',
+      'REPORT_TOPIC_NAME',
+    ];
+
+    // Act
+    const envs = SETTINGS_DOC.map((row) => row.env);
+
+    // Assess
+    expect(envs).toEqual(expected);
+    expect(new Set(SETTINGS_DOC.map((row) => row.param)).size).toBe(expected.length);
+    for (const row of SETTINGS_DOC) {
+      expect(row.description.length).toBeGreaterThan(10);
+      expect(row.param).toMatch(/^[a-z][A-Za-z]+$/);
+    }
+  });
+
+  it('documents defaults that loadSettings actually applies', () => {
+    // Prepare
+    const defaults = loadSettings({});
+    const doc = (env: string) => SETTINGS_DOC.find((row) => row.env === env)?.default;
+
+    // Act, Assess
+    expect(doc('MODE')).toBe(defaults.mode);
+    expect(doc('MAX_ACTIONS_PER_RUN')).toBe(String(defaults.maxActionsPerRun));
+    expect(doc('CONCURRENCY')).toBe(String(defaults.concurrency));
+    expect(doc('UNUSED_KEY_DAYS')).toMatch(new RegExp(`^${defaults.rules.unusedKey.days} `));
+    expect(doc('NEVER_USED_KEY_DAYS')).toBe(String(defaults.rules.neverUsedKey.days));
+  });
+});
