@@ -45,7 +45,7 @@ describe('Function: loadSettings', () => {
 
   it('treats empty and blank values as unset, as serverless params default to an empty string', () => {
     // Prepare
-    const env = Object.fromEntries(SETTINGS_DOC.map((row) => [row.env, ''] as const));
+    const env: Record<string, string> = Object.fromEntries(SETTINGS_DOC.map((row) => [row.env, '']));
     env.MODE = '   ';
 
     // Act
