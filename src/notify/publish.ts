@@ -1,0 +1,75 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { AuditReport } from '../model.js';
+import { DeliveryError } from './errors.js';
+import { buildSnsPublish } from './sns-message.js';
+
+/**
+ * Publishes the report to an SNS topic with `MessageStructure: 'json'` (see {@link buildSnsPublish}).
+ *
+ * A failure is thrown as a {@link DeliveryError} naming the topic and what to check, with the SDK
+ * error as `cause`. The caller lets it fail the invocation: it runs after the IAM work is done, so
+ * Lambda's retry and error alarms work without any action being repeated.
+ *
+ * @example
+ * ```ts
+ * const { messageId } = await publishReport(new SNSClient({}), topicArn, report);
+ * ```
+ */
+export async function publishReport(
+  sns: Pick<SNSClient, 'send'>,
+  topicArn: string,
+  report: AuditReport,
+): Promise<{ messageId: string }> {
+  const publish = buildSnsPublish(report);
+  let messageId: string | undefined;
+  try {
+    const output = await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: publish.subject,
+        Message: publish.message,
+        MessageStructure: publish.messageStructure,
+        MessageAttributes: publish.messageAttributes,
+      }),
+    );
+    messageId = output.MessageId;
+  } catch (error) {
+    throw new DeliveryError(deliveryFailure(topicArn, report, error), { cause: error, topicArn });
+  }
+  if (!messageId) {
+    throw new DeliveryError(
+      `SNS answered the publish to ${topicArn} without a MessageId (run ${report.runId}).`,
+      {
+        topicArn,
+      },
+    );
+  }
+  return { messageId };
+}
+
+function deliveryFailure(topicArn: string, report: AuditReport, error: unknown): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const detail = error instanceof Error ? error.message : String(error);
+  return [
+    `Could not publish the audit report of run ${report.runId} to ${topicArn}: ${name}: ${detail}.`,
+    likelyCause(name),
+    'The audit itself finished; only delivery failed.',
+    'Check that the topic exists in that account and region, that the function role allows sns:Publish on it,',
+    'and, if the topic is encrypted with a KMS key, that the key policy lets the role use kms:GenerateDataKey* and kms:Decrypt.',
+  ]
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+/** The SDK's exception names for the Publish errors an operator can fix. */
+function likelyCause(name: string): string {
+  if (name.startsWith('NotFound'))
+    return 'Likely cause: the topic does not exist (or is in another account or region).';
+  if (name.startsWith('AuthorizationError'))
+    return 'Likely cause: the role is not allowed to publish to this topic.';
+  if (name.startsWith('KMS')) return "Likely cause: the topic's KMS key refused the role.";
+  if (name.startsWith('InvalidParameter')) {
+    return 'Likely cause: SNS rejected the message itself (size, subject or attributes); please report this as a bug.';
+  }
+  return '';
+}

@@ -1,0 +1,232 @@
+import type { AuditReport } from '../model.js';
+import { headline, summarizeOutcome } from '../report/outcome.js';
+import { renderText } from '../report/render-text.js';
+import type { DeliveredReport, Truncation } from '../report/schema.js';
+import { clean } from '../report/text-format.js';
+import { MessageTooLargeError } from './errors.js';
+
+/** SNS's limit for one Publish: message, subject and message attributes together, in UTF-8 bytes. */
+export const SNS_MAX_PUBLISH_BYTES = 262_144;
+
+/** SNS's subject limit is "fewer than 100" characters of printable ASCII. */
+export const SNS_MAX_SUBJECT_CHARS = 99;
+
+export interface SnsMessageAttribute {
+  DataType: 'String' | 'Number';
+  StringValue: string;
+}
+
+/** The parts of a Publish request that depend on the report (everything but the topic). */
+export interface SnsPublish {
+  subject: string;
+  /** A JSON object of strings, one per protocol, for `MessageStructure: 'json'`. */
+  message: string;
+  messageStructure: 'json';
+  messageAttributes: Record<string, SnsMessageAttribute>;
+}
+
+/** The protocols that receive the report as JSON. */
+const JSON_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'] as const;
+
+/** How much of each list to keep; `entries` applies to actions, exempt, errors and notReached. */
+interface Cut {
+  findings: number;
+  entries: number;
+}
+
+/**
+ * Builds an SNS Publish for the report, with one message per protocol (`MessageStructure: 'json'`):
+ * - `default`: a one-line summary (SMS, and any protocol without its own key);
+ * - `email`: the plain-text report ({@link renderText});
+ * - `sqs`, `lambda`, `http`, `https`: the JSON report.
+ *
+ * Message attributes for subscription filter policies: `accountId`, `highestSeverity`, `mode`
+ * (String) and `actionsApplied` (Number).
+ *
+ * Size: the whole publish (message, subject, attribute names, types and values, in UTF-8 bytes
+ * after JSON escaping) stays within `maxBytes` (default 262,144). When the report is too big,
+ * findings are dropped from the end (the least severe go first) in the email text and in the
+ * JSON copies alike; the text says "N more findings not shown", and the JSON copies carry
+ * `truncated: { findingsOmitted, actionsOmitted, exemptOmitted, errorsOmitted, notReachedOmitted }`
+ * (see `auditReportSchema`). The `summary` counts are never changed: they describe the whole run.
+ * Only if the other lists alone are too big (thousands of errors or exemptions) are they cut too,
+ * to at most half the budget, so some findings still make it in. The number of findings kept is
+ * found by a galloping then binary search, so a 50,000-finding report costs a dozen
+ * serialisations of small prefixes, not one per finding.
+ *
+ * @example
+ * ```ts
+ * const publish = buildSnsPublish(report);
+ * await sns.send(new PublishCommand({
+ *   TopicArn: topicArn, Subject: publish.subject, Message: publish.message,
+ *   MessageStructure: publish.messageStructure, MessageAttributes: publish.messageAttributes,
+ * }));
+ * ```
+ */
+export function buildSnsPublish(report: AuditReport, options: { maxBytes?: number } = {}): SnsPublish {
+  const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
+  const subject = buildSubject(report);
+  const messageAttributes = buildAttributes(report);
+  const fixedBytes =
+    utf8Bytes(subject) +
+    Object.entries(messageAttributes).reduce(
+      (sum, [name, value]) =>
+        sum + utf8Bytes(name) + utf8Bytes(value.DataType) + utf8Bytes(value.StringValue),
+      0,
+    );
+  const summary = defaultMessage(report);
+
+  const compose = (cut: Cut): string => {
+    const json = JSON.stringify(truncateReport(report, cut));
+    const message: Record<string, string> = {
+      default: summary,
+      email: renderText(report, { maxFindings: cut.findings, maxEntries: cut.entries }),
+    };
+    for (const protocol of JSON_PROTOCOLS) message[protocol] = json;
+    return JSON.stringify(message);
+  };
+  const sizeOf = (cut: Cut) => fixedBytes + utf8Bytes(compose(cut));
+  const result = (cut: Cut): SnsPublish => ({
+    subject,
+    message: compose(cut),
+    messageStructure: 'json',
+    messageAttributes,
+  });
+
+  const allEntries = Math.max(
+    report.actions.length,
+    report.exempt.length,
+    report.errors.length,
+    report.notReached.length,
+  );
+  // Usually the findings are what is too big: keep every other entry and as many findings as fit.
+  // (No "does it all fit?" probe first: for a huge report that probe alone would be the costliest
+  // step, and the search below reaches "all of them" quickly when they do fit.)
+  let entries = allEntries;
+  if (sizeOf({ findings: 0, entries }) > maxBytes) {
+    // The other lists alone overflow: give them at most half the budget, so findings still fit.
+    entries =
+      sizeOf({ findings: 0, entries: 0 }) <= maxBytes / 2
+        ? largestFitting(0, allEntries, (n) => sizeOf({ findings: 0, entries: n }) <= maxBytes / 2)
+        : 0;
+    if (sizeOf({ findings: 0, entries }) > maxBytes) {
+      throw new MessageTooLargeError(
+        `The report of run ${report.runId} does not fit in ${maxBytes} bytes even without findings and entries.`,
+      );
+    }
+  }
+  const findings = largestFitting(
+    0,
+    report.findings.length,
+    (n) => sizeOf({ findings: n, entries }) <= maxBytes,
+  );
+  return result({ findings, entries });
+}
+
+/**
+ * The email subject: printable ASCII, one line, at most 99 characters, e.g.
+ * `[key-hygiene] 111111111111: 1 critical, 3 deactivated, 5 to review`. Adds `INCOMPLETE` when
+ * users were not reached and `(report)` in report mode. Parts that do not fit are left off, the
+ * least important (to review) first.
+ *
+ * @example
+ * ```ts
+ * buildSubject(report); // '[key-hygiene] INCOMPLETE 111111111111 (report): 4 to deactivate, 13 to review'
+ * ```
+ */
+export function buildSubject(report: AuditReport): string {
+  const outcome = summarizeOutcome(report);
+  const parts: string[] = [];
+  if (outcome.critical > 0) parts.push(`${outcome.critical} critical`);
+  if (report.mode === 'enforce') {
+    if (outcome.deactivated > 0) parts.push(`${outcome.deactivated} deactivated`);
+    if (outcome.deleted > 0) parts.push(`${outcome.deleted} deleted`);
+    if (outcome.failed > 0) parts.push(`${outcome.failed} failed`);
+  } else {
+    if (outcome.wouldDeactivate > 0) parts.push(`${outcome.wouldDeactivate} to deactivate`);
+    if (outcome.wouldDelete > 0) parts.push(`${outcome.wouldDelete} to delete`);
+  }
+  if (outcome.toReview > 0) parts.push(`${outcome.toReview} to review`);
+  if (parts.length === 0) parts.push('no findings');
+
+  // The account id is the only string here that does not come from this code; keep it short too.
+  const account = printableAscii(report.accountId).slice(0, 40) || 'unknown account';
+  let subject = `[key-hygiene]${report.complete ? '' : ' INCOMPLETE'} ${account}${report.mode === 'report' ? ' (report)' : ''}:`;
+  subject = printableAscii(subject);
+  for (const [index, part] of parts.entries()) {
+    const next = `${subject}${index === 0 ? ' ' : ', '}${part}`;
+    if (next.length > SNS_MAX_SUBJECT_CHARS) break;
+    subject = next;
+  }
+  return subject.slice(0, SNS_MAX_SUBJECT_CHARS).trimEnd();
+}
+
+/** The `default` message: one line for SMS and any protocol that has no key of its own. */
+function defaultMessage(report: AuditReport): string {
+  const missing = report.complete ? '' : ` INCOMPLETE: ${report.notReached.length} users not reached.`;
+  return `key-hygiene: ${clean(headline(report, summarizeOutcome(report)))}.${missing} Run ${clean(report.runId)}.`;
+}
+
+function buildAttributes(report: AuditReport): Record<string, SnsMessageAttribute> {
+  return {
+    // SNS rejects empty attribute values.
+    accountId: { DataType: 'String', StringValue: report.accountId || 'unknown' },
+    highestSeverity: { DataType: 'String', StringValue: report.summary.highestSeverity },
+    actionsApplied: { DataType: 'Number', StringValue: String(report.summary.actionsApplied) },
+    mode: { DataType: 'String', StringValue: report.mode },
+  };
+}
+
+/** A copy of the report with the lists cut, and a `truncated` marker when anything was cut. */
+function truncateReport(report: AuditReport, cut: Cut): DeliveredReport {
+  const truncated: Truncation = {
+    findingsOmitted: Math.max(0, report.findings.length - cut.findings),
+    actionsOmitted: Math.max(0, report.actions.length - cut.entries),
+    exemptOmitted: Math.max(0, report.exempt.length - cut.entries),
+    errorsOmitted: Math.max(0, report.errors.length - cut.entries),
+    notReachedOmitted: Math.max(0, report.notReached.length - cut.entries),
+  };
+  if (Object.values(truncated).every((n) => n === 0)) return report;
+  return {
+    ...report,
+    notReached: report.notReached.slice(0, cut.entries),
+    findings: report.findings.slice(0, cut.findings),
+    actions: report.actions.slice(0, cut.entries),
+    exempt: report.exempt.slice(0, cut.entries),
+    errors: report.errors.slice(0, cut.entries),
+    truncated,
+  };
+}
+
+/**
+ * The largest n in [low, high] for which `fits(n)` holds, given that `fits(low)` holds and that
+ * `fits` is monotone. Gallops up from `low` first: what fits is usually a few hundred findings out
+ * of many thousands, and each probe costs in proportion to n.
+ */
+function largestFitting(low: number, high: number, fits: (n: number) => boolean): number {
+  let good = low;
+  let bad = high + 1;
+  let step = 16;
+  while (good + step < bad) {
+    if (!fits(good + step)) {
+      bad = good + step;
+      break;
+    }
+    good += step;
+    step *= 2;
+  }
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (fits(middle)) good = middle;
+    else bad = middle;
+  }
+  return good;
+}
+
+function printableAscii(value: string): string {
+  return value.replace(/[^\x20-\x7E]/g, '').replace(/ {2,}/g, ' ');
+}
+
+function utf8Bytes(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
