@@ -87,8 +87,6 @@ function incompleteSection(report: AuditReport): string[] {
 
 function doneSection(report: AuditReport, actions: readonly ActionOutcome[], omitted: number): string[] {
   const enforce = report.mode === 'enforce';
-  const lines = [enforce ? 'WHAT WAS DONE' : 'WHAT ENFORCE MODE WOULD DO'];
-  if (!enforce) lines.push(...wrap('Report mode: nothing was changed. In enforce mode this run would:'));
   const groups: Array<[string, ActionOutcome[]]> = [
     ['Deactivated', actions.filter((a) => a.status === 'applied' && a.action === 'deactivate')],
     ['Deleted', actions.filter((a) => a.status === 'applied' && a.action === 'delete')],
@@ -96,26 +94,32 @@ function doneSection(report: AuditReport, actions: readonly ActionOutcome[], omi
     ['Deactivate', actions.filter((a) => a.status === 'planned' && a.action === 'deactivate')],
     ['Delete', actions.filter((a) => a.status === 'planned' && a.action === 'delete')],
   ];
+  const listed: string[] = [];
   for (const [title, group] of groups) {
     if (group.length === 0) continue;
-    lines.push(`${title} (${group.length}):`);
+    listed.push(`${title} (${group.length}):`);
     for (const action of group) {
       if (action.status === 'failed') {
-        lines.push(
+        listed.push(
           ...bullet(`${who(action.userName, action.accessKeyId)}: ${action.action} (${action.ruleId})`),
         );
-        if (action.error) lines.push(...detail(`${action.error.code}: ${action.error.message}`));
+        if (action.error) listed.push(...detail(`${action.error.code}: ${action.error.message}`));
       } else {
-        lines.push(...bullet(`${who(action.userName, action.accessKeyId)} (${action.ruleId})`));
-        if (action.status === 'planned' && action.reason) lines.push(...detail(action.reason));
+        listed.push(...bullet(`${who(action.userName, action.accessKeyId)} (${action.ruleId})`));
+        if (action.status === 'planned' && action.reason) listed.push(...detail(action.reason));
       }
     }
   }
-  if (lines.length === (enforce ? 1 : 2)) {
-    const skipped = report.summary.actionsSkipped;
-    const note = skipped > 0 ? ` (${plural(skipped, 'action')} skipped, see SKIPPED ACTIONS)` : '';
-    lines.push(...wrap(enforce ? `Nothing was changed${note}.` : `Nothing${note}.`));
-  }
+  const skipped = report.summary.actionsSkipped;
+  const skippedNote = skipped > 0 ? ` (${plural(skipped, 'action')} skipped, see SKIPPED ACTIONS)` : '';
+  let intro: string;
+  if (enforce) intro = listed.length > 0 ? '' : `Nothing was changed${skippedNote}.`;
+  else if (listed.length > 0) intro = 'Report mode: nothing was changed. In enforce mode this run would:';
+  else
+    intro = `Report mode: nothing was changed, and enforce mode would change nothing either${skippedNote}.`;
+  const lines = [enforce ? 'WHAT WAS DONE' : 'WHAT ENFORCE MODE WOULD DO'];
+  if (intro) lines.push(...wrap(intro));
+  lines.push(...listed);
   if (omitted > 0) lines.push(`${plural(omitted, 'more action')} not shown.`);
   return lines;
 }

@@ -109,6 +109,19 @@ describe('Function: renderText', () => {
     expect(text).not.toContain('Deactivated (');
   });
 
+  it('says in report mode when enforce mode would change nothing either', () => {
+    // Prepare
+    const report = sampleReport({ mode: 'report', actions: [] });
+
+    // Act
+    const text = renderText(report);
+
+    // Assess
+    expect(text.replace(/\n/g, ' ')).toContain(
+      'WHAT ENFORCE MODE WOULD DO Report mode: nothing was changed, and enforce mode would change nothing either.',
+    );
+  });
+
   it('warns when the run is incomplete, naming the first users not reached', () => {
     // Prepare
     const report = incompleteReport();
