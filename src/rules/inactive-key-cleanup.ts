@@ -1,0 +1,65 @@
+import { ruleSettingsSchemas } from '../config/settings.js';
+import type { Finding, KeyRecord, UserRecord } from '../model.js';
+import { daysBetween, toIsoDate } from '../time.js';
+import { dayCount, existedAt, keyFinding, keyOfUser } from './key-facts.js';
+import { deactivationOf } from './tags.js';
+import type { Rule, RuleContext } from './types.js';
+
+/**
+ * When the key was deactivated, from the `key-hygiene:deactivated-<keyId>` tag the auditor writes.
+ * Null without an id (credential report) or a readable tag.
+ */
+function deactivation(user: UserRecord, key: KeyRecord) {
+  return key.accessKeyId ? deactivationOf(user.tags, key.accessKeyId) : null;
+}
+
+function message(user: UserRecord, key: KeyRecord, idle: number): string {
+  const subject = keyOfUser(user, key);
+  const deactivated = deactivation(user, key);
+  const inactive = deactivated
+    ? `has been inactive since ${toIsoDate(deactivated.date)}${deactivated.rule ? ` (${deactivated.rule})` : ''}`
+    : 'is inactive';
+  const used = key.lastUsed
+    ? `was last used ${dayCount(idle)} ago`
+    : `has never been used since it was created ${dayCount(idle)} ago`;
+  return `${subject} ${inactive} and ${used}; delete it.`;
+}
+
+/**
+ * inactive-key-cleanup (off by default): an inactive key whose last use (or creation) and whose
+ * deactivation are both `days` or more days old (low, notify: "delete it"). Without the
+ * deactivation tag only the last use counts. Deleting is for a later version; today it only says so.
+ *
+ * @example
+ * inactiveKeyCleanupRule.evaluate(erin, { now, settings }); // [{ ruleId: 'inactive-key-cleanup', severity: 'low', ... }]
+ */
+export const inactiveKeyCleanupRule: Rule = {
+  id: 'inactive-key-cleanup',
+  description:
+    'Inactive key whose last use and deactivation are N days old: notify, to delete it (off by default).',
+  controls: [],
+  action: 'notify',
+  settingsKey: 'inactiveKeyCleanup',
+  settingsSchema: ruleSettingsSchemas.inactiveKeyCleanup,
+  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+    const { enabled, days } = settings.rules.inactiveKeyCleanup;
+    if (!enabled || user.isRoot) return [];
+    return user.keys.flatMap((key) => {
+      if (key.status !== 'Inactive' || !existedAt(key, now)) return [];
+      const since = key.lastUsed?.date ?? key.createDate;
+      if (!since) return [];
+      const idle = Math.max(0, daysBetween(since, now));
+      const deactivated = deactivation(user, key);
+      if (idle < days || (deactivated && daysBetween(deactivated.date, now) < days)) return [];
+      return [
+        keyFinding(user, key, now, {
+          ruleId: 'inactive-key-cleanup',
+          controls: [],
+          severity: 'low',
+          action: 'notify',
+          message: message(user, key, idle),
+        }),
+      ];
+    });
+  },
+};

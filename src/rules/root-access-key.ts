@@ -1,0 +1,38 @@
+import { ruleSettingsSchemas } from '../config/settings.js';
+import type { Finding, UserRecord } from '../model.js';
+import { toIsoDate } from '../time.js';
+import { activeKeys, keyFinding, keyLabel } from './key-facts.js';
+import type { Rule, RuleContext } from './types.js';
+
+const CONTROLS = ['CIS 1.4', 'IAM.4'] as const;
+
+/**
+ * root-access-key: the root user has an active access key (critical, notify). Seen through the
+ * credential report, or GetAccountSummary on the live path (then without id or dates). The auditor
+ * cannot and must not touch root keys; only the account owner can delete them.
+ *
+ * @example
+ * rootAccessKeyRule.evaluate(rootRecord, { now, settings }); // [{ ruleId: 'root-access-key', severity: 'critical', ... }]
+ */
+export const rootAccessKeyRule: Rule = {
+  id: 'root-access-key',
+  description: 'The root user has an active access key: notify, critical.',
+  controls: [...CONTROLS],
+  action: 'notify',
+  settingsKey: 'rootAccessKey',
+  settingsSchema: ruleSettingsSchemas.rootAccessKey,
+  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+    if (!settings.rules.rootAccessKey.enabled || !user.isRoot) return [];
+    return activeKeys(user, now).map((key) => {
+      const created = key.createDate ? `, created ${toIsoDate(key.createDate)}` : '';
+      const which = key.accessKeyId || key.slot !== null ? ` (${keyLabel(key)}${created})` : '';
+      return keyFinding(user, key, now, {
+        ruleId: 'root-access-key',
+        controls: CONTROLS,
+        severity: 'critical',
+        action: 'notify',
+        message: `The root user has an active access key${which}; sign in as root and delete it, and use IAM roles instead: root keys cannot be limited by any policy.`,
+      });
+    });
+  },
+};

@@ -1,0 +1,41 @@
+import { ruleSettingsSchemas } from '../config/settings.js';
+import type { Finding, UserRecord } from '../model.js';
+import { daysBetween } from '../time.js';
+import { activeKeys, dayCount, keyFinding, keyOfUser } from './key-facts.js';
+import type { Rule, RuleContext } from './types.js';
+
+const CONTROLS = ['CIS 1.14', 'IAM.3'] as const;
+
+/**
+ * rotation-overdue: an active key created `days` or more days ago (default 90; medium, notify).
+ * Rotation needs the owner to move the workload, so the auditor never does it itself.
+ *
+ * @example
+ * rotationOverdueRule.evaluate(carol, { now, settings }); // [{ ruleId: 'rotation-overdue', severity: 'medium', ... }]
+ */
+export const rotationOverdueRule: Rule = {
+  id: 'rotation-overdue',
+  description: 'Active key older than N days: notify, to rotate it.',
+  controls: [...CONTROLS],
+  action: 'notify',
+  settingsKey: 'rotationOverdue',
+  settingsSchema: ruleSettingsSchemas.rotationOverdue,
+  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+    const { enabled, days } = settings.rules.rotationOverdue;
+    if (!enabled || user.isRoot) return [];
+    return activeKeys(user, now).flatMap((key) => {
+      if (key.createDate === null) return [];
+      const age = Math.max(0, daysBetween(key.createDate, now));
+      if (age < days) return [];
+      return [
+        keyFinding(user, key, now, {
+          ruleId: 'rotation-overdue',
+          controls: CONTROLS,
+          severity: 'medium',
+          action: 'notify',
+          message: `${keyOfUser(user, key)} is ${dayCount(age)} old, past the ${dayCount(days)} rotation period; rotate it: create a new key, move the workload, deactivate this one.`,
+        }),
+      ];
+    });
+  },
+};

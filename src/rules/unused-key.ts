@@ -1,0 +1,90 @@
+import { ruleSettingsSchemas, type Settings } from '../config/settings.js';
+import type { Finding, KeyRecord, UserRecord } from '../model.js';
+import { daysBetween } from '../time.js';
+import { activeKeys, dayCount, keyFinding, keyOfUser, lastUseText } from './key-facts.js';
+import type { Rule, RuleContext } from './types.js';
+
+const CONTROLS = ['CIS 1.12', 'IAM.8', 'IAM.22'] as const;
+
+/** Whether a key is due for deactivation (`deactivate`), in the warning window (`warn`), or neither. */
+export type UnusedKeyVerdict = 'deactivate' | 'warn' | null;
+
+/**
+ * Whole days since the key was last used or, never used, since it was created. Null when neither
+ * date is known (a root key seen only through GetAccountSummary).
+ *
+ * @example
+ * unusedDays({ lastUsed: null, createDate: new Date('2026-01-01T00:00:00Z'), ... }, new Date('2026-04-01T00:00:00Z')); // 90
+ */
+export function unusedDays(key: KeyRecord, now: Date): number | null {
+  const since = key.lastUsed?.date ?? key.createDate;
+  return since ? Math.max(0, daysBetween(since, now)) : null;
+}
+
+/**
+ * The unused-key verdict for one active key, shared with never-used-key (which stays quiet when
+ * this rule deactivates the key). A never-used key younger than the never-used threshold is in its
+ * grace period and gets no verdict: a brand-new key is not a finding.
+ *
+ * @example
+ * unusedKeyVerdict(key, now, settings); // 'deactivate' at 90 days, 'warn' from 76, else null
+ */
+export function unusedKeyVerdict(key: KeyRecord, now: Date, settings: Settings): UnusedKeyVerdict {
+  const { days, warnDays } = settings.rules.unusedKey;
+  const idle = unusedDays(key, now);
+  if (idle === null) return null;
+  if (key.lastUsed === null && idle < settings.rules.neverUsedKey.days) return null;
+  if (idle >= days) return 'deactivate';
+  return idle >= warnDays ? 'warn' : null;
+}
+
+function message(
+  user: UserRecord,
+  key: KeyRecord,
+  idle: number,
+  verdict: 'deactivate' | 'warn',
+  days: number,
+) {
+  const subject = keyOfUser(user, key);
+  const state = key.lastUsed
+    ? `${subject} has not been used for ${dayCount(idle)} (${lastUseText(key)})`
+    : `${subject} was created ${dayCount(idle)} ago and has never been used`;
+  return verdict === 'deactivate'
+    ? `${state}; deactivate it, or tag the user key-hygiene:exempt if it is still needed.`
+    : `${state}; it will be deactivated in ${dayCount(days - idle)} unless it is used or the user is tagged key-hygiene:exempt.`;
+}
+
+/**
+ * unused-key: an active key not used (never used: not since creation) for `days` days is deactivated
+ * (high); from `warnDays` it is announced (low, notify), so the report shows what is coming up.
+ *
+ * @example
+ * unusedKeyRule.evaluate(alice, { now, settings }); // [{ ruleId: 'unused-key', severity: 'high', action: 'deactivate', ... }]
+ */
+export const unusedKeyRule: Rule = {
+  id: 'unused-key',
+  description:
+    'Active key not used (or, never used, not since creation) for N days: deactivate; warn before.',
+  controls: [...CONTROLS],
+  action: 'deactivate',
+  settingsKey: 'unusedKey',
+  settingsSchema: ruleSettingsSchemas.unusedKey,
+  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+    const { enabled, days } = settings.rules.unusedKey;
+    if (!enabled || user.isRoot) return [];
+    return activeKeys(user, now).flatMap((key) => {
+      const verdict = unusedKeyVerdict(key, now, settings);
+      const idle = unusedDays(key, now);
+      if (verdict === null || idle === null) return [];
+      return [
+        keyFinding(user, key, now, {
+          ruleId: 'unused-key',
+          controls: CONTROLS,
+          severity: verdict === 'deactivate' ? 'high' : 'low',
+          action: verdict === 'deactivate' ? 'deactivate' : 'notify',
+          message: message(user, key, idle, verdict, days),
+        }),
+      ];
+    });
+  },
+};
