@@ -1,0 +1,283 @@
+/**
+ * The remediation plan: which keys would be deactivated, which would not and why. Pure (no AWS, no
+ * clock), and the same in both modes, so a report-mode run shows exactly what enforce would do;
+ * only the caller decides whether `apply()` runs.
+ */
+import type { Settings } from '../config/settings.js';
+import {
+  type ActionOutcome,
+  type AuditError,
+  type ExemptEntry,
+  type Finding,
+  RULE_IDS,
+  type RuleId,
+  SEVERITY_ORDER,
+  type UserRecord,
+} from '../model.js';
+import { compareFindings } from '../rules/registry.js';
+import { type Exemption, type ExemptTagProblem, exemptionFor, exemptTagProblem } from './exemptions.js';
+
+export interface PlanInput {
+  users: readonly UserRecord[];
+  findings: readonly Finding[];
+  errors: readonly AuditError[];
+  settings: Settings;
+  /** The evaluation time (for dated exemptions). */
+  now: Date;
+  /** The access key the auditor signs with; never deactivated. */
+  selfAccessKeyId: string | null;
+}
+
+export interface Plan {
+  /** Findings on non-exempt users, plus safeguard findings (e.g. `blast-radius-cap`), sorted. */
+  findings: Finding[];
+  /** One per key a deactivate finding targets: `planned`, or `skipped` with the reason. */
+  actions: ActionOutcome[];
+  /** Every key of every exempt user, with the rules that would have raised a finding on it. */
+  exempt: ExemptEntry[];
+}
+
+/** The reason a report-mode plan gives its planned actions. */
+export const REPORT_MODE_REASON = 'report mode: would deactivate';
+
+/** The skip reasons, each a phrase a person reading the report understands without the code. */
+export const SKIP_REASONS = {
+  rootKey: 'the root account is never changed by the auditor; only its owner can delete root keys',
+  keyIdUnknown: 'key id unknown: the credential report has no key ids, so the key cannot be addressed',
+  selfKey: 'the auditor is signed with this key',
+  readError: (codes: readonly string[]) => `an error occurred reading this key: ${codes.join(', ')}`,
+  badExemptTag: (problem: ExemptTagProblem) =>
+    `${problem.message}; fix or remove the tag (left untouched because the tag shows someone meant to exempt it)`,
+  cap: (cap: CapVerdict) =>
+    `blast-radius cap: ${cap.count} deactivations planned, more than the cap of ${cap.limit} (${cap.source}); none applied`,
+} as const;
+
+interface CapVerdict {
+  count: number;
+  limit: number;
+  /** Which setting set the limit, in words. */
+  source: string;
+  /** The variable to raise. */
+  setting: 'MAX_ACTIONS_PER_RUN' | 'MAX_ACTIONS_PERCENT';
+}
+
+const isRuleId = (id: string): id is RuleId => (RULE_IDS as readonly string[]).includes(id);
+
+/** Identifies a key within the run: by id, or by user and credential-report slot when the id is unknown. */
+function keyRef(userName: string, accessKeyId: string | null, slot: 1 | 2 | null): string {
+  return accessKeyId ? `id:${accessKeyId}` : `user:${userName}\u0000slot:${slot ?? '-'}`;
+}
+
+/**
+ * The run's cap: `maxActionsPerRun`, or `maxActionsPercent` of the audited active non-root keys
+ * (rounded down) when that is lower. Counted over the keys this run collected, so a targeted audit's
+ * percentage is of the named users' keys.
+ */
+function capLimit(users: readonly UserRecord[], settings: Settings): Omit<CapVerdict, 'count'> {
+  const perRun = {
+    limit: settings.maxActionsPerRun,
+    source: 'MAX_ACTIONS_PER_RUN',
+    setting: 'MAX_ACTIONS_PER_RUN',
+  } as const;
+  if (settings.maxActionsPercent === null) return perRun;
+  const activeKeys = users
+    .filter((user) => !user.isRoot)
+    .reduce((count, user) => count + user.keys.filter((key) => key.status === 'Active').length, 0);
+  const byPercent = Math.floor((activeKeys * settings.maxActionsPercent) / 100);
+  if (byPercent >= settings.maxActionsPerRun) return perRun;
+  return {
+    limit: byPercent,
+    source: `MAX_ACTIONS_PERCENT ${settings.maxActionsPercent}% of ${activeKeys} active keys`,
+    setting: 'MAX_ACTIONS_PERCENT',
+  };
+}
+
+function capFinding(cap: CapVerdict, mode: Settings['mode']): Finding {
+  const outcome = mode === 'enforce' ? 'none was deactivated' : 'enforce mode would deactivate none of them';
+  return {
+    ruleId: 'blast-radius-cap',
+    severity: 'critical',
+    userName: null,
+    userArn: null,
+    accessKeyId: null,
+    slot: null,
+    keyStatus: null,
+    keyCreateDate: null,
+    keyAgeDays: null,
+    daysSinceLastUse: null,
+    lastUsedService: null,
+    lastUsedRegion: null,
+    controls: [],
+    message: `${cap.count} keys are due for deactivation, more than the blast-radius cap of ${cap.limit} per run (${cap.source}), so ${outcome}; check the thresholds against the findings below, then raise ${cap.setting} or deactivate the keys by hand.`,
+    action: 'notify',
+  };
+}
+
+/** The rule an action is attributed to when several deactivate findings target one key. */
+function strongest(findings: readonly Finding[]): Finding | undefined {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+      RULE_IDS.indexOf(a.ruleId as RuleId) - RULE_IDS.indexOf(b.ruleId as RuleId),
+  )[0];
+}
+
+function exemptEntries(
+  users: readonly UserRecord[],
+  findings: readonly Finding[],
+  exemptions: ReadonlyMap<string, Exemption>,
+): ExemptEntry[] {
+  const entries: ExemptEntry[] = [];
+  for (const user of users) {
+    const exemption = exemptions.get(user.userName);
+    if (!exemption) continue;
+    const own = findings.filter((finding) => finding.userName === user.userName);
+    const claimed = new Set<Finding>();
+    const entry = (accessKeyId: string | null, matching: readonly Finding[]): ExemptEntry => {
+      for (const finding of matching) claimed.add(finding);
+      const rules = new Set(matching.map((finding) => finding.ruleId).filter(isRuleId));
+      return {
+        userName: user.userName,
+        accessKeyId,
+        ...exemption,
+        suppressedRules: RULE_IDS.filter((id) => rules.has(id)),
+      };
+    };
+    for (const key of user.keys) {
+      const ref = keyRef(user.userName, key.accessKeyId, key.slot);
+      entries.push(
+        entry(
+          key.accessKeyId,
+          own.filter((finding) => keyRef(user.userName, finding.accessKeyId, finding.slot) === ref),
+        ),
+      );
+    }
+    // A finding that matches none of the recorded keys still must not vanish silently.
+    const unclaimed = own.filter((finding) => !claimed.has(finding));
+    if (unclaimed.length > 0) entries.push(entry(null, unclaimed));
+  }
+  return entries;
+}
+
+function withTagNote(finding: Finding, problems: ReadonlyMap<string, ExemptTagProblem>): Finding {
+  const problem = finding.userName === null ? undefined : problems.get(finding.userName);
+  return problem ? { ...finding, message: `${finding.message} Note: ${problem.message}.` } : finding;
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Actions in the order the report lists them; code-unit order so every machine agrees. */
+function byUserThenKey(a: ActionOutcome, b: ActionOutcome): number {
+  return compareText(a.userName, b.userName) || compareText(a.accessKeyId, b.accessKeyId);
+}
+
+interface Candidate {
+  finding: Finding;
+  ruleId: RuleId;
+  userName: string;
+  accessKeyId: string | null;
+  slot: 1 | 2 | null;
+  skipReason: string | null;
+}
+
+/**
+ * Applies every safeguard to the findings and returns what to report and what to do:
+ *
+ * - exempt users' findings move to `exempt` (with the rules they suppressed) and get no action;
+ * - one action per key that any deactivate finding targets; inactive keys get none (idempotent);
+ * - skipped, with the reason: the root account, a key without an id (credential report only), the
+ *   key the auditor is signed with, a key (or user) with an inventory error, a user whose
+ *   `key-hygiene:exempt` tag is unreadable (it also gets a note on its findings; an expired tag only
+ *   gets the note, since an end date was clearly meant to end the exemption);
+ * - blast-radius cap: when the remaining deactivations exceed `maxActionsPerRun` (or
+ *   `maxActionsPercent` of the active keys), all of them are skipped and a critical
+ *   `blast-radius-cap` finding says what to do;
+ * - otherwise `planned`; in report mode with the reason `report mode: would deactivate`.
+ *
+ * The cap and every skip apply in report mode too: the report must show what enforce would do.
+ *
+ * @example
+ * const { findings, actions, exempt } = plan({ users, findings, errors, settings, now, selfAccessKeyId });
+ */
+export function plan(input: PlanInput): Plan {
+  const { users, findings, errors, settings, now, selfAccessKeyId } = input;
+  const usersByName = new Map(users.map((user) => [user.userName, user]));
+  const exemptions = new Map<string, Exemption>();
+  const tagProblems = new Map<string, ExemptTagProblem>();
+  for (const user of users) {
+    const exemption = exemptionFor(user, settings, now);
+    const problem = exemption ? null : exemptTagProblem(user, now);
+    if (exemption) exemptions.set(user.userName, exemption);
+    if (problem) tagProblems.set(user.userName, problem);
+  }
+
+  const kept = findings
+    .filter((finding) => finding.userName === null || !exemptions.has(finding.userName))
+    .map((finding) => withTagNote(finding, tagProblems));
+
+  const byKey = new Map<string, Finding[]>();
+  for (const finding of kept) {
+    if (finding.action !== 'deactivate' || finding.userName === null || !isRuleId(finding.ruleId)) continue;
+    if (finding.keyStatus !== 'Active') continue;
+    const user = usersByName.get(finding.userName);
+    const recorded = user?.keys.find(
+      (key) => finding.accessKeyId !== null && key.accessKeyId === finding.accessKeyId,
+    );
+    if (recorded && recorded.status !== 'Active') continue;
+    const ref = keyRef(finding.userName, finding.accessKeyId, finding.slot);
+    byKey.set(ref, [...(byKey.get(ref) ?? []), finding]);
+  }
+
+  const candidates: Candidate[] = [];
+  for (const group of byKey.values()) {
+    const finding = strongest(group);
+    if (!finding || finding.userName === null || !isRuleId(finding.ruleId)) continue;
+    const { userName, accessKeyId, slot } = finding;
+    const user = usersByName.get(userName);
+    const codes = [
+      ...new Set(
+        errors
+          .filter((error) =>
+            error.accessKeyId === null
+              ? error.userName === userName
+              : accessKeyId !== null && error.accessKeyId === accessKeyId,
+          )
+          .map((error) => error.code),
+      ),
+    ];
+    const problem = tagProblems.get(userName);
+    let skipReason: string | null = null;
+    if (user?.isRoot) skipReason = SKIP_REASONS.rootKey;
+    else if (accessKeyId === null) skipReason = SKIP_REASONS.keyIdUnknown;
+    else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
+    else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
+    else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
+    candidates.push({ finding, ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
+  }
+
+  const eligible = candidates.filter((candidate) => candidate.skipReason === null);
+  const limit = capLimit(users, settings);
+  const cap: CapVerdict | null = eligible.length > limit.limit ? { ...limit, count: eligible.length } : null;
+
+  const actions = candidates.map((candidate): ActionOutcome => {
+    const skipReason = candidate.skipReason ?? (cap ? SKIP_REASONS.cap(cap) : null);
+    return {
+      action: 'deactivate',
+      ruleId: candidate.ruleId,
+      userName: candidate.userName,
+      // ActionOutcome needs a string; a key known only by its slot is named by it and always skipped.
+      accessKeyId: candidate.accessKeyId ?? `(slot ${candidate.slot ?? '?'})`,
+      status: skipReason ? 'skipped' : 'planned',
+      reason: skipReason ?? (settings.mode === 'report' ? REPORT_MODE_REASON : null),
+      error: null,
+    };
+  });
+  actions.sort(byUserThenKey);
+
+  const planFindings = cap ? [...kept, capFinding(cap, settings.mode)] : kept;
+  return {
+    findings: planFindings.sort(compareFindings),
+    actions,
+    exempt: exemptEntries(users, findings, exemptions),
+  };
+}
