@@ -306,7 +306,8 @@ const ENV_DOCS = {
     param: 'reportTopicName',
     setting: 'reportTopicName',
     default: '',
-    description: 'Name of the report topic; its ARN is built at run time from the region and account.',
+    description:
+      "Name of the report topic (serverless.yml sets it to the stack's topic); its ARN is built at run time from the region and account.",
   },
 } as const satisfies Record<EnvName, Omit<SettingDoc, 'env'>>;
 
