@@ -172,7 +172,6 @@ function byUserThenKey(a: ActionOutcome, b: ActionOutcome): number {
 }
 
 interface Candidate {
-  finding: Finding;
   ruleId: RuleId;
   userName: string;
   accessKeyId: string | null;
@@ -252,7 +251,7 @@ export function plan(input: PlanInput): Plan {
     else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
     else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
     else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
-    candidates.push({ finding, ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
+    candidates.push({ ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
   }
 
   const eligible = candidates.filter((candidate) => candidate.skipReason === null);
