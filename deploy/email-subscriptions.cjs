@@ -11,7 +11,9 @@ module.exports = async ({ resolveVariable }) => {
   const resources = {};
   emails.forEach((email, index) => {
     if (!EMAIL.test(email)) {
-      throw new Error(`Invalid param alertEmails: "${email}" is not an email address (use a comma-separated list)`);
+      throw new Error(
+        `Invalid param alertEmails: "${email}" is not an email address (use a comma-separated list)`,
+      );
     }
     resources[`ReportEmailSubscription${index + 1}`] = {
       Type: 'AWS::SNS::Subscription',

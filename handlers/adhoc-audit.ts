@@ -1,13 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { deliverReport, runAudit } from '../src/audit.js';
-import { applyEventOverrides, parseAdhocEvent } from '../src/config/adhoc-event.js';
+import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../src/config/adhoc-event.js';
 import type { AuditReport } from '../src/model.js';
-import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
+import { recordAuditMetrics } from '../src/runtime/metrics.js';
 
 const runtime = createLambdaRuntime(process.env);
 const { logger, metrics, tracer } = runtime;
@@ -22,8 +23,10 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   // The report can exceed X-Ray's 64 KB segment limit, so the response is not captured.
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .handler(async (rawEvent: unknown, context: Context): Promise<AuditReport> => {
-    const event = parseAdhocEvent(rawEvent);
+  .use(parser({ schema: adhocEventSchema, safeParse: true }))
+  .handler(async (parsed, context: Context): Promise<AuditReport> => {
+    // On failure, parseAdhocEvent rethrows with a message that names the field and what it expects.
+    const event = parsed.success ? parsed.data : parseAdhocEvent(parsed.originalEvent);
     const settings = applyEventOverrides(runtime.settings, event);
     const deps = await runtime.auditDeps(context);
     const report = await runAudit(deps, { settings, ...(event.users ? { users: event.users } : {}) });

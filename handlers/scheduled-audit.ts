@@ -6,8 +6,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { deliverReport, runAudit } from '../src/audit.js';
-import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
+import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { type RunSummary, summarizeRun } from '../src/runtime/run-summary.js';
 
 const runtime = createLambdaRuntime(process.env);

@@ -1,6 +1,6 @@
-import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Settings } from './config/settings.js';
 import { collectLive } from './inventory/live-collector.js';
 import type { AuditReport } from './model.js';
@@ -73,12 +73,20 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     );
   }
   const marginMs = settings.timeBudgetMarginSeconds * 1000;
-  const shouldStop = deps.remainingTimeMs ? () => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < marginMs : undefined;
+  const shouldStop = deps.remainingTimeMs
+    ? () => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < marginMs
+    : undefined;
 
   const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
   const accountId = identity.Account ?? 'unknown';
   const runId = newRunId(startedAt);
-  deps.logger.info('audit started', { runId, accountId, mode: settings.mode, asOf: asOf.toISOString(), users: request.users?.length });
+  deps.logger.info('audit started', {
+    runId,
+    accountId,
+    mode: settings.mode,
+    asOf: asOf.toISOString(),
+    users: request.users?.length,
+  });
 
   const inventory = await collectLive(
     {
@@ -101,7 +109,12 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
   const actions =
     settings.mode === 'enforce'
       ? await applyActions(
-          { iam: deps.iam, now: asOf, unusedKeyDays: settings.rules.unusedKey.days, ...(shouldStop ? { shouldStop } : {}) },
+          {
+            iam: deps.iam,
+            now: asOf,
+            unusedKeyDays: settings.rules.unusedKey.days,
+            ...(shouldStop ? { shouldStop } : {}),
+          },
           planned.actions,
         )
       : planned.actions;

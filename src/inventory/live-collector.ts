@@ -3,10 +3,10 @@ import {
   GetAccountSummaryCommand,
   GetUserCommand,
   type IAMClient,
-  type User,
   paginateListAccessKeys,
-  paginateListUserTags,
   paginateListUsers,
+  paginateListUserTags,
+  type User,
 } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { forEachConcurrent } from '../concurrency.js';
@@ -54,7 +54,10 @@ export const ROOT_USER_NAME = '<root_account>';
  * @example
  * const { users, errors } = await collectLive({ iam, concurrency: 8 }, {});
  */
-export async function collectLive(deps: LiveCollectorDeps, request: LiveCollectRequest): Promise<InventoryResult> {
+export async function collectLive(
+  deps: LiveCollectorDeps,
+  request: LiveCollectRequest,
+): Promise<InventoryResult> {
   const users: UserRecord[] = [];
   const errors: AuditError[] = [];
   const notReached: string[] = [];
@@ -148,7 +151,9 @@ async function readUser(
     for (const key of metadata) {
       const accessKeyId = key.AccessKeyId ?? '';
       try {
-        const { AccessKeyLastUsed: used } = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+        const { AccessKeyLastUsed: used } = await iam.send(
+          new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+        );
         keys.push({
           accessKeyId,
           slot: null,
@@ -199,7 +204,12 @@ async function readRootKeys(
       keys: [{ accessKeyId: null, slot: null, status: 'Active', createDate: null, lastUsed: null }],
     };
   } catch (error) {
-    errors.push({ userName: ROOT_USER_NAME, accessKeyId: null, operation: 'GetAccountSummary', ...describeAwsError(error) });
+    errors.push({
+      userName: ROOT_USER_NAME,
+      accessKeyId: null,
+      operation: 'GetAccountSummary',
+      ...describeAwsError(error),
+    });
     return null;
   }
 }

@@ -1,4 +1,9 @@
-import { GetAccessKeyLastUsedCommand, type IAMClient, TagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import {
+  GetAccessKeyLastUsedCommand,
+  type IAMClient,
+  TagUserCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { ActionOutcome } from '../model.js';
 
@@ -32,13 +37,20 @@ export function deactivationTagKey(accessKeyId: string): string {
  * @example
  * const outcomes = await applyActions({ iam, now, unusedKeyDays: 90 }, plan.actions);
  */
-export async function applyActions(deps: ApplyDeps, actions: readonly ActionOutcome[]): Promise<ActionOutcome[]> {
+export async function applyActions(
+  deps: ApplyDeps,
+  actions: readonly ActionOutcome[],
+): Promise<ActionOutcome[]> {
   const outcomes: ActionOutcome[] = [];
   for (const action of actions) {
     if (action.status !== 'planned') {
       outcomes.push(action);
     } else if (deps.shouldStop?.()) {
-      outcomes.push({ ...action, status: 'skipped', reason: 'time budget spent before this action; the next run will retry it' });
+      outcomes.push({
+        ...action,
+        status: 'skipped',
+        reason: 'time budget spent before this action; the next run will retry it',
+      });
     } else {
       outcomes.push(await applyOne(deps, action));
     }
@@ -52,7 +64,12 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
   try {
     confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: action.accessKeyId }));
   } catch (error) {
-    return { ...action, status: 'failed', reason: 'live confirmation failed; key left untouched', error: describeAwsError(error) };
+    return {
+      ...action,
+      status: 'failed',
+      reason: 'live confirmation failed; key left untouched',
+      error: describeAwsError(error),
+    };
   }
   if (confirmed.UserName && confirmed.UserName !== action.userName) {
     return {
@@ -75,14 +92,27 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
   }
 
   if (action.action !== 'deactivate') {
-    return { ...action, status: 'skipped', reason: `action ${action.action} is not performed by this version` };
+    return {
+      ...action,
+      status: 'skipped',
+      reason: `action ${action.action} is not performed by this version`,
+    };
   }
   try {
     await iam.send(
-      new UpdateAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId, Status: 'Inactive' }),
+      new UpdateAccessKeyCommand({
+        UserName: action.userName,
+        AccessKeyId: action.accessKeyId,
+        Status: 'Inactive',
+      }),
     );
   } catch (error) {
-    return { ...action, status: 'failed', reason: 'UpdateAccessKey failed; key still active', error: describeAwsError(error) };
+    return {
+      ...action,
+      status: 'failed',
+      reason: 'UpdateAccessKey failed; key still active',
+      error: describeAwsError(error),
+    };
   }
   try {
     const day = deps.now.toISOString().slice(0, 10);

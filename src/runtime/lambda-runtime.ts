@@ -26,7 +26,10 @@ export interface LambdaRuntime {
 export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
   const settings = loadSettings(env);
   const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
-  const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeyHygiene', serviceName: 'key-hygiene' });
+  const metrics = new Metrics({
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeyHygiene',
+    serviceName: 'key-hygiene',
+  });
   const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const clients = createClients({ region });

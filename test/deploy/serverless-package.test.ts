@@ -40,7 +40,17 @@ describe('Deployment: serverless package', () => {
     dir = await mkdtemp(join(tmpdir(), 'key-hygiene-package-'));
     await run(
       'npx',
-      ['serverless', 'package', '--stage', 'test', '--region', 'us-east-1', '--package', dir, '--param=alertEmails=secops@example.com'],
+      [
+        'serverless',
+        'package',
+        '--stage',
+        'test',
+        '--region',
+        'us-east-1',
+        '--package',
+        dir,
+        '--param=alertEmails=secops@example.com',
+      ],
       {
         env: {
           ...process.env,
@@ -103,9 +113,9 @@ describe('Deployment: serverless package', () => {
     const expected = [...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS])].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
-    expect(statements.flatMap(actionsOf).filter((a) => a.includes('*') && !a.startsWith('kms:GenerateDataKey'))).toEqual(
-      [],
-    );
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.includes('*') && !a.startsWith('kms:GenerateDataKey')),
+    ).toEqual([]);
     for (const s of statements) expect(s.Effect).toBe('Allow');
   });
 
