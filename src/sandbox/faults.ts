@@ -1,0 +1,97 @@
+import { createRandom, type Random } from './random.js';
+
+/** Injected faults; all zero means none. */
+export interface FaultSettings {
+  /** Added to every AWS answer, in ms (±20 %, seeded). */
+  latencyMs: number;
+  /** Requests per second per account before `Throttling` (token bucket of about that size); 0 = off. */
+  throttleRps: number;
+  /** Share of requests answered `ServiceFailure` 500, from 0 to 1. */
+  failRate: number;
+}
+
+export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0 };
+
+interface Bucket {
+  tokens: number;
+  /** performance.now() of the last refill. */
+  at: number;
+}
+
+/**
+ * Seeded fault injection: latency, a per-account token-bucket throttle and a failure rate. The
+ * same seed and request sequence give the same faults, so a flaky-looking test is reproducible.
+ */
+export class Faults {
+  private settings: FaultSettings;
+  private readonly seed: string;
+  private rng: Random;
+  private buckets = new Map<string, Bucket>();
+
+  constructor(settings: Partial<FaultSettings>, seed: string) {
+    this.settings = validate({ ...NO_FAULTS, ...settings });
+    this.seed = seed;
+    this.rng = createRandom(`${seed}/faults`);
+  }
+
+  /** The current settings. */
+  get current(): Readonly<FaultSettings> {
+    return this.settings;
+  }
+
+  /** Changes some settings at run time (a test turning the throttle on for one case). */
+  configure(settings: Partial<FaultSettings>): void {
+    this.settings = validate({ ...this.settings, ...settings });
+    this.buckets.clear();
+  }
+
+  /** Back to the start: the seed's first draw and full buckets. */
+  reset(): void {
+    this.rng = createRandom(`${this.seed}/faults`);
+    this.buckets.clear();
+  }
+
+  /** Milliseconds to delay this answer (0 when latency is off). */
+  latency(): number {
+    const { latencyMs } = this.settings;
+    return latencyMs > 0 ? Math.round(latencyMs * (0.8 + 0.4 * this.rng.next())) : 0;
+  }
+
+  /** Takes a token from the account's bucket; true when there was none (answer `Throttling`). */
+  throttled(accountId: string, now = performance.now()): boolean {
+    const rps = this.settings.throttleRps;
+    if (rps <= 0) return false;
+    // A bucket of about one second's worth, so a burst of R requests passes and then R per second.
+    const capacity = Math.max(1, rps);
+    let bucket = this.buckets.get(accountId);
+    if (!bucket) {
+      bucket = { tokens: capacity, at: now };
+      this.buckets.set(accountId, bucket);
+    }
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * rps);
+    bucket.at = now;
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  }
+
+  /** True when this request should fail with `ServiceFailure` (seeded draw). */
+  failed(): boolean {
+    const { failRate } = this.settings;
+    return failRate > 0 && this.rng.next() < failRate;
+  }
+}
+
+function validate(settings: FaultSettings): FaultSettings {
+  const { latencyMs, throttleRps, failRate } = settings;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new RangeError(`latencyMs must be a number >= 0, got ${latencyMs}`);
+  }
+  if (!Number.isFinite(throttleRps) || throttleRps < 0) {
+    throw new RangeError(`throttleRps must be a number >= 0 (0 turns the throttle off), got ${throttleRps}`);
+  }
+  if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
+    throw new RangeError(`failRate must be between 0 and 1, got ${failRate}`);
+  }
+  return settings;
+}

@@ -1,0 +1,272 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** Strict ISO 8601 date-time with a zone (`Z` or `+hh:mm`), the form IAM itself writes. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const NOT_ISO = 'not an ISO 8601 date';
+
+const isoDate = z
+  .string()
+  .refine((value) => ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)), NOT_ISO);
+
+/** IAM user names: 1..64 of letters, digits and `+=,.@_-`. */
+const userName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM user name (1-64 of letters, digits and +=,.@_-)');
+
+const iamPath = z
+  .string()
+  .regex(
+    /^\/([\u0021-\u007E]{0,510}\/)?$/,
+    'not a valid IAM path (starts and ends with "/", e.g. "/service/")',
+  );
+
+const accessKeyId = z
+  .string()
+  .regex(/^AKIA[A-Z0-9]{16}$/, 'not an access key ID (AKIA followed by 16 upper-case letters or digits)');
+
+const lastUsed = z.strictObject({
+  date: isoDate,
+  service: z.string().min(1),
+  region: z.string().min(1),
+});
+
+const accessKey = z.strictObject({
+  id: accessKeyId,
+  /** Optional: the secret the sandbox hands back nowhere, kept for symmetry with CreateAccessKey. */
+  secret: z.string().min(1).optional(),
+  status: z.enum(['Active', 'Inactive']),
+  createDate: isoDate,
+  lastUsed: lastUsed.nullable().default(null),
+});
+
+const rootAccessKey = z.strictObject({
+  /** Optional, so a test can sign requests as the root user. */
+  id: accessKeyId.optional(),
+  active: z.boolean(),
+  createDate: isoDate,
+  lastUsedDate: isoDate.nullable().default(null),
+  lastUsedService: z.string().min(1).optional(),
+  lastUsedRegion: z.string().min(1).optional(),
+});
+
+const tags = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .refine((value) => Object.keys(value).length <= 50, 'more than 50 tags (IAM allows 50 per user)');
+
+const user = z.strictObject({
+  name: userName,
+  path: iamPath.default('/'),
+  createDate: isoDate,
+  tags: tags.default({}),
+  accessKeys: z.array(accessKey).max(2, 'more than 2 access keys (IAM allows 2 per user)').default([]),
+});
+
+const SNS_PROTOCOLS = ['email', 'email-json', 'sqs', 'lambda', 'http', 'https'] as const;
+
+const topic = z.strictObject({
+  name: z.string().regex(/^[\w-]{1,256}(\.fifo)?$/, 'not a valid SNS topic name'),
+  region: z.string().min(1).default('us-east-1'),
+  subscriptions: z
+    .array(z.strictObject({ protocol: z.enum(SNS_PROTOCOLS), endpoint: z.string().min(1) }))
+    .default([]),
+});
+
+const account = z.strictObject({
+  id: z.string().regex(/^\d{12}$/, 'not an AWS account ID (12 digits)'),
+  alias: z.string().min(1).optional(),
+  /** When the root user was created (the credential report's `<root_account>` row). */
+  createDate: isoDate.optional(),
+  rootAccessKeys: z.array(rootAccessKey).max(2, 'more than 2 root access keys (AWS allows 2)').default([]),
+  users: z.array(user).default([]),
+  topics: z.array(topic).default([]),
+});
+
+/** The zod schema of a sandbox fixture file. See `docs/sandbox.md` for every field. */
+export const fixtureSchema = z.strictObject({
+  now: isoDate.nullable().optional(),
+  accounts: z.array(account).min(1, 'at least one account is needed (the first is the default)'),
+});
+
+/** A validated fixture (defaults filled in). */
+export type Fixture = z.output<typeof fixtureSchema>;
+export type FixtureAccount = Fixture['accounts'][number];
+export type FixtureUser = FixtureAccount['users'][number];
+export type FixtureAccessKey = FixtureUser['accessKeys'][number];
+export type FixtureRootAccessKey = FixtureAccount['rootAccessKeys'][number];
+export type FixtureTopic = FixtureAccount['topics'][number];
+export type FixtureInput = z.input<typeof fixtureSchema>;
+
+/** One problem in a fixture, located by its path (`accounts[0].users[3].name`). */
+export interface FixtureIssue {
+  path: string;
+  message: string;
+}
+
+/** A fixture that does not validate; the message lists every problem with its path. */
+export class FixtureError extends Error {
+  readonly issues: readonly FixtureIssue[];
+  readonly source: string;
+
+  constructor(source: string, issues: readonly FixtureIssue[]) {
+    const lines = issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`);
+    super(`Invalid sandbox fixture ${source}; fix these fields:\n${lines.join('\n')}`);
+    this.name = 'FixtureError';
+    this.issues = issues;
+    this.source = source;
+  }
+}
+
+/** `['accounts', 0, 'users', 3, 'name']` -> `accounts[0].users[3].name` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+// Zod's default messages ("Invalid input: expected string, received undefined") do not say what
+// to do; these do, and keep the field path separate so the error reads `path: problem`.
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `missing; add a ${issue.expected}`;
+    return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return undefined;
+};
+
+function toIssues(error: z.ZodError): FixtureIssue[] {
+  const issues: FixtureIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // Name the unknown field itself, so a typo like `acessKeys` points at the right line.
+      for (const key of issue.keys) {
+        issues.push({
+          path: formatPath([...issue.path, key]),
+          message: 'unknown field; remove it or fix its name',
+        });
+      }
+      continue;
+    }
+    issues.push({ path: formatPath(issue.path), message: issue.message });
+  }
+  return issues;
+}
+
+/** Rules that span fields: unique names and IDs, dates in a possible order. */
+function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
+  const issues: FixtureIssue[] = [];
+  const now = fixture.now ? Date.parse(fixture.now) : Number.POSITIVE_INFINITY;
+  const accountIds = new Map<string, number>();
+  const keyIds = new Map<string, string>();
+  fixture.accounts.forEach((acct, a) => {
+    const at = `accounts[${a}]`;
+    const seen = accountIds.get(acct.id);
+    if (seen !== undefined) issues.push({ path: `${at}.id`, message: `duplicate of accounts[${seen}].id` });
+    else accountIds.set(acct.id, a);
+    acct.rootAccessKeys.forEach((key, k) => {
+      const kt = `${at}.rootAccessKeys[${k}]`;
+      if (key.id !== undefined) {
+        const other = keyIds.get(key.id);
+        if (other) issues.push({ path: `${kt}.id`, message: `duplicate of ${other}` });
+        else keyIds.set(key.id, `${kt}.id`);
+      }
+      if (key.lastUsedDate && Date.parse(key.lastUsedDate) < Date.parse(key.createDate)) {
+        issues.push({ path: `${kt}.lastUsedDate`, message: 'before the key was created' });
+      }
+      if (Date.parse(key.createDate) > now) {
+        issues.push({ path: `${kt}.createDate`, message: 'after the fixture "now"' });
+      }
+    });
+    const names = new Map<string, number>();
+    acct.users.forEach((u, i) => {
+      const ut = `${at}.users[${i}]`;
+      // IAM user names are unique regardless of case.
+      const lower = u.name.toLowerCase();
+      const dup = names.get(lower);
+      if (dup !== undefined)
+        issues.push({ path: `${ut}.name`, message: `duplicate of ${at}.users[${dup}].name` });
+      else names.set(lower, i);
+      if (Date.parse(u.createDate) > now)
+        issues.push({ path: `${ut}.createDate`, message: 'after the fixture "now"' });
+      u.accessKeys.forEach((key, k) => {
+        const kt = `${ut}.accessKeys[${k}]`;
+        const other = keyIds.get(key.id);
+        if (other) issues.push({ path: `${kt}.id`, message: `duplicate of ${other}` });
+        else keyIds.set(key.id, `${kt}.id`);
+        const created = Date.parse(key.createDate);
+        if (created < Date.parse(u.createDate)) {
+          issues.push({ path: `${kt}.createDate`, message: "before the user's createDate" });
+        }
+        if (created > now) issues.push({ path: `${kt}.createDate`, message: 'after the fixture "now"' });
+        if (key.lastUsed) {
+          const used = Date.parse(key.lastUsed.date);
+          if (used < created)
+            issues.push({ path: `${kt}.lastUsed.date`, message: 'before the key was created' });
+          if (used > now) issues.push({ path: `${kt}.lastUsed.date`, message: 'after the fixture "now"' });
+        }
+      });
+    });
+    const topicNames = new Set<string>();
+    acct.topics.forEach((t, i) => {
+      const id = `${t.region}/${t.name}`;
+      if (topicNames.has(id))
+        issues.push({ path: `${at}.topics[${i}].name`, message: 'duplicate topic in this region' });
+      topicNames.add(id);
+    });
+  });
+  return issues;
+}
+
+/**
+ * Validates a parsed JSON value as a sandbox fixture.
+ *
+ * @param source names the fixture in error messages (a file path, or `fixture`).
+ * @throws FixtureError naming every bad field by its path, e.g.
+ *   `accounts[0].users[3].accessKeys[0].createDate: not an ISO 8601 date`.
+ * @example
+ * const fixture = parseFixture(JSON.parse(text), 'events/sandbox/acme.json');
+ */
+export function parseFixture(input: unknown, source = 'fixture'): Fixture {
+  const result = fixtureSchema.safeParse(input, { error: errorMap });
+  if (!result.success) throw new FixtureError(source, toIssues(result.error));
+  const issues = crossFieldIssues(result.data);
+  if (issues.length > 0) throw new FixtureError(source, issues);
+  return result.data;
+}
+
+/**
+ * Reads and validates a fixture file.
+ *
+ * @throws FixtureError when the file is missing, is not JSON, or does not validate.
+ * @example
+ * const fixture = await loadFixture('events/sandbox/acme.json');
+ */
+export async function loadFixture(path: string): Promise<Fixture> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FixtureError(path, [
+      { path: '', message: `cannot read the file (${(error as Error).message})` },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new FixtureError(path, [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
+  }
+  return parseFixture(json, path);
+}

@@ -1,0 +1,364 @@
+import { generateCredentialReport } from './credential-report.js';
+import { awsErrors } from './errors.js';
+import { decodeMarker, encodeMarker, parseMaxItems } from './params.js';
+import type { ActionHandler, QueryService, RequestContext } from './service.js';
+import type { SandboxAccessKey, SandboxUser } from './state.js';
+import { element, entryMap, memberList, NAMESPACES, wrap } from './xml.js';
+
+const USER_NAME = /^[\w+=,.@-]{1,64}$/;
+const PATH = /^\/([\u0021-\u007E]{0,510}\/)?$/;
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+/** AWS makes a new credential report at most every four hours and otherwise returns the last one. */
+const REPORT_REUSE_MS = 4 * 60 * 60 * 1000;
+
+/** IAM timestamps have second precision; keeping ours that way makes report slots match to the second. */
+function nowSeconds(ctx: RequestContext): Date {
+  const ms = ctx.state.clock.now().getTime();
+  return new Date(ms - (ms % 1000));
+}
+
+function userXml(user: SandboxUser, withTags: boolean): string {
+  let xml =
+    element('Path', user.path) +
+    element('UserName', user.name) +
+    element('UserId', user.userId) +
+    element('Arn', user.arn) +
+    element('CreateDate', user.createDate);
+  if (withTags && user.tags.size > 0) xml += tagsXml([...user.tags]);
+  return xml;
+}
+
+function tagsXml(tags: readonly (readonly [string, string])[]): string {
+  return memberList(
+    'Tags',
+    tags.map(([key, value]) => element('Key', key) + element('Value', value)),
+  );
+}
+
+function keyMetadataXml(key: SandboxAccessKey): string {
+  return (
+    element('UserName', key.userName) +
+    element('AccessKeyId', key.id) +
+    element('Status', key.status) +
+    element('CreateDate', key.createDate)
+  );
+}
+
+function validateUserName(name: string, field = 'userName'): void {
+  if (!USER_NAME.test(name)) {
+    throw awsErrors.validation(
+      `1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: ` +
+        'Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length between 1 and 64',
+    );
+  }
+}
+
+function findUser(ctx: RequestContext, name: string): SandboxUser {
+  validateUserName(name);
+  const user = ctx.account.users.get(name.toLowerCase());
+  if (!user) throw awsErrors.noSuchUser(name);
+  return user;
+}
+
+/** The user named by `UserName`, or (as IAM does when it is omitted) the user who signed the request. */
+function targetUser(ctx: RequestContext): SandboxUser {
+  const name = ctx.params.get('UserName');
+  if (name !== undefined) return findUser(ctx, name);
+  if (ctx.caller.kind === 'user' && ctx.caller.user) return ctx.caller.user;
+  throw awsErrors.validation('Must specify userName when calling with non-User credentials');
+}
+
+function keyOfUser(user: SandboxUser, id: string): SandboxAccessKey {
+  const key = user.keys.find((k) => k.id === id);
+  if (!key) throw awsErrors.noSuchAccessKey(id);
+  return key;
+}
+
+/** Parses `Tags.member.N.Key/Value`, checking IAM's constraints. */
+function parseTags(ctx: RequestContext): [string, string][] {
+  return ctx.params.structList('Tags.member', ['Key', 'Value']).map(({ Key, Value }, i) => {
+    if (Key === undefined || !TAG_KEY.test(Key)) {
+      throw awsErrors.validation(
+        `1 validation error detected: Value '${Key ?? 'null'}' at 'tags.${i + 1}.member.key' failed to satisfy ` +
+          'constraint: Member must have length between 1 and 128 and use letters, digits, spaces and _.:/=+-@',
+      );
+    }
+    if (Key.toLowerCase().startsWith('aws:')) {
+      throw awsErrors.invalidInput(`Tag key ${Key} uses the reserved prefix aws:; choose another key`);
+    }
+    const value = Value ?? '';
+    if (!TAG_VALUE.test(value)) {
+      throw awsErrors.validation(
+        `1 validation error detected: Value '${value}' at 'tags.${i + 1}.member.value' failed to satisfy ` +
+          'constraint: Member must have length at most 256 and use letters, digits, spaces and _.:/=+-@',
+      );
+    }
+    return [Key, value];
+  });
+}
+
+/** Sets tags on a user, refusing (like IAM) to go over 50 tags. */
+function applyTags(user: SandboxUser, tags: readonly [string, string][]): void {
+  const added = new Set(tags.map(([key]) => key).filter((key) => !user.tags.has(key)));
+  if (user.tags.size + added.size > 50) throw awsErrors.tagQuota();
+  for (const [key, value] of tags) user.tags.set(key, value);
+}
+
+/** One page of `items` starting at the marker; `Marker` only while truncated, as the paginators need. */
+function page<T>(ctx: RequestContext, operation: string, scope: string, items: readonly T[]) {
+  const maxItems = parseMaxItems(ctx.params);
+  const start = decodeMarker(ctx.params, operation, scope, items.length);
+  const end = Math.min(items.length, start + maxItems);
+  const truncated = end < items.length;
+  return {
+    items: items.slice(start, end),
+    tail:
+      element('IsTruncated', truncated) +
+      (truncated ? element('Marker', encodeMarker(operation, scope, end)) : ''),
+  };
+}
+
+const listUsers: ActionHandler = (ctx) => {
+  const prefix = ctx.params.get('PathPrefix') ?? '/';
+  if (!PATH.test(prefix) && !/^\/[\u0021-\u007E]{0,511}$/.test(prefix)) {
+    throw awsErrors.validation(
+      `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: ` +
+        'Member must start with / and contain printable ASCII characters',
+    );
+  }
+  const maxItems = parseMaxItems(ctx.params);
+  const list = ctx.account.userList;
+  let i = decodeMarker(ctx.params, 'ListUsers', prefix, list.length);
+  let members = '';
+  let count = 0;
+  // Every path starts with "/", so the default prefix pages by index with no scan at all.
+  const all = prefix === '/';
+  while (i < list.length && count < maxItems) {
+    const user = list[i++] as SandboxUser;
+    if (all || user.path.startsWith(prefix)) {
+      members += `<member>${userXml(user, false)}</member>`;
+      count++;
+    }
+  }
+  if (!all) while (i < list.length && !(list[i] as SandboxUser).path.startsWith(prefix)) i++;
+  const truncated = i < list.length;
+  return (
+    element('IsTruncated', truncated) +
+    (truncated ? element('Marker', encodeMarker('ListUsers', prefix, i)) : '') +
+    wrap('Users', members)
+  );
+};
+
+const getUser: ActionHandler = (ctx) => {
+  const name = ctx.params.get('UserName');
+  if (name === undefined && ctx.caller.kind === 'root') {
+    const root =
+      element('UserId', ctx.account.id) +
+      element('Arn', `arn:aws:iam::${ctx.account.id}:root`) +
+      element('CreateDate', ctx.account.createDate);
+    return wrap('User', root);
+  }
+  return wrap('User', userXml(targetUser(ctx), true));
+};
+
+const createUser: ActionHandler = (ctx) => {
+  const name = ctx.params.required('UserName');
+  validateUserName(name);
+  const path = ctx.params.get('Path') ?? '/';
+  if (!PATH.test(path)) {
+    throw awsErrors.validation(
+      `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: ` +
+        'Member must start and end with / and contain printable ASCII characters',
+    );
+  }
+  if (ctx.account.users.has(name.toLowerCase())) throw awsErrors.userExists(name);
+  const tags = parseTags(ctx);
+  if (tags.length > 50) throw awsErrors.tagQuota();
+  const user = ctx.state.addUser(ctx.account, name, path, nowSeconds(ctx));
+  applyTags(user, tags);
+  return wrap('User', userXml(user, true));
+};
+
+const listAccessKeys: ActionHandler = (ctx) => {
+  if (ctx.params.get('UserName') === undefined && ctx.caller.kind === 'root') {
+    // The root user listing its own keys: only those the fixture gave an ID can be named.
+    const keys = ctx.account.rootKeys.filter((k) => k.id !== null);
+    const { items, tail } = page(ctx, 'ListAccessKeys', '<root>', keys);
+    return (
+      memberList(
+        'AccessKeyMetadata',
+        items.map(
+          (k) =>
+            element('AccessKeyId', k.id) +
+            element('Status', k.active ? 'Active' : 'Inactive') +
+            element('CreateDate', k.createDate),
+        ),
+      ) + tail
+    );
+  }
+  const user = targetUser(ctx);
+  const { items, tail } = page(ctx, 'ListAccessKeys', user.name, user.keys);
+  return memberList('AccessKeyMetadata', items.map(keyMetadataXml)) + tail;
+};
+
+const createAccessKey: ActionHandler = (ctx) => {
+  const user = targetUser(ctx);
+  if (user.keys.length >= 2) throw awsErrors.keyQuota();
+  const key = ctx.state.addKey(ctx.account, user, {
+    id: ctx.state.newKeyId('AKIA'),
+    secret: ctx.state.newSecret(),
+    status: 'Active',
+    createDate: nowSeconds(ctx),
+    lastUsed: null,
+  });
+  return wrap(
+    'AccessKey',
+    element('UserName', key.userName) +
+      element('AccessKeyId', key.id) +
+      element('Status', key.status) +
+      element('SecretAccessKey', key.secret) +
+      element('CreateDate', key.createDate),
+  );
+};
+
+const updateAccessKey: ActionHandler = (ctx) => {
+  const id = ctx.params.required('AccessKeyId');
+  const status = ctx.params.required('Status');
+  if (status !== 'Active' && status !== 'Inactive') {
+    throw awsErrors.validation(
+      `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: ` +
+        'Member must satisfy enum value set: [Active, Inactive]',
+    );
+  }
+  keyOfUser(targetUser(ctx), id).status = status;
+  return null;
+};
+
+const deleteAccessKey: ActionHandler = (ctx) => {
+  const id = ctx.params.required('AccessKeyId');
+  const user = targetUser(ctx);
+  const key = keyOfUser(user, id);
+  user.keys.splice(user.keys.indexOf(key), 1);
+  ctx.state.keys.delete(id);
+  return null;
+};
+
+const getAccessKeyLastUsed: ActionHandler = (ctx) => {
+  const id = ctx.params.required('AccessKeyId');
+  const key = ctx.state.keys.get(id);
+  let userName: string | null = null;
+  let lastUsed: SandboxAccessKey['lastUsed'];
+  if (key && key.accountId === ctx.account.id) {
+    userName = key.userName;
+    lastUsed = key.lastUsed;
+  } else {
+    const root = ctx.state.rootKeys.get(id);
+    if (!root || root.accountId !== ctx.account.id) throw awsErrors.noSuchAccessKey(id);
+    lastUsed = root.key.lastUsed;
+  }
+  // Never used: no LastUsedDate at all, ServiceName and Region "N/A" (the model and the User Guide).
+  const info = lastUsed
+    ? element('LastUsedDate', lastUsed.date) +
+      element('ServiceName', lastUsed.service) +
+      element('Region', lastUsed.region)
+    : element('ServiceName', 'N/A') + element('Region', 'N/A');
+  return element('UserName', userName) + wrap('AccessKeyLastUsed', info);
+};
+
+const listUserTags: ActionHandler = (ctx) => {
+  const user = findUser(ctx, ctx.params.required('UserName'));
+  const { items, tail } = page(ctx, 'ListUserTags', user.name, [...user.tags]);
+  return tagsXml(items) + tail;
+};
+
+const tagUser: ActionHandler = (ctx) => {
+  const user = findUser(ctx, ctx.params.required('UserName'));
+  const tags = parseTags(ctx);
+  if (tags.length === 0) throw awsErrors.missingParameter('Tags');
+  applyTags(user, tags);
+  return null;
+};
+
+const untagUser: ActionHandler = (ctx) => {
+  const user = findUser(ctx, ctx.params.required('UserName'));
+  const keys = ctx.params.stringList('TagKeys.member');
+  if (keys.length === 0) throw awsErrors.missingParameter('TagKeys');
+  for (const key of keys) user.tags.delete(key);
+  return null;
+};
+
+const generateCredentialReportAction: ActionHandler = (ctx) => {
+  const now = ctx.state.clock.now();
+  const existing = ctx.account.credentialReport;
+  if (existing && now.getTime() - existing.generatedTime.getTime() < REPORT_REUSE_MS) {
+    return element('State', Date.now() >= existing.readyAt ? 'COMPLETE' : 'INPROGRESS');
+  }
+  ctx.account.credentialReport = generateCredentialReport(
+    ctx.account,
+    nowSeconds(ctx),
+    ctx.state.source.credentialReportDelayMs,
+  );
+  // Like IAM, the first answer is STARTED even when the report is ready at once; the next is COMPLETE.
+  return (
+    element('Description', 'No report exists. Starting a new report generation task') +
+    element('State', 'STARTED')
+  );
+};
+
+const getCredentialReport: ActionHandler = (ctx) => {
+  const report = ctx.account.credentialReport;
+  if (!report) throw awsErrors.reportNotPresent();
+  if (Date.now() < report.readyAt) throw awsErrors.reportInProgress();
+  return (
+    element('Content', report.content) +
+    element('ReportFormat', 'text/csv') +
+    element('GeneratedTime', report.generatedTime)
+  );
+};
+
+const getAccountSummary: ActionHandler = (ctx) => {
+  const rootKeyPresent = ctx.account.rootKeys.some((k) => k.active);
+  return entryMap('SummaryMap', [
+    ['Users', ctx.account.userList.length],
+    ['UsersQuota', 5000],
+    ['Groups', 0],
+    ['GroupsQuota', 300],
+    ['Roles', 0],
+    ['RolesQuota', 1000],
+    ['Policies', 0],
+    ['PoliciesQuota', 1500],
+    ['AccessKeysPerUserQuota', 2],
+    ['SigningCertificatesPerUserQuota', 2],
+    // The sandbox models no MFA devices, groups, roles or policies.
+    ['MFADevices', 0],
+    ['MFADevicesInUse', 0],
+    ['AccountMFAEnabled', 0],
+    ['AccountAccessKeysPresent', rootKeyPresent ? 1 : 0],
+    ['AccountSigningCertificatesPresent', 0],
+    ['GlobalEndpointTokenVersion', 1],
+  ]);
+};
+
+/** IAM (Query protocol, 2010-05-08): the operations key-hygiene calls. */
+export const iamService: QueryService = {
+  name: 'iam',
+  version: '2010-05-08',
+  namespace: NAMESPACES.iam,
+  actions: {
+    ListUsers: listUsers,
+    GetUser: getUser,
+    CreateUser: createUser,
+    ListAccessKeys: listAccessKeys,
+    CreateAccessKey: createAccessKey,
+    UpdateAccessKey: updateAccessKey,
+    DeleteAccessKey: deleteAccessKey,
+    GetAccessKeyLastUsed: getAccessKeyLastUsed,
+    ListUserTags: listUserTags,
+    TagUser: tagUser,
+    UntagUser: untagUser,
+    GenerateCredentialReport: generateCredentialReportAction,
+    GetCredentialReport: getCredentialReport,
+    GetAccountSummary: getAccountSummary,
+  },
+};

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Faults } from './faults.js';
+import type { SandboxState } from './state.js';
+
+/** The test-aid paths; they are not AWS APIs. */
+export const INSPECT_PREFIX = '/_sandbox/';
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Serves the inspection endpoints (test aids):
+ * - `GET /_sandbox/published`: `{ messages: PublishedMessage[] }`, every SNS message (optionally `?topicArn=`),
+ * - `GET /_sandbox/calls`: `CallStats`, counts overall, by service and by action (total, throttled, failed, errors),
+ * - `POST /_sandbox/reset`: back to the fixture (state, clock, counters, fault seed),
+ * - `GET|POST /_sandbox/clock`: read or set the sandbox clock (`{"now": "<ISO date>" | null}`),
+ * - `GET /_sandbox/health`: `{ "ok": true }`.
+ */
+export function handleInspection(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: string,
+  state: SandboxState,
+  faults: Faults,
+): void {
+  const route = `${req.method} ${url.pathname}`;
+  switch (route) {
+    case 'GET /_sandbox/published': {
+      const topicArn = url.searchParams.get('topicArn');
+      const messages = topicArn ? state.published.filter((m) => m.topicArn === topicArn) : state.published;
+      json(res, 200, { messages });
+      return;
+    }
+    case 'GET /_sandbox/calls':
+      json(res, 200, state.calls());
+      return;
+    case 'POST /_sandbox/reset':
+      state.reset();
+      faults.reset();
+      json(res, 200, { reset: true, now: state.clock.now().toISOString() });
+      return;
+    case 'GET /_sandbox/clock':
+      json(res, 200, { now: state.clock.now().toISOString(), fixed: state.clock.isFixed });
+      return;
+    case 'POST /_sandbox/clock': {
+      let now: unknown;
+      try {
+        now = (JSON.parse(body || '{}') as { now?: unknown }).now;
+      } catch {
+        json(res, 400, { error: 'Body must be JSON like {"now": "2026-11-20T00:00:00Z"} or {"now": null}' });
+        return;
+      }
+      if (now !== null && (typeof now !== 'string' || Number.isNaN(Date.parse(now)))) {
+        json(res, 400, { error: '"now" must be an ISO 8601 date-time, or null for real time' });
+        return;
+      }
+      state.clock.set(now);
+      json(res, 200, { now: state.clock.now().toISOString(), fixed: state.clock.isFixed });
+      return;
+    }
+    case 'GET /_sandbox/health':
+      json(res, 200, { ok: true });
+      return;
+    default:
+      json(res, 404, {
+        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock`,
+      });
+  }
+}
