@@ -53,6 +53,6 @@ export const awsErrors = {
       `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
     ),
   snsInvalidParameter: (what: string) => new AwsError('InvalidParameter', 400, `Invalid parameter: ${what}`),
-  snsInvalidParameterValue: (message: string) => new AwsError('InvalidParameterValue', 400, message),
+  snsInvalidParameterValue: (message: string) => new AwsError('ParameterValueInvalid', 400, message),
   snsTopicNotFound: () => new AwsError('NotFound', 404, 'Topic does not exist'),
 } as const;

@@ -137,7 +137,8 @@ function describeValue(value: unknown): string {
 // to do; these do, and keep the field path separate so the error reads `path: problem`.
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `missing; add a ${issue.expected}`;
+    if (issue.input === undefined)
+      return `missing; add ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
   }
   if (issue.code === 'invalid_value' && 'values' in issue) {

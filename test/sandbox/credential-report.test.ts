@@ -1,0 +1,137 @@
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  type IAMClient,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CREDENTIAL_REPORT_COLUMNS, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { ACME_FIXTURE, errorOf, iamClient, PROD } from './helpers.js';
+
+function parseCsv(content: Uint8Array | undefined): Record<string, string>[] {
+  const [header = '', ...rows] = new TextDecoder().decode(content).trimEnd().split('\n');
+  const columns = header.split(',');
+  return rows.map((row) =>
+    Object.fromEntries(row.split(',').map((value, i) => [columns[i] ?? `#${i}`, value])),
+  );
+}
+
+describe('Sandbox credential report', () => {
+  let sandbox: RunningSandbox;
+  let iam: IAMClient;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+    iam = iamClient(sandbox);
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(() => {
+    sandbox.state.reset();
+  });
+
+  it('answers ReportNotPresent 410 before any generation', async () => {
+    const error = await errorOf(iam.send(new GetCredentialReportCommand({})));
+    expect(error).toMatchObject({ name: 'CredentialReportNotPresentException', status: 410 });
+  });
+
+  it('answers STARTED first, then COMPLETE', async () => {
+    const first = await iam.send(new GenerateCredentialReportCommand({}));
+    expect(first.State).toBe('STARTED');
+    expect(first.Description).toBeTypeOf('string');
+    const second = await iam.send(new GenerateCredentialReportCommand({}));
+    expect(second.State).toBe('COMPLETE');
+  });
+
+  it('has the 22 documented columns, the root row first and IAM value vocabulary', async () => {
+    // Prepare
+    await iam.send(new GenerateCredentialReportCommand({}));
+    // Act
+    const report = await iam.send(new GetCredentialReportCommand({}));
+    // Assess
+    expect(report.ReportFormat).toBe('text/csv');
+    expect(report.GeneratedTime).toEqual(new Date('2026-11-20T00:00:00Z'));
+    const text = new TextDecoder().decode(report.Content);
+    expect(text.split('\n')[0]?.split(',')).toEqual([...CREDENTIAL_REPORT_COLUMNS]);
+    expect(CREDENTIAL_REPORT_COLUMNS).toHaveLength(22);
+    const rows = parseCsv(report.Content);
+    expect(rows).toHaveLength(21);
+    expect(rows.every((row) => Object.keys(row).length === 22)).toBe(true);
+    expect(rows[0]).toMatchObject({
+      user: '<root_account>',
+      arn: `arn:aws:iam::${PROD}:root`,
+      password_enabled: 'not_supported',
+      password_last_changed: 'not_supported',
+      password_next_rotation: 'not_supported',
+      access_key_1_active: 'true',
+      access_key_1_last_rotated: '2019-01-01T00:00:00+00:00',
+      access_key_1_last_used_date: 'N/A',
+      access_key_2_active: 'false',
+      access_key_2_last_rotated: 'N/A',
+    });
+    const oscar = rows.find((row) => row.user === 'oscar');
+    expect(oscar).toMatchObject({
+      arn: `arn:aws:iam::${PROD}:user/oscar`,
+      user_creation_time: '2023-04-01T00:00:00+00:00',
+      password_enabled: 'false',
+      access_key_1_active: 'false',
+      access_key_1_last_rotated: '2023-05-01T10:00:00+00:00',
+      access_key_1_last_used_date: '2024-02-01T10:00:00+00:00',
+      access_key_1_last_used_region: 'eu-central-1',
+      access_key_1_last_used_service: 'ec2',
+      access_key_2_active: 'true',
+      access_key_2_last_rotated: '2026-10-01T10:00:00+00:00',
+      cert_1_active: 'false',
+      cert_1_last_rotated: 'N/A',
+    });
+    expect(rows.find((row) => row.user === 'erin')).toMatchObject({
+      access_key_1_active: 'true',
+      access_key_1_last_used_date: 'N/A',
+      access_key_1_last_used_service: 'N/A',
+    });
+    expect(rows.find((row) => row.user === 'peggy')).toMatchObject({
+      access_key_1_active: 'false',
+      access_key_1_last_rotated: 'N/A',
+    });
+  });
+
+  it('keeps the snapshot for four hours, then makes a new one', async () => {
+    // Prepare
+    await iam.send(new GenerateCredentialReportCommand({}));
+    await iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'bob',
+        AccessKeyId: 'AKIABOB0000000000001',
+        Status: 'Inactive',
+      }),
+    );
+    // Act: within four hours IAM returns the last report
+    const reused = await iam.send(new GenerateCredentialReportCommand({}));
+    const stale = parseCsv((await iam.send(new GetCredentialReportCommand({}))).Content);
+    sandbox.state.clock.advance(4 * 60 * 60 * 1000 + 1000);
+    const renewed = await iam.send(new GenerateCredentialReportCommand({}));
+    const fresh = parseCsv((await iam.send(new GetCredentialReportCommand({}))).Content);
+    // Assess
+    expect(reused.State).toBe('COMPLETE');
+    expect(stale.find((row) => row.user === 'bob')?.access_key_1_active).toBe('true');
+    expect(renewed.State).toBe('STARTED');
+    expect(fresh.find((row) => row.user === 'bob')?.access_key_1_active).toBe('false');
+  });
+
+  it('is INPROGRESS and NotReady until a configured delay has passed', async () => {
+    const slow = await startSandbox({ fixture: ACME_FIXTURE, credentialReportDelayMs: 300 });
+    try {
+      const client = iamClient(slow);
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS');
+      const notReady = await errorOf(client.send(new GetCredentialReportCommand({})));
+      expect(notReady).toMatchObject({ name: 'CredentialReportNotReadyException', status: 404 });
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
+      expect((await client.send(new GetCredentialReportCommand({}))).Content?.byteLength).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -1,0 +1,114 @@
+import { GetUserCommand, ListAccessKeysCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Faults, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { ACME_FIXTURE, errorOf, iamClient, PROD } from './helpers.js';
+
+describe('Sandbox fault injection', () => {
+  let sandbox: RunningSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: ACME_FIXTURE, seed: 'faults' });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(() => {
+    sandbox.state.reset();
+    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0 });
+    sandbox.faults.reset();
+  });
+
+  it('throttles past R requests per second with Throttling 400 "Rate exceeded"', async () => {
+    // Prepare: a burst of 3 passes, the 4th finds the bucket empty
+    sandbox.faults.configure({ throttleRps: 3 });
+    const iam = iamClient(sandbox);
+    // Act
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => iam.send(new ListUsersCommand({ MaxItems: 1 }))),
+    );
+    // Assess
+    const rejected = outcomes.filter((o) => o.status === 'rejected');
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+    expect(rejected).toHaveLength(3);
+    const error = await errorOf(iam.send(new ListUsersCommand({})));
+    expect(error).toMatchObject({ name: 'Throttling', status: 400, message: 'Rate exceeded' });
+    expect(sandbox.state.calls().services.iam?.actions.ListUsers).toMatchObject({ total: 7, throttled: 4 });
+  });
+
+  it('lets the SDK retry through the throttle and succeed', async () => {
+    // Prepare
+    sandbox.faults.configure({ throttleRps: 10 });
+    const iam = iamClient(sandbox, { maxAttempts: 12 });
+    // Act: 25 calls against a bucket of 10 refilled at 10 per second
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => iam.send(new ListAccessKeysCommand({ UserName: 'alice' }))),
+    );
+    // Assess
+    expect(results.every((r) => r.AccessKeyMetadata?.[0]?.AccessKeyId === 'AKIAALICE00000000001')).toBe(true);
+    expect(results.some((r) => (r.$metadata.attempts ?? 1) > 1)).toBe(true);
+    const stats = sandbox.state.calls().services.iam?.actions.ListAccessKeys;
+    expect(stats?.throttled).toBeGreaterThan(0);
+    expect(stats?.total).toBe(25 + (stats?.throttled ?? 0));
+  });
+
+  it('throttles each account separately', () => {
+    const faults = new Faults({ throttleRps: 2 }, 'seed');
+    expect([faults.throttled('a', 0), faults.throttled('a', 0), faults.throttled('a', 0)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect(faults.throttled('b', 0)).toBe(false);
+    // Half a second refills one token at 2 per second.
+    expect(faults.throttled('a', 500)).toBe(false);
+    expect(faults.throttled('a', 500)).toBe(true);
+  });
+
+  it('fails a share of requests with ServiceFailure 500', async () => {
+    sandbox.faults.configure({ failRate: 1 });
+    const error = await errorOf(iamClient(sandbox).send(new GetUserCommand({ UserName: 'alice' })));
+    expect(error).toMatchObject({ name: 'ServiceFailureException', status: 500 });
+    expect(sandbox.state.calls().failed).toBe(1);
+  });
+
+  it('fails the same requests under the same seed', async () => {
+    // Prepare
+    const run = async () => {
+      const seeded = await startSandbox({ fixture: ACME_FIXTURE, seed: 'repeatable', failRate: 0.3 });
+      try {
+        const iam = iamClient(seeded);
+        const pattern: boolean[] = [];
+        for (let i = 0; i < 30; i++) {
+          pattern.push(
+            await iam.send(new ListUsersCommand({ MaxItems: 1 })).then(
+              () => true,
+              () => false,
+            ),
+          );
+        }
+        return pattern;
+      } finally {
+        await seeded.close();
+      }
+    };
+    // Act
+    const [first, second] = [await run(), await run()];
+    // Assess
+    expect(first).toEqual(second);
+    expect(first.filter((ok) => !ok).length).toBeGreaterThan(2);
+    expect(first.filter((ok) => ok).length).toBeGreaterThan(10);
+  });
+
+  it('adds latency around the configured value', async () => {
+    sandbox.faults.configure({ latencyMs: 60 });
+    const started = performance.now();
+    await iamClient(sandbox).send(new GetUserCommand({ UserName: 'alice' }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(PROD).toBe(sandbox.state.defaultAccountId);
+  });
+
+  it('refuses impossible settings with a message naming them', () => {
+    expect(() => sandbox.faults.configure({ failRate: 2 })).toThrow(/failRate must be between 0 and 1/);
+    expect(() => new Faults({ throttleRps: -1 }, 's')).toThrow(/throttleRps/);
+  });
+});
