@@ -1,0 +1,99 @@
+/**
+ * The main job on a fresh machine: start the sandbox with the demo account, run the audit in
+ * enforce mode through the same code the Lambda runs, and print what the security team would get.
+ */
+import { readFile } from 'node:fs/promises';
+import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { deliverReport, runAudit } from '../src/audit.js';
+import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { loadSettings } from '../src/config/settings.js';
+import { renderText } from '../src/report/render-text.js';
+import { startSandbox } from '../src/sandbox/index.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const FIXTURE = 'events/sandbox/acme.json';
+const ACCOUNT_ID = '111111111111';
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`;
+// The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
+// sandbox does not check.
+const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
+
+interface PublishedMessage {
+  topicArn: string;
+  subject: string;
+  messageAttributes: Record<string, { DataType: string; StringValue: string }>;
+  bodies: Record<string, string>;
+}
+
+const rule = (title: string) => `\n${'='.repeat(78)}\n${title}\n${'='.repeat(78)}\n`;
+
+async function main(): Promise<void> {
+  const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as { now?: string };
+  const sandbox = await startSandbox({ fixture: FIXTURE });
+  try {
+    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
+    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN });
+    // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
+    // on any day.
+    const clock = () => (fixture.now ? new Date(fixture.now) : new Date());
+    const logger = {
+      info: (message: string, extra: Record<string, unknown>) => {
+        if (message === 'audit started') console.error(`audit started (${extra.mode}, as of ${extra.asOf})`);
+      },
+      warn: (message: string, extra: Record<string, unknown>) =>
+        console.error(message, JSON.stringify(extra)),
+    };
+    const deps = {
+      ...clients,
+      region: 'us-east-1',
+      clock,
+      selfAccessKeyId: await signingAccessKeyId(clients.iam),
+      logger,
+    };
+
+    const report = await runAudit(deps, { settings });
+    await deliverReport(deps, settings, report);
+
+    process.stdout.write(rule('The report (as email subscribers receive it)'));
+    process.stdout.write(`${renderText(report)}\n`);
+
+    const response = await fetch(`${sandbox.url}/_sandbox/published`);
+    const { messages } = (await response.json()) as { messages: PublishedMessage[] };
+    process.stdout.write(rule(`The SNS message the sandbox received (${messages.length})`));
+    for (const message of messages) {
+      process.stdout.write(`Topic:      ${message.topicArn}\nSubject:    ${message.subject}\n`);
+      for (const [name, value] of Object.entries(message.messageAttributes)) {
+        process.stdout.write(`Attribute:  ${name} = ${value.StringValue} (${value.DataType})\n`);
+      }
+      for (const [protocol, body] of Object.entries(message.bodies)) {
+        const preview = body.replace(/\s+/g, ' ').slice(0, 90);
+        process.stdout.write(`Body ${protocol.padEnd(10)} ${body.length} bytes: ${preview}...\n`);
+      }
+    }
+
+    process.stdout.write(rule('IAM afterwards: inactive keys and why'));
+    for await (const page of paginateListUsers({ client: clients.iam }, {})) {
+      for (const user of page.Users ?? []) {
+        const userName = user.UserName ?? '';
+        const { AccessKeyMetadata = [] } = await clients.iam.send(
+          new ListAccessKeysCommand({ UserName: userName }),
+        );
+        const { Tags = [] } = await clients.iam.send(new ListUserTagsCommand({ UserName: userName }));
+        for (const key of AccessKeyMetadata.filter((k) => k.Status === 'Inactive')) {
+          const why = Tags.find((t) => t.Key === `key-hygiene:deactivated-${key.AccessKeyId}`)?.Value;
+          process.stdout.write(
+            `${userName.padEnd(22)} ${key.AccessKeyId}  ${why ? `deactivated ${why}` : 'inactive before this run'}\n`,
+          );
+        }
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,252 @@
+import { IAMClient, ListAccessKeysCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AuditReport } from '../../src/model.js';
+import { auditReportSchema } from '../../src/report/schema.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+
+let sandbox: RunningSandbox;
+let iam: IAMClient;
+
+const context = {
+  functionName: 'key-hygiene-test-adhocAudit',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:key-hygiene-test-adhocAudit',
+  memoryLimitInMB: '512',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/key-hygiene-test-adhocAudit',
+  logStreamName: '2026/11/20/[$LATEST]abcdef',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 900_000,
+} as unknown as Context;
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Imports a handler fresh, as a cold start with this environment would. */
+async function coldStart(
+  name: 'adhoc-audit' | 'scheduled-audit',
+  env: Record<string, string> = {},
+): Promise<Handler> {
+  vi.resetModules();
+  vi.stubEnv('AWS_ENDPOINT_URL', sandbox.url);
+  vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  // vitest itself sets MODE=test; the deployed function gets MODE from its param.
+  vi.stubEnv('MODE', 'report');
+  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
+  const module =
+    name === 'adhoc-audit'
+      ? await import('../../handlers/adhoc-audit.js')
+      : await import('../../handlers/scheduled-audit.js');
+  return module.handler as unknown as Handler;
+}
+
+async function keyStatuses(userName: string): Promise<Record<string, string>> {
+  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  return Object.fromEntries(AccessKeyMetadata.map((k) => [k.AccessKeyId, k.Status]));
+}
+
+async function userTags(userName: string): Promise<Record<string, string>> {
+  const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  return Object.fromEntries(Tags.map((t) => [t.Key, t.Value]));
+}
+
+interface Published {
+  topicArn: string;
+  subject: string;
+  messageAttributes: Record<string, { DataType: string; StringValue: string }>;
+  bodies: Record<string, string>;
+}
+
+async function published(): Promise<Published[]> {
+  const response = await fetch(`${sandbox.url}/_sandbox/published`);
+  return ((await response.json()) as { messages: Published[] }).messages;
+}
+
+async function iamCalls(): Promise<number> {
+  const response = await fetch(`${sandbox.url}/_sandbox/calls`);
+  const calls = (await response.json()) as { services: Record<string, { total: number }> };
+  return calls.services.iam?.total ?? 0;
+}
+
+describe('Handlers against the sandbox', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: relativeFixture() });
+    iam = new IAMClient({ region: 'us-east-1', endpoint: sandbox.url });
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  beforeEach(async () => {
+    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reports in report mode without changing IAM or publishing', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit');
+    // Act
+    const report = auditReportSchema.parse(await handler({ mode: 'report' }, context)) as AuditReport;
+    // Assess
+    expect(report.mode).toBe('report');
+    expect(report.complete).toBe(true);
+    const rules = new Set(report.findings.map((f) => f.ruleId));
+    for (const rule of [
+      'unused-key',
+      'never-used-key',
+      'rotation-overdue',
+      'two-active-keys',
+      'root-access-key',
+    ]) {
+      expect(rules, rule).toContain(rule);
+    }
+    const planned = report.actions.filter((a) => a.status === 'planned').map((a) => a.accessKeyId);
+    expect(planned.sort()).toEqual([KEYS.neverUsedOld, KEYS.stale].sort());
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
+    expect(await published()).toEqual([]);
+    expect(report.exempt.map((e) => e.userName)).toContain('exempt-erin');
+    expect(report.findings.some((f) => f.userName === 'exempt-erin')).toBe(false);
+    expect(report.findings.some((f) => f.accessKeyId === KEYS.brandNew)).toBe(false);
+  });
+
+  it('deactivates only stale keys in enforce mode, tags the user, and publishes the report', async () => {
+    // Prepare
+    const handler = await coldStart('scheduled-audit', { MODE: 'enforce' });
+    // Act
+    const result = (await handler(
+      {
+        version: '0',
+        id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '111111111111',
+        time: new Date().toISOString(),
+        region: 'us-east-1',
+        resources: ['arn:aws:events:us-east-1:111111111111:rule/nightly'],
+        detail: {},
+      },
+      context,
+    )) as { summary: AuditReport['summary']; messageId: string };
+    // Assess
+    expect(result.summary.actionsApplied).toBe(2);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+    expect(await keyStatuses('never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Inactive' });
+    expect(await keyStatuses('fresh-fred')).toEqual({ [KEYS.fresh]: 'Active' });
+    expect(await keyStatuses('exempt-erin')).toEqual({ [KEYS.exempt]: 'Active' });
+    expect(await keyStatuses('rotate-rita')).toEqual({ [KEYS.rotation]: 'Active' });
+    expect(await keyStatuses('auditor')).toEqual({ AKIAIOSFODNN7EXAMPLE: 'Active' });
+    const tags = await userTags('stale-sam');
+    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toMatch(/^\d{4}-\d{2}-\d{2} unused-key$/);
+
+    const messages = await published();
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    expect(message?.topicArn).toBe(TOPIC_ARN);
+    expect(message?.subject).toMatch(/^\[key-hygiene\] 111111111111: .*2 deactivated/);
+    expect(message?.subject.length).toBeLessThanOrEqual(99);
+    expect(message?.messageAttributes.accountId?.StringValue).toBe('111111111111');
+    expect(message?.messageAttributes.highestSeverity?.StringValue).toBe('critical');
+    expect(message?.messageAttributes.actionsApplied).toEqual({ DataType: 'Number', StringValue: '2' });
+    expect(message?.bodies.email).toContain(KEYS.stale);
+    const machineCopy = auditReportSchema.parse(JSON.parse(message?.bodies.sqs ?? '{}'));
+    expect(machineCopy.summary.actionsApplied).toBe(2);
+  });
+
+  it('repeats nothing when the same run is retried', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit', { MODE: 'enforce' });
+    await handler({}, context);
+    // Act
+    const second = (await handler({}, context)) as AuditReport;
+    // Assess
+    expect(second.summary.actionsApplied).toBe(0);
+    expect(second.actions.filter((a) => a.status === 'planned' || a.status === 'applied')).toEqual([]);
+  });
+
+  it('audits named users and reports an unknown one as an error while auditing the others', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit');
+    // Act
+    const report = (await handler(
+      { mode: 'enforce', users: ['stale-sam', 'no-such-user', 'fresh-fred'], notify: true },
+      context,
+    )) as AuditReport;
+    // Assess
+    expect(report.summary.usersAudited).toBe(2);
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        userName: 'no-such-user',
+        operation: 'GetUser',
+        code: 'NoSuchEntity',
+      }),
+    ]);
+    expect(report.actions).toEqual([
+      expect.objectContaining({ userName: 'stale-sam', accessKeyId: KEYS.stale, status: 'applied' }),
+    ]);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+    expect(await keyStatuses('never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Active' });
+    expect(await published()).toHaveLength(1);
+  });
+
+  it('applies nothing when more keys would be deactivated than the cap allows', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit', { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '1' });
+    // Act
+    const report = (await handler({}, context)) as AuditReport;
+    // Assess
+    expect(report.summary.actionsApplied).toBe(0);
+    expect(report.actions.every((a) => a.status === 'skipped')).toBe(true);
+    expect(report.findings[0]).toMatchObject({ ruleId: 'blast-radius-cap', severity: 'critical' });
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
+  });
+
+  it('refuses a malformed event before any AWS call, naming the field', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit');
+    const before = await iamCalls();
+    // Act
+    const attempt = handler({ mode: 'enforse' }, context);
+    // Assess
+    await expect(attempt).rejects.toThrow(/mode/);
+    await expect(handler({ asOf: 'yesterday' }, context)).rejects.toThrow(/asOf/);
+    await expect(handler({ mode: 'report', dryRun: true }, context)).rejects.toThrow(/dryRun/);
+    expect(await iamCalls()).toBe(before);
+  });
+
+  it('refuses to combine a preview date with enforce mode', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit');
+    // Act
+    const attempt = handler({ mode: 'enforce', asOf: '2030-01-01T00:00:00Z' }, context);
+    // Assess
+    await expect(attempt).rejects.toThrow(/asOf .* cannot be combined with mode "enforce"/);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
+  });
+
+  it('fails at cold start on an invalid setting, naming it', async () => {
+    // Act
+    const attempt = coldStart('scheduled-audit', { UNUSED_KEY_DAYS: 'ninety' });
+    // Assess
+    await expect(attempt).rejects.toThrow(/UNUSED_KEY_DAYS/);
+  });
+
+  it('fails the invocation when the report cannot be published, after the IAM work is done', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit', {
+      MODE: 'enforce',
+      REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:no-such-topic',
+    });
+    // Act
+    const attempt = handler({ notify: true }, context);
+    // Assess
+    await expect(attempt).rejects.toThrow(/no-such-topic/);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+  });
+});
