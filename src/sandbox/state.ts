@@ -1,7 +1,7 @@
 import { SandboxClock } from './clock.js';
-import type { Fixture, FixtureAccount, FixtureTopic } from './fixture.js';
+import type { Fixture, FixtureAccount, FixtureTopic, FixtureUser } from './fixture.js';
 import { createRandom, type Random, randomId, randomSecret, stableId, stableUuid } from './random.js';
-import { generateSyntheticAccount, type SyntheticOptions } from './synthetic.js';
+import { type SyntheticOptions, syntheticAccountParts } from './synthetic.js';
 
 export interface LastUsedInfo {
   date: Date;
@@ -22,15 +22,52 @@ export interface SandboxAccessKey {
   lastUsed: LastUsedInfo | null;
 }
 
-export interface SandboxUser {
-  name: string;
-  path: string;
-  userId: string;
-  arn: string;
-  createDate: Date;
-  tags: Map<string, string>;
-  /** At most two, oldest first. */
-  keys: SandboxAccessKey[];
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+const NO_KEYS: readonly SandboxAccessKey[] = Object.freeze([]);
+
+/**
+ * An IAM user. Built to be small, because a benchmark account holds 50,000 of them: the ARN and
+ * user ID are derived on demand, and users without tags or keys share one empty map and list.
+ */
+export class SandboxUser {
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  readonly createDate: Date;
+  /** At most two, oldest first. Replaced (never mutated) when keys are added or removed. */
+  keys: readonly SandboxAccessKey[] = NO_KEYS;
+  private tagMap: Map<string, string> | null = null;
+
+  constructor(accountId: string, name: string, path: string, createDate: Date) {
+    this.accountId = accountId;
+    this.name = name;
+    this.path = path;
+    this.createDate = createDate;
+  }
+
+  /** `arn:aws:iam::<acct>:user<path><name>` */
+  get arn(): string {
+    return userArn(this.accountId, this.path, this.name);
+  }
+
+  /** A stable `AIDA...` ID derived from the account and name. */
+  get userId(): string {
+    return stableId('AIDA', this.accountId, this.name);
+  }
+
+  /** The user's tags in the order they were added; change them with `setTag` and `deleteTag`. */
+  get tags(): ReadonlyMap<string, string> {
+    return this.tagMap ?? NO_TAGS;
+  }
+
+  setTag(key: string, value: string): void {
+    this.tagMap ??= new Map();
+    this.tagMap.set(key, value);
+  }
+
+  deleteTag(key: string): void {
+    this.tagMap?.delete(key);
+  }
 }
 
 export interface SandboxRootKey {
@@ -223,37 +260,31 @@ export class SandboxState {
     this.clock.set(now);
     for (const account of fixture?.accounts ?? []) this.addAccount(account);
     if (synthetic) {
-      const base = this.clock.now();
-      this.addAccount(generateSyntheticAccount(synthetic, base));
+      const { account, users } = syntheticAccountParts(synthetic, this.clock.now());
+      this.addAccount({ ...account, users });
     }
     const first = this.accounts.keys().next();
     if (first.done) throw new Error('The sandbox needs a fixture or a synthetic account; give one of them');
     this.defaultAccountId = first.value;
   }
 
-  private addAccount(source: FixtureAccount): void {
+  private addAccount(source: Omit<FixtureAccount, 'users'> & { users: Iterable<FixtureUser> }): void {
     if (this.accounts.has(source.id)) {
       throw new Error(
         `Account ${source.id} appears twice (fixture and synthetic?); give the synthetic account another id`,
       );
     }
-    const earliest = [
-      ...source.users.map((u) => Date.parse(u.createDate)),
-      ...source.rootAccessKeys.map((k) => Date.parse(k.createDate)),
-    ].reduce((min, value) => Math.min(min, value), Number.POSITIVE_INFINITY);
     const account: SandboxAccount = {
       id: source.id,
       alias: source.alias ?? null,
-      createDate: source.createDate
-        ? new Date(source.createDate)
-        : Number.isFinite(earliest)
-          ? new Date(earliest)
-          : this.clock.now(),
+      createDate: new Date(0),
       rootKeys: [],
       users: new Map(),
       userList: [],
       credentialReport: null,
     };
+    // Without a root creation date, the earliest date in the account stands in for it.
+    let earliest = Number.POSITIVE_INFINITY;
     this.accounts.set(account.id, account);
     for (const key of source.rootAccessKeys) {
       const rootKey: SandboxRootKey = {
@@ -269,11 +300,13 @@ export class SandboxState {
           : null,
       };
       account.rootKeys.push(rootKey);
+      earliest = Math.min(earliest, rootKey.createDate.getTime());
       if (rootKey.id) this.rootKeys.set(rootKey.id, { accountId: account.id, key: rootKey });
     }
     for (const u of source.users) {
       const user = this.addUser(account, u.name, u.path, new Date(u.createDate));
-      for (const [key, value] of Object.entries(u.tags)) user.tags.set(key, value);
+      earliest = Math.min(earliest, user.createDate.getTime());
+      for (const [key, value] of Object.entries(u.tags)) user.setTag(key, value);
       for (const k of u.accessKeys) {
         this.addKey(account, user, {
           id: k.id,
@@ -287,19 +320,14 @@ export class SandboxState {
       }
     }
     for (const topic of source.topics) this.addTopic(account.id, topic);
+    account.createDate = source.createDate
+      ? new Date(source.createDate)
+      : new Date(Number.isFinite(earliest) ? earliest : this.clock.now().getTime());
   }
 
   /** Adds a user (CreateUser and fixture loading). The caller checks that the name is free. */
   addUser(account: SandboxAccount, name: string, path: string, createDate: Date): SandboxUser {
-    const user: SandboxUser = {
-      name,
-      path,
-      userId: stableId('AIDA', account.id, name),
-      arn: userArn(account.id, path, name),
-      createDate,
-      tags: new Map(),
-      keys: [],
-    };
+    const user = new SandboxUser(account.id, name, path, createDate);
     account.users.set(name.toLowerCase(), user);
     account.userList.push(user);
     return user;
@@ -311,11 +339,24 @@ export class SandboxState {
     user: SandboxUser,
     key: Omit<SandboxAccessKey, 'accountId' | 'userName'>,
   ): SandboxAccessKey {
-    const full: SandboxAccessKey = { ...key, accountId: account.id, userName: user.name };
-    user.keys.push(full);
-    user.keys.sort((a, b) => a.createDate.getTime() - b.createDate.getTime());
+    const full: SandboxAccessKey = {
+      id: key.id,
+      secret: key.secret,
+      accountId: account.id,
+      userName: user.name,
+      status: key.status,
+      createDate: key.createDate,
+      lastUsed: key.lastUsed,
+    };
+    user.keys = [...user.keys, full].sort((a, b) => a.createDate.getTime() - b.createDate.getTime());
     this.keys.set(full.id, full);
     return full;
+  }
+
+  /** Removes an access key from its user and from the key index. */
+  deleteKey(user: SandboxUser, key: SandboxAccessKey): void {
+    user.keys = user.keys.filter((k) => k !== key);
+    this.keys.delete(key.id);
   }
 
   /** A fresh `AKIA`/`ASIA` ID that no key or session uses yet. */

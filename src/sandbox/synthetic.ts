@@ -43,6 +43,98 @@ function iso(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
+/** A synthetic account's header and a lazy sequence of its users. */
+export interface SyntheticAccountParts {
+  account: Omit<FixtureAccount, 'users'>;
+  /** Generated one at a time, so a 50,000-user account never exists twice in memory. */
+  users: Iterable<FixtureUser>;
+}
+
+/**
+ * The streaming form of {@link generateSyntheticAccount}: the sandbox state consumes users one by
+ * one. Iterate `users` once.
+ */
+export function syntheticAccountParts(options: SyntheticOptions, now: Date): SyntheticAccountParts {
+  if (!Number.isInteger(options.users) || options.users < 0) {
+    throw new RangeError(`Synthetic users must be a whole number >= 0, got ${options.users}`);
+  }
+  const rng = createRandom(`${options.seed}/synthetic`);
+  const base = now.getTime();
+  const daysAgo = (days: number) => base - days * DAY - rng.int(0, DAY / 1000 - 1) * 1000;
+  const rootAccessKeys = rng.chance(0.3)
+    ? [{ active: true, createDate: iso(daysAgo(rng.int(400, 2000))), lastUsedDate: null }]
+    : [];
+  function* users(): Generator<FixtureUser> {
+    const keyIds = new Set<string>();
+    for (let i = 0; i < options.users; i++) yield syntheticUser(i);
+    function syntheticUser(i: number): FixtureUser {
+      const roll = rng.next();
+      let name: string;
+      let path = '/';
+      if (roll < 0.3) {
+        name = `svc-${rng.pick(SYSTEMS)}-${i}`;
+        path = '/service/';
+      } else if (roll < 0.35) {
+        name = `sys-${rng.pick(SYSTEMS)}-${i}`;
+        path = '/system/';
+      } else {
+        name = `${rng.pick(FIRST)}.${rng.pick(LAST)}${i}`;
+        if (rng.chance(0.2)) path = '/engineering/';
+      }
+      const userCreated = daysAgo(rng.int(20, 2200));
+      const tags: Record<string, string> = {};
+      if (rng.chance(0.5)) tags.team = rng.pick(TEAMS);
+      if (rng.chance(0.3)) tags.owner = `${rng.pick(FIRST)}.${rng.pick(LAST)}@example.com`;
+      if (rng.chance(0.02)) {
+        if (rng.chance(0.5)) {
+          tags['key-hygiene:exempt'] = 'true';
+          tags['key-hygiene:exempt-reason'] = 'legacy integration, tracked in SEC-101';
+        } else {
+          // Some exemptions still hold, some have lapsed.
+          tags['key-hygiene:exempt'] = iso(base + rng.int(-60, 180) * DAY).slice(0, 10);
+        }
+      }
+      const keyRoll = rng.next();
+      const keyCount = keyRoll < 0.15 ? 0 : keyRoll < 0.8 ? 1 : 2;
+      const accessKeys: FixtureAccessKey[] = [];
+      for (let k = 0; k < keyCount; k++) {
+        let id = randomId(rng, 'AKIA');
+        while (keyIds.has(id)) id = randomId(rng, 'AKIA');
+        keyIds.add(id);
+        const ageDays = Math.max(0, Math.floor((base - userCreated) / DAY));
+        const created = Math.min(base, userCreated + rng.int(0, ageDays) * DAY);
+        const useRoll = rng.next();
+        let lastUsed: FixtureAccessKey['lastUsed'] = null;
+        if (useRoll < 0.7) {
+          // Recently (within a month) or long ago (3 months to 2 years), never before creation.
+          const when = Math.max(
+            created,
+            useRoll < 0.55 ? daysAgo(rng.int(0, 30)) : daysAgo(rng.int(91, 700)),
+          );
+          const [service, global] = rng.pick(SERVICES);
+          lastUsed = { date: iso(when), service, region: global ? 'N/A' : rng.pick(REGIONS) };
+        }
+        accessKeys.push({
+          id,
+          status: rng.chance(0.1) ? 'Inactive' : 'Active',
+          createDate: iso(created),
+          lastUsed,
+        });
+      }
+      return { name, path, createDate: iso(userCreated), tags, accessKeys };
+    }
+  }
+  return {
+    account: {
+      id: options.accountId ?? '123456789012',
+      alias: options.alias ?? 'synthetic',
+      rootAccessKeys,
+      topics: [],
+    },
+    users: users(),
+  };
+}
+
 /**
  * Builds a deterministic account of `options.users` users with a realistic mix: 0, 1 or 2 keys;
  * used recently, long ago or never; some inactive; some tagged with a team, an owner or an
@@ -52,77 +144,6 @@ function iso(ms: number): string {
  * const account = generateSyntheticAccount({ users: 2500, seed: 7 }, new Date('2026-11-20T00:00:00Z'));
  */
 export function generateSyntheticAccount(options: SyntheticOptions, now: Date): FixtureAccount {
-  if (!Number.isInteger(options.users) || options.users < 0) {
-    throw new RangeError(`Synthetic users must be a whole number >= 0, got ${options.users}`);
-  }
-  const rng = createRandom(`${options.seed}/synthetic`);
-  const base = now.getTime();
-  const daysAgo = (days: number) => base - days * DAY - rng.int(0, DAY / 1000 - 1) * 1000;
-  const keyIds = new Set<string>();
-  const users: FixtureUser[] = new Array(options.users);
-  for (let i = 0; i < options.users; i++) {
-    const roll = rng.next();
-    let name: string;
-    let path = '/';
-    if (roll < 0.3) {
-      name = `svc-${rng.pick(SYSTEMS)}-${i}`;
-      path = '/service/';
-    } else if (roll < 0.35) {
-      name = `sys-${rng.pick(SYSTEMS)}-${i}`;
-      path = '/system/';
-    } else {
-      name = `${rng.pick(FIRST)}.${rng.pick(LAST)}${i}`;
-      if (rng.chance(0.2)) path = '/engineering/';
-    }
-    const userCreated = daysAgo(rng.int(20, 2200));
-    const tags: Record<string, string> = {};
-    if (rng.chance(0.5)) tags.team = rng.pick(TEAMS);
-    if (rng.chance(0.3)) tags.owner = `${rng.pick(FIRST)}.${rng.pick(LAST)}@example.com`;
-    if (rng.chance(0.02)) {
-      if (rng.chance(0.5)) {
-        tags['key-hygiene:exempt'] = 'true';
-        tags['key-hygiene:exempt-reason'] = 'legacy integration, tracked in SEC-101';
-      } else {
-        // Some exemptions still hold, some have lapsed.
-        tags['key-hygiene:exempt'] = iso(base + rng.int(-60, 180) * DAY).slice(0, 10);
-      }
-    }
-    const keyRoll = rng.next();
-    const keyCount = keyRoll < 0.15 ? 0 : keyRoll < 0.8 ? 1 : 2;
-    const accessKeys: FixtureAccessKey[] = [];
-    for (let k = 0; k < keyCount; k++) {
-      let id = randomId(rng, 'AKIA');
-      while (keyIds.has(id)) id = randomId(rng, 'AKIA');
-      keyIds.add(id);
-      const created = Math.min(
-        base,
-        userCreated + rng.int(0, Math.max(0, Math.floor((base - userCreated) / DAY))) * DAY,
-      );
-      const useRoll = rng.next();
-      let lastUsed: FixtureAccessKey['lastUsed'] = null;
-      if (useRoll < 0.7) {
-        // Recently (within a month) or long ago (3 months to 2 years), never before creation.
-        const when = Math.max(created, useRoll < 0.55 ? daysAgo(rng.int(0, 30)) : daysAgo(rng.int(91, 700)));
-        const [service, global] = rng.pick(SERVICES);
-        lastUsed = { date: iso(when), service, region: global ? 'N/A' : rng.pick(REGIONS) };
-      }
-      accessKeys.push({
-        id,
-        status: rng.chance(0.1) ? 'Inactive' : 'Active',
-        createDate: iso(created),
-        lastUsed,
-      });
-    }
-    users[i] = { name, path, createDate: iso(userCreated), tags, accessKeys };
-  }
-  const rootKeys = rng.chance(0.3)
-    ? [{ active: true, createDate: iso(daysAgo(rng.int(400, 2000))), lastUsedDate: null }]
-    : [];
-  return {
-    id: options.accountId ?? '123456789012',
-    alias: options.alias ?? 'synthetic',
-    rootAccessKeys: rootKeys,
-    users,
-    topics: [],
-  };
+  const { account, users } = syntheticAccountParts(options, now);
+  return { ...account, users: [...users] };
 }
