@@ -261,7 +261,7 @@ describe('Sandbox IAM against the acme fixture', () => {
     const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'AKIABOB0000000000001' }));
     expect(used.UserName).toBe('bob');
     expect(used.AccessKeyLastUsed).toEqual({
-      LastUsedDate: new Date('2026-07-23T14:30:00Z'),
+      LastUsedDate: new Date('2026-07-22T14:30:00Z'),
       ServiceName: 'ec2',
       Region: 'us-west-2',
     });
