@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { renderSettingsTable } from '../../src/config/settings-table.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const serverlessYml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8');
+
+describe('the README settings table', () => {
+  it('is the table the code generates (npm run --silent settings-table)', () => {
+    expect(readme).toContain(renderSettingsTable());
+  });
+
+  it('names every param that serverless.yml passes to the functions', () => {
+    for (const row of SETTINGS_DOC) {
+      expect(serverlessYml, `${row.env} in serverless.yml`).toMatch(new RegExp(`\\b${row.env}:`));
+    }
+  });
+});
