@@ -1,0 +1,125 @@
+/**
+ * One row per access key of the audited account, joined with what the run found and did about it.
+ * The CSV export and the HTML report's chart and tables start from these rows; the canonical report
+ * holds only findings, actions and exemptions, because a row per key of a 50,000-user account
+ * would not fit a Lambda response or an SNS message.
+ */
+
+import type {
+  ActionOutcome,
+  AuditReport,
+  ExemptEntry,
+  KeyStatus,
+  RuleId,
+  SafeguardId,
+  Severity,
+  UserRecord,
+} from '../model.js';
+import { SEVERITY_ORDER } from '../model.js';
+import { keyFacts } from '../rules/key-facts.js';
+
+export interface KeyRow {
+  userName: string;
+  userArn: string;
+  path: string;
+  isRoot: boolean;
+  /** The `team` tag, else the `owner` tag, else null. */
+  team: string | null;
+  /** Null when the key is known only by its credential-report slot. */
+  accessKeyId: string | null;
+  slot: 1 | 2 | null;
+  status: KeyStatus;
+  createDate: string | null;
+  ageDays: number | null;
+  lastUsedDate: string | null;
+  daysSinceLastUse: number | 'never';
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+  /** Rules that raised a finding on this key, most severe first. */
+  findings: (RuleId | SafeguardId)[];
+  /** The most severe finding's severity, or null when there is none. */
+  severity: Severity | null;
+  /** What the run did or would do to the key, or null. */
+  action: Pick<ActionOutcome, 'action' | 'ruleId' | 'status' | 'reason'> | null;
+  /** The exemption that covers the key, or null. */
+  exemption: Pick<ExemptEntry, 'source' | 'matched' | 'until' | 'reason'> | null;
+}
+
+/** Identifies a key by id when known, else by user and credential-report slot. */
+function keyRef(userName: string, accessKeyId: string | null, slot: 1 | 2 | null): string {
+  return accessKeyId ?? `${userName}\u0000slot${slot ?? '?'}`;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * Joins the inventory with the report, in inventory order. Findings are matched to keys by key id
+ * (or user and slot); findings with no key (account-level safeguards) do not appear in any row.
+ *
+ * @example
+ * const rows = buildKeyRows(inventory.users, report);
+ * rows.filter((row) => row.daysSinceLastUse === 'never').length;
+ */
+export function buildKeyRows(users: readonly UserRecord[], report: AuditReport): KeyRow[] {
+  const asOf = new Date(report.asOf);
+  const findingsByKey = groupBy(
+    report.findings.filter((f) => f.userName !== null && (f.accessKeyId !== null || f.slot !== null)),
+    (f) => keyRef(f.userName ?? '', f.accessKeyId, f.slot),
+  );
+  const actionByKey = new Map(report.actions.map((a) => [a.accessKeyId, a]));
+  const exemptByKey = new Map(
+    report.exempt.map((e) => [e.accessKeyId ?? `${e.userName}\u0000user`, e] as const),
+  );
+  const rows: KeyRow[] = [];
+  for (const user of users) {
+    for (const key of user.keys) {
+      const facts = keyFacts(user, key, asOf);
+      const findings = [...(findingsByKey.get(keyRef(user.userName, key.accessKeyId, key.slot)) ?? [])].sort(
+        (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+      );
+      const action = key.accessKeyId ? actionByKey.get(key.accessKeyId) : undefined;
+      const exemption =
+        (key.accessKeyId ? exemptByKey.get(key.accessKeyId) : undefined) ??
+        exemptByKey.get(`${user.userName}\u0000user`);
+      rows.push({
+        userName: user.userName,
+        userArn: user.arn,
+        path: user.path,
+        isRoot: user.isRoot,
+        team: user.tags.team ?? user.tags.owner ?? null,
+        accessKeyId: key.accessKeyId,
+        slot: key.slot,
+        status: key.status,
+        createDate: facts.keyCreateDate,
+        ageDays: facts.keyAgeDays,
+        lastUsedDate: key.lastUsed ? key.lastUsed.date.toISOString() : null,
+        daysSinceLastUse: facts.daysSinceLastUse ?? 'never',
+        lastUsedService: facts.lastUsedService,
+        lastUsedRegion: facts.lastUsedRegion,
+        findings: findings.map((f) => f.ruleId),
+        severity: findings[0]?.severity ?? null,
+        action: action
+          ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
+          : null,
+        exemption: exemption
+          ? {
+              source: exemption.source,
+              matched: exemption.matched,
+              until: exemption.until,
+              reason: exemption.reason,
+            }
+          : null,
+      });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { UserRecord } from '../../src/model.js';
+import { plan } from '../../src/remediation/plan.js';
+import { buildReport } from '../../src/report/build-report.js';
+import { buildKeyRows } from '../../src/report/key-rows.js';
+import { evaluateRules } from '../../src/rules/registry.js';
+import { makeKey, makeRoot, makeSettings, makeUser, NOW } from '../rules/factories.js';
+
+function reportFor(users: UserRecord[], env: Record<string, string> = {}) {
+  const settings = makeSettings(env);
+  const planned = plan({
+    users,
+    findings: evaluateRules(users, { now: NOW, settings }),
+    errors: [],
+    settings,
+    now: NOW,
+    selfAccessKeyId: null,
+  });
+  return buildReport({
+    runId: 'run-1',
+    accountId: '111111111111',
+    mode: settings.mode,
+    asOf: NOW,
+    startedAt: NOW,
+    finishedAt: NOW,
+    source: { kind: 'live-api', reason: 'test' },
+    complete: true,
+    notReached: [],
+    users,
+    findings: planned.findings,
+    actions: planned.actions,
+    exempt: planned.exempt,
+    errors: [],
+  });
+}
+
+describe('Function: buildKeyRows', () => {
+  const stale = makeKey({ accessKeyId: 'AKIASTALE00000000001', ageDays: 400, lastUsedDaysAgo: 200 });
+  const fresh = makeKey({ accessKeyId: 'AKIAFRESH00000000001', ageDays: 10, lastUsedDaysAgo: 1 });
+  const exempt = makeKey({ accessKeyId: 'AKIAEXEMPT0000000001', ageDays: 400, lastUsedDaysAgo: 300 });
+  const users = [
+    makeUser({ userName: 'bob', tags: { team: 'payments' }, keys: [stale, fresh] }),
+    makeUser({ userName: 'vault', tags: { 'key-hygiene:exempt': 'true', owner: 'secops' }, keys: [exempt] }),
+    makeUser({ userName: 'nokeys' }),
+    makeRoot([makeKey({ accessKeyId: null, slot: 1, ageDays: 2000, lastUsedDaysAgo: null })]),
+  ];
+
+  it('gives one row per key, in inventory order, with its findings most severe first and its action', () => {
+    const rows = buildKeyRows(users, reportFor(users));
+    expect(rows.map((r) => r.accessKeyId ?? `${r.userName}#${r.slot}`)).toEqual([
+      'AKIASTALE00000000001',
+      'AKIAFRESH00000000001',
+      'AKIAEXEMPT0000000001',
+      '<root_account>#1',
+    ]);
+    const [bobStale, bobFresh] = rows;
+    expect(bobStale).toMatchObject({
+      team: 'payments',
+      status: 'Active',
+      ageDays: 400,
+      daysSinceLastUse: 200,
+      findings: ['unused-key', 'rotation-overdue', 'two-active-keys'],
+      severity: 'high',
+      action: { action: 'deactivate', ruleId: 'unused-key', status: 'planned' },
+      exemption: null,
+    });
+    expect(bobFresh?.findings).toEqual([]); // two-active-keys names the older key, the one to retire
+    expect(bobFresh?.action).toBeNull();
+  });
+
+  it('marks exempt keys with the exemption and no action, and finds the root key by its slot', () => {
+    const rows = buildKeyRows(users, reportFor(users, { MODE: 'enforce' }));
+    expect(rows[2]).toMatchObject({
+      team: 'secops',
+      findings: [],
+      action: null,
+      exemption: { source: 'tag', matched: 'true' },
+    });
+    expect(rows[3]).toMatchObject({
+      isRoot: true,
+      daysSinceLastUse: 'never',
+      findings: ['root-access-key'],
+      severity: 'critical',
+    });
+  });
+});
