@@ -29,8 +29,8 @@ export function deactivationTagKey(accessKeyId: string): string {
 
 /**
  * The only code that mutates IAM. Takes the planner's actions and, for each one still
- * `planned`: asks GetAccessKeyLastUsed again (the inventory may be minutes or hours old),
- * deactivates the key, and tags the user. Anything not `planned` passes through unchanged.
+ * `planned`: asks GetAccessKeyLastUsed again (the inventory may be minutes or hours old), tags
+ * the user with the deactivation record, then deactivates the key. Anything not `planned` passes through unchanged.
  * Actions run one at a time: there are at most `maxActionsPerRun` of them, and an operator
  * reading the log should see them in order.
  *
@@ -98,6 +98,27 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
       reason: `action ${action.action} is not performed by this version`,
     };
   }
+  // The record goes first (write-ahead): a key key-hygiene deactivated always carries the tag that
+  // says so, even when the process dies between the two calls. A record without the deactivation
+  // (killed, or UpdateAccessKey failed) is completed by the next run while the key is still unused;
+  // the reverse, an inactive key without a record, could not be told apart from a key someone
+  // deactivated by hand, and undo must never reactivate those.
+  try {
+    const day = deps.now.toISOString().slice(0, 10);
+    await iam.send(
+      new TagUserCommand({
+        UserName: action.userName,
+        Tags: [{ Key: deactivationTagKey(action.accessKeyId), Value: `${day} ${action.ruleId}` }],
+      }),
+    );
+  } catch (error) {
+    return {
+      ...action,
+      status: 'failed',
+      reason: 'tagging the user with the deactivation record failed; key left active, the next run retries',
+      error: describeAwsError(error),
+    };
+  }
   try {
     await iam.send(
       new UpdateAccessKeyCommand({
@@ -110,24 +131,7 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     return {
       ...action,
       status: 'failed',
-      reason: 'UpdateAccessKey failed; key still active',
-      error: describeAwsError(error),
-    };
-  }
-  try {
-    const day = deps.now.toISOString().slice(0, 10);
-    await iam.send(
-      new TagUserCommand({
-        UserName: action.userName,
-        Tags: [{ Key: deactivationTagKey(action.accessKeyId), Value: `${day} ${action.ruleId}` }],
-      }),
-    );
-  } catch (error) {
-    // The key is off, which is what matters; the missing tag only loses the console hint.
-    return {
-      ...action,
-      status: 'applied',
-      reason: 'deactivated, but tagging the user failed',
+      reason: `UpdateAccessKey failed; key still active (the user already carries ${deactivationTagKey(action.accessKeyId)}; the next run completes the deactivation while the key stays unused)`,
       error: describeAwsError(error),
     };
   }

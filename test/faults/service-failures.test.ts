@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/model.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  ACCOUNTS,
+  accountedFor,
+  appliedRefs,
+  callStats,
+  deactivatedBetween,
+  enforce,
+  faultFixture,
+  faultFreeBaseline,
+  type IamState,
+  iamState,
+  okCalls,
+  wrongChanges,
+} from '../support/fault-audit.js';
+
+let sandbox: RunningSandbox;
+let initial: IamState;
+let baseline: IamState;
+let baselineDeactivated: string[];
+
+/** Failures a report owns up to: inventory errors plus failed actions. */
+const reportedFailures = (report: AuditReport): number =>
+  report.errors.length + report.actions.filter((action) => action.status === 'failed').length;
+
+describe('Fault suite: 5% of AWS requests answered ServiceFailure', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox(faultFixture(300));
+    ({ initial, baseline, deactivated: baselineDeactivated } = await faultFreeBaseline(sandbox));
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('has a fault-free run that deactivates keys in both accounts without any error', () => {
+    // Assess: the baseline is worth comparing against.
+    expect(baselineDeactivated.filter((ref) => ref.startsWith('111111111111/')).length).toBe(5);
+    expect(baselineDeactivated.filter((ref) => ref.startsWith('123456789012/')).length).toBeGreaterThan(50);
+    expect(wrongChanges(initial, baseline, baseline)).toEqual([]);
+  });
+
+  it('reaches exactly the fault-free state when the SDK retries the failures', async () => {
+    // Prepare
+    sandbox.faults.configure({ failRate: 0.05 });
+    // Act
+    const reports = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
+    // Assess
+    sandbox.faults.configure({ failRate: 0 });
+    const stats = await callStats(sandbox.url);
+    expect(stats.failed).toBeGreaterThan(20);
+    expect(iamState(sandbox)).toEqual(baseline);
+    expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
+    expect(okCalls(stats, 'UpdateAccessKey')).toBe(baselineDeactivated.length);
+  });
+
+  it('without retries, puts every failure in a report, acts on no other key, and a rerun completes the rest', async () => {
+    // Prepare
+    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
+    sandbox.faults.configure({ failRate: 0.05 });
+    // Act: each failed request is final, so it must surface in the report.
+    const faulty = await Promise.all(
+      ACCOUNTS.map((account) => enforce(sandbox.url, account, { iamMaxAttempts: 1 })),
+    );
+    sandbox.faults.configure({ failRate: 0 });
+    const afterFaulty = iamState(sandbox);
+    const faultyStats = await callStats(sandbox.url);
+    // Assess: one report entry per injected IAM failure, none silently missing.
+    const injected = faultyStats.services.iam?.failed ?? 0;
+    expect(injected).toBeGreaterThan(20);
+    expect(faulty.map(reportedFailures).reduce((a, b) => a + b, 0)).toBe(injected);
+    expect(wrongChanges(initial, baseline, afterFaulty)).toEqual([]);
+    const missed = baselineDeactivated.filter((ref) => afterFaulty[ref]?.status === 'Active');
+    expect(missed.length).toBeGreaterThan(0);
+    for (const ref of missed) {
+      const [account, userName, accessKeyId] = ref.split('/') as [string, string, string];
+      const report = faulty.find((r) => r.accountId === account) as AuditReport;
+      expect(accountedFor(report, userName, accessKeyId), ref).not.toBeNull();
+    }
+    for (const report of faulty) {
+      for (const action of report.actions.filter((a) => a.status === 'failed')) {
+        expect(action.error?.code, `${action.userName} ${action.accessKeyId}`).toBe('ServiceFailure');
+        expect(action.reason).toMatch(/failed/);
+      }
+    }
+
+    // Act: the rerun, without faults.
+    const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
+    // Assess: the fault-free state, reached by acting only on what the faulty run missed.
+    expect(iamState(sandbox)).toEqual(baseline);
+    expect(rerun.flatMap(appliedRefs).sort()).toEqual(missed);
+    const updates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey');
+    expect(updates).toBe(baselineDeactivated.length);
+    expect(deactivatedBetween(initial, iamState(sandbox))).toEqual(baselineDeactivated);
+  });
+});
