@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TagUserCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClients } from '../../src/aws/clients.js';
+import { deactivationTagKey } from '../../src/remediation/apply.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  ACCOUNTS,
+  appliedRefs,
+  callStats,
+  credentialsFor,
+  deactivatedBetween,
+  enforce,
+  faultFixture,
+  faultFreeBaseline,
+  type IamState,
+  iamState,
+  okCalls,
+  resetSandbox,
+  SYNTHETIC_ACCOUNT,
+  wrongChanges,
+} from '../support/fault-audit.js';
+
+let sandbox: RunningSandbox;
+let initial: IamState;
+let baseline: IamState;
+let baselineDeactivated: string[];
+
+/** Starts an enforce run of both accounts in a child process, as a Lambda would run it. */
+function startAuditProcess(url: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'test/support/run-audit.ts', url], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Waits until the sandbox has answered every request still in flight from a dead client. */
+async function settled(url: string): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const { total } = await callStats(url);
+    if (total === last) return;
+    last = total;
+    await sleep(150);
+  }
+}
+
+describe('Fault suite: the audit process killed in the middle of an enforce run', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox(faultFixture(200));
+    ({ initial, baseline, deactivated: baselineDeactivated } = await faultFreeBaseline(sandbox));
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('leaves no wrong change, and the rerun finishes exactly what the killed run did not', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: a little latency, so the actions take a few seconds and the kill lands among them.
+    await resetSandbox(sandbox.url);
+    sandbox.faults.configure({ latencyMs: 10 });
+    const child = startAuditProcess(sandbox.url);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Act: SIGKILL once some keys, but not all, have been deactivated.
+    let updatesAtKill = 0;
+    for (;;) {
+      updatesAtKill = okCalls(await callStats(sandbox.url), 'UpdateAccessKey');
+      if (updatesAtKill >= 10 || child.exitCode !== null) break;
+      await sleep(5);
+    }
+    child.kill('SIGKILL');
+    const signal = await exited;
+    await settled(sandbox.url);
+    sandbox.faults.configure({ latencyMs: 0 });
+    // Assess the killed run's leftovers.
+    expect(signal, stderr).toBe('SIGKILL');
+    const killedUpdates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey');
+    expect(killedUpdates).toBeGreaterThanOrEqual(10);
+    expect(killedUpdates).toBeLessThan(baselineDeactivated.length);
+    const afterKill = iamState(sandbox);
+    expect(wrongChanges(initial, baseline, afterKill)).toEqual([]);
+    const doneByKilledRun = deactivatedBetween(initial, afterKill);
+    expect(doneByKilledRun).toHaveLength(killedUpdates);
+
+    // Act: the rerun.
+    const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
+    // Assess: the fault-free state; only the unfinished actions applied; no key deactivated twice.
+    const final = iamState(sandbox);
+    expect(wrongChanges(initial, baseline, final)).toEqual([]);
+    expect(final).toEqual(baseline);
+    const unfinished = baselineDeactivated.filter((ref) => !doneByKilledRun.includes(ref));
+    expect(rerun.flatMap(appliedRefs).sort()).toEqual(unfinished);
+    const rerunUpdates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey') - killedUpdates;
+    expect(rerunUpdates).toBe(unfinished.length);
+    expect(rerun.flatMap((report) => report.errors)).toEqual([]);
+  });
+
+  it('completes a deactivation whose record was written just before the process died', async () => {
+    // Prepare: the state a kill between TagUser and UpdateAccessKey leaves: the record, key active.
+    await resetSandbox(sandbox.url);
+    const ref = baselineDeactivated.find((r) => r.startsWith(`${SYNTHETIC_ACCOUNT}/`)) as string;
+    const [, userName, accessKeyId] = ref.split('/') as [string, string, string];
+    const { iam } = createClients({
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      credentials: await credentialsFor(sandbox.url, SYNTHETIC_ACCOUNT),
+    });
+    await iam.send(
+      new TagUserCommand({
+        UserName: userName,
+        Tags: [{ Key: deactivationTagKey(accessKeyId), Value: baseline[ref]?.tag ?? '' }],
+      }),
+    );
+    expect(iamState(sandbox)[ref]).toEqual({ status: 'Active', tag: baseline[ref]?.tag });
+    // Act
+    const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
+    // Assess
+    expect(iamState(sandbox)).toEqual(baseline);
+    expect(rerun.flatMap(appliedRefs)).toContain(ref);
+  });
+});
