@@ -111,8 +111,16 @@ export const values = {
 } as const;
 
 /**
- * A short, log-safe description of a rejected value: strings quoted and escaped (so a control
- * character shows as `\u0007`, never raw), long ones cut, arrays and objects summarised.
+ * Characters JSON.stringify leaves raw that would still mislead a reader of a log line or an error:
+ * C1 controls (NEL breaks lines in some viewers), line and paragraph separators, zero-width and
+ * bidi marks, embeddings, overrides and isolates (which reorder the text around them).
+ */
+const INVISIBLE_OR_REORDERING = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * A short, log-safe description of a rejected value: strings quoted and escaped (so a control,
+ * bidi or line-separator character shows as `\u0007` or `\u202e`, never raw), long ones cut at a
+ * code point, arrays and objects summarised.
  *
  * @example
  * describeValue('enforse'); // '"enforse"'
@@ -120,8 +128,14 @@ export const values = {
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    const quoted = JSON.stringify(value);
-    return quoted.length > 80 ? `${quoted.slice(0, 76)}..."` : quoted;
+    const quoted = JSON.stringify(value).replace(
+      INVISIBLE_OR_REORDERING,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    if (quoted.length <= 80) return quoted;
+    // Cut between code points: half a surrogate pair would reach the logs as U+FFFD.
+    const cut = /[\uD800-\uDBFF]/.test(quoted.charAt(75)) ? 75 : 76;
+    return `${quoted.slice(0, cut)}..."`;
   }
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : value.toISOString();

@@ -1,0 +1,156 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { type CallStats, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { coldStart } from '../support/handler-harness.js';
+import { relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+
+let sandbox: RunningSandbox;
+
+const calls = async (): Promise<CallStats> =>
+  (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as CallStats;
+
+/**
+ * One or more bad values for every environment variable the functions read (the deployment's
+ * params): each fails the cold start with a message naming the variable and its setting.
+ */
+const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
+  {
+    env: { MODE: 'enforse' },
+    error: /Invalid setting MODE \(mode\): expected "report" or "enforce", got "enforse"/,
+  },
+  {
+    env: { PRESET: 'nist' },
+    error: /Invalid setting PRESET \(preset\): expected "default" or "cis", got "nist"/,
+  },
+  {
+    env: { UNUSED_KEY_DAYS: 'ninety' },
+    error:
+      /Invalid setting UNUSED_KEY_DAYS \(rules\.unusedKey\.days\): expected an integer from 2 to 3650, got "ninety"/,
+  },
+  {
+    env: { UNUSED_KEY_DAYS: '-90' },
+    error:
+      /Invalid setting UNUSED_KEY_DAYS \(rules\.unusedKey\.days\): expected an integer from 2 to 3650, got "-90"/,
+  },
+  {
+    env: { UNUSED_KEY_WARN_DAYS: '0' },
+    error:
+      /Invalid setting UNUSED_KEY_WARN_DAYS \(rules\.unusedKey\.warnDays\): expected an integer from 1 to 3649, got "0"/,
+  },
+  {
+    env: { UNUSED_KEY_WARN_DAYS: '95' },
+    error:
+      /Invalid setting UNUSED_KEY_WARN_DAYS \(rules\.unusedKey\.warnDays\): expected fewer days than the unused-key threshold \(90\), got 95/,
+  },
+  {
+    env: { NEVER_USED_KEY_DAYS: '7 days' },
+    error:
+      /Invalid setting NEVER_USED_KEY_DAYS \(rules\.neverUsedKey\.days\): expected an integer from 1 to 3650, got "7 days"/,
+  },
+  {
+    env: { ROTATION_DAYS: '99999' },
+    error:
+      /Invalid setting ROTATION_DAYS \(rules\.rotationOverdue\.days\): expected an integer from 1 to 3650, got "99999"/,
+  },
+  {
+    env: { RULES_DISABLED: 'unused-keys' },
+    error: /Invalid setting RULES_DISABLED .*expected rule ids separated by commas/,
+  },
+  { env: { CLEANUP_ENABLED: 'yes' }, error: /Invalid setting CLEANUP_ENABLED .*expected "true" or "false"/ },
+  {
+    env: { CLEANUP_DAYS: '0' },
+    error:
+      /Invalid setting CLEANUP_DAYS \(rules\.inactiveKeyCleanup\.days\): expected an integer from 1 to 3650, got "0"/,
+  },
+  {
+    env: { EXEMPT_USERS: 'ci-*,*' },
+    error: /Invalid setting EXEMPT_USERS .*a glob of only "\*" would exempt every user/,
+  },
+  {
+    env: { EXEMPT_USERS: 'bad name' },
+    error: /Invalid setting EXEMPT_USERS .*expected a user name or a glob/,
+  },
+  {
+    env: { EXEMPT_PATHS: 'service/' },
+    error: /Invalid setting EXEMPT_PATHS .*expected an IAM path such as \/system\//,
+  },
+  {
+    env: { EXEMPT_PATHS: '/' },
+    error: /Invalid setting EXEMPT_PATHS .*the path "\/" would exempt every user/,
+  },
+  {
+    env: { MAX_ACTIONS_PER_RUN: '0' },
+    error:
+      /Invalid setting MAX_ACTIONS_PER_RUN \(maxActionsPerRun\): expected an integer from 1 to 1000, got "0"/,
+  },
+  {
+    env: { MAX_ACTIONS_PER_RUN: '1e6' },
+    error:
+      /Invalid setting MAX_ACTIONS_PER_RUN \(maxActionsPerRun\): expected an integer from 1 to 1000, got "1e6"/,
+  },
+  {
+    env: { MAX_ACTIONS_PERCENT: '0' },
+    error:
+      /Invalid setting MAX_ACTIONS_PERCENT \(maxActionsPercent\): expected a percentage greater than 0 and at most 100, got "0"/,
+  },
+  {
+    env: { MAX_ACTIONS_PERCENT: '150' },
+    error:
+      /Invalid setting MAX_ACTIONS_PERCENT \(maxActionsPercent\): expected a percentage greater than 0 and at most 100, got "150"/,
+  },
+  {
+    env: { CONCURRENCY: '65' },
+    error: /Invalid setting CONCURRENCY \(concurrency\): expected an integer from 1 to 64, got "65"/,
+  },
+  {
+    env: { TIME_BUDGET_MARGIN_SECONDS: '-1' },
+    error:
+      /Invalid setting TIME_BUDGET_MARGIN_SECONDS \(timeBudgetMarginSeconds\): expected an integer from 0 to 900, got "-1"/,
+  },
+  {
+    env: { AS_OF: 'next tuesday' },
+    error: /Invalid setting AS_OF \(asOf\): expected an ISO 8601 date-time with a time zone/,
+  },
+  {
+    env: { AS_OF: '1999-01-01T00:00:00Z' },
+    error: /Invalid setting AS_OF \(asOf\): expected a date-time after 2006-01-01/,
+  },
+  {
+    env: { REPORT_TOPIC_ARN: 'key-hygiene-reports' },
+    error: /Invalid setting REPORT_TOPIC_ARN \(reportTopicArn\): expected an SNS topic ARN/,
+  },
+  {
+    env: { REPORT_TOPIC_NAME: 'reports; rm -rf /' },
+    error: /Invalid setting REPORT_TOPIC_NAME \(reportTopicName\): expected an SNS topic name/,
+  },
+];
+
+describe('Bad input: deployment settings', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: relativeFixture() });
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    // Assess, for every case: not a single AWS request.
+    expect((await calls()).total).toBe(0);
+  });
+
+  it('has a bad value for every setting the functions read', () => {
+    const covered = new Set(CASES.flatMap((c) => Object.keys(c.env)));
+    expect(SETTINGS_DOC.map((doc) => doc.env).filter((env) => !covered.has(env))).toEqual([]);
+  });
+
+  it.each(CASES)('fails the cold start on $env, naming the setting', async ({ env, error }) => {
+    for (const handler of ['scheduled-audit', 'adhoc-audit'] as const) {
+      // Act
+      const attempt = coldStart(handler, sandbox.url, TOPIC_ARN, env);
+      // Assess
+      await expect(attempt).rejects.toThrow(error);
+    }
+  });
+});
