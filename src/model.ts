@@ -28,7 +28,7 @@ export const RULE_IDS = [
 export type RuleId = (typeof RULE_IDS)[number];
 
 /** Findings raised by a safeguard rather than by a rule (for example the blast-radius cap). */
-export type SafeguardId = 'blast-radius-cap';
+export type SafeguardId = 'blast-radius-cap' | 'unfinished-deactivation';
 
 export type KeyStatus = 'Active' | 'Inactive' | 'Expired';
 

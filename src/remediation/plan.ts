@@ -15,6 +15,7 @@ import {
   type UserRecord,
 } from '../model.js';
 import { compareFindings } from '../rules/registry.js';
+import { deactivationTagKey } from './apply.js';
 import { type Exemption, type ExemptTagProblem, exemptionFor, exemptTagProblem } from './exemptions.js';
 
 export interface PlanInput {
@@ -111,6 +112,44 @@ function capFinding(cap: CapVerdict, mode: Settings['mode']): Finding {
     message: `${cap.count} keys are due for deactivation, more than the blast-radius cap of ${cap.limit} per run (${cap.source}), so ${outcome}; check the thresholds against the findings below, then raise ${cap.setting} or deactivate the keys by hand.`,
     action: 'notify',
   };
+}
+
+/**
+ * Active keys whose user carries this tool's deactivation record, and that this run will not
+ * deactivate. The record is written just before UpdateAccessKey, so an earlier run was interrupted
+ * or failed between the two (or someone reactivated the key by hand) and the key is not, or no
+ * longer, due. The record must not go on claiming a deactivation: the operator removes it.
+ */
+function unfinishedDeactivations(users: readonly UserRecord[], actions: readonly ActionOutcome[]): Finding[] {
+  const planned = new Set(actions.filter((a) => a.status === 'planned').map((a) => a.accessKeyId));
+  const findings: Finding[] = [];
+  for (const user of users) {
+    if (user.isRoot) continue;
+    for (const key of user.keys) {
+      if (key.status !== 'Active' || key.accessKeyId === null || planned.has(key.accessKeyId)) continue;
+      const tag = deactivationTagKey(key.accessKeyId);
+      const record = user.tags[tag];
+      if (record === undefined) continue;
+      findings.push({
+        ruleId: 'unfinished-deactivation',
+        severity: 'low',
+        userName: user.userName,
+        userArn: user.arn,
+        accessKeyId: key.accessKeyId,
+        slot: key.slot,
+        keyStatus: key.status,
+        keyCreateDate: key.createDate?.toISOString() ?? null,
+        keyAgeDays: null,
+        daysSinceLastUse: null,
+        lastUsedService: key.lastUsed?.service ?? null,
+        lastUsedRegion: key.lastUsed?.region ?? null,
+        controls: [],
+        message: `${user.userName} carries the tag ${tag} (${JSON.stringify(record)}) but key ${key.accessKeyId} is active: an earlier run recorded the deactivation and stopped before it (interrupted, or UpdateAccessKey failed), or the key was reactivated by hand; this run does not deactivate it, so remove the tag if the key is to stay active.`,
+        action: 'notify',
+      });
+    }
+  }
+  return findings;
 }
 
 /** The rule an action is attributed to when several deactivate findings target one key. */
@@ -273,7 +312,11 @@ export function plan(input: PlanInput): Plan {
   });
   actions.sort(byUserThenKey);
 
-  const planFindings = cap ? [...kept, capFinding(cap, settings.mode)] : kept;
+  const planFindings = [
+    ...kept,
+    ...(cap ? [capFinding(cap, settings.mode)] : []),
+    ...unfinishedDeactivations(users, actions),
+  ];
   return {
     findings: planFindings.sort(compareFindings),
     actions,

@@ -7,7 +7,7 @@ const count = z.number().int().nonnegative();
 const severity = z.enum(Severity);
 const ruleId = z.enum(RULE_IDS);
 /** Rule ids plus the ids of safeguards that raise findings (`SafeguardId` in the model). */
-const findingRuleId = z.enum([...RULE_IDS, 'blast-radius-cap']);
+const findingRuleId = z.enum([...RULE_IDS, 'blast-radius-cap', 'unfinished-deactivation']);
 const keyStatus = z.enum(['Active', 'Inactive', 'Expired']);
 
 const findingSchema = z.strictObject({

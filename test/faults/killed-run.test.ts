@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TagUserCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
 import { deactivationTagKey } from '../../src/remediation/apply.js';
@@ -113,19 +114,8 @@ describe('Fault suite: the audit process killed in the middle of an enforce run'
   it('completes a deactivation whose record was written just before the process died', async () => {
     // Prepare: the state a kill between TagUser and UpdateAccessKey leaves: the record, key active.
     await resetSandbox(sandbox.url);
-    const ref = baselineDeactivated.find((r) => r.startsWith(`${SYNTHETIC_ACCOUNT}/`)) as string;
-    const [, userName, accessKeyId] = ref.split('/') as [string, string, string];
-    const { iam } = createClients({
-      endpoint: sandbox.url,
-      region: 'us-east-1',
-      credentials: await credentialsFor(sandbox.url, SYNTHETIC_ACCOUNT),
-    });
-    await iam.send(
-      new TagUserCommand({
-        UserName: userName,
-        Tags: [{ Key: deactivationTagKey(accessKeyId), Value: baseline[ref]?.tag ?? '' }],
-      }),
-    );
+    const ref = syntheticRef();
+    await writeRecordOnly(ref);
     expect(iamState(sandbox)[ref]).toEqual({ status: 'Active', tag: baseline[ref]?.tag });
     // Act
     const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
@@ -133,4 +123,57 @@ describe('Fault suite: the audit process killed in the middle of an enforce run'
     expect(iamState(sandbox)).toEqual(baseline);
     expect(rerun.flatMap(appliedRefs)).toContain(ref);
   });
+
+  it('reports a record left on a key that was used before the rerun, and leaves the key active', async () => {
+    // Prepare: the record alone, then the key signs a request, so it is no longer unused.
+    await resetSandbox(sandbox.url);
+    const ref = syntheticRef();
+    const [, userName, accessKeyId] = ref.split('/') as [string, string, string];
+    await writeRecordOnly(ref);
+    const asKey = createClients({
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId, secretAccessKey: 'sandbox-placeholder' },
+    });
+    await asKey.sts.send(new GetCallerIdentityCommand({}));
+    // Act
+    const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
+    // Assess
+    expect(iamState(sandbox)[ref]).toEqual({ status: 'Active', tag: baseline[ref]?.tag });
+    const synthetic = rerun.find((report) => report.accountId === SYNTHETIC_ACCOUNT);
+    expect(synthetic?.actions.find((a) => a.accessKeyId === accessKeyId)).toBeUndefined();
+    expect(synthetic?.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'unfinished-deactivation',
+        userName,
+        accessKeyId,
+        action: 'notify',
+        message: expect.stringMatching(
+          /is active: an earlier run recorded the deactivation and stopped before it/,
+        ),
+      }),
+    );
+    expect(wrongChanges(initial, baseline, iamState(sandbox))).toEqual([]);
+  });
 });
+
+/** A key of the synthetic account that the fault-free run deactivates. */
+function syntheticRef(): string {
+  return baselineDeactivated.find((ref) => ref.startsWith(`${SYNTHETIC_ACCOUNT}/`)) as string;
+}
+
+/** Writes the deactivation record the fault-free run writes for `ref`, and nothing else. */
+async function writeRecordOnly(ref: string): Promise<void> {
+  const [, userName, accessKeyId] = ref.split('/') as [string, string, string];
+  const { iam } = createClients({
+    endpoint: sandbox.url,
+    region: 'us-east-1',
+    credentials: await credentialsFor(sandbox.url, SYNTHETIC_ACCOUNT),
+  });
+  await iam.send(
+    new TagUserCommand({
+      UserName: userName,
+      Tags: [{ Key: deactivationTagKey(accessKeyId), Value: baseline[ref]?.tag ?? '' }],
+    }),
+  );
+}

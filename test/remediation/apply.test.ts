@@ -58,6 +58,47 @@ describe('Function: applyActions', () => {
     });
   });
 
+  it('writes the deactivation record before deactivating, so no deactivated key ever lacks it', async () => {
+    // Prepare: observe the calls on their way to the sandbox.
+    const sent: string[] = [];
+    const observed = {
+      send: ((command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return iam.send(command as never);
+      }) as IAMClient['send'],
+    };
+    // Act
+    const [outcome] = await applyActions({ iam: observed, now: new Date(), unusedKeyDays: 90 }, [
+      planned('stale-sam', KEYS.stale),
+    ]);
+    // Assess
+    expect(outcome?.status).toBe('applied');
+    expect(sent).toEqual(['GetAccessKeyLastUsedCommand', 'TagUserCommand', 'UpdateAccessKeyCommand']);
+  });
+
+  it('reports a failed UpdateAccessKey as failed, naming the record it left for the next run', async () => {
+    // Prepare: the key disappears between the record and the deactivation (a real NoSuchEntity).
+    const racing = {
+      send: (async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'UpdateAccessKeyCommand') {
+          await iam.send(new DeleteAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale }));
+        }
+        return iam.send(command as never);
+      }) as IAMClient['send'],
+    };
+    // Act
+    const [outcome] = await applyActions({ iam: racing, now: new Date(), unusedKeyDays: 90 }, [
+      planned('stale-sam', KEYS.stale),
+    ]);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'NoSuchEntity' } });
+    expect(outcome?.reason).toMatch(
+      new RegExp(
+        `UpdateAccessKey failed; key still active \\(the user already carries key-hygiene:deactivated-${KEYS.stale}`,
+      ),
+    );
+  });
+
   it('skips a key that was used after the inventory was read (live confirmation)', async () => {
     // Prepare: the key signs a request, so IAM records a use right now.
     const sts = new STSClient({
