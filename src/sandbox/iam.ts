@@ -293,6 +293,11 @@ function reportReady(ctx: RequestContext, report: { readyAt: number }): boolean 
 }
 
 const generateCredentialReportAction: ActionHandler = (ctx) => {
+  if (ctx.state.credentialReportAid.refuseGeneration) {
+    throw awsErrors.accessDenied(
+      `User: ${ctx.caller.arn} is not authorized to perform: iam:GenerateCredentialReport on resource: *`,
+    );
+  }
   const now = ctx.state.clock.now();
   const existing = ctx.account.credentialReport;
   if (existing && now.getTime() - existing.generatedTime.getTime() < REPORT_REUSE_MS) {

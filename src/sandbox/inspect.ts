@@ -70,7 +70,7 @@ export function handleInspection(
       } catch {
         aid = null;
       }
-      const { csv, stuck } = (aid ?? {}) as { csv?: unknown; stuck?: unknown };
+      const { csv, stuck, refuseGeneration } = (aid ?? {}) as Record<string, unknown>;
       if (
         typeof aid !== 'object' ||
         aid === null ||
@@ -85,6 +85,10 @@ export function handleInspection(
       state.credentialReportAid = {
         csv: typeof csv === 'string' ? csv : csv === null ? null : state.credentialReportAid.csv,
         stuck: typeof stuck === 'boolean' ? stuck : state.credentialReportAid.stuck,
+        refuseGeneration:
+          typeof refuseGeneration === 'boolean'
+            ? refuseGeneration
+            : state.credentialReportAid.refuseGeneration,
       };
       json(res, 200, state.credentialReportAid);
       return;
