@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import { type ResolveDeps, resolveUsers } from '../inventory/resolve-keys.js';
-import type { AuditError, UserRecord } from '../model.js';
+import type { ActionOutcome, AuditError, UserRecord } from '../model.js';
 import { evaluateRules } from '../rules/registry.js';
 import { type Plan, plan, SKIP_REASONS } from './plan.js';
 
@@ -90,9 +90,52 @@ export async function planOnLiveData(deps: ResolveDeps, input: LivePlanInput): P
   });
   return {
     ...final,
+    actions: [...final.actions, ...liveDisagreements(first.actions, final.actions, byName, now)],
     users,
     errors,
     notReached: live.notReached,
     resolved: toResolve.map((user) => user.userName).filter((name) => !notReached.has(name)),
   };
+}
+
+/**
+ * Keys the credential report called due but the live data does not: the first plan deactivated the
+ * report slot, the live key in that slot (matched by creation time) is still active, and the final
+ * plan has no action on it, because GetAccessKeyLastUsed shows a use the report did not know of.
+ * Each becomes a skipped action whose reason says so, so the report shows why nothing was done.
+ */
+function liveDisagreements(
+  firstActions: readonly ActionOutcome[],
+  finalActions: readonly ActionOutcome[],
+  liveUsers: ReadonlyMap<string, UserRecord>,
+  now: Date,
+): ActionOutcome[] {
+  const decided = new Set(finalActions.map((action) => `${action.userName}\u0000${action.accessKeyId}`));
+  const notes: ActionOutcome[] = [];
+  for (const action of firstActions) {
+    if (action.status !== 'planned') continue;
+    const slot = /^\(slot ([12])\)$/.exec(action.accessKeyId)?.[1];
+    const key = liveUsers
+      .get(action.userName)
+      ?.keys.find((k) => slot !== undefined && k.slot === Number(slot) && k.status === 'Active');
+    if (!key?.accessKeyId || decided.has(`${action.userName}\u0000${key.accessKeyId}`)) continue;
+    const used = key.lastUsed
+      ? `used ${formatAgo(now, key.lastUsed.date)} (${key.lastUsed.date.toISOString()}, ${key.lastUsed.service})`
+      : 'not yet due';
+    notes.push({
+      ...action,
+      accessKeyId: key.accessKeyId,
+      status: 'skipped',
+      reason: `the credential report shows this key (slot ${slot}) unused, but the live GetAccessKeyLastUsed shows it ${used}; the live data wins, so it was not deactivated`,
+      error: null,
+    });
+  }
+  return notes;
+}
+
+function formatAgo(now: Date, then: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - then.getTime()) / 60_000));
+  if (minutes < 120) return `${minutes} minutes ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
 }
