@@ -292,12 +292,14 @@ export function plan(input: PlanInput): Plan {
     ];
     const problem = tagProblems.get(userName);
     let skipReason: string | null = null;
+    // Reasons about the user come before "key id unknown", which only says the report path could
+    // not tell the key apart: the operator must learn of the read error or the broken exempt tag.
     if (user?.isRoot) skipReason = SKIP_REASONS.rootKey;
+    else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
+    else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
     else if (accessKeyId === null && unresolvedKeyReason(userName) !== null)
       skipReason = unresolvedKeyReason(userName);
     else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
-    else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
-    else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
     candidates.push({ ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
   }
 

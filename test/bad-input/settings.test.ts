@@ -108,6 +108,21 @@ const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
       /Invalid setting TIME_BUDGET_MARGIN_SECONDS \(timeBudgetMarginSeconds\): expected an integer from 0 to 900, got "-1"/,
   },
   {
+    env: { INVENTORY_SOURCE: 'report' },
+    error:
+      /Invalid setting INVENTORY_SOURCE \(inventorySource\): expected "auto", "live" or "credential-report", got "report"/,
+  },
+  {
+    env: { CREDENTIAL_REPORT_MAX_AGE_HOURS: '0' },
+    error:
+      /Invalid setting CREDENTIAL_REPORT_MAX_AGE_HOURS \(credentialReportMaxAgeHours\): expected an integer from 1 to 168, got "0"/,
+  },
+  {
+    env: { CREDENTIAL_REPORT_WAIT_SECONDS: '1h' },
+    error:
+      /Invalid setting CREDENTIAL_REPORT_WAIT_SECONDS \(credentialReportWaitSeconds\): expected an integer from 1 to 600, got "1h"/,
+  },
+  {
     env: { AS_OF: 'next tuesday' },
     error: /Invalid setting AS_OF \(asOf\): expected an ISO 8601 date-time with a time zone/,
   },
