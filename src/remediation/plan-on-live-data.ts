@@ -2,6 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { type ResolveDeps, resolveUsers } from '../inventory/resolve-keys.js';
 import type { ActionOutcome, AuditError, UserRecord } from '../model.js';
 import { evaluateRules } from '../rules/registry.js';
+import { deactivationTagKey } from './apply.js';
 import { type Plan, plan, SKIP_REASONS } from './plan.js';
 
 export interface LivePlanInput {
@@ -60,9 +61,12 @@ export async function planOnLiveData(deps: ResolveDeps, input: LivePlanInput): P
   const plannedUsers = new Set(
     first.actions.filter((action) => action.status === 'planned').map((action) => action.userName),
   );
-  const toResolve = input.users
-    .filter((user) => plannedUsers.has(user.userName) && user.keys.some((key) => key.accessKeyId === null))
-    .slice(0, settings.maxActionsPerRun);
+  const toResolve = [
+    ...input.users
+      .filter((user) => plannedUsers.has(user.userName) && user.keys.some((key) => key.accessKeyId === null))
+      .slice(0, settings.maxActionsPerRun),
+    ...input.users.filter((user) => !plannedUsers.has(user.userName) && mayCarryUnfinishedRecord(user)),
+  ];
   if (toResolve.length === 0) {
     // Every planned action (if any) is on a key with a real id; slot-only keys are all skipped,
     // e.g. by the blast-radius cap, whose finding must stay.
@@ -138,4 +142,21 @@ function formatAgo(now: Date, then: Date): string {
   if (minutes < 120) return `${minutes} minutes ago`;
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `${hours} hours ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+/**
+ * True when a credential-report user has more deactivation records than inactive keys and an
+ * active key: one record may then sit on an active key (a deactivation interrupted after its
+ * record was written). The user is read live so the plan can report it; slot-only keys cannot be
+ * matched to the record's key id. Normal users (records only on inactive keys) cost no call.
+ */
+function mayCarryUnfinishedRecord(user: UserRecord): boolean {
+  const prefix = deactivationTagKey('');
+  const records = Object.keys(user.tags).filter((tag) => tag.startsWith(prefix)).length;
+  const inactive = user.keys.filter((key) => key.status !== 'Active').length;
+  return (
+    !user.isRoot &&
+    records > inactive &&
+    user.keys.some((key) => key.status === 'Active' && key.accessKeyId === null)
+  );
 }
