@@ -8,8 +8,11 @@ import {
   faultFixture,
   faultFreeBaseline,
   type IamState,
+  INVENTORY_SOURCES,
   iamState,
   okCalls,
+  resetSandbox,
+  sourceKind,
   wrongChanges,
 } from '../support/fault-audit.js';
 
@@ -30,18 +33,26 @@ describe('Fault suite: 500 ms added to every AWS answer', () => {
     await sandbox.close();
   });
 
-  it('reaches exactly the fault-free state', { timeout: 60_000 }, async () => {
-    // Prepare
-    sandbox.faults.configure({ latencyMs: 500 });
-    // Act
-    const reports = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
-    // Assess
-    sandbox.faults.configure({ latencyMs: 0 });
-    expect(reports.flatMap((report) => report.errors)).toEqual([]);
-    expect(reports.every((report) => report.complete)).toBe(true);
-    expect(wrongChanges(initial, baseline, iamState(sandbox))).toEqual([]);
-    expect(iamState(sandbox)).toEqual(baseline);
-    expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
-    expect(okCalls(await callStats(sandbox.url), 'UpdateAccessKey')).toBe(baselineDeactivated.length);
-  });
+  it.each(INVENTORY_SOURCES)(
+    'reaches exactly the fault-free state (INVENTORY_SOURCE=%s)',
+    { timeout: 60_000 },
+    async (source) => {
+      // Prepare
+      await resetSandbox(sandbox.url);
+      sandbox.faults.configure({ latencyMs: 500 });
+      // Act
+      const reports = await Promise.all(
+        ACCOUNTS.map((account) => enforce(sandbox.url, account, { env: { INVENTORY_SOURCE: source } })),
+      );
+      expect(reports.map((report) => report.source.kind)).toEqual([sourceKind(source), sourceKind(source)]);
+      // Assess
+      sandbox.faults.configure({ latencyMs: 0 });
+      expect(reports.flatMap((report) => report.errors)).toEqual([]);
+      expect(reports.every((report) => report.complete)).toBe(true);
+      expect(wrongChanges(initial, baseline, iamState(sandbox))).toEqual([]);
+      expect(iamState(sandbox)).toEqual(baseline);
+      expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
+      expect(okCalls(await callStats(sandbox.url), 'UpdateAccessKey')).toBe(baselineDeactivated.length);
+    },
+  );
 });

@@ -11,8 +11,10 @@ import {
   faultFixture,
   faultFreeBaseline,
   type IamState,
+  INVENTORY_SOURCES,
   iamState,
   okCalls,
+  resetSandbox,
   wrongChanges,
 } from '../support/fault-audit.js';
 
@@ -49,66 +51,71 @@ describe('Fault suite: 5% of AWS requests answered ServiceFailure', () => {
     expect(wrongChanges(initial, baseline, baseline)).toEqual([]);
   });
 
-  it('reaches exactly the fault-free state when the SDK retries the failures', async () => {
-    // Prepare
-    sandbox.faults.configure({ failRate: 0.05 });
-    // Act
-    const reports = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
-    // Assess
-    sandbox.faults.configure({ failRate: 0 });
-    const stats = await callStats(sandbox.url);
-    expect(stats.failed).toBeGreaterThan(20);
-    expect(iamState(sandbox)).toEqual(baseline);
-    expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
-    expect(okCalls(stats, 'UpdateAccessKey')).toBe(baselineDeactivated.length);
-  });
+  describe.each(INVENTORY_SOURCES)('with INVENTORY_SOURCE=%s', (source) => {
+    const env = { INVENTORY_SOURCE: source };
 
-  it('without retries, puts every failure in a report, acts on no other key, and a rerun completes the rest', async () => {
-    // Prepare
-    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
-    sandbox.faults.configure({ failRate: 0.05 });
-    // Act: each failed request is final, so it must surface in the report.
-    const faulty = await Promise.all(
-      ACCOUNTS.map((account) => enforce(sandbox.url, account, { iamMaxAttempts: 1 })),
-    );
-    sandbox.faults.configure({ failRate: 0 });
-    const afterFaulty = iamState(sandbox);
-    const faultyStats = await callStats(sandbox.url);
-    // Assess: every injected IAM failure is in a report. On the credential-report steps it is the
-    // reason the run used an older report or fell back to the live API (in the report's source);
-    // anywhere else it is exactly one error entry or one failed action.
-    const iam = faultyStats.services.iam;
-    const injected = iam?.failed ?? 0;
-    expect(injected).toBeGreaterThan(20);
-    const onReportPath = REPORT_PATH_ACTIONS.reduce(
-      (sum, action) => sum + (iam?.actions[action]?.failed ?? 0),
-      0,
-    );
-    expect(faulty.map(reportedFailures).reduce((a, b) => a + b, 0)).toBe(injected - onReportPath);
-    const sourcesNamingAFailure = faulty.filter((r) => /ServiceFailure/.test(r.source.reason)).length;
-    expect(sourcesNamingAFailure > 0).toBe(onReportPath > 0);
-    expect(wrongChanges(initial, baseline, afterFaulty)).toEqual([]);
-    const missed = baselineDeactivated.filter((ref) => afterFaulty[ref]?.status === 'Active');
-    expect(missed.length).toBeGreaterThan(0);
-    for (const ref of missed) {
-      const [account, userName, accessKeyId] = ref.split('/') as [string, string, string];
-      const report = faulty.find((r) => r.accountId === account) as AuditReport;
-      expect(accountedFor(report, userName, accessKeyId), ref).not.toBeNull();
-    }
-    for (const report of faulty) {
-      for (const action of report.actions.filter((a) => a.status === 'failed')) {
-        expect(action.error?.code, `${action.userName} ${action.accessKeyId}`).toBe('ServiceFailure');
-        expect(action.reason).toMatch(/failed/);
+    it('reaches exactly the fault-free state when the SDK retries the failures', async () => {
+      // Prepare
+      await resetSandbox(sandbox.url);
+      sandbox.faults.configure({ failRate: 0.05 });
+      // Act
+      const reports = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account, { env })));
+      // Assess
+      sandbox.faults.configure({ failRate: 0 });
+      const stats = await callStats(sandbox.url);
+      expect(stats.failed).toBeGreaterThan(20);
+      expect(iamState(sandbox)).toEqual(baseline);
+      expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
+      expect(okCalls(stats, 'UpdateAccessKey')).toBe(baselineDeactivated.length);
+    });
+
+    it('without retries, puts every failure in a report, acts on no other key, and a rerun completes the rest', async () => {
+      // Prepare
+      await resetSandbox(sandbox.url);
+      sandbox.faults.configure({ failRate: 0.05 });
+      // Act: each failed request is final, so it must surface in the report.
+      const faulty = await Promise.all(
+        ACCOUNTS.map((account) => enforce(sandbox.url, account, { iamMaxAttempts: 1, env })),
+      );
+      sandbox.faults.configure({ failRate: 0 });
+      const afterFaulty = iamState(sandbox);
+      const faultyStats = await callStats(sandbox.url);
+      // Assess: every injected IAM failure is in a report. On the credential-report steps it is the
+      // reason the run used an older report or fell back to the live API (in the report's source);
+      // anywhere else it is exactly one error entry or one failed action.
+      const iam = faultyStats.services.iam;
+      const injected = iam?.failed ?? 0;
+      expect(injected).toBeGreaterThan(20);
+      const onReportPath = REPORT_PATH_ACTIONS.reduce(
+        (sum, action) => sum + (iam?.actions[action]?.failed ?? 0),
+        0,
+      );
+      expect(faulty.map(reportedFailures).reduce((a, b) => a + b, 0)).toBe(injected - onReportPath);
+      const sourcesNamingAFailure = faulty.filter((r) => /ServiceFailure/.test(r.source.reason)).length;
+      expect(sourcesNamingAFailure > 0).toBe(onReportPath > 0);
+      expect(wrongChanges(initial, baseline, afterFaulty)).toEqual([]);
+      const missed = baselineDeactivated.filter((ref) => afterFaulty[ref]?.status === 'Active');
+      expect(missed.length).toBeGreaterThan(0);
+      for (const ref of missed) {
+        const [account, userName, accessKeyId] = ref.split('/') as [string, string, string];
+        const report = faulty.find((r) => r.accountId === account) as AuditReport;
+        expect(accountedFor(report, userName, accessKeyId), ref).not.toBeNull();
       }
-    }
+      for (const report of faulty) {
+        for (const action of report.actions.filter((a) => a.status === 'failed')) {
+          expect(action.error?.code, `${action.userName} ${action.accessKeyId}`).toBe('ServiceFailure');
+          expect(action.reason).toMatch(/failed/);
+        }
+      }
 
-    // Act: the rerun, without faults.
-    const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
-    // Assess: the fault-free state, reached by acting only on what the faulty run missed.
-    expect(iamState(sandbox)).toEqual(baseline);
-    expect(rerun.flatMap(appliedRefs).sort()).toEqual(missed);
-    const updates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey');
-    expect(updates).toBe(baselineDeactivated.length);
-    expect(deactivatedBetween(initial, iamState(sandbox))).toEqual(baselineDeactivated);
+      // Act: the rerun, without faults.
+      const rerun = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account, { env })));
+      // Assess: the fault-free state, reached by acting only on what the faulty run missed.
+      expect(iamState(sandbox)).toEqual(baseline);
+      expect(rerun.flatMap(appliedRefs).sort()).toEqual(missed);
+      const updates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey');
+      expect(updates).toBe(baselineDeactivated.length);
+      expect(deactivatedBetween(initial, iamState(sandbox))).toEqual(baselineDeactivated);
+    });
   });
 });

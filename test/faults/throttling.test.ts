@@ -8,8 +8,11 @@ import {
   faultFixture,
   faultFreeBaseline,
   type IamState,
+  INVENTORY_SOURCES,
   iamState,
   okCalls,
+  resetSandbox,
+  sourceKind,
   wrongChanges,
 } from '../support/fault-audit.js';
 
@@ -30,23 +33,29 @@ describe('Fault suite: IAM throttled at 20 requests per second', () => {
     await sandbox.close();
   });
 
-  it('slows down instead of failing, and reaches exactly the fault-free state', {
-    timeout: 60_000,
-  }, async () => {
-    // Prepare
-    sandbox.faults.configure({ throttleRps: 20 });
-    // Act
-    const reports = await Promise.all(ACCOUNTS.map((account) => enforce(sandbox.url, account)));
-    // Assess
-    sandbox.faults.configure({ throttleRps: 0 });
-    const stats = await callStats(sandbox.url);
-    expect(stats.throttled).toBeGreaterThan(0);
-    expect(reports.flatMap((report) => report.errors)).toEqual([]);
-    expect(reports.flatMap((report) => report.actions.filter((a) => a.status === 'failed'))).toEqual([]);
-    expect(reports.every((report) => report.complete)).toBe(true);
-    expect(wrongChanges(initial, baseline, iamState(sandbox))).toEqual([]);
-    expect(iamState(sandbox)).toEqual(baseline);
-    expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
-    expect(okCalls(stats, 'UpdateAccessKey')).toBe(baselineDeactivated.length);
-  });
+  it.each(INVENTORY_SOURCES)(
+    'slows down instead of failing, and reaches exactly the fault-free state (INVENTORY_SOURCE=%s)',
+    { timeout: 60_000 },
+    async (source) => {
+      // Prepare
+      await resetSandbox(sandbox.url);
+      sandbox.faults.configure({ throttleRps: 20 });
+      // Act
+      const reports = await Promise.all(
+        ACCOUNTS.map((account) => enforce(sandbox.url, account, { env: { INVENTORY_SOURCE: source } })),
+      );
+      expect(reports.map((report) => report.source.kind)).toEqual([sourceKind(source), sourceKind(source)]);
+      // Assess
+      sandbox.faults.configure({ throttleRps: 0 });
+      const stats = await callStats(sandbox.url);
+      expect(stats.throttled).toBeGreaterThan(0);
+      expect(reports.flatMap((report) => report.errors)).toEqual([]);
+      expect(reports.flatMap((report) => report.actions.filter((a) => a.status === 'failed'))).toEqual([]);
+      expect(reports.every((report) => report.complete)).toBe(true);
+      expect(wrongChanges(initial, baseline, iamState(sandbox))).toEqual([]);
+      expect(iamState(sandbox)).toEqual(baseline);
+      expect(reports.flatMap(appliedRefs).sort()).toEqual(baselineDeactivated);
+      expect(okCalls(stats, 'UpdateAccessKey')).toBe(baselineDeactivated.length);
+    },
+  );
 });

@@ -72,6 +72,13 @@ export class RecordingLogger implements AuditLogger {
   }
 }
 
+/** Both inventory paths: `auto` reads the credential report for these whole-account audits. */
+export const INVENTORY_SOURCES = ['auto', 'live'] as const;
+
+/** The `source.kind` a report must carry when its run used `INVENTORY_SOURCE=source`. */
+export const sourceKind = (source: (typeof INVENTORY_SOURCES)[number]) =>
+  source === 'live' ? 'live-api' : 'credential-report';
+
 /** The environment of an enforce run: a cap that the synthetic account cannot reach, wide concurrency. */
 export const ENFORCE_ENV = { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '1000', CONCURRENCY: '32' } as const;
 
