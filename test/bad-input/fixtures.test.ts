@@ -23,6 +23,10 @@ const fixture = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A fixture file of one account with these users. */
+const withUsers = (...users: unknown[]): string =>
+  JSON.stringify(fixture({ accounts: [account({ users })] }));
+
 /** Bad sandbox fixture files: each is refused at start, naming the field by its path. */
 const CASES: readonly { name: string; text: string; error: RegExp }[] = [
   { name: 'not JSON', text: '{ "accounts": [ ', error: /\(root\): not valid JSON/ },
@@ -43,7 +47,7 @@ const CASES: readonly { name: string; text: string; error: RegExp }[] = [
   },
   {
     name: 'a user name with a space',
-    text: JSON.stringify(fixture({ accounts: [account({ users: [user({ name: 'alice smith' })] })] })),
+    text: withUsers(user({ name: 'alice smith' })),
     error: /accounts\[0\]\.users\[0\]\.name: /,
   },
   {
@@ -86,7 +90,7 @@ const CASES: readonly { name: string; text: string; error: RegExp }[] = [
   },
   {
     name: 'a date that is not ISO 8601',
-    text: JSON.stringify(fixture({ accounts: [account({ users: [user({ createDate: '01/02/2024' })] })] })),
+    text: withUsers(user({ createDate: '01/02/2024' })),
     error: /accounts\[0\]\.users\[0\]\.createDate: /,
   },
   {
@@ -98,7 +102,7 @@ const CASES: readonly { name: string; text: string; error: RegExp }[] = [
   },
   {
     name: 'a misspelt field',
-    text: JSON.stringify(fixture({ accounts: [account({ users: [{ ...user(), acessKeys: [] }] })] })),
+    text: withUsers({ ...user(), acessKeys: [] }),
     error: /accounts\[0\]\.users\[0\]\.acessKeys: unknown field/,
   },
   {

@@ -59,7 +59,7 @@ interface Published {
   deliveries: Record<string, string>;
 }
 
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 describe('Function: describeValue', () => {
   it('escapes controls, line separators and bidi characters, and never cuts a character in half', () => {

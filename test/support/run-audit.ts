@@ -4,7 +4,8 @@
  *
  *   node --import tsx test/support/run-audit.ts <sandbox URL> [account ...]
  *
- * Settings are the suite's enforce settings (ENFORCE_ENV); the credentials are the sandbox's.
+ * Settings are the suite's enforce settings (ENFORCE_ENV), and INVENTORY_SOURCE from the
+ * environment when set; the credentials are the sandbox's.
  */
 import { ACCOUNTS, type AccountId, enforce } from './fault-audit.js';
 
@@ -14,5 +15,7 @@ if (!url) {
   process.exit(2);
 }
 const targets = accounts.length > 0 ? (accounts as AccountId[]) : [...ACCOUNTS];
-const reports = await Promise.all(targets.map((account) => enforce(url, account)));
+const source = process.env.INVENTORY_SOURCE;
+const env: Record<string, string> = source ? { INVENTORY_SOURCE: source } : {};
+const reports = await Promise.all(targets.map((account) => enforce(url, account, { env })));
 process.stdout.write(`${JSON.stringify(reports)}\n`);
