@@ -97,6 +97,19 @@ describe('Audit on the credential-report path', () => {
     expect(reportCalls).toBeLessThan(liveCalls / 3);
   });
 
+  it('reads no user live when the blast-radius cap trips, and keeps the cap finding', async () => {
+    // Act
+    const report = await audit(acme, { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '2' });
+    // Assess
+    expect(report.findings[0]?.ruleId).toBe('blast-radius-cap');
+    expect(report.actions).toHaveLength(5);
+    expect(
+      report.actions.every((a) => a.status === 'skipped' && a.reason?.startsWith('blast-radius cap')),
+    ).toBe(true);
+    expect(calls(acme, 'ListAccessKeys')).toBe(0);
+    expect(calls(acme, 'UpdateAccessKey')).toBe(0);
+  });
+
   it('says which source was used, and when the report was made, in the text report', async () => {
     // Act
     const text = renderText(await audit(acme, {})).replace(/\s+/g, ' ');
