@@ -293,6 +293,10 @@ describe('Slot-to-key matching on the credential-report path', () => {
       AKIASAMEDAY000000001: 'Active',
       AKIASAMEDAY000000002: 'Inactive',
     });
+    // Read live: both twins (no unique slot match) and the planned key of sameday; sameday's other
+    // key matched an unplanned slot to the second and keeps the report's last use. Then one live
+    // confirmation per deactivation.
+    expect(calls(sandbox, 'GetAccessKeyLastUsed')).toBe(3 + 2);
     const unused = report.findings.filter((f) => f.ruleId === 'unused-key');
     // The slot is a hint: matched to the second for "sameday", left out where two keys share it.
     expect(unused.map((f) => [f.userName, f.accessKeyId, f.slot])).toEqual([
