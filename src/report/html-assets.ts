@@ -186,7 +186,8 @@ function sha256(text: string): string {
 
 /**
  * The policy for the page's `<meta http-equiv="Content-Security-Policy">`: nothing may load, only
- * the inline stylesheet and script above may apply or run.
+ * the inline stylesheet and script above may apply or run. It contains no `"`, so it goes into
+ * the attribute as it is.
  */
 export const REPORT_CSP = [
   "default-src 'none'",

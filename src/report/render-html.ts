@@ -113,7 +113,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(REPORT_CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(`Key hygiene audit, account ${report.accountId}, ${report.asOf.slice(0, 10)}`)}</title>
