@@ -54,7 +54,9 @@ describe('Function: buildKeyRows', () => {
   });
 
   it('finds the root key seen through GetAccountSummary, which has neither id nor slot', () => {
-    const live = [makeRoot([makeKey({ accessKeyId: null, slot: null, ageDays: null, lastUsedDaysAgo: null })])];
+    const live = [
+      makeRoot([makeKey({ accessKeyId: null, slot: null, ageDays: null, lastUsedDaysAgo: null })]),
+    ];
     const rows = buildKeyRows(live, reportFor(live));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ isRoot: true, findings: ['root-access-key'], severity: 'critical' });

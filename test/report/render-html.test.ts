@@ -64,7 +64,9 @@ describe('Function: renderHtml', () => {
     expect(html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('data-sort="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(html).toContain('team &lt;img src=x onerror=alert(2)&gt;&#39;&quot;&amp;');
-    expect(html).toContain('<td data-label="Reason" class="wide">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(html).toContain(
+      '<td data-label="Reason" class="wide">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>',
+    );
   });
 
   it('is one self-contained file whose Content-Security-Policy allows exactly its inline style and script', () => {
@@ -110,7 +112,9 @@ describe('Function: renderHtml', () => {
     expect([...html.matchAll(/class="bar-count"[^>]*>(\d+)</g)].map((m) => Number(m[1]))).toEqual([
       2, 2, 2, 2, 1, 1,
     ]);
-    expect(html).toMatch(/<svg class="chart"[^>]* role="img" aria-labelledby="usage-chart-title usage-chart-desc"/);
+    expect(html).toMatch(
+      /<svg class="chart"[^>]* role="img" aria-labelledby="usage-chart-title usage-chart-desc"/,
+    );
     expect(html).toMatch(/<desc id="usage-chart-desc">10 keys: 0-7 days, 2; 8-30 days, 2;/);
   });
 
@@ -167,7 +171,9 @@ describe('Function: renderHtml', () => {
 
   it('gives the same bytes for the same report and rows', () => {
     // Prepare
-    const users = [makeUser({ keys: [makeKey({ accessKeyId: 'AKIASAME000000000001', lastUsedDaysAgo: 120 })] })];
+    const users = [
+      makeUser({ keys: [makeKey({ accessKeyId: 'AKIASAME000000000001', lastUsedDaysAgo: 120 })] }),
+    ];
     const first = render(users);
 
     // Act
