@@ -97,6 +97,19 @@ describe('Audit on the credential-report path', () => {
     expect(reportCalls).toBeLessThan(liveCalls / 3);
   });
 
+  it('reads no user live when the blast-radius cap trips, and keeps the cap finding', async () => {
+    // Act
+    const report = await audit(acme, { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '2' });
+    // Assess
+    expect(report.findings[0]?.ruleId).toBe('blast-radius-cap');
+    expect(report.actions).toHaveLength(5);
+    expect(
+      report.actions.every((a) => a.status === 'skipped' && a.reason?.startsWith('blast-radius cap')),
+    ).toBe(true);
+    expect(calls(acme, 'ListAccessKeys')).toBe(0);
+    expect(calls(acme, 'UpdateAccessKey')).toBe(0);
+  });
+
   it('says which source was used, and when the report was made, in the text report', async () => {
     // Act
     const text = renderText(await audit(acme, {})).replace(/\s+/g, ' ');
@@ -280,6 +293,10 @@ describe('Slot-to-key matching on the credential-report path', () => {
       AKIASAMEDAY000000001: 'Active',
       AKIASAMEDAY000000002: 'Inactive',
     });
+    // Read live: both twins (no unique slot match) and the planned key of sameday; sameday's other
+    // key matched an unplanned slot to the second and keeps the report's last use. Then one live
+    // confirmation per deactivation.
+    expect(calls(sandbox, 'GetAccessKeyLastUsed')).toBe(3 + 2);
     const unused = report.findings.filter((f) => f.ruleId === 'unused-key');
     // The slot is a hint: matched to the second for "sameday", left out where two keys share it.
     expect(unused.map((f) => [f.userName, f.accessKeyId, f.slot])).toEqual([
