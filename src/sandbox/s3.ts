@@ -160,6 +160,8 @@ function bucketFor(request: S3Request, name: string): SandboxBucket {
   if (!bucket) throw s3Errors.noSuchBucket(name);
   // Without bucket policies, only the owning account may use a bucket.
   if (bucket.accountId !== request.caller.accountId) throw s3Errors.accessDenied();
+  const expectedOwner = header(request.headers, 'x-amz-expected-bucket-owner');
+  if (expectedOwner !== null && expectedOwner !== bucket.accountId) throw s3Errors.accessDenied();
   if (bucket.region !== request.region) throw s3Errors.wrongRegion(request.region, bucket.region);
   return bucket;
 }

@@ -216,6 +216,11 @@ describe('Sandbox S3', () => {
       name: 'AccessDenied',
       status: 403,
     });
+    const notOwner = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x', ExpectedBucketOwner: DEV })),
+    );
+    expect(notOwner).toMatchObject({ name: 'AccessDenied', status: 403 });
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x', ExpectedBucketOwner: PROD }));
     const eu = s3Client(sandbox, { region: 'eu-west-1' });
     const wrongRegion = await errorOf(eu.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x' })));
     expect(wrongRegion.status).toBe(400);
