@@ -166,11 +166,12 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
       .map(([severity, n]) => `${n} ${severity}`)
       .join(', ');
     const full = fullReportLink(report);
-    sections.push(
-      wrap(
-        `${plural(omitted.length, 'more finding')} not shown (${bySeverity}), to keep this message within its size limit. The counts above include them.${full ? ` The full report: ${full}` : ''}`,
+    sections.push([
+      ...wrap(
+        `${plural(omitted.length, 'more finding')} not shown (${bySeverity}), to keep this message within its size limit. The counts above include them.${full ? ' The full report:' : ''}`,
       ),
-    );
+      ...(full ? [full] : []),
+    ]);
   }
   return sections;
 }
@@ -290,19 +291,22 @@ function fullReportLink(report: AuditReport): string | null {
   return best ? clean(best.consoleUrl) : null;
 }
 
-/** One line per archived object: its console link (sign-in needed) and its s3:// URI. */
+/**
+ * The archive prefix, then each archived object's console link (sign-in needed). A link stands on
+ * its own line and is never wrapped: a URL cut in two cannot be opened from a phone.
+ */
 function archiveLines(report: AuditReport): string[] {
   const archive = report.archive;
   if (!archive) return [];
   const lines = [`Archived in s3://${clean(archive.bucket)}/${clean(archive.prefix)}.*`];
   const labels = [
-    ['html', 'Full report (HTML)'],
-    ['json', 'Full report (JSON)'],
-    ['csv', 'Every key (CSV)'],
+    ['html', 'Full report (HTML):'],
+    ['json', 'Full report (JSON):'],
+    ['csv', 'Every key (CSV):'],
   ] as const;
   for (const [format, label] of labels) {
     const object = archive[format];
-    if (object) lines.push(...wrap(`${label}: ${clean(object.consoleUrl)}`));
+    if (object) lines.push(label, clean(object.consoleUrl));
   }
   return lines;
 }
