@@ -344,6 +344,7 @@ describe('Constant: SETTINGS_DOC', () => {
       'AS_OF',
       'REPORT_TOPIC_ARN',
       'REPORT_TOPIC_NAME',
+      'REPORT_BUCKET',
     ];
 
     // Act
