@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type CredentialScope, resolveCaller } from './auth.js';
 import { AwsError } from './errors.js';
 import type { Faults } from './faults.js';
@@ -96,14 +95,9 @@ export async function handleS3Request(
       if (error instanceof AwsError) throw s3Errors.invalidAccessKeyId(scope.accessKeyId);
       throw error;
     }
-    const delay = faults.latency();
-    if (delay > 0) await sleep(delay);
-    if (faults.throttled(caller.accountId)) {
-      fail(s3Errors.slowDown(), 'throttled');
-      return;
-    }
-    if (faults.failed()) {
-      fail(s3Errors.internalError(), 'failed');
+    const fault = await faults.apply(caller.accountId);
+    if (fault !== null) {
+      fail(fault === 'throttled' ? s3Errors.slowDown() : s3Errors.internalError(), fault);
       return;
     }
     const response = handleS3(operation, {

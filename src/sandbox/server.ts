@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCredentialScope, resolveCaller } from './auth.js';
 import { AwsError, awsErrors } from './errors.js';
 import { type FaultSettings, Faults } from './faults.js';
@@ -212,14 +211,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const delay = faults.latency();
-      if (delay > 0) await sleep(delay);
-      if (faults.throttled(account.id)) {
-        fail(awsErrors.throttling(), 'throttled');
-        return;
-      }
-      if (faults.failed()) {
-        fail(awsErrors.serviceFailure(), 'failed');
+      const fault = await faults.apply(account.id);
+      if (fault !== null) {
+        fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
         return;
       }
       const region = scope?.region ?? 'us-east-1';
