@@ -1,6 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { archiveReport } from './archive/write-archive.js';
 import type { Settings } from './config/settings.js';
 import { collectLive } from './inventory/live-collector.js';
 import type { AuditReport } from './model.js';
@@ -21,7 +23,9 @@ export interface AuditDeps {
   iam: Pick<IAMClient, 'send'>;
   sns: Pick<SNSClient, 'send'>;
   sts: Pick<STSClient, 'send'>;
-  /** Region the functions run in; used to build the topic ARN from its name. */
+  /** Writes the report archive when `settings.reportBucket` is set. */
+  s3?: Pick<S3Client, 'send'>;
+  /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */
   region: string;
   /** The wall clock. Rules never read it: they get `asOf`. */
   clock: () => Date;
@@ -55,7 +59,8 @@ const PREVIEW_TOLERANCE_MS = 60 * 60 * 1000;
 
 /**
  * One audit of one account: collect -> evaluate -> plan -> apply (enforce only) -> report ->
- * report. Per-key failures end up in the report; nothing here throws for them. Delivery is a
+ * archive (when `reportBucket` is set: JSON, CSV and HTML in S3, linked from the report's
+ * `archive`). Per-key and archive failures end up in the report; nothing here throws for them. Delivery is a
  * separate step (`deliverReport`) that runs after the IAM work is done, so when it fails and
  * Lambda retries, the retry finds the keys already inactive and repeats nothing.
  *
@@ -144,8 +149,21 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
       rotationDays: settings.rules.rotationOverdue.days,
     },
   });
-  deps.logger.info('audit finished', { runId, summary: report.summary, complete: report.complete });
-  return report;
+  // Archived before delivery, so the message can link to the full report. Archive failures are
+  // errors in the report, never a lost run.
+  const archived =
+    settings.reportBucket && deps.s3
+      ? await archiveReport(
+          { s3: deps.s3, logger: deps.logger },
+          { bucket: settings.reportBucket, region: deps.region },
+          { report, users: inventory.users, settings },
+        )
+      : report;
+  if (settings.reportBucket && !deps.s3) {
+    deps.logger.warn('report not archived: no S3 client given', { runId, bucket: settings.reportBucket });
+  }
+  deps.logger.info('audit finished', { runId, summary: archived.summary, complete: archived.complete });
+  return archived;
 }
 
 /**

@@ -41,6 +41,8 @@ export interface Settings {
   reportTopicArn: string | null;
   /** The report topic's name; its ARN is built at run time from the region and account. */
   reportTopicName: string | null;
+  /** Archive every run's full report (JSON, CSV, HTML) in this S3 bucket; null: no archive. */
+  reportBucket: string | null;
 }
 
 /** The per-rule blocks of `Settings.rules`, keyed as rules refer to them. */
@@ -95,6 +97,7 @@ export const settingsSchema = z
     asOf: values.asOfDate.nullable(),
     reportTopicArn: values.topicArn.nullable(),
     reportTopicName: values.topicName.nullable(),
+    reportBucket: values.bucketName.nullable(),
   })
   .superRefine((settings, ctx) => {
     const { days, warnDays } = settings.rules.unusedKey;
@@ -165,6 +168,7 @@ const envSchema = z
       .optional(),
     REPORT_TOPIC_ARN: envText(values.topicArn).optional(),
     REPORT_TOPIC_NAME: envText(values.topicName).optional(),
+    REPORT_BUCKET: envText(values.bucketName).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.CLEANUP_ENABLED === true && env.RULES_DISABLED?.includes('inactive-key-cleanup')) {
@@ -309,6 +313,13 @@ const ENV_DOCS = {
     description:
       "Name of the report topic (serverless.yml sets it to the stack's topic); its ARN is built at run time from the region and account.",
   },
+  REPORT_BUCKET: {
+    param: 'reportBucket',
+    setting: 'reportBucket',
+    default: '',
+    description:
+      'S3 bucket that serverless creates (encrypted, private, TLS only) and each run archives its full report to, as JSON, CSV and HTML under `reports/`; the messages link to them.',
+  },
 } as const satisfies Record<EnvName, Omit<SettingDoc, 'env'>>;
 
 /**
@@ -388,6 +399,7 @@ function buildSettings(env: EnvValues): Settings {
     asOf: env.AS_OF ?? null,
     reportTopicArn: env.REPORT_TOPIC_ARN ?? null,
     reportTopicName: env.REPORT_TOPIC_NAME ?? null,
+    reportBucket: env.REPORT_BUCKET ?? null,
   };
 }
 

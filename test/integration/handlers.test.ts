@@ -249,4 +249,22 @@ describe('Handlers against the sandbox', () => {
     await expect(attempt).rejects.toThrow(/no-such-topic/);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
   });
+
+  it('archives the report to the REPORT_BUCKET before publishing, and the message links to it', async () => {
+    // Prepare
+    sandbox.state.addBucket('111111111111', { name: 'acme-test-reports', region: 'us-east-1' });
+    const handler = await coldStart('adhoc-audit', { REPORT_BUCKET: 'acme-test-reports' });
+    // Act
+    const report = auditReportSchema.parse(await handler({ notify: true }, context)) as AuditReport;
+    // Assess
+    const objects = [...(sandbox.state.buckets.get('acme-test-reports')?.objects.keys() ?? [])].sort();
+    expect(objects).toEqual([
+      `${report.archive?.prefix}.csv`,
+      `${report.archive?.prefix}.html`,
+      `${report.archive?.prefix}.json`,
+    ]);
+    expect(report.archive?.prefix).toMatch(/^reports\/111111111111\/\d{4}\/\d{2}\/\d{2}\//);
+    const [message] = await published();
+    expect(JSON.parse(message?.bodies.sqs ?? '{}').archive).toEqual(report.archive);
+  });
 });
