@@ -105,6 +105,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     settings,
     now: asOf,
     selfAccessKeyId: deps.selfAccessKeyId,
+    runId,
   });
   const actions =
     settings.mode === 'enforce'
@@ -112,7 +113,9 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
           {
             iam: deps.iam,
             now: asOf,
+            runId,
             unusedKeyDays: settings.rules.unusedKey.days,
+            deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
             ...(shouldStop ? { shouldStop } : {}),
           },
           planned.actions,
