@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
+import { UNDO_PERMISSIONS } from '../../src/undo/run-undo.js';
 
 const run = promisify(execFile);
 
@@ -110,7 +111,9 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const statements = roleStatements();
     const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
-    const expected = [...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS])].sort();
+    const expected = [
+      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS, ...UNDO_PERMISSIONS]),
+    ].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
     expect(
