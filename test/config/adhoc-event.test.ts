@@ -80,7 +80,15 @@ describe('Function: parseAdhocEvent', () => {
     ],
     [
       { mode: 'report', dryRun: true },
-      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds',
+      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds, undo',
+    ],
+    [
+      { undo: '2026-11-20' },
+      'Invalid event: undo: expected the runId of an earlier run, such as "20261120T030000Z-1a2b3c" (see its report), got "2026-11-20"',
+    ],
+    [
+      { undo: '20261120T030000Z-1a2b3c', asOf: '2027-01-01T00:00:00Z', thresholds: { rotationDays: 30 } },
+      'Invalid event: asOf: cannot be combined with undo; an undo event takes only "undo" and "notify"; thresholds: cannot be combined with undo; an undo event takes only "undo" and "notify"',
     ],
     [
       { thresholds: { unusedDays: 30 } },
