@@ -133,7 +133,7 @@ describe('Handlers against the sandbox', () => {
         detail: {},
       },
       context,
-    )) as { summary: AuditReport['summary']; messageId: string };
+    )) as { summary: AuditReport['summary']; messageId: string; runId: string };
     // Assess
     expect(result.summary.actionsApplied).toBe(2);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
@@ -144,7 +144,7 @@ describe('Handlers against the sandbox', () => {
     expect(await keyStatuses('auditor')).toEqual({ AKIAIOSFODNN7EXAMPLE: 'Active' });
     const tags = await userTags('stale-sam');
     expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toBe(
-      `${new Date().toISOString().slice(0, 10)} unused-key ${(result as { runId: string }).runId}`,
+      `${new Date().toISOString().slice(0, 10)} unused-key ${result.runId}`,
     );
 
     const messages = await published();
