@@ -45,6 +45,19 @@ describe('Function: parseAdhocEvent', () => {
     expect(event).toEqual(input);
   });
 
+  it('accepts an undo event, the sample in events/ included', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises');
+    const sample: unknown = JSON.parse(await readFile('events/adhoc-undo.json', 'utf8'));
+
+    // Act
+    const event = parseAdhocEvent(sample);
+
+    // Assess
+    expect(event).toEqual({ undo: '20261120T030000Z-1a2b3c', notify: true });
+    expect(parseAdhocEvent({ undo: '20261120T030000Z-1a2b3c' })).toEqual({ undo: '20261120T030000Z-1a2b3c' });
+  });
+
   it('accepts a date-time with an offset', () => {
     // Prepare
     const input = { asOf: '2027-01-01T09:30:00.250+02:00' };
