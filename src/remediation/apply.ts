@@ -163,6 +163,12 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
 async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionOutcome> {
   const { iam } = deps;
   const skipped = (reason: string): ActionOutcome => ({ ...action, status: 'skipped', reason, error: null });
+  const ended = (status: 'failed' | 'applied', reason: string, error: unknown): ActionOutcome => ({
+    ...action,
+    status,
+    reason,
+    error: describeAwsError(error),
+  });
   if (!deps.runId || deps.deleteAfterDays === undefined) {
     return skipped('deletion needs the run id and CLEANUP_DAYS, which this caller did not give; not deleted');
   }
@@ -185,12 +191,7 @@ async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<Action
     }
     lastUsed = confirmed.AccessKeyLastUsed?.LastUsedDate ?? null;
   } catch (error) {
-    return {
-      ...action,
-      status: 'failed',
-      reason: 'live check before deletion failed; key left untouched',
-      error: describeAwsError(error),
-    };
+    return ended('failed', 'live check before deletion failed; key left untouched', error);
   }
   const blocker = deletionBlocker({
     deactivation: tag === undefined ? null : parseDeactivation(tag),
@@ -206,22 +207,12 @@ async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<Action
       new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId }),
     );
   } catch (error) {
-    return {
-      ...action,
-      status: 'failed',
-      reason: 'DeleteAccessKey failed; key still exists (inactive)',
-      error: describeAwsError(error),
-    };
+    return ended('failed', 'DeleteAccessKey failed; key still exists (inactive)', error);
   }
   try {
     await iam.send(new UntagUserCommand({ UserName: action.userName, TagKeys: [tagKey] }));
   } catch (error) {
-    return {
-      ...action,
-      status: 'applied',
-      reason: `deleted, but removing the ${tagKey} tag failed; remove it by hand`,
-      error: describeAwsError(error),
-    };
+    return ended('applied', `deleted, but removing the ${tagKey} tag failed; remove it by hand`, error);
   }
   return { ...action, status: 'applied', reason: null, error: null };
 }

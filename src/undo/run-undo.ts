@@ -1,8 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { AuditDeps, Delivery } from '../audit.js';
+import { type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
 import type { Settings } from '../config/settings.js';
 import { publishMessage } from '../notify/publish.js';
-import { resolveTopicArn } from '../notify/topic-arn.js';
 import { newRunId } from '../report/build-report.js';
 import { FIND_DEACTIVATIONS_PERMISSIONS, findRunDeactivations } from './find-deactivations.js';
 import { REACTIVATE_PERMISSIONS, reactivate } from './reactivate.js';
@@ -73,12 +72,7 @@ export async function deliverUndoReport(
   settings: Settings,
   report: UndoReport,
 ): Promise<Delivery> {
-  const topicArn = resolveTopicArn({
-    topicArn: settings.reportTopicArn,
-    topicName: settings.reportTopicName,
-    region: deps.region,
-    accountId: report.accountId,
-  });
+  const topicArn = reportTopicArn(deps, settings, report.accountId);
   const { messageId } = await publishMessage(deps.sns, topicArn, report.runId, buildUndoSnsPublish(report));
   deps.logger.info('undo report published', { runId: report.runId, topicArn, messageId });
   return { topicArn, messageId };

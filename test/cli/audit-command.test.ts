@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventFromArgs, runAuditCommand } from '../../src/cli/audit-command.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
 const run = promisify(execFile);
-let sandbox: RunningSandbox;
-let iam: IAMClient;
+const env = useSandbox(() => relativeFixture());
 
 async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -25,31 +23,16 @@ async function command(argv: string[]): Promise<{ code: number; stdout: string; 
 }
 
 async function status(userName: string): Promise<string | undefined> {
-  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
-  return AccessKeyMetadata[0]?.Status;
+  return Object.values(await keyStatuses(env.iam, userName))[0];
 }
 
 describe('Command: npm run audit', () => {
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: relativeFixture() });
-    iam = new IAMClient({ region: 'us-east-1', endpoint: sandbox.url, maxAttempts: 1 });
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
-  });
-
-  beforeEach(async () => {
-    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
+  beforeEach(() => {
     // The SDK's default chain reads the endpoint from the environment, as on a laptop.
-    vi.stubEnv('AWS_ENDPOINT_URL', sandbox.url);
+    vi.stubEnv('AWS_ENDPOINT_URL', env.sandbox.url);
     vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
     // vitest sets MODE=test; an operator's shell has no MODE (or a valid one).
     vi.stubEnv('MODE', '');
-  });
-
-  afterEach(() => {
-    vi.unstubAllEnvs();
   });
 
   it('turns flags into the ad-hoc event', () => {
@@ -88,7 +71,7 @@ describe('Command: npm run audit', () => {
       expect(result.stderr, argv.join(' ')).toMatch(message);
       expect(result.stdout).toBe('');
     }
-    const calls = (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as { total: number };
+    const calls = (await (await fetch(`${env.sandbox.url}/_sandbox/calls`)).json()) as { total: number };
     expect(calls.total).toBe(0);
   });
 
@@ -128,12 +111,12 @@ describe('Command: npm run audit', () => {
       process.execPath,
       ['--import', 'tsx', 'scripts/audit.ts', '--mode', 'report', '--users', 'stale-sam'],
       {
-        env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, MODE: '' },
+        env: { ...process.env, AWS_ENDPOINT_URL: env.sandbox.url, MODE: '' },
         timeout: 60_000,
       },
     );
     const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', '--undo', 'nope'], {
-      env: { ...process.env, AWS_ENDPOINT_URL: sandbox.url, MODE: '' },
+      env: { ...process.env, AWS_ENDPOINT_URL: env.sandbox.url, MODE: '' },
       timeout: 60_000,
     }).catch((error: { code: number; stderr: string }) => error);
     // Assess

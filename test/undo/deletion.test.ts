@@ -1,25 +1,18 @@
-import {
-  type IAMClient,
-  ListAccessKeysCommand,
-  ListUserTagsCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type AuditDeps, runAudit } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { ActionOutcome, AuditReport } from '../../src/model.js';
 import { applyActions } from '../../src/remediation/apply.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { AUDITOR_KEY, daysAgo, KEYS, relativeFixture } from '../support/relative-fixture.js';
+import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
 const T0 = new Date('2026-11-20T03:00:00Z');
 const DAY_MS = 86_400_000;
 const HAND_KEY = 'AKIAHANDOFF000000001';
 const OLD_TAG_KEY = 'AKIAOLDTAG0000000001';
 
-let sandbox: RunningSandbox;
-let iam: IAMClient;
 let deps: AuditDeps;
 
 /** The relative fixture pinned at T0, plus two inactive keys key-hygiene must never delete. */
@@ -60,9 +53,11 @@ function fixture() {
   return { ...base, now: T0.toISOString() };
 }
 
+const env = useSandbox(fixture);
+
 async function moveClock(days: number): Promise<void> {
   const now = new Date(T0.getTime() + days * DAY_MS).toISOString();
-  const response = await fetch(`${sandbox.url}/_sandbox/clock`, {
+  const response = await fetch(`${env.sandbox.url}/_sandbox/clock`, {
     method: 'POST',
     body: JSON.stringify({ now }),
   });
@@ -73,23 +68,19 @@ function enforce(env: Record<string, string> = {}): Promise<AuditReport> {
   return runAudit(deps, { settings: loadSettings({ MODE: 'enforce', ...env }) });
 }
 
-async function keyIds(userName: string): Promise<Record<string, string | undefined>> {
-  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
-  return Object.fromEntries(AccessKeyMetadata.map((key) => [key.AccessKeyId, key.Status]));
-}
+const keyIds = (userName: string) => keyStatuses(env.iam, userName);
 
 async function tagKeys(userName: string): Promise<string[]> {
-  const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  const { Tags = [] } = await env.iam.send(new ListUserTagsCommand({ UserName: userName }));
   return Tags.map((tag) => tag.Key ?? '').filter((key) => key.startsWith('key-hygiene:deactivated-'));
 }
 
 const deletions = (report: AuditReport) => report.actions.filter((action) => action.action === 'delete');
 
 describe('Deletion by inactive-key-cleanup, against the sandbox with its clock', () => {
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: fixture() });
+  beforeAll(() => {
+    const { sandbox } = env;
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', maxAttempts: 1 });
-    iam = clients.iam;
     deps = {
       ...clients,
       region: 'us-east-1',
@@ -98,14 +89,6 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
       selfAccessKeyId: AUDITOR_KEY,
       logger: { info: () => {}, warn: () => {} },
     };
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
-  });
-
-  beforeEach(async () => {
-    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
   });
 
   it('deletes a key only in a later run, CLEANUP_DAYS after key-hygiene deactivated it, and removes the tag', async () => {
@@ -180,7 +163,7 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
     // Prepare
     const first = await enforce();
     await moveClock(31);
-    await iam.send(
+    await env.iam.send(
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
     );
     const planned: ActionOutcome = {
@@ -194,13 +177,19 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
     };
     // Act
     const [sameRun] = await applyActions(
-      { iam, now: sandbox.state.clock.now(), unusedKeyDays: 90, deleteAfterDays: 30, runId: first.runId },
+      {
+        iam: env.iam,
+        now: env.sandbox.state.clock.now(),
+        unusedKeyDays: 90,
+        deleteAfterDays: 30,
+        runId: first.runId,
+      },
       [{ ...planned, userName: 'never-nina', accessKeyId: KEYS.neverUsedOld }],
     );
     const [reactivated] = await applyActions(
       {
-        iam,
-        now: sandbox.state.clock.now(),
+        iam: env.iam,
+        now: env.sandbox.state.clock.now(),
         unusedKeyDays: 90,
         deleteAfterDays: 30,
         runId: '20270101T000000Z-0a0b0c',

@@ -1,56 +1,29 @@
-import {
-  DeleteAccessKeyCommand,
-  IAMClient,
-  ListAccessKeysCommand,
-  ListUserTagsCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
+import { DeleteAccessKeyCommand, ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { renderUndoText, undoReportSchema } from '../../src/undo/report.js';
 import type { UndoReport } from '../../src/undo/types.js';
-import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { KEYS, relativeFixture } from '../support/relative-fixture.js';
+import { coldStart, keyStatuses, lambdaContext, useSandbox } from '../support/sandbox-lifecycle.js';
 
-let sandbox: RunningSandbox;
-let iam: IAMClient;
-
-const context = {
-  functionName: 'key-hygiene-test-adhocAudit',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 900_000,
-} as unknown as Context;
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-async function adhocHandler(env: Record<string, string> = {}): Promise<Handler> {
-  vi.resetModules();
-  vi.stubEnv('AWS_ENDPOINT_URL', sandbox.url);
-  vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  vi.stubEnv('MODE', 'report');
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const module = await import('../../handlers/adhoc-audit.js');
-  return module.handler as unknown as Handler;
-}
+const env = useSandbox(() => relativeFixture());
+const context = lambdaContext;
+const adhocHandler = (vars: Record<string, string> = {}) => coldStart(env.sandbox, 'adhoc-audit', vars);
 
 async function statusOf(userName: string, accessKeyId: string): Promise<string | undefined> {
-  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
-  return AccessKeyMetadata.find((key) => key.AccessKeyId === accessKeyId)?.Status;
+  return (await keyStatuses(env.iam, userName))[accessKeyId];
 }
 
 async function deactivationTags(userName: string): Promise<Record<string, string>> {
-  const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  const { Tags = [] } = await env.iam.send(new ListUserTagsCommand({ UserName: userName }));
   return Object.fromEntries(
     Tags.filter((t) => t.Key?.startsWith('key-hygiene:deactivated-')).map((t) => [t.Key, t.Value]),
   );
 }
 
 async function mutations(): Promise<number> {
-  const calls = (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as {
+  const calls = (await (await fetch(`${env.sandbox.url}/_sandbox/calls`)).json()) as {
     services: Record<string, { actions: Record<string, { total: number }> }>;
   };
   const actions = calls.services.iam?.actions ?? {};
@@ -61,29 +34,12 @@ async function mutations(): Promise<number> {
 }
 
 async function published(): Promise<Array<{ subject: string; bodies: Record<string, string> }>> {
-  const response = await fetch(`${sandbox.url}/_sandbox/published`);
+  const response = await fetch(`${env.sandbox.url}/_sandbox/published`);
   return ((await response.json()) as { messages: Array<{ subject: string; bodies: Record<string, string> }> })
     .messages;
 }
 
 describe('Undo through the adhocAudit handler, against the sandbox', () => {
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: relativeFixture() });
-    iam = new IAMClient({ region: 'us-east-1', endpoint: sandbox.url, maxAttempts: 1 });
-  });
-
-  afterAll(async () => {
-    await sandbox.close();
-  });
-
-  beforeEach(async () => {
-    await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
-  });
-
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
   it('records the run id in the deactivation tag, and undo reactivates exactly those keys and removes the tags', async () => {
     // Prepare
     const handler = await adhocHandler();
@@ -142,8 +98,10 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
     const deactivated = enforced.actions.filter((a) => a.status === 'applied').map((a) => a.accessKeyId);
     expect(deactivated.sort()).toEqual([KEYS.neverUsedOld, KEYS.stale].sort());
     // never-nina's key is deleted by hand; stale-sam's is reactivated by hand.
-    await iam.send(new DeleteAccessKeyCommand({ UserName: 'never-nina', AccessKeyId: KEYS.neverUsedOld }));
-    await iam.send(
+    await env.iam.send(
+      new DeleteAccessKeyCommand({ UserName: 'never-nina', AccessKeyId: KEYS.neverUsedOld }),
+    );
+    await env.iam.send(
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
     );
     // Act
@@ -172,19 +130,22 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
     // Prepare
     const handler = await adhocHandler();
     const enforced = (await handler({ mode: 'enforce', users: ['stale-sam'] }, context)) as AuditReport;
-    await iam.send(
+    await env.iam.send(
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
     );
     // An hour later (IAM records use to the quarter hour) the key signs a request, then is turned off by hand.
     const later = new Date(Date.now() + 60 * 60 * 1000).toISOString();
-    await fetch(`${sandbox.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ now: later }) });
+    await fetch(`${env.sandbox.url}/_sandbox/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ now: later }),
+    });
     const asSam = new STSClient({
       region: 'us-east-1',
-      endpoint: sandbox.url,
+      endpoint: env.sandbox.url,
       credentials: { accessKeyId: KEYS.stale, secretAccessKey: 'sandbox-placeholder' },
     });
     await asSam.send(new GetCallerIdentityCommand({}));
-    await iam.send(
+    await env.iam.send(
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Inactive' }),
     );
     // Act
