@@ -223,10 +223,22 @@ export function largestFitting(low: number, high: number, fits: (n: number) => b
   return good;
 }
 
+/**
+ * The text with everything but printable ASCII removed, as SNS subjects require.
+ *
+ * @example
+ * printableAscii('caf\u00e9\n  ok'); // 'caf ok'
+ */
 export function printableAscii(value: string): string {
   return value.replace(/[^\x20-\x7E]/g, '').replace(/ {2,}/g, ' ');
 }
 
+/**
+ * Size in UTF-8 bytes, the unit of SNS's limits.
+ *
+ * @example
+ * utf8Bytes('\u00e9'); // 2
+ */
 export function utf8Bytes(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
