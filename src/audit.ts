@@ -110,6 +110,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     settings,
     now: asOf,
     selfAccessKeyId: deps.selfAccessKeyId,
+    runId,
   });
   const actions =
     settings.mode === 'enforce'
@@ -117,7 +118,9 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
           {
             iam: deps.iam,
             now: asOf,
+            runId,
             unusedKeyDays: settings.rules.unusedKey.days,
+            deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
             ...(shouldStop ? { shouldStop } : {}),
           },
           planned.actions,
@@ -175,13 +178,27 @@ export async function deliverReport(
   settings: Settings,
   report: AuditReport,
 ): Promise<Delivery> {
-  const topicArn = resolveTopicArn({
-    topicArn: settings.reportTopicArn,
-    topicName: settings.reportTopicName,
-    region: deps.region,
-    accountId: report.accountId,
-  });
+  const topicArn = reportTopicArn(deps, settings, report.accountId);
   const { messageId } = await publishReport(deps.sns, topicArn, report);
   deps.logger.info('report published', { runId: report.runId, topicArn, messageId });
   return { topicArn, messageId };
+}
+
+/**
+ * The topic reports go to: the ARN setting, else the topic name in this account and region.
+ *
+ * @example
+ * reportTopicArn({ region: 'eu-west-1' }, settings, '111111111111');
+ */
+export function reportTopicArn(
+  deps: Pick<AuditDeps, 'region'>,
+  settings: Settings,
+  accountId: string,
+): string {
+  return resolveTopicArn({
+    topicArn: settings.reportTopicArn,
+    topicName: settings.reportTopicName,
+    region: deps.region,
+    accountId,
+  });
 }

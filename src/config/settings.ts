@@ -246,13 +246,15 @@ const ENV_DOCS = {
     param: 'cleanupEnabled',
     setting: 'rules.inactiveKeyCleanup.enabled',
     default: String(DEFAULTS.cleanupEnabled),
-    description: '`true` reports inactive keys that are ready to be deleted (inactive-key-cleanup).',
+    description:
+      '`true` turns on inactive-key-cleanup: enforce mode deletes keys key-hygiene deactivated in an earlier run CLEANUP_DAYS ago and unused since; other old inactive keys are only reported.',
   },
   CLEANUP_DAYS: {
     param: 'cleanupDays',
     setting: 'rules.inactiveKeyCleanup.days',
     default: String(DEFAULTS.cleanupDays),
-    description: 'An inactive key is ready to delete when its last use and its deactivation are this old.',
+    description:
+      'deleteAfterDays (1 to 3650): an inactive key is deleted (or, without our tag, reported) when its deactivation and last use are this many days old.',
   },
   EXEMPT_USERS: {
     param: 'exemptUsers',

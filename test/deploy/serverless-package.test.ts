@@ -8,6 +8,7 @@ import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
+import { UNDO_PERMISSIONS } from '../../src/undo/run-undo.js';
 
 const run = promisify(execFile);
 
@@ -126,7 +127,9 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const statements = roleStatements();
     const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
-    const expected = [...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS])].sort();
+    const expected = [
+      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS, ...UNDO_PERMISSIONS]),
+    ].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
     expect(
