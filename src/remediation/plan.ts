@@ -30,6 +30,12 @@ export interface PlanInput {
   selfAccessKeyId: string | null;
   /** The run planning; a key this run's id deactivated is never deleted by it. */
   runId?: string | null;
+  /**
+   * Why a key known only by its credential-report slot is skipped, or null to plan it (the caller
+   * then resolves the user live and plans again before anything is applied). Default: always
+   * skipped, with `SKIP_REASONS.keyIdUnknown`.
+   */
+  unresolvedKeyReason?: (userName: string) => string | null;
 }
 
 export interface Plan {
@@ -67,6 +73,21 @@ interface CapVerdict {
   source: string;
   /** The variable to raise. */
   setting: 'MAX_ACTIONS_PER_RUN' | 'MAX_ACTIONS_PERCENT';
+}
+
+/** How an action names a key known only by its credential-report slot: `(slot 1)`. */
+export function slotKeyName(slot: 1 | 2 | null): string {
+  return `(slot ${slot ?? '?'})`;
+}
+
+/**
+ * The slot an action's key name stands for, or null for a real key id.
+ *
+ * @example
+ * slotOfKeyName('(slot 2)'); // 2
+ */
+export function slotOfKeyName(accessKeyId: string): 1 | 2 | null {
+  return accessKeyId === slotKeyName(1) ? 1 : accessKeyId === slotKeyName(2) ? 2 : null;
 }
 
 const isRuleId = (id: string): id is RuleId => (RULE_IDS as readonly string[]).includes(id);
@@ -241,6 +262,7 @@ interface Candidate {
 export function plan(input: PlanInput): Plan {
   const { users, findings, errors, settings, now, selfAccessKeyId } = input;
   const runId = input.runId ?? null;
+  const unresolvedKeyReason = input.unresolvedKeyReason ?? (() => SKIP_REASONS.keyIdUnknown);
   const usersByName = new Map(users.map((user) => [user.userName, user]));
   const exemptions = new Map<string, Exemption>();
   const tagProblems = new Map<string, ExemptTagProblem>();
@@ -296,11 +318,15 @@ export function plan(input: PlanInput): Plan {
     const problem = tagProblems.get(userName);
     let skipReason: string | null = null;
     if (user?.isRoot) skipReason = SKIP_REASONS.rootKey;
-    else if (accessKeyId === null) skipReason = SKIP_REASONS.keyIdUnknown;
+    else if (accessKeyId === null && unresolvedKeyReason(userName) !== null)
+      skipReason = unresolvedKeyReason(userName);
     else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
     else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
     else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
-    else if (action === 'delete') skipReason = deletionSkip(user, accessKeyId, settings, now, runId);
+    // A slot-only key that got this far is resolved live and planned again before anything is
+    // deleted; its tag can only be checked then, by key id.
+    else if (action === 'delete' && accessKeyId !== null)
+      skipReason = deletionSkip(user, accessKeyId, settings, now, runId);
     candidates.push({ action, ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
   }
 
@@ -322,8 +348,9 @@ export function plan(input: PlanInput): Plan {
       action: candidate.action,
       ruleId: candidate.ruleId,
       userName: candidate.userName,
-      // ActionOutcome needs a string; a key known only by its slot is named by it and always skipped.
-      accessKeyId: candidate.accessKeyId ?? `(slot ${candidate.slot ?? '?'})`,
+      // ActionOutcome needs a string; a key known only by its slot is named by it, and is skipped
+      // unless the caller resolves it before applying anything.
+      accessKeyId: candidate.accessKeyId ?? slotKeyName(candidate.slot),
       status: skipReason ? 'skipped' : 'planned',
       reason: skipReason ?? (settings.mode === 'report' ? reportReason : null),
       error: null,

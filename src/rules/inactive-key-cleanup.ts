@@ -3,15 +3,19 @@ import type { Finding, KeyRecord, UserRecord } from '../model.js';
 import { daysBetween, toIsoDate } from '../time.js';
 import { deletionBlocker } from './deletion.js';
 import { dayCount, existedAt, keyFinding, keyOfUser } from './key-facts.js';
-import { deactivationOf } from './tags.js';
+import { deactivationOf, deactivationsOf } from './tags.js';
 import type { Rule, RuleContext } from './types.js';
 
 /**
  * When the key was deactivated, from the `key-hygiene:deactivated-<keyId>` tag the auditor writes.
- * Null without an id (credential report) or a readable tag.
+ * A key known only by its credential-report slot has no id to find its tag by: it gets the user's
+ * oldest recorded deactivation, which makes it a candidate that the audit reads live (real key ids
+ * and tags) and decides again before anything is deleted. Null without a readable tag.
  */
 function deactivation(user: UserRecord, key: KeyRecord) {
-  return key.accessKeyId ? deactivationOf(user.tags, key.accessKeyId) : null;
+  return key.accessKeyId
+    ? deactivationOf(user.tags, key.accessKeyId)
+    : (deactivationsOf(user.tags)[0] ?? null);
 }
 
 function message(user: UserRecord, key: KeyRecord, idle: number): string {

@@ -86,3 +86,20 @@ export function deactivationOf(
   const value = tagValue(tags, `${TAG_KEYS.deactivatedPrefix}${accessKeyId}`);
   return value === undefined ? null : parseDeactivation(value);
 }
+
+/**
+ * Every deactivation the user's tags record, oldest first. For a key known only by its
+ * credential-report slot (no key id to look its tag up by), these say whether the user may have a
+ * key that key-hygiene deactivated; only the live key ids, read before anything is done, decide.
+ *
+ * @example
+ * deactivationsOf({ 'key-hygiene:deactivated-AKIA1': '2026-03-01 unused-key' }); // [{ date: 2026-03-01..., ... }]
+ */
+export function deactivationsOf(tags: Readonly<Record<string, string>>): Deactivation[] {
+  const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();
+  return Object.entries(tags)
+    .filter(([key]) => key.toLowerCase().startsWith(prefix))
+    .map(([, value]) => parseDeactivation(value))
+    .filter((deactivation): deactivation is Deactivation => deactivation !== null)
+    .sort((a, b) => a.date.getTime() - b.date.getTime());
+}

@@ -19,6 +19,7 @@ export type {
   ActionStats,
   AssumedRoleSession,
   CallStats,
+  CredentialReportAid,
   LastUsedInfo,
   MessageAttributeValue,
   PublishedMessage,

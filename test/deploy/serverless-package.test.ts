@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/inventory/credential-report-collector.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
 import { UNDO_PERMISSIONS } from '../../src/undo/run-undo.js';
@@ -128,7 +129,12 @@ describe('Deployment: serverless package', () => {
     const statements = roleStatements();
     const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
     const expected = [
-      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS, ...UNDO_PERMISSIONS]),
+      ...new Set([
+        ...LIVE_COLLECTOR_PERMISSIONS,
+        ...CREDENTIAL_REPORT_PERMISSIONS,
+        ...APPLY_PERMISSIONS,
+        ...UNDO_PERMISSIONS,
+      ]),
     ].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
