@@ -6,9 +6,26 @@ import {
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { ActionOutcome } from '../model.js';
+import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
 
-/** IAM permissions `applyActions` calls (besides the read it repeats for live confirmation). */
-export const APPLY_PERMISSIONS = ['iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:TagUser'] as const;
+/** The IAM calls `applyActions` makes: the only mutations, on users of this account. */
+export const APPLY_PERMISSIONS = [
+  {
+    action: 'iam:GetAccessKeyLastUsed',
+    resource: ANY_USER,
+    why: 'confirms a key is still unused right before acting',
+  },
+  {
+    action: 'iam:UpdateAccessKey',
+    resource: ANY_USER,
+    why: 'deactivates a key (sets it Inactive; never deletes)',
+  },
+  {
+    action: 'iam:TagUser',
+    resource: ANY_USER,
+    why: 'tags the user with why and when its key was deactivated',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export interface ApplyDeps {
   iam: Pick<IAMClient, 'send'>;
