@@ -14,11 +14,13 @@ export const PUBLISH_PERMISSIONS = [
   {
     action: 'kms:GenerateDataKey',
     resource: '${ReportTopicKey.Arn}',
+    via: 'sns:Publish',
     why: 'SNS encrypts the published report with the topic key',
   },
   {
     action: 'kms:Decrypt',
     resource: '${ReportTopicKey.Arn}',
+    via: 'sns:Publish',
     why: 'SNS encrypts the published report with the topic key',
   },
 ] as const satisfies readonly PermissionDeclaration[];

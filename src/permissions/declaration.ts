@@ -28,6 +28,12 @@ export interface PermissionDeclaration {
   readonly example?: string;
   /** The IAM `Condition` block the grant carries, if any (e.g. `kms:ViaService`). */
   readonly condition?: PermissionCondition;
+  /**
+   * For a permission AWS uses on the caller's behalf during another call of the same module (SNS
+   * uses the topic's KMS key during `sns:Publish`): that call's action. Without it, the module must
+   * make the call itself; a declaration whose call is gone fails the scan of SDK calls.
+   */
+  readonly via?: `${string}:${string}`;
   /** One sentence: which call needs it and why. Printed in the README's permissions table. */
   readonly why: string;
   /**

@@ -5,46 +5,67 @@ import { APPLY_PERMISSIONS } from '../remediation/apply.js';
 import type { PermissionDeclaration } from './declaration.js';
 import { ASYNC_FAILURE_DESTINATION_PERMISSIONS, LAMBDA_RUNTIME_PERMISSIONS } from './platform.js';
 
+/** The functions of serverless.yml, by their name there. */
+export const FUNCTION_NAMES = ['scheduledAudit', 'adhocAudit'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The functions that run an audit (`runAudit` and `deliverReport`). */
+const AUDIT_FUNCTIONS = ['scheduledAudit', 'adhocAudit'] as const satisfies readonly FunctionName[];
+
+export interface ModulePermissions {
+  /** The file that makes the calls and exports the declarations, from the repository root. */
+  readonly module: string;
+  /** The functions whose runs reach these calls. */
+  readonly functions: readonly FunctionName[];
+  readonly permissions: readonly PermissionDeclaration[];
+}
+
 /**
- * Every declaration of the code, by the module that declares it. A new call site exports its
- * declaration next to the call and adds one line here (and to the functions that run it below);
- * `test/permissions/sdk-calls.test.ts` fails while a call has no declaration or a declaration is
- * not listed here.
+ * Every permission declaration of the code, with the module that exports it and the functions that
+ * need it. A new call site exports its declaration next to the call and adds one line here.
+ * `test/permissions/sdk-calls.test.ts` fails while an SDK call has no declaration in its module's
+ * line, and `test/deploy/least-privilege.test.ts` while the role does not grant exactly these.
  */
-export const DECLARATIONS_BY_MODULE = {
-  'src/audit.ts': AUDIT_PERMISSIONS,
-  'src/inventory/live-collector.ts': LIVE_COLLECTOR_PERMISSIONS,
-  'src/remediation/apply.ts': APPLY_PERMISSIONS,
-  'src/notify/publish.ts': PUBLISH_PERMISSIONS,
-  'src/permissions/platform.ts': [...LAMBDA_RUNTIME_PERMISSIONS, ...ASYNC_FAILURE_DESTINATION_PERMISSIONS],
-} as const satisfies Record<string, readonly PermissionDeclaration[]>;
-
-/** What an audit run calls, whichever function starts it. */
-const AUDIT_RUN = [
-  ...AUDIT_PERMISSIONS,
-  ...LIVE_COLLECTOR_PERMISSIONS,
-  ...APPLY_PERMISSIONS,
-  ...PUBLISH_PERMISSIONS,
-] as const;
+export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
+  {
+    module: 'src/permissions/platform.ts',
+    functions: FUNCTION_NAMES,
+    permissions: LAMBDA_RUNTIME_PERMISSIONS,
+  },
+  {
+    module: 'src/permissions/platform.ts',
+    functions: ['scheduledAudit'],
+    permissions: ASYNC_FAILURE_DESTINATION_PERMISSIONS,
+  },
+  { module: 'src/audit.ts', functions: AUDIT_FUNCTIONS, permissions: AUDIT_PERMISSIONS },
+  {
+    module: 'src/inventory/live-collector.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: LIVE_COLLECTOR_PERMISSIONS,
+  },
+  { module: 'src/remediation/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
+  { module: 'src/notify/publish.ts', functions: AUDIT_FUNCTIONS, permissions: PUBLISH_PERMISSIONS },
+];
 
 /**
- * The permissions of each function of serverless.yml (by its name there). A role shared by several
- * functions must allow the union of theirs and nothing more; the simulator test checks it.
+ * The permissions a function needs, in registry order, the same action and resource declared by
+ * two modules listed once. A role shared by several functions must allow the union of theirs.
  *
  * @example
- * FUNCTION_PERMISSIONS.adhocAudit.map((p) => p.action); // ['logs:CreateLogStream', ..., 'sns:Publish', ...]
+ * permissionsOf('adhocAudit').map((p) => p.action); // ['logs:CreateLogStream', ..., 'sns:Publish', ...]
  */
-export const FUNCTION_PERMISSIONS = {
-  scheduledAudit: [...LAMBDA_RUNTIME_PERMISSIONS, ...AUDIT_RUN, ...ASYNC_FAILURE_DESTINATION_PERMISSIONS],
-  adhocAudit: [...LAMBDA_RUNTIME_PERMISSIONS, ...AUDIT_RUN],
-} as const satisfies Record<string, readonly PermissionDeclaration[]>;
-
-export type FunctionName = keyof typeof FUNCTION_PERMISSIONS;
-
-/** The permissions of a function, duplicates (the same action and resource twice) merged. */
 export function permissionsOf(functionName: FunctionName): PermissionDeclaration[] {
+  return uniquePermissions(
+    PERMISSIONS_BY_MODULE.filter((entry) => entry.functions.includes(functionName)).flatMap(
+      (e) => e.permissions,
+    ),
+  );
+}
+
+/** Declarations with the same action, resource and condition merged (the first `why` wins). */
+export function uniquePermissions(declarations: readonly PermissionDeclaration[]): PermissionDeclaration[] {
   const seen = new Set<string>();
-  return FUNCTION_PERMISSIONS[functionName].filter((declaration: PermissionDeclaration) => {
+  return declarations.filter((declaration) => {
     const key = `${declaration.action} ${declaration.resource} ${JSON.stringify(declaration.condition ?? null)}`;
     if (seen.has(key)) return false;
     seen.add(key);

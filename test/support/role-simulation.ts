@@ -5,7 +5,12 @@
  */
 import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PermissionCondition, PermissionDeclaration } from '../../src/permissions/declaration.js';
-import { FUNCTION_PERMISSIONS, type FunctionName, permissionsOf } from '../../src/permissions/registry.js';
+import {
+  FUNCTION_NAMES,
+  type FunctionName,
+  permissionsOf,
+  uniquePermissions,
+} from '../../src/permissions/registry.js';
 import type { CfnResolver } from './cfn-resolver.js';
 
 export interface PolicyStatement {
@@ -30,7 +35,7 @@ export interface RoleUnderTest {
   name: string;
   policies: { name: string; policy: PolicyDocument }[];
   /** The serverless.yml names of the functions that run with this role. */
-  functions: FunctionName[];
+  functions: string[];
 }
 
 export interface Probe {
@@ -80,7 +85,7 @@ export function rolesUnderTest(resolver: CfnResolver): RoleUnderTest[] {
         arn,
         name: resolver.ref(logicalId),
         policies,
-        functions: functions.filter((f) => f.role === arn).map((f) => f.name as FunctionName),
+        functions: functions.filter((f) => f.role === arn).map((f) => f.name),
       };
     });
 }
@@ -91,21 +96,17 @@ export function templateFunctionNames(resolver: CfnResolver): string[] {
 }
 
 export function isRegisteredFunction(name: string): name is FunctionName {
-  return Object.hasOwn(FUNCTION_PERMISSIONS, name);
+  return (FUNCTION_NAMES as readonly string[]).includes(name);
 }
 
 /** The granted declarations (not `grant: false`) of every function that runs with the role. */
 export function declarationsOf(role: RoleUnderTest): PermissionDeclaration[] {
-  const seen = new Set<string>();
-  return role.functions
-    .flatMap((fn) => permissionsOf(fn))
-    .filter((d) => d.grant !== false)
-    .filter((d) => {
-      const key = `${d.action} ${d.resource} ${JSON.stringify(d.condition ?? null)}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  return uniquePermissions(
+    role.functions
+      .filter(isRegisteredFunction)
+      .flatMap((fn) => permissionsOf(fn))
+      .filter((d) => d.grant !== false),
+  );
 }
 
 /** A declaration's resource pattern (or example) as a concrete string for this deployment. */
