@@ -86,7 +86,7 @@ describe('Permission declarations: every SDK call is declared next to it', () =>
     // Prepare
     const undeclared: string[] = [];
     for (const [file, calls] of callsByFile) {
-      const actions = new Set(declaredIn(file).map((d) => d.action));
+      const actions = new Set<string>(declaredIn(file).map((d) => d.action));
       for (const call of calls) {
         if (!actions.has(call.action)) undeclared.push(`${file}:${call.line} calls ${call.action}`);
       }
