@@ -27,6 +27,14 @@ export interface ModulePermissions {
  * line, and `test/deploy/least-privilege.test.ts` while the role does not grant exactly these.
  */
 export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
+  { module: 'src/audit.ts', functions: AUDIT_FUNCTIONS, permissions: AUDIT_PERMISSIONS },
+  {
+    module: 'src/inventory/live-collector.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: LIVE_COLLECTOR_PERMISSIONS,
+  },
+  { module: 'src/remediation/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
+  { module: 'src/notify/publish.ts', functions: AUDIT_FUNCTIONS, permissions: PUBLISH_PERMISSIONS },
   {
     module: 'src/permissions/platform.ts',
     functions: FUNCTION_NAMES,
@@ -37,14 +45,6 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     functions: ['scheduledAudit'],
     permissions: ASYNC_FAILURE_DESTINATION_PERMISSIONS,
   },
-  { module: 'src/audit.ts', functions: AUDIT_FUNCTIONS, permissions: AUDIT_PERMISSIONS },
-  {
-    module: 'src/inventory/live-collector.ts',
-    functions: AUDIT_FUNCTIONS,
-    permissions: LIVE_COLLECTOR_PERMISSIONS,
-  },
-  { module: 'src/remediation/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
-  { module: 'src/notify/publish.ts', functions: AUDIT_FUNCTIONS, permissions: PUBLISH_PERMISSIONS },
 ];
 
 /**
