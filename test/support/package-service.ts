@@ -10,8 +10,8 @@ import { TEST_DEPLOYMENT } from './cfn-resolver.js';
 
 const run = promisify(execFile);
 
-/** The params the packaged stage is built with; tests read them back from the template. */
-export const PACKAGE_PARAMS = ['alertEmails=secops@example.com'];
+/** The params of the packaged stage (the package test expects this subscription). */
+const PACKAGE_PARAMS = ['alertEmails=secops@example.com'];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'key-hygiene-package-'));
