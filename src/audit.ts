@@ -8,9 +8,20 @@ import { collectInventory } from './inventory/collect-inventory.js';
 import type { AuditReport } from './model.js';
 import { publishReport } from './notify/publish.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
+import type { PermissionDeclaration } from './permissions/declaration.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './remediation/apply.js';
 import { planOnLiveData } from './remediation/plan-on-live-data.js';
 import { buildReport, newRunId } from './report/build-report.js';
+
+/** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
+export const AUDIT_PERMISSIONS = [
+  {
+    action: 'sts:GetCallerIdentity',
+    resource: '*',
+    why: 'learns the account id (needs no permission, so it is not granted)',
+    grant: false,
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 /** Anything with Powertools Logger's shape; tests and the demo pass their own. */
 export interface AuditLogger {

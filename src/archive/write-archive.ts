@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { AuditError, AuditReport, ReportArchive, UserRecord } from '../model.js';
+import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { buildKeyRows } from '../report/key-rows.js';
 import { type ArchiveFile, archiveFiles } from './archive-files.js';
 import {
@@ -17,7 +18,13 @@ import {
  * The IAM actions the archive needs, on `arn:aws:s3:::<bucket>/reports/*` only. serverless.yml's
  * `ReportArchivePolicy` grants exactly these (test/deploy checks it).
  */
-export const ARCHIVE_PERMISSIONS = ['s3:PutObject'] as const;
+export const ARCHIVE_PERMISSIONS = [
+  {
+    action: 's3:PutObject',
+    resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/reports/*',
+    why: 'archives the full report (JSON, CSV, HTML) under reports/ of the report bucket',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export interface ArchiveDeps {
   s3: Pick<S3Client, 'send'>;

@@ -1,7 +1,29 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AuditReport } from '../model.js';
+import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { DeliveryError } from './errors.js';
 import { buildSnsPublish, type SnsPublish } from './sns-message.js';
+
+/**
+ * The calls `publishReport` makes. SNS encrypts with the topic's KMS key on the publisher's behalf,
+ * so the publisher needs GenerateDataKey and Decrypt on that key (not the `GenerateDataKey*`
+ * wildcard some examples use: SNS asks for a plaintext data key, nothing else).
+ */
+export const PUBLISH_PERMISSIONS = [
+  { action: 'sns:Publish', resource: '${ReportTopic}', why: 'publishes the report to the report topic' },
+  {
+    action: 'kms:GenerateDataKey',
+    resource: '${ReportTopicKey.Arn}',
+    via: 'sns:Publish',
+    why: 'SNS encrypts the published report with the topic key',
+  },
+  {
+    action: 'kms:Decrypt',
+    resource: '${ReportTopicKey.Arn}',
+    via: 'sns:Publish',
+    why: 'SNS encrypts the published report with the topic key',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 /**
  * Publishes the report to an SNS topic with `MessageStructure: 'json'` (see {@link buildSnsPublish}).

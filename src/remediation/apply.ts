@@ -10,21 +10,49 @@ import {
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { ActionOutcome } from '../model.js';
+import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
 import { deletionBlocker } from '../rules/deletion.js';
 import { deactivationTagValue, parseDeactivation } from '../rules/tags.js';
 import { toIsoDate } from '../time.js';
 
-/** IAM permissions `applyActions` calls, the reads it repeats for live confirmation included. */
+/** The IAM calls `applyActions` makes: the only mutations, on users of this account. */
 export const APPLY_PERMISSIONS = [
-  'iam:GetAccessKeyLastUsed',
-  'iam:UpdateAccessKey',
-  'iam:TagUser',
-  // Deletion (inactive-key-cleanup): live re-check of status and tag, the delete, the tag's removal.
-  'iam:ListAccessKeys',
-  'iam:ListUserTags',
-  'iam:DeleteAccessKey',
-  'iam:UntagUser',
-] as const;
+  {
+    action: 'iam:GetAccessKeyLastUsed',
+    resource: ANY_USER,
+    why: 'confirms a key is still unused right before acting',
+  },
+  {
+    action: 'iam:UpdateAccessKey',
+    resource: ANY_USER,
+    why: 'deactivates a key (sets it Inactive)',
+  },
+  {
+    action: 'iam:TagUser',
+    resource: ANY_USER,
+    why: 'tags the user with why, when and in which run its key was deactivated',
+  },
+  {
+    action: 'iam:ListAccessKeys',
+    resource: ANY_USER,
+    why: 'deletion (inactive-key-cleanup): re-reads the key status right before deleting',
+  },
+  {
+    action: 'iam:ListUserTags',
+    resource: ANY_USER,
+    why: 'deletion: re-reads the deactivation tag right before deleting',
+  },
+  {
+    action: 'iam:DeleteAccessKey',
+    resource: ANY_USER,
+    why: 'deletion: deletes a key key-hygiene deactivated in an earlier run, CLEANUP_DAYS ago (off by default)',
+  },
+  {
+    action: 'iam:UntagUser',
+    resource: ANY_USER,
+    why: 'deletion: removes the deactivation tag of the deleted key',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export interface ApplyDeps {
   iam: Pick<IAMClient, 'send'>;

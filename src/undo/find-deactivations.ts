@@ -2,10 +2,18 @@ import { type IAMClient, paginateListUsers, paginateListUserTags } from '@aws-sd
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { forEachConcurrent } from '../concurrency.js';
 import type { AuditError } from '../model.js';
+import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
 import { parseDeactivation, TAG_KEYS } from '../rules/tags.js';
 
 /** IAM permissions `findRunDeactivations` calls. */
-export const FIND_DEACTIVATIONS_PERMISSIONS = ['iam:ListUsers', 'iam:ListUserTags'] as const;
+export const FIND_DEACTIVATIONS_PERMISSIONS = [
+  {
+    action: 'iam:ListUsers',
+    resource: '*',
+    why: "undo: lists the users to find the run's deactivation tags (takes no resource)",
+  },
+  { action: 'iam:ListUserTags', resource: ANY_USER, why: "undo: reads each user's deactivation tags" },
+] as const satisfies readonly PermissionDeclaration[];
 
 /** One key a run deactivated, as its user's tag records it. */
 export interface RunDeactivation {

@@ -6,17 +6,26 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
+import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
 import { runStartOf } from '../run-id.js';
 import type { RunDeactivation } from './find-deactivations.js';
 import type { UndoAction } from './types.js';
 
 /** IAM permissions `reactivate` calls. */
 export const REACTIVATE_PERMISSIONS = [
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:UpdateAccessKey',
-  'iam:UntagUser',
-] as const;
+  {
+    action: 'iam:ListAccessKeys',
+    resource: ANY_USER,
+    why: 'undo: checks the key still exists and is inactive',
+  },
+  {
+    action: 'iam:GetAccessKeyLastUsed',
+    resource: ANY_USER,
+    why: 'undo: checks the key was not used since the run',
+  },
+  { action: 'iam:UpdateAccessKey', resource: ANY_USER, why: 'undo: reactivates the key (sets it Active)' },
+  { action: 'iam:UntagUser', resource: ANY_USER, why: 'undo: removes the deactivation tag' },
+] as const satisfies readonly PermissionDeclaration[];
 
 export const UNDO_SKIP_REASONS = {
   userGone: 'the user no longer exists; nothing to reactivate',

@@ -2,15 +2,23 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
 import type { Settings } from '../config/settings.js';
 import { publishMessage } from '../notify/publish.js';
+import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { newRunId } from '../report/build-report.js';
-import { FIND_DEACTIVATIONS_PERMISSIONS, findRunDeactivations } from './find-deactivations.js';
-import { REACTIVATE_PERMISSIONS, reactivate } from './reactivate.js';
+import { findRunDeactivations } from './find-deactivations.js';
+import { reactivate } from './reactivate.js';
 import { buildUndoReport } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoReport } from './types.js';
 
-/** IAM permissions an undo calls. */
-export const UNDO_PERMISSIONS = [...new Set([...FIND_DEACTIVATIONS_PERMISSIONS, ...REACTIVATE_PERMISSIONS])];
+/** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
+export const UNDO_RUN_PERMISSIONS = [
+  {
+    action: 'sts:GetCallerIdentity',
+    resource: '*',
+    why: 'undo: learns the account id (needs no permission, so it is not granted)',
+    grant: false,
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 /**
  * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
