@@ -1,6 +1,7 @@
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
+import type { PermissionDeclaration } from '../permissions/declaration.js';
 import {
   CredentialReportUnavailableError,
   type FetchReportDeps,
@@ -16,12 +17,14 @@ import { ROOT_USER_NAME } from './live-collector.js';
 import { resolveUsers } from './resolve-keys.js';
 import type { InventoryResult } from './types.js';
 
-/** IAM permissions the credential-report path calls (besides the live reads it resolves with). */
+/** The IAM call the credential-report path makes here (the report itself: credential-report-fetch.ts). */
 export const CREDENTIAL_REPORT_PERMISSIONS = [
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  'iam:GetAccountAuthorizationDetails',
-] as const;
+  {
+    action: 'iam:GetAccountAuthorizationDetails',
+    resource: '*',
+    why: "reads every user's path and tags (exemptions) in pages of 1,000, instead of ListUserTags per user (takes no resource)",
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export interface ReportCollectorDeps extends FetchReportDeps {
   /** Parallel users when a user created after the report is read live. */

@@ -5,6 +5,21 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
+import type { PermissionDeclaration } from '../permissions/declaration.js';
+
+/** The IAM calls that generate and fetch the credential report. */
+export const CREDENTIAL_REPORT_FETCH_PERMISSIONS = [
+  {
+    action: 'iam:GenerateCredentialReport',
+    resource: '*',
+    why: 'asks IAM for a fresh credential report, then polls until it is complete (takes no resource)',
+  },
+  {
+    action: 'iam:GetCredentialReport',
+    resource: '*',
+    why: 'fetches the credential report: every user and key slot in one call (takes no resource)',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export interface FetchReportDeps {
   iam: Pick<IAMClient, 'send'>;

@@ -12,6 +12,7 @@ import {
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { forEachConcurrent } from '../concurrency.js';
 import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
+import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
 import type { InventoryResult } from './types.js';
 
 export interface LiveCollectorDeps {
@@ -31,15 +32,19 @@ export interface LiveCollectRequest {
   accountId?: string;
 }
 
-/** IAM permissions the live collector calls; the deployment grants exactly these. */
+/** The IAM calls the live collector makes; the role grants exactly these (src/permissions). */
 export const LIVE_COLLECTOR_PERMISSIONS = [
-  'iam:ListUsers',
-  'iam:GetUser',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:ListUserTags',
-  'iam:GetAccountSummary',
-] as const;
+  { action: 'iam:ListUsers', resource: '*', why: 'lists every user of the account (takes no resource)' },
+  { action: 'iam:GetUser', resource: ANY_USER, why: 'reads the users an ad-hoc audit names' },
+  { action: 'iam:ListAccessKeys', resource: ANY_USER, why: "lists each user's access keys" },
+  { action: 'iam:GetAccessKeyLastUsed', resource: ANY_USER, why: "reads each key's last use" },
+  { action: 'iam:ListUserTags', resource: ANY_USER, why: "reads each user's exemption tags" },
+  {
+    action: 'iam:GetAccountSummary',
+    resource: '*',
+    why: 'sees whether the root user has an access key (takes no resource)',
+  },
+] as const satisfies readonly PermissionDeclaration[];
 
 export const ROOT_USER_NAME = '<root_account>';
 

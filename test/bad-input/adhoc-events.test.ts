@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CallStats, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { coldStart, type Handler, lambdaContext } from '../support/handler-harness.js';
-import { relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { relativeFixture } from '../support/relative-fixture.js';
+import { coldStart, type Handler, lambdaContext } from '../support/sandbox-lifecycle.js';
 
 let sandbox: RunningSandbox;
 let handler: Handler;
@@ -191,7 +191,7 @@ const CASES: readonly { name: string; event: unknown; error: RegExp }[] = [
 describe('Bad input: ad-hoc events', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ fixture: relativeFixture() });
-    handler = await coldStart('adhoc-audit', sandbox.url, TOPIC_ARN, { MODE: 'enforce' });
+    handler = await coldStart(sandbox, 'adhoc-audit', { MODE: 'enforce' });
   });
 
   afterAll(async () => {

@@ -3,8 +3,8 @@ import { describeValue } from '../../src/config/values.js';
 import type { AuditReport } from '../../src/model.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { coldStart, lambdaContext } from '../support/handler-harness.js';
-import { daysAgo, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { daysAgo, relativeFixture } from '../support/relative-fixture.js';
+import { coldStart, lambdaContext } from '../support/sandbox-lifecycle.js';
 
 /**
  * Tag values a user can carry. The fixture, like a careless admin, allows any text; only what XML
@@ -97,7 +97,7 @@ describe('Bad input: user-controlled strings in tags, names and events', () => {
 
   it('never break the text report, the Subject, the JSON copies or the logs', async () => {
     // Prepare
-    const handler = await coldStart('adhoc-audit', sandbox.url, TOPIC_ARN, {
+    const handler = await coldStart(sandbox, 'adhoc-audit', {
       MODE: 'enforce',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_LOGGER_LOG_EVENT: 'true',
@@ -147,7 +147,7 @@ describe('Bad input: user-controlled strings in tags, names and events', () => {
 
   it('log a refused event with hostile user names as valid JSON, and refuse it with an escaped message', async () => {
     // Prepare
-    const handler = await coldStart('adhoc-audit', sandbox.url, TOPIC_ARN, {
+    const handler = await coldStart(sandbox, 'adhoc-audit', {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
 import { type CallStats, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { coldStart } from '../support/handler-harness.js';
-import { relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { relativeFixture } from '../support/relative-fixture.js';
+import { coldStart } from '../support/sandbox-lifecycle.js';
 
 let sandbox: RunningSandbox;
 
@@ -123,6 +123,10 @@ const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
       /Invalid setting CREDENTIAL_REPORT_WAIT_SECONDS \(credentialReportWaitSeconds\): expected an integer from 1 to 600, got "1h"/,
   },
   {
+    env: { REPORT_BUCKET: 'My_Reports' },
+    error: /Invalid setting REPORT_BUCKET \(reportBucket\): expected an S3 bucket name/,
+  },
+  {
     env: { AS_OF: 'next tuesday' },
     error: /Invalid setting AS_OF \(asOf\): expected an ISO 8601 date-time with a time zone/,
   },
@@ -163,7 +167,7 @@ describe('Bad input: deployment settings', () => {
   it.each(CASES)('fails the cold start on $env, naming the setting', async ({ env, error }) => {
     for (const handler of ['scheduled-audit', 'adhoc-audit'] as const) {
       // Act
-      const attempt = coldStart(handler, sandbox.url, TOPIC_ARN, env);
+      const attempt = coldStart(sandbox, handler, env);
       // Assess
       await expect(attempt).rejects.toThrow(error);
     }

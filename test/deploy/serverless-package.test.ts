@@ -1,74 +1,30 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
-import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/inventory/credential-report-collector.js';
-import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
-import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
+import { packagedResolver, packagedTemplate } from '../support/packaged-template.js';
+import { simulateAs } from '../support/role-simulation.js';
 
-const run = promisify(execFile);
+// The template comes from one `serverless package` per test run (test/support/package-service.ts).
+// Role permissions are checked by test/deploy/least-privilege.test.ts.
+const template = packagedTemplate();
+/** The package is built with a report bucket (package-service.ts), so the archive's resources are checked too. */
+const REPORT_BUCKET = 'acme-key-hygiene-reports';
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
+interface TemplateResource {
+  Type: string;
+  Condition?: string;
+  DeletionPolicy?: string;
+  Properties: Record<string, unknown>;
 }
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-
-let dir: string;
-let template: Template;
+const resolver = packagedResolver();
 
 function resourcesOfType(type: string) {
-  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [
+    string,
+    { Type: string; Properties: Record<string, unknown> },
+  ][];
 }
-
-function roleStatements(): Statement[] {
-  const roles = resourcesOfType('AWS::IAM::Role');
-  return roles.flatMap(([, role]) =>
-    ((role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
-      (policy) => policy.PolicyDocument.Statement,
-    ),
-  );
-}
-
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('Deployment: serverless package', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'key-hygiene-package-'));
-    await run(
-      'npx',
-      [
-        'serverless',
-        'package',
-        '--stage',
-        'test',
-        '--region',
-        'us-east-1',
-        '--package',
-        dir,
-        '--param=alertEmails=secops@example.com',
-      ],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
-          SLS_TELEMETRY_DISABLED: '1',
-        },
-        timeout: 240_000,
-      },
-    );
-    template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  }, 300_000);
-
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
   it('schedules the nightly audit at 03:00 UTC by default', () => {
     // Prepare
     const rules = resourcesOfType('AWS::Events::Rule');
@@ -107,37 +63,190 @@ describe('Deployment: serverless package', () => {
     }
   });
 
-  it('grants exactly the IAM actions the code calls, and no wildcard action', () => {
-    // Prepare
-    const statements = roleStatements();
-    const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
-    const expected = [
-      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...CREDENTIAL_REPORT_PERMISSIONS, ...APPLY_PERMISSIONS]),
-    ].sort();
-    // Assess
-    expect([...new Set(iamActions)].sort()).toEqual(expected);
-    expect(
-      statements.flatMap(actionsOf).filter((a) => a.includes('*') && !a.startsWith('kms:GenerateDataKey')),
-    ).toEqual([]);
-    for (const s of statements) expect(s.Effect).toBe('Allow');
+  describe('operations: a failed nightly run is retried, kept and announced', () => {
+    const functionName = resolver.ref('ScheduledAuditLambdaFunction');
+    const topicArn = resolver.ref('ReportTopic');
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([id, a]) => ({
+      id,
+      arn: resolver.getAtt(id, 'Arn'),
+      properties: resolver.resolve(a.Properties) as Record<string, unknown>,
+    }));
+    const alarmOn = (namespace: string, metric: string) =>
+      alarms.filter((a) => a.properties.Namespace === namespace && a.properties.MetricName === metric);
+
+    it('never runs two nightly audits at once: reserved concurrency 1', () => {
+      // Assess
+      expect(resolver.resource('ScheduledAuditLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(
+        1,
+      );
+    });
+
+    it('retries a failed asynchronous run twice, then sends it to an encrypted queue', () => {
+      // Prepare
+      const configs = resourcesOfType('AWS::Lambda::EventInvokeConfig').map(
+        ([, c]) => resolver.resolve(c.Properties) as Record<string, unknown>,
+      );
+      const queues = resourcesOfType('AWS::SQS::Queue');
+      // Assess
+      expect(configs).toEqual([
+        {
+          FunctionName: functionName,
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: 2,
+          DestinationConfig: {
+            OnFailure: { Destination: resolver.getAtt('ScheduledAuditFailureQueue', 'Arn') },
+          },
+        },
+      ]);
+      expect(queues.map(([id]) => id)).toEqual(['ScheduledAuditFailureQueue']);
+      const queue = queues[0]?.[1].Properties ?? {};
+      expect(
+        queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined,
+        'queue encrypted',
+      ).toBe(true);
+      // Lambda keeps a failed event for the full SQS maximum, 14 days: time to look after a holiday.
+      expect(queue.MessageRetentionPeriod).toBe(1_209_600);
+    });
+
+    it('alarms on any error of the nightly function, to the report topic', () => {
+      // Prepare
+      const [errors, ...others] = alarmOn('AWS/Lambda', 'Errors');
+      // Assess
+      expect(others).toEqual([]);
+      expect(errors?.properties).toMatchObject({
+        Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicArn],
+      });
+    });
+
+    it('alarms when a failed run waits in the queue, to the report topic', () => {
+      // Prepare
+      const [depth, ...others] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
+      // Assess
+      expect(others).toEqual([]);
+      expect(depth?.properties).toMatchObject({
+        Dimensions: [
+          { Name: 'QueueName', Value: resolver.getAtt('ScheduledAuditFailureQueue', 'QueueName') },
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicArn],
+      });
+    });
+
+    it('lets these alarms, and no other account, publish to the KMS-encrypted topic (simulated)', async () => {
+      // Prepare: CloudWatch publishes as its service principal; the topic and key policies decide.
+      const keyArn = resolver.getAtt('ReportTopicKey', 'Arn');
+      const asCloudWatch = (action: string, resource: string, sourceArn: string, sourceAccount: string) =>
+        simulateAs(resolver, {
+          principal: 'cloudwatch.amazonaws.com',
+          identityPolicies: [],
+          probe: {
+            action,
+            resource,
+            context: {
+              'aws:SourceArn': sourceArn,
+              'aws:SourceAccount': sourceAccount,
+              'aws:SecureTransport': 'true',
+            },
+          },
+        });
+      const { accountId } = resolver.deployment;
+      // Act
+      const ours = await Promise.all(
+        alarms.flatMap((alarm) => [
+          asCloudWatch('sns:Publish', topicArn, alarm.arn, accountId),
+          asCloudWatch('kms:GenerateDataKey', keyArn, alarm.arn, accountId),
+          asCloudWatch('kms:Decrypt', keyArn, alarm.arn, accountId),
+        ]),
+      );
+      const foreign = await asCloudWatch(
+        'sns:Publish',
+        topicArn,
+        alarms[0]?.arn.replace(accountId, '210987654321') ?? '',
+        '210987654321',
+      );
+      // Assess
+      expect(alarms).toHaveLength(2);
+      expect(new Set(ours)).toEqual(new Set(['Allowed']));
+      expect(foreign).not.toBe('Allowed');
+    });
+
+    it('outputs the failed-runs queue URL for `aws sqs receive-message`', () => {
+      // Assess
+      expect(resolver.resolve(template.Outputs?.FailedRunsQueueUrl?.Value)).toBe(
+        resolver.ref('ScheduledAuditFailureQueue'),
+      );
+    });
   });
 
-  it('lets the mutating IAM actions touch users only, never any resource', () => {
+  it('creates the report bucket only when reportBucket is set: encrypted, private, kept on stack removal', () => {
     // Prepare
-    const mutating = roleStatements().filter((s) =>
-      actionsOf(s).some((a) => a === 'iam:UpdateAccessKey' || a === 'iam:TagUser'),
-    );
-    // Assess
-    expect(mutating).toHaveLength(1);
-    expect(JSON.stringify(mutating[0]?.Resource)).toContain(':user/*');
+    // (The other bucket is osls's deployment bucket.)
+    const buckets = resourcesOfType('AWS::S3::Bucket').filter(([id]) => id !== 'ServerlessDeploymentBucket');
+    // Assess: with an empty param the condition is Not(Equals('', '')), false, so no bucket.
+    expect(template.Conditions?.HasReportBucket).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [REPORT_BUCKET, ''] }],
+    });
+    expect(buckets.map(([id]) => id)).toEqual(['ReportBucket']);
+    const bucket = template.Resources.ReportBucket as TemplateResource;
+    expect(bucket.Condition).toBe('HasReportBucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketName).toBe(REPORT_BUCKET);
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
-  it('allows publishing to the report topic only', () => {
-    // Prepare
-    const publish = roleStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('sns:')));
-    // Assess
-    expect(publish).toHaveLength(1);
-    expect(actionsOf(publish[0] as Statement)).toEqual(['sns:Publish']);
-    expect(publish[0]?.Resource).toEqual({ 'Fn::If': ['UseExternalTopic', '', { Ref: 'ReportTopic' }] });
+  it('expires archived reports after reportRetentionDays (400 by default)', () => {
+    const bucket = template.Resources.ReportBucket as TemplateResource;
+    expect(bucket.Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireArchivedReports', Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: 400 }],
+    });
+  });
+
+  it('denies every request to the bucket and its objects that does not use TLS', () => {
+    const policy = template.Resources.ReportBucketPolicy as TemplateResource;
+    expect(policy.Properties.Bucket).toEqual({ Ref: 'ReportBucket' });
+    expect(policy.Condition).toBe('HasReportBucket');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [
+          { 'Fn::GetAtt': ['ReportBucket', 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/*']] },
+        ],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+  });
+
+  it('attaches the archive policy to the function role only with the bucket, and tells the functions the bucket', () => {
+    // (What that policy allows and denies is simulated in least-privilege.test.ts.)
+    const policy = template.Resources.ReportArchivePolicy as TemplateResource;
+    expect(policy.Condition).toBe('HasReportBucket');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
+    for (const fn of functions) {
+      expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.REPORT_BUCKET).toBe(
+        REPORT_BUCKET,
+      );
+    }
   });
 });

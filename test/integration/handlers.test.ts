@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { AuditReport } from '../../src/model.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { coldStart as coldStartHandler, type Handler, lambdaContext } from '../support/handler-harness.js';
 import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { coldStart as coldStartOn, type Handler, lambdaContext } from '../support/sandbox-lifecycle.js';
 
 let sandbox: RunningSandbox;
 let iam: IAMClient;
@@ -15,7 +15,7 @@ const context = lambdaContext;
 const coldStart = (
   name: 'adhoc-audit' | 'scheduled-audit',
   env: Record<string, string> = {},
-): Promise<Handler> => coldStartHandler(name, sandbox.url, TOPIC_ARN, env);
+): Promise<Handler> => coldStartOn(sandbox, name, env);
 
 async function keyStatuses(userName: string): Promise<Record<string, string>> {
   const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
@@ -107,7 +107,7 @@ describe('Handlers against the sandbox', () => {
         detail: {},
       },
       context,
-    )) as { summary: AuditReport['summary']; messageId: string };
+    )) as { summary: AuditReport['summary']; messageId: string; runId: string };
     // Assess
     expect(result.summary.actionsApplied).toBe(2);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
@@ -117,7 +117,9 @@ describe('Handlers against the sandbox', () => {
     expect(await keyStatuses('rotate-rita')).toEqual({ [KEYS.rotation]: 'Active' });
     expect(await keyStatuses('auditor')).toEqual({ AKIAIOSFODNN7EXAMPLE: 'Active' });
     const tags = await userTags('stale-sam');
-    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toMatch(/^\d{4}-\d{2}-\d{2} unused-key$/);
+    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toBe(
+      `${new Date().toISOString().slice(0, 10)} unused-key ${result.runId}`,
+    );
 
     const messages = await published();
     expect(messages).toHaveLength(1);
@@ -222,5 +224,23 @@ describe('Handlers against the sandbox', () => {
     // Assess
     await expect(attempt).rejects.toThrow(/no-such-topic/);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+  });
+
+  it('archives the report to the REPORT_BUCKET before publishing, and the message links to it', async () => {
+    // Prepare
+    sandbox.state.addBucket('111111111111', { name: 'acme-test-reports', region: 'us-east-1' });
+    const handler = await coldStart('adhoc-audit', { REPORT_BUCKET: 'acme-test-reports' });
+    // Act
+    const report = auditReportSchema.parse(await handler({ notify: true }, context)) as AuditReport;
+    // Assess
+    const objects = [...(sandbox.state.buckets.get('acme-test-reports')?.objects.keys() ?? [])].sort();
+    expect(objects).toEqual([
+      `${report.archive?.prefix}.csv`,
+      `${report.archive?.prefix}.html`,
+      `${report.archive?.prefix}.json`,
+    ]);
+    expect(report.archive?.prefix).toMatch(/^reports\/111111111111\/\d{4}\/\d{2}\/\d{2}\//);
+    const [message] = await published();
+    expect(JSON.parse(message?.bodies.sqs ?? '{}').archive).toEqual(report.archive);
   });
 });

@@ -1,0 +1,36 @@
+import { FUNCTION_NAMES, permissionsOf } from './registry.js';
+
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+/**
+ * The README's table of the role's permissions, generated from the registry (the same declarations
+ * the simulator test holds the packaged role to), one row per action and resource.
+ *
+ * @example
+ * console.log(renderPermissionsTable()); // | action | resource | functions | why |
+ */
+export function renderPermissionsTable(): string {
+  const rows = new Map<
+    string,
+    { action: string; resource: string; granted: boolean; functions: string[]; why: string }
+  >();
+  for (const fn of FUNCTION_NAMES) {
+    for (const d of permissionsOf(fn)) {
+      const key = `${d.action} ${d.resource}`;
+      const row = rows.get(key) ?? {
+        action: d.action,
+        resource: d.resource,
+        granted: d.grant !== false,
+        functions: [],
+        why: d.why,
+      };
+      row.functions.push(fn);
+      rows.set(key, row);
+    }
+  }
+  const lines = [...rows.values()].map((row) => {
+    const action = row.granted ? `\`${row.action}\`` : `\`${row.action}\` (not granted)`;
+    return `| ${action} | \`${cell(row.resource)}\` | ${row.functions.join(', ')} | ${cell(row.why)} |`;
+  });
+  return ['| action | resource | functions | why |', '| --- | --- | --- | --- |', ...lines].join('\n');
+}

@@ -1,0 +1,99 @@
+/**
+ * Finds the AWS SDK v3 calls a source file makes, by reading its syntax tree (the TypeScript
+ * compiler's parser, not a regular expression, so comments and strings do not count):
+ * `new XxxCommand(...)` and `paginateXxx(...)` whose names are imported (directly, renamed, or
+ * through `import * as`) from an `@aws-sdk/client-*` package. This is a source scan: a call made
+ * through a name the scan cannot see (a command class passed around as a value, `client.xxx()`
+ * on an aggregated client) escapes it, so the code base keeps to the two forms above.
+ */
+import ts from 'typescript';
+
+export interface SdkCall {
+  /** The IAM action the call needs, e.g. `iam:ListUsers`. */
+  action: string;
+  /** 1-based line of the call. */
+  line: number;
+}
+
+/** Service prefixes that differ from the client package's name. */
+const SERVICE_PREFIX: Record<string, string> = {
+  'secrets-manager': 'secretsmanager',
+  'cloudwatch-logs': 'logs',
+  eventbridge: 'events',
+  sesv2: 'ses',
+};
+
+/** Operations whose IAM action has another name (per the Service Authorization Reference). */
+const ACTION_FOR_OPERATION: Record<string, string> = {
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:ListObjects': 's3:ListBucket',
+  's3:HeadObject': 's3:GetObject',
+  's3:HeadBucket': 's3:ListBucket',
+  's3:CreateMultipartUpload': 's3:PutObject',
+  's3:UploadPart': 's3:PutObject',
+  's3:CompleteMultipartUpload': 's3:PutObject',
+};
+
+function prefixOf(packageName: string): string | undefined {
+  const match = /^@aws-sdk\/client-(.+)$/.exec(packageName);
+  if (!match?.[1]) return undefined;
+  return SERVICE_PREFIX[match[1]] ?? match[1].replaceAll('-', '');
+}
+
+function actionFor(prefix: string, exported: string): string | undefined {
+  const operation = exported.endsWith('Command')
+    ? exported.slice(0, -'Command'.length)
+    : exported.startsWith('paginate')
+      ? exported.slice('paginate'.length)
+      : undefined;
+  if (!operation) return undefined;
+  const action = `${prefix}:${operation}`;
+  return ACTION_FOR_OPERATION[action] ?? action;
+}
+
+/** The SDK calls of one file's source text. */
+export function findSdkCalls(fileName: string, text: string): SdkCall[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  /** Local name -> [service prefix, exported name]. */
+  const named = new Map<string, [string, string]>();
+  /** Namespace import name -> service prefix. */
+  const namespaces = new Map<string, string>();
+
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const prefix = prefixOf(statement.moduleSpecifier.text);
+    const clause = statement.importClause;
+    if (!prefix || !clause || clause.isTypeOnly) continue;
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) namespaces.set(bindings.name.text, prefix);
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        if (element.isTypeOnly) continue;
+        named.set(element.name.text, [prefix, (element.propertyName ?? element.name).text]);
+      }
+    }
+  }
+
+  const calls: SdkCall[] = [];
+  const record = (callee: ts.Expression, node: ts.Node) => {
+    let action: string | undefined;
+    if (ts.isIdentifier(callee)) {
+      const imported = named.get(callee.text);
+      if (imported) action = actionFor(...imported);
+    } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const prefix = namespaces.get(callee.expression.text);
+      if (prefix) action = actionFor(prefix, callee.name.text);
+    }
+    if (action) {
+      const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+      calls.push({ action, line });
+    }
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isNewExpression(node)) record(node.expression, node);
+    else if (ts.isCallExpression(node)) record(node.expression, node);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return calls;
+}
