@@ -18,6 +18,7 @@ import {
   resetSandbox,
   SYNTHETIC_ACCOUNT,
   sourceKind,
+  tagRunId,
   wrongChanges,
 } from '../support/fault-audit.js';
 import { type FaultSandbox, useFaultSandbox } from '../support/fault-suite.js';
@@ -100,6 +101,10 @@ describe('Fault suite: the audit process killed in the middle of an enforce run'
       expect(final).toEqual(baseline);
       const unfinished = baselineDeactivated.filter((ref) => !doneByKilledRun.includes(ref));
       expect(rerun.flatMap(appliedRefs).sort()).toEqual(unfinished);
+      // Each record names the run that deactivated the key: the rerun for the ones it finished.
+      for (const report of rerun) {
+        for (const ref of appliedRefs(report)) expect(tagRunId(sandbox, ref), ref).toBe(report.runId);
+      }
       const rerunUpdates = okCalls(await callStats(sandbox.url), 'UpdateAccessKey') - killedUpdates;
       expect(rerunUpdates).toBe(unfinished.length);
       expect(rerun.flatMap((report) => report.errors)).toEqual([]);
@@ -170,7 +175,10 @@ async function writeRecordOnly({ sandbox, baseline }: FaultSandbox, ref: string)
   await iam.send(
     new TagUserCommand({
       UserName: userName,
-      Tags: [{ Key: deactivationTagKey(accessKeyId), Value: baseline[ref]?.tag ?? '' }],
+      // As the killed run would have written it, naming that run.
+      Tags: [
+        { Key: deactivationTagKey(accessKeyId), Value: `${baseline[ref]?.tag} 20261120T000000Z-0dead0` },
+      ],
     }),
   );
 }

@@ -126,7 +126,15 @@ export async function enforce(
 /** One key's status and the user's key-hygiene deactivation tag for it, if any. */
 export interface KeyState {
   status: 'Active' | 'Inactive';
+  /** The tag's `<date> <rule>`; the run id that follows differs from run to run (see `tagRunId`). */
   tag: string | null;
+}
+
+/** The run id a deactivation tag names (its third word), or null. */
+export function tagRunId(sandbox: RunningSandbox, ref: string): string | null {
+  const [accountId, userName, keyId] = ref.split('/') as [string, string, string];
+  const tag = sandbox.state.findUser(accountId, userName)?.tags.get(`key-hygiene:deactivated-${keyId}`);
+  return tag?.split(' ')[2] ?? null;
 }
 
 /** `account/user/keyId` -> state, for every key of every user of the given accounts. */
@@ -142,7 +150,7 @@ export function iamState(sandbox: RunningSandbox, accounts: readonly AccountId[]
       for (const key of user.keys) {
         state[`${accountId}/${user.name}/${key.id}`] = {
           status: key.status,
-          tag: user.tags.get(`key-hygiene:deactivated-${key.id}`) ?? null,
+          tag: user.tags.get(`key-hygiene:deactivated-${key.id}`)?.split(' ').slice(0, 2).join(' ') ?? null,
         };
       }
     }
