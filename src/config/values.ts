@@ -28,6 +28,8 @@ export const DEFAULTS = {
   maxActionsPerRun: 25,
   concurrency: 8,
   timeBudgetMarginSeconds: 60,
+  chatFormat: 'json',
+  maxTeamMessages: 50,
 } as const;
 
 /**
@@ -52,6 +54,8 @@ const USER_NAME_PATTERN = /^[\w+=.@*?-]{1,64}$/;
 const IAM_PATH = /^\/[\u0021-\u007e]{0,510}$/;
 const TOPIC_NAME = /^[\w-]{1,256}(\.fifo)?$/;
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+// An SSM parameter name: with or without a leading slash, at most 2048 characters (AWS's limit).
+const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
@@ -108,6 +112,15 @@ export const values = {
     .string()
     .regex(TOPIC_ARN, { error: 'expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
   topicName: z.string().regex(TOPIC_NAME, { error: 'expected an SNS topic name: letters, digits, - and _' }),
+  chatFormat: z.enum(['json', 'chatbot'], { error: 'expected "json" or "chatbot"' }),
+  maxTeamMessages: intBetween(0, 500),
+  ssmParameterName: z
+    .string()
+    .max(2048, { error: 'expected an SSM parameter name of at most 2048 characters' })
+    .regex(SSM_PARAMETER_NAME, {
+      error:
+        'expected an SSM parameter name such as /key-hygiene/slack-webhook (letters, digits, _ . - and /)',
+    }),
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AuditReport } from '../model.js';
 import { DeliveryError } from './errors.js';
-import { buildSnsPublish } from './sns-message.js';
+import { buildSnsPublish, type SnsPublishOptions } from './sns-message.js';
 
 /**
  * Publishes the report to an SNS topic with `MessageStructure: 'json'` (see {@link buildSnsPublish}).
@@ -12,15 +12,16 @@ import { buildSnsPublish } from './sns-message.js';
  *
  * @example
  * ```ts
- * const { messageId } = await publishReport(new SNSClient({}), topicArn, report);
+ * const { messageId } = await publishReport(new SNSClient({}), topicArn, report, { chatFormat: 'chatbot' });
  * ```
  */
 export async function publishReport(
   sns: Pick<SNSClient, 'send'>,
   topicArn: string,
   report: AuditReport,
+  options: SnsPublishOptions = {},
 ): Promise<{ messageId: string }> {
-  const publish = buildSnsPublish(report);
+  const publish = buildSnsPublish(report, options);
   let messageId: string | undefined;
   try {
     const output = await sns.send(
