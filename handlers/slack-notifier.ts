@@ -1,0 +1,43 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import middy from '@middy/core';
+import { buildSlackMessage } from '../src/notify/slack-blocks.js';
+import { checkWebhookUrl, postToSlack } from '../src/notify/slack-webhook.js';
+import { readWebhookUrl } from '../src/notify/slack-webhook-url.js';
+import { reportFromSnsMessage } from '../src/notify/sns-report.js';
+import { createChatRuntime } from '../src/runtime/chat-runtime.js';
+
+const runtime = createChatRuntime(process.env);
+const { logger, tracer, parameterName } = runtime;
+// Built once per cold start, so the decrypted URL stays cached across invocations.
+const ssm = new SSMClient({ region: runtime.region });
+tracer.captureAWSv3Client(ssm);
+const parameters = new SSMProvider({ awsSdkV3Client: ssm });
+
+/**
+ * Posts each report published to the topic to Slack. Subscribed with the filter policy
+ * `{"team": [{"exists": false}]}`, so it sees the full report only, not the per-team copies.
+ * A failed post (5xx, network) fails the invocation so SNS/Lambda retry it; a refusal (4xx) is
+ * logged and not retried.
+ */
+export const handler = middy()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // The response is two counts; the event (reports) can pass X-Ray's 64 KB segment limit.
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(parser({ schema: SnsSchema }))
+  .handler(async (event): Promise<{ posted: number; rejected: number }> => {
+    const url = checkWebhookUrl(await readWebhookUrl(parameters, parameterName), parameterName);
+    let posted = 0;
+    let rejected = 0;
+    for (const record of event.Records) {
+      const report = reportFromSnsMessage(record.Sns.Message, record.Sns.MessageId);
+      const result = await postToSlack(url, buildSlackMessage(report), { logger, runId: report.runId });
+      if (result.outcome === 'posted') posted += 1;
+      else rejected += 1;
+    }
+    return { posted, rejected };
+  });
