@@ -85,7 +85,8 @@ export function buildSlackMessage(report: AuditReport): SlackMessage {
   const icon =
     outcome.critical > 0 ? ':rotating_light: ' : outcome.toReview > 0 ? ':warning: ' : ':white_check_mark: ';
   const scope = report.team === undefined ? report.accountId : `${report.accountId} team ${report.team}`;
-  const title = `key-hygiene ${scope}${report.complete ? '' : ' INCOMPLETE'}: ${outcomeParts(report, outcome).join(', ')}`;
+  const mode = report.mode === 'report' ? ' (report mode)' : '';
+  const title = `key-hygiene ${scope}${mode}${report.complete ? '' : ' INCOMPLETE'}: ${outcomeParts(report, outcome).join(', ')}`;
   const blocks: SlackBlock[] = [
     {
       type: 'header',

@@ -48,7 +48,7 @@ export function renderChatbot(report: AuditReport): ChatbotNotification {
   const outcome = summarizeOutcome(report);
   const severe = outcome.critical > 0 || report.summary.highestSeverity === 'high';
   const scope = report.team === undefined ? report.accountId : `${report.accountId}, team ${report.team}`;
-  const status = report.complete ? '' : ' (INCOMPLETE)';
+  const status = `${report.mode === 'report' ? ' (report mode)' : ''}${report.complete ? '' : ' (INCOMPLETE)'}`;
   const title = truncateChars(
     `${severe ? ':warning: ' : ''}IAM access-key audit ${mrkdwnText(scope)}${status}: ${outcomeParts(report, outcome).join(', ')}`,
     CHATBOT_LIMITS.title,
