@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
+import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
 
 const run = promisify(execFile);
@@ -50,6 +51,7 @@ describe('Deployment: serverless package', () => {
         '--package',
         dir,
         '--param=alertEmails=secops@example.com',
+        '--param=slackWebhookParameter=/key-hygiene/slack-webhook',
       ],
       {
         env: {
@@ -83,20 +85,28 @@ describe('Deployment: serverless package', () => {
     // Assess
     expect(topics).toHaveLength(1);
     expect(topics[0]?.[1].Properties.KmsMasterKeyId).toEqual({ Ref: 'ReportTopicKey' });
-    expect(subscriptions.map(([, s]) => s.Properties)).toEqual([
-      { TopicArn: { Ref: 'ReportTopic' }, Protocol: 'email', Endpoint: 'secops@example.com' },
+    const emails = subscriptions.filter(([, s]) => s.Properties.Protocol === 'email');
+    expect(emails.map(([, s]) => s.Properties)).toEqual([
+      {
+        TopicArn: { Ref: 'ReportTopic' },
+        Protocol: 'email',
+        Endpoint: 'secops@example.com',
+        // Email gets the full report only, not the per-team copies.
+        FilterPolicyScope: 'MessageAttributes',
+        FilterPolicy: { team: [{ exists: false }] },
+      },
     ]);
   });
 
-  it('runs both functions on nodejs22.x arm64 with a timeout above the time-budget margin', () => {
+  it('runs the functions on nodejs22.x arm64, the audits with a timeout above the time-budget margin', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(fn.Runtime).toBe('nodejs22.x');
       expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.Timeout).toBe(900);
+      expect(fn.Timeout).toBe(fn.Handler === 'handlers/slack-notifier.handler' ? 60 : 900);
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(env.TIME_BUDGET_MARGIN_SECONDS)).toBeLessThan(900);
       expect(env.MODE).toBe('report');
@@ -127,6 +137,45 @@ describe('Deployment: serverless package', () => {
     // Assess
     expect(mutating).toHaveLength(1);
     expect(JSON.stringify(mutating[0]?.Resource)).toContain(':user/*');
+  });
+
+  it('deploys the Slack notifier only with a webhook parameter, with its own role reading that parameter only', () => {
+    // Prepare
+    const resources = template.Resources as Record<
+      string,
+      { Type: string; Condition?: string; Properties: Record<string, unknown> }
+    >;
+    const role = resources.SlackNotifierRole;
+    const statements = (
+      role?.Properties.Policies as {
+        PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] };
+      }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    const granted = statements.flatMap(actionsOf).filter((a) => !/^(logs|xray):/.test(a));
+    const ssm = statements.find((st) => actionsOf(st).includes('ssm:GetParameter'));
+    const kms = statements.find((st) => actionsOf(st).includes('kms:Decrypt'));
+    // Assess
+    for (const name of [
+      'SlackNotifierRole',
+      'SlackNotifierLambdaFunction',
+      'SlackNotifierSubscription',
+      'SlackNotifierInvokePermission',
+      'SlackNotifierLogGroup',
+    ]) {
+      expect(resources[name]?.Condition, name).toBe('HasSlackWebhook');
+    }
+    expect(granted.sort()).toEqual([...SLACK_NOTIFIER_PERMISSIONS].sort());
+    expect(JSON.stringify(ssm?.Resource)).toContain('parameter/key-hygiene/slack-webhook');
+    expect(kms?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
+    });
+    expect(resources.SlackNotifierLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['SlackNotifierRole', 'Arn'],
+    });
+    expect(resources.SlackNotifierSubscription?.Properties).toMatchObject({
+      Protocol: 'lambda',
+      FilterPolicy: { team: [{ exists: false }] },
+    });
   });
 
   it('allows publishing to the report topic only', () => {
