@@ -147,7 +147,7 @@ describe('Deployment: serverless package', () => {
     >;
     const role = resources.SlackNotifierRole;
     const statements = (
-      role?.Properties.Policies as {
+      (role?.Properties.Policies ?? []) as {
         PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] };
       }[]
     ).flatMap((p) => p.PolicyDocument.Statement);
@@ -167,6 +167,7 @@ describe('Deployment: serverless package', () => {
     expect(granted.sort()).toEqual([...SLACK_NOTIFIER_PERMISSIONS].sort());
     expect(JSON.stringify(ssm?.Resource)).toContain('parameter/key-hygiene/slack-webhook');
     expect(kms?.Condition).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
       StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
     });
     expect(resources.SlackNotifierLambdaFunction?.Properties.Role).toEqual({
