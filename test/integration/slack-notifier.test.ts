@@ -1,16 +1,15 @@
-import { createServer } from 'node:net';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deliverReport } from '../../src/audit.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport } from '../../src/model.js';
 import type { SlackMessage } from '../../src/notify/slack-blocks.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { finding, hostileReport, largeReport, teamReport } from '../report/sample-report.js';
+import { ACCOUNT, closedPort, deliveriesTo, startTopicSandbox } from '../support/topic-sandbox.js';
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js';
 
-const ACCOUNT = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-test-reports`;
 const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:key-hygiene-test-slackNotifier`;
 const PARAMETER = '/key-hygiene/slack-webhook';
@@ -45,21 +44,7 @@ async function coldStart(): Promise<Handler> {
 async function publishAndReceive(report: AuditReport, maxTeamMessages = 50): Promise<unknown[]> {
   const settings = { ...loadSettings({ REPORT_TOPIC_ARN: TOPIC_ARN }), maxTeamMessages };
   await deliverReport({ sns, region: 'us-east-1', logger: silent }, settings, report);
-  const response = await fetch(
-    `${sandbox.url}/_sandbox/deliveries?endpoint=${encodeURIComponent(FUNCTION_ARN)}`,
-  );
-  const { deliveries } = (await response.json()) as { deliveries: { payload: string }[] };
-  return deliveries.map((d) => JSON.parse(d.payload));
-}
-
-/** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  return (await deliveriesTo(sandbox, FUNCTION_ARN)).map((d) => JSON.parse(d.payload));
 }
 
 function sectionTexts(message: SlackMessage): string[] {
@@ -69,25 +54,11 @@ function sectionTexts(message: SlackMessage): string[] {
 describe('Handler: slackNotifier against the sandbox and a local webhook', () => {
   beforeAll(async () => {
     webhook = await startWebhookServer();
-    sandbox = await startSandbox({
-      fixture: {
-        accounts: [
-          {
-            id: ACCOUNT,
-            topics: [
-              {
-                name: 'key-hygiene-test-reports',
-                subscriptions: [
-                  { protocol: 'lambda', endpoint: FUNCTION_ARN, filterPolicy: { team: [{ exists: false }] } },
-                ],
-              },
-            ],
-            parameters: [{ name: PARAMETER, type: 'SecureString', value: webhook.url }],
-          },
-        ],
-      },
-    });
-    sns = new SNSClient({ region: 'us-east-1', endpoint: sandbox.url, maxAttempts: 1 });
+    ({ sandbox, sns } = await startTopicSandbox(
+      'key-hygiene-test-reports',
+      [{ protocol: 'lambda', endpoint: FUNCTION_ARN, filterPolicy: { team: [{ exists: false }] } }],
+      [{ name: PARAMETER, type: 'SecureString', value: webhook.url }],
+    ));
   });
 
   afterAll(async () => {

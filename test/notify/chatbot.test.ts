@@ -1,13 +1,13 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
 import { publishReport } from '../../src/notify/publish.js';
 import { CHATBOT_LIMITS, type ChatbotNotification, renderChatbot } from '../../src/report/render-chatbot.js';
 import { auditReportSchema } from '../../src/report/schema.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { finding, largeReport, reportModeReport, sampleReport } from '../report/sample-report.js';
+import { ACCOUNT, deliveriesTo, startTopicSandbox } from '../support/topic-sandbox.js';
 
-const ACCOUNT = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-reports`;
 /** The endpoint Amazon Q Developer in chat applications subscribes with. */
 const CHATBOT = 'https://global.sns-api.chatbot.amazonaws.com';
@@ -17,32 +17,16 @@ let sns: SNSClient;
 
 /** What the chat service's HTTPS subscription received: the notification inside SNS's envelope. */
 async function received(): Promise<ChatbotNotification[]> {
-  const response = await fetch(`${sandbox.url}/_sandbox/deliveries?endpoint=${encodeURIComponent(CHATBOT)}`);
-  const { deliveries } = (await response.json()) as { deliveries: { payload: string }[] };
+  const deliveries = await deliveriesTo(sandbox, CHATBOT);
   return deliveries.map((d) => JSON.parse(JSON.parse(d.payload).Message) as ChatbotNotification);
 }
 
 describe('Amazon Q Developer in chat applications (chatFormat: chatbot)', () => {
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      fixture: {
-        accounts: [
-          {
-            id: ACCOUNT,
-            topics: [
-              {
-                name: 'key-hygiene-reports',
-                subscriptions: [
-                  { protocol: 'https', endpoint: CHATBOT },
-                  { protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:${ACCOUNT}:findings` },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-    });
-    sns = new SNSClient({ region: 'us-east-1', endpoint: sandbox.url, maxAttempts: 1 });
+    ({ sandbox, sns } = await startTopicSandbox('key-hygiene-reports', [
+      { protocol: 'https', endpoint: CHATBOT },
+      { protocol: 'sqs', endpoint: `arn:aws:sqs:us-east-1:${ACCOUNT}:findings` },
+    ]));
   });
 
   afterAll(async () => {

@@ -1,28 +1,19 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverReport } from '../../src/audit.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { auditReportSchema } from '../../src/report/schema.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { teamReport } from '../report/sample-report.js';
+import { ACCOUNT, deliveriesTo, startTopicSandbox } from '../support/topic-sandbox.js';
 
-const ACCOUNT = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-reports`;
 const QUEUE = (name: string) => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
-
-interface Delivery {
-  subject: string;
-  messageAttributes: Record<string, { DataType: string; StringValue: string }>;
-  payload: string;
-}
 
 let sandbox: RunningSandbox;
 let sns: SNSClient;
 
-async function deliveriesTo(endpoint: string): Promise<Delivery[]> {
-  const response = await fetch(`${sandbox.url}/_sandbox/deliveries?endpoint=${encodeURIComponent(endpoint)}`);
-  return ((await response.json()) as { deliveries: Delivery[] }).deliveries;
-}
+const received = (endpoint: string) => deliveriesTo(sandbox, endpoint);
 
 const warnings: Array<[string, Record<string, unknown>]> = [];
 const logger = {
@@ -34,31 +25,12 @@ const logger = {
 
 describe('Per-team routing through SNS filter policies', () => {
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      fixture: {
-        accounts: [
-          {
-            id: ACCOUNT,
-            topics: [
-              {
-                name: 'key-hygiene-reports',
-                subscriptions: [
-                  { protocol: 'sqs', endpoint: QUEUE('payments'), filterPolicy: { team: ['payments'] } },
-                  { protocol: 'sqs', endpoint: QUEUE('data'), filterPolicy: { team: ['data-platform'] } },
-                  {
-                    protocol: 'email',
-                    endpoint: 'secops@example.com',
-                    filterPolicy: { team: [{ exists: false }] },
-                  },
-                  { protocol: 'sqs', endpoint: QUEUE('everything') },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-    });
-    sns = new SNSClient({ region: 'us-east-1', endpoint: sandbox.url, maxAttempts: 1 });
+    ({ sandbox, sns } = await startTopicSandbox('key-hygiene-reports', [
+      { protocol: 'sqs', endpoint: QUEUE('payments'), filterPolicy: { team: ['payments'] } },
+      { protocol: 'sqs', endpoint: QUEUE('data'), filterPolicy: { team: ['data-platform'] } },
+      { protocol: 'email', endpoint: 'secops@example.com', filterPolicy: { team: [{ exists: false }] } },
+      { protocol: 'sqs', endpoint: QUEUE('everything') },
+    ]));
   });
 
   afterAll(async () => {
@@ -81,7 +53,7 @@ describe('Per-team routing through SNS filter policies', () => {
 
     // Assess
     expect(delivery.teamMessages?.map((m) => m.team)).toEqual(['payments', 'data-platform']);
-    const [payments, ...morePayments] = await deliveriesTo(QUEUE('payments'));
+    const [payments, ...morePayments] = await received(QUEUE('payments'));
     expect(morePayments).toEqual([]);
     expect(payments?.messageAttributes.team).toEqual({ DataType: 'String', StringValue: 'payments' });
     expect(payments?.subject).toBe(
@@ -95,20 +67,22 @@ describe('Per-team routing through SNS filter policies', () => {
     expect(sent.summary.findings).toBe(sent.findings.length);
     expect(sent.summary.highestSeverity).toBe('high');
 
-    const data = await deliveriesTo(QUEUE('data'));
+    const data = await received(QUEUE('data'));
     expect(data.map((d) => d.subject)).toEqual([
       '[key-hygiene] 111111111111 team data-platform: 1 deactivated, 1 to review',
     ]);
 
-    const email = await deliveriesTo('secops@example.com');
+    const email = await received('secops@example.com');
     expect(email).toHaveLength(1);
     expect(email[0]?.messageAttributes.team).toBeUndefined();
     expect(email[0]?.payload).toContain('Account 111111111111 (enforce');
     expect(email[0]?.payload).toContain('svc-legacy-ftp');
 
-    expect(
-      (await deliveriesTo(QUEUE('everything'))).map((d) => d.messageAttributes.team?.StringValue),
-    ).toEqual([undefined, 'payments', 'data-platform']);
+    expect((await received(QUEUE('everything'))).map((d) => d.messageAttributes.team?.StringValue)).toEqual([
+      undefined,
+      'payments',
+      'data-platform',
+    ]);
   });
 
   it('names the team in the email text of its copy', async () => {
@@ -159,6 +133,6 @@ describe('Per-team routing through SNS filter policies', () => {
 
     // Assess
     expect(sandbox.state.published).toHaveLength(1);
-    expect(await deliveriesTo(QUEUE('payments'))).toEqual([]);
+    expect(await received(QUEUE('payments'))).toEqual([]);
   });
 });

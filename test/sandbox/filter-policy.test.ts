@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { matchesFilterPolicy, parseFilterPolicy } from '../../src/sandbox/filter-policy.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { MessageAttributeValue } from '../../src/sandbox/state.js';
+import { deliveriesTo } from '../support/topic-sandbox.js';
 import { ACME_FIXTURE, errorOf, PROD, snsClient } from './helpers.js';
 
 const TOPIC = `arn:aws:sns:us-east-1:${PROD}:key-hygiene-demo-reports`;
@@ -86,12 +87,7 @@ describe('Sandbox SNS filter policies', () => {
     sandbox.state.reset();
   });
 
-  async function deliveries(endpoint: string): Promise<{ subject: string; payload: string }[]> {
-    const response = await fetch(
-      `${sandbox.url}/_sandbox/deliveries?endpoint=${encodeURIComponent(endpoint)}`,
-    );
-    return ((await response.json()) as { deliveries: { subject: string; payload: string }[] }).deliveries;
-  }
+  const deliveries = (endpoint: string) => deliveriesTo(sandbox, endpoint);
 
   it('delivers each message only to the subscriptions whose policy it passes', async () => {
     // Prepare
