@@ -23,7 +23,11 @@ export const MAX_TEAM_CHARS = 128;
  */
 export function teamOf(tags: Readonly<Record<string, string>>): string | null {
   for (const key of TEAM_TAG_KEYS) {
-    const value = tagValue(tags, key)?.trim();
+    // IAM allows no control characters in tag values; a fixture or a future source might, and the
+    // team becomes an SNS attribute value, so they are dropped.
+    const value = tagValue(tags, key)
+      ?.replace(/\p{Cc}/gu, '')
+      .trim();
     if (value) return Array.from(value).slice(0, MAX_TEAM_CHARS).join('');
   }
   return null;

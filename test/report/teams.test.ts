@@ -8,6 +8,7 @@ describe('Function: teamOf', () => {
     expect(teamOf({ Owner: ' data-platform ' })).toBe('data-platform');
     expect(teamOf({ TEAM: '  ', owner: 'risk' })).toBe('risk');
     expect(teamOf({ 'key-hygiene:exempt': 'true' })).toBeNull();
+    expect(teamOf({ team: 'pay\nments\u0000' })).toBe('payments');
     expect(Array.from(teamOf({ team: 'x'.repeat(500) }) ?? '').length).toBe(128);
   });
 });
