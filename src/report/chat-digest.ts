@@ -47,18 +47,21 @@ export interface ArchiveLinks {
 }
 
 /**
- * The archived report's links from `report.archive` (`{ html?, json?, csv? }` URLs), read
- * defensively: the field is optional, and anything that is not a string is ignored.
+ * The archived report's links from `report.archive`: each of `html`, `json` and `csv` is an
+ * archived object whose `consoleUrl` a person opens (or a plain URL). Read defensively: the field
+ * is optional, and anything that is not a URL string is ignored.
  *
  * @example
- * archiveLinks({ ...report, archive: { html: 'https://…/run.html' } }); // { html: 'https://…/run.html' }
+ * archiveLinks({ ...report, archive: { html: { s3Uri, consoleUrl: 'https://…' } } }); // { html: 'https://…' }
  */
 export function archiveLinks(report: AuditReport): ArchiveLinks {
   const archive = (report as { archive?: unknown }).archive;
   if (typeof archive !== 'object' || archive === null) return {};
   const links: ArchiveLinks = {};
   for (const kind of ['html', 'json', 'csv'] as const) {
-    const value = (archive as Record<string, unknown>)[kind];
+    const entry = (archive as Record<string, unknown>)[kind];
+    const value =
+      typeof entry === 'object' && entry !== null ? (entry as { consoleUrl?: unknown }).consoleUrl : entry;
     if (typeof value === 'string' && value !== '') links[kind] = value;
   }
   return links;

@@ -7,7 +7,13 @@ import type { AuditReport } from '../../src/model.js';
 import type { SlackMessage } from '../../src/notify/slack-blocks.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { finding, hostileReport, largeReport, teamReport } from '../report/sample-report.js';
-import { ACCOUNT, closedPort, deliveriesTo, startTopicSandbox } from '../support/topic-sandbox.js';
+import {
+  ACCOUNT,
+  closedPort,
+  deliveriesTo,
+  sampleArchive,
+  startTopicSandbox,
+} from '../support/topic-sandbox.js';
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js';
 
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-test-reports`;
@@ -89,10 +95,7 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
     // Prepare
     const report = {
       ...teamReport(),
-      archive: {
-        html: 'https://reports.example.com/r/20261120.html',
-        json: 'https://reports.example.com/r/20261120.json',
-      },
+      archive: sampleArchive('20261120T030000Z-1a2b3c'),
     } as AuditReport;
     const handler = await coldStart();
 
@@ -125,8 +128,10 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
     );
     expect(text).toContain('*Coming up (inside the warning window) (2)*');
     expect(text).toContain('• `gina` `AKIAGINA000000000001`: Key unused for 80 days');
+    const link = (ext: string) =>
+      `https://console.aws.amazon.com/s3/object/acme-key-hygiene-reports?prefix=reports/111111111111/2026/11/20/20261120T030000Z-1a2b3c.${ext}`;
     expect(text).toContain(
-      ':file_folder: Archived report: <https://reports.example.com/r/20261120.html|full report (HTML)> · <https://reports.example.com/r/20261120.json|JSON>',
+      `:file_folder: Archived report: <${link('html')}|full report (HTML)> · <${link('json')}|JSON> · <${link('csv')}|CSV>`,
     );
     expect(message?.text).toMatch(/^key-hygiene: Account 111111111111 \(enforce/);
   });

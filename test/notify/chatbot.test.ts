@@ -6,7 +6,7 @@ import { CHATBOT_LIMITS, type ChatbotNotification, renderChatbot } from '../../s
 import { auditReportSchema } from '../../src/report/schema.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { finding, largeReport, reportModeReport, sampleReport } from '../report/sample-report.js';
-import { ACCOUNT, deliveriesTo, startTopicSandbox } from '../support/topic-sandbox.js';
+import { ACCOUNT, deliveriesTo, sampleArchive, startTopicSandbox } from '../support/topic-sandbox.js';
 
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-reports`;
 /** The endpoint Amazon Q Developer in chat applications subscribes with. */
@@ -42,7 +42,7 @@ describe('Amazon Q Developer in chat applications (chatFormat: chatbot)', () => 
     // Prepare
     const report = {
       ...sampleReport(),
-      archive: { html: 'https://reports.example.com/r/1.html' },
+      archive: sampleArchive('20261120T030000Z-1a2b3c'),
     } as AuditReport;
 
     // Act
@@ -59,7 +59,7 @@ describe('Amazon Q Developer in chat applications (chatFormat: chatbot)', () => 
         title:
           ':warning: IAM access-key audit 111111111111: 1 critical, 2 deactivated, 1 deleted, 1 failed, 9 to review',
         nextSteps: [
-          'Review the <https://reports.example.com/r/1.html|full report>',
+          'Review the <https://console.aws.amazon.com/s3/object/acme-key-hygiene-reports?prefix=reports/111111111111/2026/11/20/20261120T030000Z-1a2b3c.html|full report>',
           "Sign in as the root user and delete the root user's access key",
           'Deactivate by hand the 1 key whose deactivation failed',
           'Review the 9 findings in the emailed report',

@@ -43,3 +43,19 @@ export async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+/** An archive as the run records it (`report.archive`), with console links to the objects. */
+export function sampleArchive(runId: string) {
+  const prefix = `reports/${ACCOUNT}/2026/11/20/${runId}`;
+  const object = (ext: string) => ({
+    s3Uri: `s3://acme-key-hygiene-reports/${prefix}.${ext}`,
+    consoleUrl: `https://console.aws.amazon.com/s3/object/acme-key-hygiene-reports?prefix=${prefix}.${ext}`,
+  });
+  return {
+    bucket: 'acme-key-hygiene-reports',
+    prefix,
+    json: object('json'),
+    csv: object('csv'),
+    html: object('html'),
+  };
+}
