@@ -2,11 +2,17 @@
  * The main job on a fresh machine: start the sandbox with the demo account, run the audit in
  * enforce mode through the same code the Lambda runs, and print what the security team would get.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { deliverReport, runAudit } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
+import { collectLive } from '../src/inventory/live-collector.js';
+import { buildKeyRows } from '../src/report/key-rows.js';
+import { renderHtml } from '../src/report/render-html.js';
 import { renderText } from '../src/report/render-text.js';
 import { startSandbox } from '../src/sandbox/index.js';
 
@@ -15,6 +21,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const FIXTURE = 'events/sandbox/acme.json';
 const ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`;
+// The acme fixture's empty bucket; the run archives its full report there before publishing.
+const REPORT_BUCKET = 'acme-key-hygiene-reports';
 // The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
 // sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
@@ -33,7 +41,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ fixture: FIXTURE });
   try {
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN });
+    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
     // on any day.
     const clock = () => (fixture.now ? new Date(fixture.now) : new Date());
@@ -52,8 +60,17 @@ async function main(): Promise<void> {
       logger,
     };
 
+    // The keys as the audit finds them, before enforce mode changes any: the HTML report's rows.
+    const inventory = await collectLive(
+      { iam: clients.iam, concurrency: settings.concurrency },
+      { accountId: ACCOUNT_ID },
+    );
     const report = await runAudit(deps, { settings });
     await deliverReport(deps, settings, report);
+    const htmlDir = join(tmpdir(), 'key-hygiene-demo');
+    await mkdir(htmlDir, { recursive: true });
+    const htmlPath = join(htmlDir, `${report.runId}.html`);
+    await writeFile(htmlPath, renderHtml(report, buildKeyRows(inventory.users, report)));
 
     process.stdout.write(rule('The report (as email subscribers receive it)'));
     process.stdout.write(`${renderText(report)}\n`);
@@ -78,6 +95,15 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stdout.write(rule(`The archive in s3://${REPORT_BUCKET}`));
+    for await (const page of paginateListObjectsV2({ client: clients.s3 }, { Bucket: REPORT_BUCKET })) {
+      for (const object of page.Contents ?? []) {
+        process.stdout.write(
+          `${String(object.Size).padStart(8)} bytes  s3://${REPORT_BUCKET}/${object.Key}\n`,
+        );
+      }
+    }
+
     process.stdout.write(rule('IAM afterwards: inactive keys and why'));
     for await (const page of paginateListUsers({ client: clients.iam }, {})) {
       for (const user of page.Users ?? []) {
@@ -94,6 +120,8 @@ async function main(): Promise<void> {
         }
       }
     }
+    process.stdout.write(rule('The HTML report (open it in a browser)'));
+    process.stdout.write(`${htmlPath}\n`);
   } finally {
     await sandbox.close();
   }

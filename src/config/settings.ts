@@ -47,6 +47,8 @@ export interface Settings {
   maxTeamMessages: number;
   /** The SSM SecureString parameter holding the Slack incoming-webhook URL (slackNotifier). */
   slackWebhookParameter: string | null;
+  /** Archive every run's full report (JSON, CSV, HTML) in this S3 bucket; null: no archive. */
+  reportBucket: string | null;
 }
 
 /** The per-rule blocks of `Settings.rules`, keyed as rules refer to them. */
@@ -104,6 +106,7 @@ export const settingsSchema = z
     chatFormat: values.chatFormat,
     maxTeamMessages: values.maxTeamMessages,
     slackWebhookParameter: values.ssmParameterName.nullable(),
+    reportBucket: values.bucketName.nullable(),
   })
   .superRefine((settings, ctx) => {
     const { days, warnDays } = settings.rules.unusedKey;
@@ -177,6 +180,7 @@ const envSchema = z
     CHAT_FORMAT: envText(values.chatFormat).optional(),
     MAX_TEAM_MESSAGES: envInt(values.maxTeamMessages).optional(),
     SLACK_WEBHOOK_PARAMETER: envText(values.ssmParameterName).optional(),
+    REPORT_BUCKET: envText(values.bucketName).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.CLEANUP_ENABLED === true && env.RULES_DISABLED?.includes('inactive-key-cleanup')) {
@@ -254,13 +258,15 @@ const ENV_DOCS = {
     param: 'cleanupEnabled',
     setting: 'rules.inactiveKeyCleanup.enabled',
     default: String(DEFAULTS.cleanupEnabled),
-    description: '`true` reports inactive keys that are ready to be deleted (inactive-key-cleanup).',
+    description:
+      '`true` turns on inactive-key-cleanup: enforce mode deletes keys key-hygiene deactivated in an earlier run CLEANUP_DAYS ago and unused since; other old inactive keys are only reported.',
   },
   CLEANUP_DAYS: {
     param: 'cleanupDays',
     setting: 'rules.inactiveKeyCleanup.days',
     default: String(DEFAULTS.cleanupDays),
-    description: 'An inactive key is ready to delete when its last use and its deactivation are this old.',
+    description:
+      'deleteAfterDays (1 to 3650): an inactive key is deleted (or, without our tag, reported) when its deactivation and last use are this many days old.',
   },
   EXEMPT_USERS: {
     param: 'exemptUsers',
@@ -341,6 +347,13 @@ const ENV_DOCS = {
     default: '',
     description:
       'Name of the SSM SecureString parameter holding a Slack incoming-webhook URL; when set, the `slackNotifier` function posts each report to Slack.',
+  },
+  REPORT_BUCKET: {
+    param: 'reportBucket',
+    setting: 'reportBucket',
+    default: '',
+    description:
+      'S3 bucket that serverless creates (encrypted, private, TLS only) and each run archives its full report to, as JSON, CSV and HTML under `reports/`; the messages link to them.',
   },
 } as const satisfies Record<EnvName, Omit<SettingDoc, 'env'>>;
 
@@ -424,6 +437,7 @@ function buildSettings(env: EnvValues): Settings {
     chatFormat: env.CHAT_FORMAT ?? DEFAULTS.chatFormat,
     maxTeamMessages: env.MAX_TEAM_MESSAGES ?? DEFAULTS.maxTeamMessages,
     slackWebhookParameter: env.SLACK_WEBHOOK_PARAMETER ?? null,
+    reportBucket: env.REPORT_BUCKET ?? null,
   };
 }
 

@@ -75,6 +75,20 @@ const summarySchema = z.strictObject({
   errors: count,
 });
 
+const archivedObjectSchema = z.strictObject({
+  s3Uri: z.string().startsWith('s3://'),
+  consoleUrl: z.url({ protocol: /^https$/ }),
+});
+
+/** Where the run archived its full report; see `ReportArchive` in the model. */
+export const reportArchiveSchema = z.strictObject({
+  bucket: z.string().min(3),
+  prefix: z.string().startsWith('reports/'),
+  json: archivedObjectSchema.optional(),
+  csv: archivedObjectSchema.optional(),
+  html: archivedObjectSchema.optional(),
+});
+
 /**
  * Marker on a delivered copy of the report that was cut to fit SNS's 256 KB message limit: how many
  * entries of each list were left off the end. The `summary` counts always describe the whole run.
@@ -118,6 +132,15 @@ export const auditReportSchema = z.strictObject({
   exempt: z.array(exemptSchema),
   errors: z.array(errorSchema),
   team: z.string().min(1).optional(),
+  thresholds: z
+    .strictObject({
+      unusedKeyDays: count,
+      unusedKeyWarnDays: count,
+      neverUsedKeyDays: count,
+      rotationDays: count,
+    })
+    .optional(),
+  archive: reportArchiveSchema.optional(),
   truncated: truncationSchema.optional(),
 });
 

@@ -131,6 +131,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       rootAccessKeys,
       topics: [],
       parameters: [],
+      buckets: [],
     },
     users: users(),
   };

@@ -43,6 +43,7 @@ describe('Function: loadSettings', () => {
       chatFormat: 'json',
       maxTeamMessages: 50,
       slackWebhookParameter: null,
+      reportBucket: null,
     });
   });
 
@@ -82,6 +83,7 @@ describe('Function: loadSettings', () => {
       CHAT_FORMAT: 'chatbot',
       MAX_TEAM_MESSAGES: '0',
       SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
+      REPORT_BUCKET: 'acme-key-hygiene-reports',
     };
 
     // Act
@@ -110,6 +112,7 @@ describe('Function: loadSettings', () => {
       chatFormat: 'chatbot',
       maxTeamMessages: 0,
       slackWebhookParameter: '/key-hygiene/slack-webhook',
+      reportBucket: 'acme-key-hygiene-reports',
     });
   });
 
@@ -231,6 +234,10 @@ describe('Function: loadSettings', () => {
         'Invalid setting REPORT_TOPIC_NAME (reportTopicName): expected an SNS topic name: letters, digits, - and _, got "reports topic"',
       ],
       [
+        { REPORT_BUCKET: 'Acme_Reports' },
+        'Invalid setting REPORT_BUCKET (reportBucket): expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit, got "Acme_Reports"',
+      ],
+      [
         { EXEMPT_USERS: 'backup, bad name' },
         'Invalid setting EXEMPT_USERS (exemptions.userNames, exemptions.userGlobs): expected a user name or a glob: letters, digits, +=.@_- and * ?, got "bad name"',
       ],
@@ -349,6 +356,7 @@ describe('Constant: SETTINGS_DOC', () => {
       'CHAT_FORMAT',
       'MAX_TEAM_MESSAGES',
       'SLACK_WEBHOOK_PARAMETER',
+      'REPORT_BUCKET',
     ];
 
     // Act
