@@ -194,7 +194,7 @@ describe('Deployment: serverless package', () => {
     });
     expect(resources.SlackNotifierSubscription?.Properties).toMatchObject({
       Protocol: 'lambda',
-      FilterPolicy: { team: [{ exists: false }] },
+      FilterPolicy: { team: [{ exists: false }], mode: ['report', 'enforce'] },
     });
   });
 

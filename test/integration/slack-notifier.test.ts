@@ -1,4 +1,4 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deliverReport } from '../../src/audit.js';
@@ -26,7 +26,10 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-type Handler = (event: unknown, context: Context) => Promise<{ posted: number; rejected: number }>;
+type Handler = (
+  event: unknown,
+  context: Context,
+) => Promise<{ posted: number; rejected: number; skipped?: number }>;
 
 let sandbox: RunningSandbox;
 let webhook: WebhookServer;
@@ -62,7 +65,13 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
     webhook = await startWebhookServer();
     ({ sandbox, sns } = await startTopicSandbox(
       'key-hygiene-test-reports',
-      [{ protocol: 'lambda', endpoint: FUNCTION_ARN, filterPolicy: { team: [{ exists: false }] } }],
+      [
+        {
+          protocol: 'lambda',
+          endpoint: FUNCTION_ARN,
+          filterPolicy: { team: [{ exists: false }], mode: ['report', 'enforce'] },
+        },
+      ],
       [{ name: PARAMETER, type: 'SecureString', value: webhook.url }],
     ));
   });
@@ -106,7 +115,7 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
 
     // Assess
     expect(events).toHaveLength(1);
-    expect(results).toEqual([{ posted: 1, rejected: 0 }]);
+    expect(results).toEqual([{ posted: 1, rejected: 0, skipped: 0 }]);
     const [message] = webhook.bodies as SlackMessage[];
     const header = message?.blocks[0];
     expect(header).toEqual({
@@ -224,7 +233,7 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
     const result = await handler(event, context);
 
     // Assess
-    expect(result).toEqual({ posted: 0, rejected: 1 });
+    expect(result).toEqual({ posted: 0, rejected: 1, skipped: 0 });
     const line = logs.find((l) => l.includes('Slack refused the report'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({
       level: 'ERROR',
@@ -232,6 +241,31 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
       slackResponse: 'invalid_payload',
     });
     expect(logs.join('')).not.toContain(webhook.secret);
+  });
+
+  it('is not sent undo notices, and logs and skips any message that is not an audit report', async () => {
+    // Prepare
+    const handler = await coldStart();
+    const publish = (mode: string) =>
+      sns.send(
+        new PublishCommand({
+          TopicArn: TOPIC_ARN,
+          Message: '{"kind": "something else"}',
+          MessageAttributes: { mode: { DataType: 'String', StringValue: mode } },
+        }),
+      );
+    await publish('undo');
+    await publish('report');
+    const events = (await deliveriesTo(sandbox, FUNCTION_ARN)).map((d) => JSON.parse(d.payload));
+
+    // Act
+    const results = [];
+    for (const event of events) results.push(await handler(event, context));
+
+    // Assess
+    expect(results).toEqual([{ posted: 0, rejected: 0, skipped: 1 }]);
+    expect(webhook.bodies).toEqual([]);
+    expect(logs.some((l) => l.includes('is not a key-hygiene audit report'))).toBe(true);
   });
 
   it('throws on a 5xx so SNS and Lambda retry, without the URL in the error', async () => {
