@@ -2,14 +2,13 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { Settings } from './config/settings.js';
-import { collectLive } from './inventory/live-collector.js';
+import { collectInventory } from './inventory/collect-inventory.js';
 import type { AuditReport } from './model.js';
 import { publishReport } from './notify/publish.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
-import { applyActions } from './remediation/apply.js';
-import { plan } from './remediation/plan.js';
+import { applyActions, TIME_BUDGET_SKIP_REASON } from './remediation/apply.js';
+import { planOnLiveData } from './remediation/plan-on-live-data.js';
 import { buildReport, newRunId } from './report/build-report.js';
-import { evaluateRules } from './rules/registry.js';
 
 /** Anything with Powertools Logger's shape; tests and the demo pass their own. */
 export interface AuditLogger {
@@ -29,6 +28,8 @@ export interface AuditDeps {
   selfAccessKeyId: string | null;
   /** Milliseconds left before the Lambda is stopped; absent outside Lambda. */
   remainingTimeMs?: () => number;
+  /** Waits between credential-report polls; tests may pass a faster one. */
+  sleep?: (ms: number) => Promise<unknown>;
   logger: AuditLogger;
 }
 
@@ -88,24 +89,30 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     users: request.users?.length,
   });
 
-  const inventory = await collectLive(
+  const { inventory, source } = await collectInventory(
     {
       iam: deps.iam,
-      concurrency: settings.concurrency,
+      clock: deps.clock,
       ...(shouldStop ? { shouldStop } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
       onProgress: ({ usersDone }) => deps.logger.info('inventory progress', { usersDone }),
+      warn: (message) => deps.logger.warn('inventory source', { runId, message }),
     },
-    { accountId, ...(request.users ? { userNames: request.users } : {}) },
+    { settings, accountId, ...(request.users ? { userNames: request.users } : {}) },
   );
-  const findings = evaluateRules(inventory.users, { now: asOf, settings });
-  const planned = plan({
-    users: inventory.users,
-    findings,
-    errors: inventory.errors,
-    settings,
-    now: asOf,
-    selfAccessKeyId: deps.selfAccessKeyId,
-  });
+  deps.logger.info('inventory collected', { runId, source });
+  // Credential-report keys have no ids: the users with a planned action are read live and
+  // decided again on that data. On the live path this is a plain evaluate + plan.
+  const planned = await planOnLiveData(
+    { iam: deps.iam, concurrency: settings.concurrency, ...(shouldStop ? { shouldStop } : {}) },
+    {
+      users: inventory.users,
+      errors: inventory.errors,
+      settings,
+      now: asOf,
+      selfAccessKeyId: deps.selfAccessKeyId,
+    },
+  );
   const actions =
     settings.mode === 'enforce'
       ? await applyActions(
@@ -118,6 +125,11 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
           planned.actions,
         )
       : planned.actions;
+  // Whatever the time budget kept from being done is listed, so the next run is known to be needed.
+  const notApplied = actions.filter((a) => a.status === 'skipped' && a.reason === TIME_BUDGET_SKIP_REASON);
+  const notReached = [
+    ...new Set([...inventory.notReached, ...planned.notReached, ...notApplied.map((a) => a.userName)]),
+  ];
 
   const report = buildReport({
     runId,
@@ -126,17 +138,14 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     asOf,
     startedAt,
     finishedAt: deps.clock(),
-    source: {
-      kind: 'live-api',
-      reason: request.users ? 'targeted audit of named users' : 'whole-account audit through the IAM API',
-    },
-    complete: inventory.complete,
-    notReached: inventory.notReached,
-    users: inventory.users,
+    source,
+    complete: inventory.complete && notReached.length === 0,
+    notReached,
+    users: planned.users,
     findings: planned.findings,
     actions,
     exempt: planned.exempt,
-    errors: inventory.errors,
+    errors: planned.errors,
   });
   deps.logger.info('audit finished', { runId, summary: report.summary, complete: report.complete });
   return report;

@@ -150,7 +150,8 @@ export interface AuditReport {
   asOf: string;
   startedAt: string;
   finishedAt: string;
-  source: { kind: InventorySource; reason: string };
+  /** Which inventory path ran and why; `generatedAt` is the credential report's GeneratedTime. */
+  source: { kind: InventorySource; reason: string; generatedAt?: string };
   complete: boolean;
   /** Users the run did not reach (time budget, or an aborted listing). */
   notReached: string[];

@@ -35,6 +35,15 @@ export interface Settings {
   concurrency: number;
   /** Stop starting new work when less than this many seconds of the Lambda's time are left. */
   timeBudgetMarginSeconds: number;
+  /**
+   * Where the inventory comes from: `auto` reads the credential report for whole-account audits and
+   * the live API for named users; `live` always the live API; `credential-report` always the report.
+   */
+  inventorySource: 'auto' | 'live' | 'credential-report';
+  /** A credential report older than this is regenerated (or used with a warning if IAM refuses). */
+  credentialReportMaxAgeHours: number;
+  /** How long to wait for a credential report to be COMPLETE before falling back to the live API. */
+  credentialReportWaitSeconds: number;
   /** Evaluation time; null means now. */
   asOf: Date | null;
   /** The report topic; wins over `reportTopicName`. */
@@ -92,6 +101,9 @@ export const settingsSchema = z
     maxActionsPercent: values.maxActionsPercent.nullable(),
     concurrency: values.concurrency,
     timeBudgetMarginSeconds: values.timeBudgetMarginSeconds,
+    inventorySource: values.inventorySource,
+    credentialReportMaxAgeHours: values.credentialReportMaxAgeHours,
+    credentialReportWaitSeconds: values.credentialReportWaitSeconds,
     asOf: values.asOfDate.nullable(),
     reportTopicArn: values.topicArn.nullable(),
     reportTopicName: values.topicName.nullable(),
@@ -160,6 +172,9 @@ const envSchema = z
     MAX_ACTIONS_PERCENT: envNumber(values.maxActionsPercent).optional(),
     CONCURRENCY: envInt(values.concurrency).optional(),
     TIME_BUDGET_MARGIN_SECONDS: envInt(values.timeBudgetMarginSeconds).optional(),
+    INVENTORY_SOURCE: envText(values.inventorySource).optional(),
+    CREDENTIAL_REPORT_MAX_AGE_HOURS: envInt(values.credentialReportMaxAgeHours).optional(),
+    CREDENTIAL_REPORT_WAIT_SECONDS: envInt(values.credentialReportWaitSeconds).optional(),
     AS_OF: envText(values.asOfString)
       .transform((text) => new Date(text))
       .optional(),
@@ -290,6 +305,27 @@ const ENV_DOCS = {
     description:
       'Stop starting new work when less than this many seconds of the Lambda timeout are left (0 to 900).',
   },
+  INVENTORY_SOURCE: {
+    param: 'inventorySource',
+    setting: 'inventorySource',
+    default: DEFAULTS.inventorySource,
+    description:
+      '`auto` reads the credential report for whole-account audits and the live IAM API for `users: [...]` audits; `live` or `credential-report` forces one. The live API is the fallback when the report cannot be had.',
+  },
+  CREDENTIAL_REPORT_MAX_AGE_HOURS: {
+    param: 'credentialReportMaxAgeHours',
+    setting: 'credentialReportMaxAgeHours',
+    default: String(DEFAULTS.credentialReportMaxAgeHours),
+    description:
+      'A credential report older than this many hours (1 to 168) is regenerated; if IAM refuses, it is used with a warning.',
+  },
+  CREDENTIAL_REPORT_WAIT_SECONDS: {
+    param: 'credentialReportWaitSeconds',
+    setting: 'credentialReportWaitSeconds',
+    default: String(DEFAULTS.credentialReportWaitSeconds),
+    description:
+      'Wait at most this many seconds (1 to 600) for the credential report to be COMPLETE, then fall back to the live API.',
+  },
   AS_OF: {
     param: 'asOf',
     setting: 'asOf',
@@ -385,6 +421,9 @@ function buildSettings(env: EnvValues): Settings {
     maxActionsPercent: env.MAX_ACTIONS_PERCENT ?? null,
     concurrency: env.CONCURRENCY ?? DEFAULTS.concurrency,
     timeBudgetMarginSeconds: env.TIME_BUDGET_MARGIN_SECONDS ?? DEFAULTS.timeBudgetMarginSeconds,
+    inventorySource: env.INVENTORY_SOURCE ?? DEFAULTS.inventorySource,
+    credentialReportMaxAgeHours: env.CREDENTIAL_REPORT_MAX_AGE_HOURS ?? DEFAULTS.credentialReportMaxAgeHours,
+    credentialReportWaitSeconds: env.CREDENTIAL_REPORT_WAIT_SECONDS ?? DEFAULTS.credentialReportWaitSeconds,
     asOf: env.AS_OF ?? null,
     reportTopicArn: env.REPORT_TOPIC_ARN ?? null,
     reportTopicName: env.REPORT_TOPIC_NAME ?? null,

@@ -28,6 +28,9 @@ export const DEFAULTS = {
   maxActionsPerRun: 25,
   concurrency: 8,
   timeBudgetMarginSeconds: 60,
+  inventorySource: 'auto',
+  credentialReportMaxAgeHours: 4,
+  credentialReportWaitSeconds: 60,
 } as const;
 
 /**
@@ -72,6 +75,11 @@ export const values = {
     .lte(100, { error: 'expected a percentage greater than 0 and at most 100' }),
   concurrency: intBetween(1, 64),
   timeBudgetMarginSeconds: intBetween(0, 900),
+  inventorySource: z.enum(['auto', 'live', 'credential-report'], {
+    error: 'expected "auto", "live" or "credential-report"',
+  }),
+  credentialReportMaxAgeHours: intBetween(1, 168),
+  credentialReportWaitSeconds: intBetween(1, 600),
   /** An ISO 8601 date-time with a zone (`Z` or `+02:00`), after 2006-01-01. Stays a string. */
   asOfString: z.iso
     .datetime({

@@ -1,4 +1,5 @@
 import {
+  type AccessKeyMetadata,
   GetAccessKeyLastUsedCommand,
   GetAccountSummaryCommand,
   GetUserCommand,
@@ -138,34 +139,11 @@ async function readUser(
   const userName = user.UserName ?? '';
   let operation = 'ListAccessKeys';
   try {
-    const metadata = [];
-    for await (const page of paginateListAccessKeys({ client: iam as IAMClient }, { UserName: userName })) {
-      metadata.push(...(page.AccessKeyMetadata ?? []));
-    }
+    const metadata = await listKeys(iam, userName);
     operation = 'ListUserTags';
     const tags: Record<string, string> = {};
     for await (const page of paginateListUserTags({ client: iam as IAMClient }, { UserName: userName })) {
       for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
-    }
-    const keys: KeyRecord[] = [];
-    for (const key of metadata) {
-      const accessKeyId = key.AccessKeyId ?? '';
-      try {
-        const { AccessKeyLastUsed: used } = await iam.send(
-          new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
-        );
-        keys.push({
-          accessKeyId,
-          slot: null,
-          status: (key.Status ?? 'Active') as KeyStatus,
-          createDate: key.CreateDate ?? null,
-          lastUsed: used?.LastUsedDate
-            ? { date: used.LastUsedDate, service: used.ServiceName ?? 'N/A', region: used.Region ?? 'N/A' }
-            : null,
-        });
-      } catch (error) {
-        errors.push({ userName, accessKeyId, operation: 'GetAccessKeyLastUsed', ...describeAwsError(error) });
-      }
     }
     return {
       userName,
@@ -174,12 +152,66 @@ async function readUser(
       createDate: user.CreateDate ?? null,
       tags,
       isRoot: false,
-      keys,
+      keys: await readLastUse(iam, userName, metadata, errors),
     };
   } catch (error) {
     errors.push({ userName, accessKeyId: null, operation, ...describeAwsError(error) });
     return null;
   }
+}
+
+async function listKeys(iam: Pick<IAMClient, 'send'>, userName: string): Promise<AccessKeyMetadata[]> {
+  const metadata: AccessKeyMetadata[] = [];
+  for await (const page of paginateListAccessKeys({ client: iam as IAMClient }, { UserName: userName })) {
+    metadata.push(...(page.AccessKeyMetadata ?? []));
+  }
+  return metadata;
+}
+
+/** GetAccessKeyLastUsed for each key; a key whose last use cannot be read is left out and reported. */
+async function readLastUse(
+  iam: Pick<IAMClient, 'send'>,
+  userName: string,
+  metadata: readonly AccessKeyMetadata[],
+  errors: AuditError[],
+): Promise<KeyRecord[]> {
+  const keys: KeyRecord[] = [];
+  for (const key of metadata) {
+    const accessKeyId = key.AccessKeyId ?? '';
+    try {
+      const { AccessKeyLastUsed: used } = await iam.send(
+        new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+      );
+      keys.push({
+        accessKeyId,
+        slot: null,
+        status: (key.Status ?? 'Active') as KeyStatus,
+        createDate: key.CreateDate ?? null,
+        lastUsed: used?.LastUsedDate
+          ? { date: used.LastUsedDate, service: used.ServiceName ?? 'N/A', region: used.Region ?? 'N/A' }
+          : null,
+      });
+    } catch (error) {
+      errors.push({ userName, accessKeyId, operation: 'GetAccessKeyLastUsed', ...describeAwsError(error) });
+    }
+  }
+  return keys;
+}
+
+/**
+ * A user's keys read live: ListAccessKeys, then GetAccessKeyLastUsed for each key (one that
+ * fails is left out and reported in `errors`). Used to resolve credential-report users.
+ *
+ * @throws the SDK error of ListAccessKeys, so the caller can record the user as not resolved.
+ * @example
+ * const keys = await readUserKeys(iam, 'alice', errors); // [{ accessKeyId: 'AKIA...', slot: null, ... }]
+ */
+export async function readUserKeys(
+  iam: Pick<IAMClient, 'send'>,
+  userName: string,
+  errors: AuditError[],
+): Promise<KeyRecord[]> {
+  return readLastUse(iam, userName, await listKeys(iam, userName), errors);
 }
 
 /**

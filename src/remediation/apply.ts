@@ -22,6 +22,9 @@ export interface ApplyDeps {
 
 const DAY_MS = 86_400_000;
 
+/** The reason an action not started for lack of time is skipped with; the run is then incomplete. */
+export const TIME_BUDGET_SKIP_REASON = 'time budget spent before this action; the next run will retry it';
+
 /** The tag that tells whoever opens the user in the console why a key was deactivated. */
 export function deactivationTagKey(accessKeyId: string): string {
   return `key-hygiene:deactivated-${accessKeyId}`;
@@ -49,7 +52,7 @@ export async function applyActions(
       outcomes.push({
         ...action,
         status: 'skipped',
-        reason: 'time budget spent before this action; the next run will retry it',
+        reason: TIME_BUDGET_SKIP_REASON,
       });
     } else {
       outcomes.push(await applyOne(deps, action));

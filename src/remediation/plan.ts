@@ -26,6 +26,12 @@ export interface PlanInput {
   now: Date;
   /** The access key the auditor signs with; never deactivated. */
   selfAccessKeyId: string | null;
+  /**
+   * Why a key known only by its credential-report slot is skipped, or null to plan it (the caller
+   * then resolves the user live and plans again before anything is applied). Default: always
+   * skipped, with `SKIP_REASONS.keyIdUnknown`.
+   */
+  unresolvedKeyReason?: (userName: string) => string | null;
 }
 
 export interface Plan {
@@ -233,6 +239,7 @@ interface Candidate {
  */
 export function plan(input: PlanInput): Plan {
   const { users, findings, errors, settings, now, selfAccessKeyId } = input;
+  const unresolvedKeyReason = input.unresolvedKeyReason ?? (() => SKIP_REASONS.keyIdUnknown);
   const usersByName = new Map(users.map((user) => [user.userName, user]));
   const exemptions = new Map<string, Exemption>();
   const tagProblems = new Map<string, ExemptTagProblem>();
@@ -271,7 +278,8 @@ export function plan(input: PlanInput): Plan {
     const problem = tagProblems.get(userName);
     let skipReason: string | null = null;
     if (user?.isRoot) skipReason = SKIP_REASONS.rootKey;
-    else if (accessKeyId === null) skipReason = SKIP_REASONS.keyIdUnknown;
+    else if (accessKeyId === null && unresolvedKeyReason(userName) !== null)
+      skipReason = unresolvedKeyReason(userName);
     else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
     else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
     else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
@@ -288,7 +296,8 @@ export function plan(input: PlanInput): Plan {
       action: 'deactivate',
       ruleId: candidate.ruleId,
       userName: candidate.userName,
-      // ActionOutcome needs a string; a key known only by its slot is named by it and always skipped.
+      // ActionOutcome needs a string; a key known only by its slot is named by it, and is skipped
+      // unless the caller resolves it before applying anything.
       accessKeyId: candidate.accessKeyId ?? `(slot ${candidate.slot ?? '?'})`,
       status: skipReason ? 'skipped' : 'planned',
       reason: skipReason ?? (settings.mode === 'report' ? REPORT_MODE_REASON : null),

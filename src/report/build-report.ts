@@ -83,7 +83,11 @@ export function buildReport(input: ReportInput): AuditReport {
     asOf: toIso(input.asOf, 'asOf'),
     startedAt: toIso(input.startedAt, 'startedAt'),
     finishedAt: toIso(input.finishedAt, 'finishedAt'),
-    source: { kind: input.source.kind, reason: input.source.reason },
+    source: {
+      kind: input.source.kind,
+      reason: input.source.reason,
+      ...(input.source.generatedAt ? { generatedAt: input.source.generatedAt } : {}),
+    },
     complete: input.complete,
     notReached: [...input.notReached],
     summary: summarize(input.users, findings, actions, exempt.length, errors.length),

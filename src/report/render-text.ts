@@ -175,7 +175,9 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
 }
 
 function renderFinding(finding: Finding): string[] {
-  const key = finding.accessKeyId ?? (finding.slot === null ? null : `access key ${finding.slot}`);
+  // A key known only from the credential report is named by its slot and creation date.
+  const created = finding.keyCreateDate ? ` (created ${shortIso(finding.keyCreateDate).slice(0, 10)})` : '';
+  const key = finding.accessKeyId ?? (finding.slot === null ? null : `access key ${finding.slot}${created}`);
   const subject = finding.userName === null ? 'Account' : who(finding.userName, key);
   const lines = bullet(`${subject} [${clean(finding.ruleId)}]`);
   const facts = keyFacts(finding);
@@ -267,6 +269,7 @@ function errorSection(errors: readonly AuditError[], maxEntries: number): string
 function footerSection(report: AuditReport): string[] {
   const kind = report.source.kind === 'credential-report' ? 'credential report' : 'live API';
   const reason = report.source.reason ? ` (${clean(report.source.reason)})` : '';
+  const generated = report.source.generatedAt ? `, generated ${shortIso(report.source.generatedAt)}` : '';
   const seconds = Math.max(
     0,
     Math.round((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000),
@@ -274,7 +277,7 @@ function footerSection(report: AuditReport): string[] {
   return [
     '--',
     `Run ${clean(report.runId)}`,
-    ...wrap(`Inventory: ${kind}${reason}.`),
+    ...wrap(`Inventory: ${kind}${reason}${generated}.`),
     ...wrap(
       `Started ${shortIso(report.startedAt)}, finished ${shortIso(report.finishedAt)} (${duration(seconds)}).`,
     ),

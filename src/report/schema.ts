@@ -106,7 +106,11 @@ export const auditReportSchema = z.strictObject({
   asOf: isoDateTime,
   startedAt: isoDateTime,
   finishedAt: isoDateTime,
-  source: z.strictObject({ kind: z.enum(['live-api', 'credential-report']), reason: z.string() }),
+  source: z.strictObject({
+    kind: z.enum(['live-api', 'credential-report']),
+    reason: z.string(),
+    generatedAt: isoDateTime.optional(),
+  }),
   complete: z.boolean(),
   notReached: z.array(z.string()),
   summary: summarySchema,

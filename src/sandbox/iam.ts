@@ -287,11 +287,21 @@ const untagUser: ActionHandler = (ctx) => {
   return null;
 };
 
+/** COMPLETE once its delay has passed, unless the `stuck` test aid holds it in INPROGRESS. */
+function reportReady(ctx: RequestContext, report: { readyAt: number }): boolean {
+  return !ctx.state.credentialReportAid.stuck && Date.now() >= report.readyAt;
+}
+
 const generateCredentialReportAction: ActionHandler = (ctx) => {
+  if (ctx.state.credentialReportAid.refuseGeneration) {
+    throw awsErrors.accessDenied(
+      `User: ${ctx.caller.arn} is not authorized to perform: iam:GenerateCredentialReport on resource: *`,
+    );
+  }
   const now = ctx.state.clock.now();
   const existing = ctx.account.credentialReport;
   if (existing && now.getTime() - existing.generatedTime.getTime() < REPORT_REUSE_MS) {
-    return element('State', Date.now() >= existing.readyAt ? 'COMPLETE' : 'INPROGRESS');
+    return element('State', reportReady(ctx, existing) ? 'COMPLETE' : 'INPROGRESS');
   }
   ctx.account.credentialReport = generateCredentialReport(
     ctx.account,
@@ -308,14 +318,46 @@ const generateCredentialReportAction: ActionHandler = (ctx) => {
 const getCredentialReport: ActionHandler = (ctx) => {
   const report = ctx.account.credentialReport;
   if (!report) throw awsErrors.reportNotPresent();
-  if (Date.now() < report.readyAt) throw awsErrors.reportInProgress();
+  if (!reportReady(ctx, report)) throw awsErrors.reportInProgress();
+  const override = ctx.state.credentialReportAid.csv;
+  const content = override === null ? report.content : Buffer.from(override, 'utf8').toString('base64');
   // Base64 needs no escaping; skipping escapeXml saves two passes over a report that is tens of MB
   // for a 50,000-user account.
   return (
-    `<Content>${report.content}</Content>` +
+    `<Content>${content}</Content>` +
     element('ReportFormat', 'text/csv') +
     element('GeneratedTime', report.generatedTime)
   );
+};
+
+const AUTHORIZATION_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'];
+
+/**
+ * GetAccountAuthorizationDetails. The sandbox models no groups, roles or policies, so only users
+ * carry data (with empty policy and group lists); the other lists are always empty. Pages by user.
+ */
+const getAccountAuthorizationDetails: ActionHandler = (ctx) => {
+  const filters = ctx.params.stringList('Filter.member');
+  for (const filter of filters) {
+    if (!AUTHORIZATION_FILTERS.includes(filter)) {
+      throw awsErrors.validation(
+        `1 validation error detected: Value '[${filters.join(', ')}]' at 'filter' failed to satisfy constraint: ` +
+          `Member must satisfy constraint: [Member must satisfy enum value set: [${AUTHORIZATION_FILTERS.join(', ')}]]`,
+      );
+    }
+  }
+  // No filter means every entity type, as in IAM.
+  const withUsers = filters.length === 0 || filters.includes('User');
+  const users = withUsers ? ctx.account.userList : [];
+  const { items, tail } = page(ctx, 'GetAccountAuthorizationDetails', [...filters].sort().join(','), users);
+  let members = '';
+  for (const user of items) {
+    members +=
+      `<member>${element('Path', user.path)}${element('UserName', user.name)}${element('UserId', user.userId)}` +
+      `${element('Arn', user.arn)}${element('CreateDate', user.createDate)}<GroupList/><AttachedManagedPolicies/>` +
+      `<UserPolicyList/>${user.tags.size > 0 ? tagsXml([...user.tags]) : ''}</member>`;
+  }
+  return `${tail}${wrap('UserDetailList', members)}` + '<GroupDetailList/><RoleDetailList/><Policies/>';
 };
 
 const getAccountSummary: ActionHandler = (ctx) => {
@@ -361,5 +403,6 @@ export const iamService: QueryService = {
     GenerateCredentialReport: generateCredentialReportAction,
     GetCredentialReport: getCredentialReport,
     GetAccountSummary: getAccountSummary,
+    GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   },
 };

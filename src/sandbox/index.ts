@@ -18,6 +18,7 @@ export type {
   ActionStats,
   AssumedRoleSession,
   CallStats,
+  CredentialReportAid,
   LastUsedInfo,
   MessageAttributeValue,
   PublishedMessage,

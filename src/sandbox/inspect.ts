@@ -17,7 +17,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * - `GET /_sandbox/calls`: `CallStats`, counts overall, by service and by action (total, throttled, failed, errors),
  * - `POST /_sandbox/reset`: back to the fixture (state, clock, counters, fault seed),
  * - `GET|POST /_sandbox/clock`: read or set the sandbox clock (`{"now": "<ISO date>" | null}`),
- * - `GET /_sandbox/health`: `{ "ok": true }`.
+ * - `GET /_sandbox/health`: `{ "ok": true }`,
+ * - `POST /_sandbox/credential-report`: credential report test aids (`{"csv": "...", "stuck": true}`).
  */
 export function handleInspection(
   req: IncomingMessage,
@@ -62,12 +63,42 @@ export function handleInspection(
       json(res, 200, { now: state.clock.now().toISOString(), fixed: state.clock.isFixed });
       return;
     }
+    case 'POST /_sandbox/credential-report': {
+      let aid: unknown;
+      try {
+        aid = JSON.parse(body || '{}');
+      } catch {
+        aid = null;
+      }
+      const { csv, stuck, refuseGeneration } = (aid ?? {}) as Record<string, unknown>;
+      if (
+        typeof aid !== 'object' ||
+        aid === null ||
+        (csv !== undefined && csv !== null && typeof csv !== 'string') ||
+        (stuck !== undefined && typeof stuck !== 'boolean')
+      ) {
+        json(res, 400, {
+          error: 'Body must be JSON like {"csv": "<report CSV>" | null, "stuck": true | false}',
+        });
+        return;
+      }
+      state.credentialReportAid = {
+        csv: typeof csv === 'string' ? csv : csv === null ? null : state.credentialReportAid.csv,
+        stuck: typeof stuck === 'boolean' ? stuck : state.credentialReportAid.stuck,
+        refuseGeneration:
+          typeof refuseGeneration === 'boolean'
+            ? refuseGeneration
+            : state.credentialReportAid.refuseGeneration,
+      };
+      json(res, 200, state.credentialReportAid);
+      return;
+    }
     case 'GET /_sandbox/health':
       json(res, 200, { ok: true });
       return;
     default:
       json(res, 404, {
-        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock`,
+        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, POST /_sandbox/credential-report`,
       });
   }
 }

@@ -193,6 +193,20 @@ export interface CallStats extends ActionStats {
 
 export type CallOutcome = 'ok' | 'throttled' | 'failed' | 'error';
 
+/**
+ * Test aids for the credential report, for cases the sandbox cannot produce on its own: a report
+ * whose CSV is given verbatim (quoted fields, extra columns, no root row, garbage), a generation
+ * stuck in INPROGRESS, and a caller not allowed to generate. `reset()` clears them.
+ */
+export interface CredentialReportAid {
+  /** Served by GetCredentialReport instead of the CSV built from the account. */
+  csv: string | null;
+  /** Generation never completes: GenerateCredentialReport says INPROGRESS, GetCredentialReport ReportInProgress. */
+  stuck: boolean;
+  /** GenerateCredentialReport answers AccessDenied, as for a role without that permission. */
+  refuseGeneration: boolean;
+}
+
 /** Where the state comes from; `reset()` rebuilds it from the same source. */
 export interface StateSource {
   fixture: Fixture | null;
@@ -234,6 +248,8 @@ export class SandboxState {
   readonly topics = new Map<string, SandboxTopic>();
   readonly published: PublishedMessage[] = [];
   private callStats = new Map<string, Map<string, ActionStats>>();
+  /** Credential report test aids (see {@link CredentialReportAid}); every account uses them. */
+  credentialReportAid: CredentialReportAid = { csv: null, stuck: false, refuseGeneration: false };
   /** Seeded source of generated IDs. */
   rng: Random;
 
@@ -254,6 +270,7 @@ export class SandboxState {
     this.topics.clear();
     this.published.length = 0;
     this.callStats = new Map();
+    this.credentialReportAid = { csv: null, stuck: false, refuseGeneration: false };
     this.rng = createRandom(`${this.source.seed}/ids`);
     let now: Date | string | null = this.source.now !== undefined ? this.source.now : (fixture?.now ?? null);
     if (now === null && synthetic && this.source.now === undefined) now = SYNTHETIC_DEFAULT_NOW;

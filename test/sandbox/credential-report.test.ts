@@ -134,4 +134,28 @@ describe('Sandbox credential report', () => {
       await slow.close();
     }
   });
+  it('serves a given CSV verbatim and can hold a generation in INPROGRESS or refuse it (test aids)', async () => {
+    // Prepare
+    const csv = 'user,arn\n"a ""quoted"", name",x\n';
+    const set = (body: unknown) =>
+      fetch(`${sandbox.url}/_sandbox/credential-report`, { method: 'POST', body: JSON.stringify(body) });
+    // Act
+    expect((await set({ csv })).status).toBe(200);
+    await iam.send(new GenerateCredentialReportCommand({}));
+    const served = new TextDecoder().decode((await iam.send(new GetCredentialReportCommand({}))).Content);
+    await set({ stuck: true });
+    const held = await iam.send(new GenerateCredentialReportCommand({}));
+    const notReady = await errorOf(iam.send(new GetCredentialReportCommand({})));
+    const refused = await set({ stuck: 'yes' });
+    await set({ refuseGeneration: true });
+    const denied = await errorOf(iam.send(new GenerateCredentialReportCommand({})));
+    sandbox.state.reset();
+    // Assess
+    expect(served).toBe(csv);
+    expect(held.State).toBe('INPROGRESS');
+    expect(notReady).toMatchObject({ name: 'CredentialReportNotReadyException', status: 404 });
+    expect(refused.status).toBe(400);
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(sandbox.state.credentialReportAid).toEqual({ csv: null, stuck: false, refuseGeneration: false });
+  });
 });
