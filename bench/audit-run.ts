@@ -11,25 +11,8 @@ import { runAudit } from '../src/audit.js';
 import { createClients } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { SYNTHETIC_DEFAULT_NOW } from '../src/sandbox/state.js';
+import { REPORT_MODE_SETTINGS, type RunOutput, STRATEGIES, type Strategy } from './audit-strategies.js';
 import { naiveScan } from './naive-scan.js';
-
-export const STRATEGIES = ['naive', 'live', 'credential-report'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
-
-/** What one run prints. */
-export interface RunOutput {
-  wallMs: number;
-  /** Keys the run saw (the naive scan and the live path) or the report listed. */
-  keysSeen: number;
-  /** Deactivations the run would make (report mode); the naive scan's "unused" keys. */
-  plannedActions: number;
-  /** Per-key or per-call failures the run recorded. */
-  errors: number;
-  /** Where the inventory came from (`source.kind` of the report). */
-  source: string | null;
-  complete: boolean;
-  peakRssMb: number;
-}
 
 // The synthetic account's ages are relative to the sandbox's pinned clock.
 const NOW = new Date(SYNTHETIC_DEFAULT_NOW);
@@ -55,7 +38,7 @@ async function run(strategy: Strategy | 'idle', endpoint: string): Promise<Omit<
       complete: result.failedCalls === 0,
     };
   }
-  const settings = loadSettings({ MODE: 'report', INVENTORY_SOURCE: strategy });
+  const settings = loadSettings({ ...REPORT_MODE_SETTINGS, INVENTORY_SOURCE: strategy });
   // A build without the INVENTORY_SOURCE setting has only the live path.
   const chosen = (settings as { inventorySource?: unknown }).inventorySource ?? 'live';
   if (chosen !== strategy) {

@@ -1,10 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
+import { downloadCredentialReport } from './credential-report-download.js';
 
 export interface FetchReportDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -121,7 +118,7 @@ async function getReport(
   context: string,
 ): Promise<{ csv: string; generatedAt: Date }> {
   try {
-    const { Content, GeneratedTime } = await deps.iam.send(new GetCredentialReportCommand({}));
+    const { Content, GeneratedTime } = await downloadCredentialReport(deps.iam);
     if (!Content || !GeneratedTime) {
       throw new CredentialReportUnavailableError(
         `${context} GetCredentialReport answered without ${Content ? 'GeneratedTime' : 'Content'}`,
