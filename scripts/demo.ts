@@ -2,11 +2,16 @@
  * The main job on a fresh machine: start the sandbox with the demo account, run the audit in
  * enforce mode through the same code the Lambda runs, and print what the security team would get.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
 import { deliverReport, runAudit } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
+import { collectLive } from '../src/inventory/live-collector.js';
+import { buildKeyRows } from '../src/report/key-rows.js';
+import { renderHtml } from '../src/report/render-html.js';
 import { renderText } from '../src/report/render-text.js';
 import { startSandbox } from '../src/sandbox/index.js';
 
@@ -52,8 +57,17 @@ async function main(): Promise<void> {
       logger,
     };
 
+    // The keys as the audit finds them, before enforce mode changes any: the HTML report's rows.
+    const inventory = await collectLive(
+      { iam: clients.iam, concurrency: settings.concurrency },
+      { accountId: ACCOUNT_ID },
+    );
     const report = await runAudit(deps, { settings });
     await deliverReport(deps, settings, report);
+    const htmlDir = join(tmpdir(), 'key-hygiene-demo');
+    await mkdir(htmlDir, { recursive: true });
+    const htmlPath = join(htmlDir, `${report.runId}.html`);
+    await writeFile(htmlPath, renderHtml(report, buildKeyRows(inventory.users, report)));
 
     process.stdout.write(rule('The report (as email subscribers receive it)'));
     process.stdout.write(`${renderText(report)}\n`);
@@ -88,6 +102,8 @@ async function main(): Promise<void> {
         }
       }
     }
+    process.stdout.write(rule('The HTML report (open it in a browser)'));
+    process.stdout.write(`${htmlPath}\n`);
   } finally {
     await sandbox.close();
   }

@@ -146,6 +146,12 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     actions,
     exempt: planned.exempt,
     errors: planned.errors,
+    thresholds: {
+      unusedKeyDays: settings.rules.unusedKey.days,
+      unusedKeyWarnDays: settings.rules.unusedKey.warnDays,
+      neverUsedKeyDays: settings.rules.neverUsedKey.days,
+      rotationDays: settings.rules.rotationOverdue.days,
+    },
   });
   deps.logger.info('audit finished', { runId, summary: report.summary, complete: report.complete });
   return report;

@@ -141,6 +141,14 @@ export interface AuditSummary {
   errors: number;
 }
 
+/** The thresholds a run evaluated with, in days, so a renderer can mark them (the HTML chart). */
+export interface ReportThresholds {
+  unusedKeyDays: number;
+  unusedKeyWarnDays: number;
+  neverUsedKeyDays: number;
+  rotationDays: number;
+}
+
 /** The canonical, schema-versioned report. Every renderer starts from this. */
 export interface AuditReport {
   schemaVersion: 1;
@@ -160,4 +168,6 @@ export interface AuditReport {
   actions: ActionOutcome[];
   exempt: ExemptEntry[];
   errors: AuditError[];
+  /** Absent on reports built without settings (older runs, hand-made reports). */
+  thresholds?: ReportThresholds;
 }

@@ -174,19 +174,28 @@ async function readLastUse(
   userName: string,
   metadata: readonly AccessKeyMetadata[],
   errors: AuditError[],
+  knownLastUse?: (key: Omit<KeyRecord, 'lastUsed'>) => KeyRecord['lastUsed'] | undefined,
 ): Promise<KeyRecord[]> {
   const keys: KeyRecord[] = [];
   for (const key of metadata) {
     const accessKeyId = key.AccessKeyId ?? '';
+    const base = {
+      accessKeyId,
+      slot: null,
+      status: (key.Status ?? 'Active') as KeyStatus,
+      createDate: key.CreateDate ?? null,
+    };
+    const known = knownLastUse?.(base);
+    if (known !== undefined) {
+      keys.push({ ...base, lastUsed: known });
+      continue;
+    }
     try {
       const { AccessKeyLastUsed: used } = await iam.send(
         new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
       );
       keys.push({
-        accessKeyId,
-        slot: null,
-        status: (key.Status ?? 'Active') as KeyStatus,
-        createDate: key.CreateDate ?? null,
+        ...base,
         lastUsed: used?.LastUsedDate
           ? { date: used.LastUsedDate, service: used.ServiceName ?? 'N/A', region: used.Region ?? 'N/A' }
           : null,
@@ -200,7 +209,8 @@ async function readLastUse(
 
 /**
  * A user's keys read live: ListAccessKeys, then GetAccessKeyLastUsed for each key (one that
- * fails is left out and reported in `errors`). Used to resolve credential-report users.
+ * fails is left out and reported in `errors`) unless `knownLastUse` already knows its last use.
+ * Used to resolve credential-report users.
  *
  * @throws the SDK error of ListAccessKeys, so the caller can record the user as not resolved.
  * @example
@@ -210,8 +220,9 @@ export async function readUserKeys(
   iam: Pick<IAMClient, 'send'>,
   userName: string,
   errors: AuditError[],
+  knownLastUse?: (key: Omit<KeyRecord, 'lastUsed'>) => KeyRecord['lastUsed'] | undefined,
 ): Promise<KeyRecord[]> {
-  return readLastUse(iam, userName, await listKeys(iam, userName), errors);
+  return readLastUse(iam, userName, await listKeys(iam, userName), errors, knownLastUse);
 }
 
 /**

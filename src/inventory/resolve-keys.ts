@@ -38,16 +38,40 @@ export function slotHint(reportKeys: readonly KeyRecord[], createDate: Date | nu
 }
 
 /**
+ * The last use of a live key taken from the report instead of GetAccessKeyLastUsed, to save a call
+ * per key nothing is planned on: only when the key matches exactly one report slot, that slot has
+ * no planned action and the same status. Such a key was judged on this very data and planned for
+ * nothing, so judging it again cannot plan anything; every other key is read live.
+ */
+function reportLastUse(
+  user: UserRecord,
+  planned: ReadonlySet<1 | 2> | undefined,
+): (key: Omit<KeyRecord, 'lastUsed'>) => KeyRecord['lastUsed'] | undefined {
+  return (key) => {
+    const slot = slotHint(user.keys, key.createDate);
+    const reported = slot === null ? undefined : user.keys.find((k) => k.slot === slot);
+    if (!reported || slot === null || planned?.has(slot) || reported.status !== key.status) return undefined;
+    return reported.lastUsed;
+  };
+}
+
+/**
  * Reads the keys of credential-report users live (ListAccessKeys, then GetAccessKeyLastUsed per
  * key), so decisions about them rest on key ids and current last use rather than on a report that
- * may be hours old. Tags, path and ARN stay those of the given record. A user whose keys cannot be
- * listed keeps its report record and gets an error entry, so nothing is done to it.
+ * may be hours old. With `plannedSlots` (user -> report slots with a planned action), a key that
+ * matches an unplanned slot keeps the report's last use (see `reportLastUse`). Tags, path and ARN
+ * stay those of the given record. A user whose keys cannot be listed keeps its report record and
+ * gets an error entry, so nothing is done to it.
  *
  * @example
  * const { users } = await resolveUsers({ iam, concurrency: 8 }, [reportRecordOfAlice]);
  * users[0]?.keys[0]?.accessKeyId; // 'AKIA...'
  */
-export async function resolveUsers(deps: ResolveDeps, users: readonly UserRecord[]): Promise<ResolveResult> {
+export async function resolveUsers(
+  deps: ResolveDeps,
+  users: readonly UserRecord[],
+  plannedSlots?: ReadonlyMap<string, ReadonlySet<1 | 2>>,
+): Promise<ResolveResult> {
   const resolved = new Map<string, UserRecord>();
   const errors: AuditError[] = [];
   const notReached: string[] = [];
@@ -56,7 +80,12 @@ export async function resolveUsers(deps: ResolveDeps, users: readonly UserRecord
     deps.concurrency,
     async (user) => {
       try {
-        const keys = await readUserKeys(deps.iam, user.userName, errors);
+        const keys = await readUserKeys(
+          deps.iam,
+          user.userName,
+          errors,
+          plannedSlots ? reportLastUse(user, plannedSlots.get(user.userName)) : undefined,
+        );
         resolved.set(user.userName, {
           ...user,
           keys: keys.map((key) => ({ ...key, slot: slotHint(user.keys, key.createDate) })),

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { type ResolveDeps, resolveUsers } from '../inventory/resolve-keys.js';
 import type { AuditError, UserRecord } from '../model.js';
 import { evaluateRules } from '../rules/registry.js';
-import { type Plan, plan, SKIP_REASONS } from './plan.js';
+import { type Plan, plan, SKIP_REASONS, slotOfKeyName } from './plan.js';
 
 export interface LivePlanInput {
   /** The inventory; credential-report users have keys without ids. */
@@ -34,9 +34,9 @@ export const NOT_RESOLVED_IN_TIME =
  * 1. evaluate and plan on the inventory as is, treating keys known only by their report slot as
  *    actionable, to learn which users have a planned deactivation (none when the blast-radius cap
  *    trips: then the first plan is final);
- * 2. read those users live (ListAccessKeys, GetAccessKeyLastUsed per key; at most
- *    `maxActionsPerRun` of them), which replaces their slot-only keys with real key ids and
- *    current last use;
+ * 2. read those users live (ListAccessKeys, GetAccessKeyLastUsed per key with a planned action or
+ *    no unique slot match; at most `maxActionsPerRun` users), which replaces their slot-only keys
+ *    with real key ids and current last use;
  * 3. evaluate and plan again, key by key, on that data. Only keys with real ids can be planned; a
  *    slot matched to a key by creation date is a hint shown in the report, never the reason for
  *    an action (a user's two keys may be created in the same second, or rotated since the report).
@@ -69,7 +69,13 @@ export async function planOnLiveData(deps: ResolveDeps, input: LivePlanInput): P
     return { ...first, users: [...input.users], errors: [...input.errors], notReached: [], resolved: [] };
   }
 
-  const live = await resolveUsers(deps, toResolve);
+  const plannedSlots = new Map<string, Set<1 | 2>>();
+  for (const action of first.actions) {
+    const slot = slotOfKeyName(action.accessKeyId);
+    if (action.status !== 'planned' || slot === null) continue;
+    plannedSlots.set(action.userName, (plannedSlots.get(action.userName) ?? new Set()).add(slot));
+  }
+  const live = await resolveUsers(deps, toResolve, plannedSlots);
   const byName = new Map(live.users.map((user) => [user.userName, user]));
   const users = input.users.map((user) => byName.get(user.userName) ?? user);
   const errors = [...input.errors, ...live.errors];

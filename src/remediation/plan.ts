@@ -67,6 +67,21 @@ interface CapVerdict {
   setting: 'MAX_ACTIONS_PER_RUN' | 'MAX_ACTIONS_PERCENT';
 }
 
+/** How an action names a key known only by its credential-report slot: `(slot 1)`. */
+export function slotKeyName(slot: 1 | 2 | null): string {
+  return `(slot ${slot ?? '?'})`;
+}
+
+/**
+ * The slot an action's key name stands for, or null for a real key id.
+ *
+ * @example
+ * slotOfKeyName('(slot 2)'); // 2
+ */
+export function slotOfKeyName(accessKeyId: string): 1 | 2 | null {
+  return accessKeyId === slotKeyName(1) ? 1 : accessKeyId === slotKeyName(2) ? 2 : null;
+}
+
 const isRuleId = (id: string): id is RuleId => (RULE_IDS as readonly string[]).includes(id);
 
 /** Identifies a key within the run: by id, or by user and credential-report slot when the id is unknown. */
@@ -298,7 +313,7 @@ export function plan(input: PlanInput): Plan {
       userName: candidate.userName,
       // ActionOutcome needs a string; a key known only by its slot is named by it, and is skipped
       // unless the caller resolves it before applying anything.
-      accessKeyId: candidate.accessKeyId ?? `(slot ${candidate.slot ?? '?'})`,
+      accessKeyId: candidate.accessKeyId ?? slotKeyName(candidate.slot),
       status: skipReason ? 'skipped' : 'planned',
       reason: skipReason ?? (settings.mode === 'report' ? REPORT_MODE_REASON : null),
       error: null,

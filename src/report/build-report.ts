@@ -7,6 +7,7 @@ import type {
   AuditSummary,
   ExemptEntry,
   Finding,
+  ReportThresholds,
   Severity,
   UserRecord,
 } from '../model.js';
@@ -30,6 +31,8 @@ export interface ReportInput {
   actions: ActionOutcome[];
   exempt: ExemptEntry[];
   errors: AuditError[];
+  /** The thresholds the rules used; copied into the report for renderers that mark them. */
+  thresholds?: ReportThresholds;
 }
 
 /**
@@ -95,6 +98,7 @@ export function buildReport(input: ReportInput): AuditReport {
     actions,
     exempt,
     errors,
+    ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
   };
 }
 

@@ -63,7 +63,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 /**
  * Joins the inventory with the report, in inventory order. Findings are matched to keys by key id
- * (or user and slot); findings with no key (account-level safeguards) do not appear in any row.
+ * (or user and slot); findings with no user (account-level safeguards) do not appear in any row.
  *
  * @example
  * const rows = buildKeyRows(inventory.users, report);
@@ -72,7 +72,9 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 export function buildKeyRows(users: readonly UserRecord[], report: AuditReport): KeyRow[] {
   const asOf = new Date(report.asOf);
   const findingsByKey = groupBy(
-    report.findings.filter((f) => f.userName !== null && (f.accessKeyId !== null || f.slot !== null)),
+    // A root key seen through GetAccountSummary has neither id nor slot; its finding has neither
+    // too, and matches it by user name alone.
+    report.findings.filter((f) => f.userName !== null),
     (f) => keyRef(f.userName ?? '', f.accessKeyId, f.slot),
   );
   const actionByKey = new Map(report.actions.map((a) => [a.accessKeyId, a]));

@@ -118,6 +118,14 @@ export const auditReportSchema = z.strictObject({
   actions: z.array(actionSchema),
   exempt: z.array(exemptSchema),
   errors: z.array(errorSchema),
+  thresholds: z
+    .strictObject({
+      unusedKeyDays: count,
+      unusedKeyWarnDays: count,
+      neverUsedKeyDays: count,
+      rotationDays: count,
+    })
+    .optional(),
   truncated: truncationSchema.optional(),
 });
 

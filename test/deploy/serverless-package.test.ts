@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/inventory/credential-report-collector.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
 
@@ -110,7 +111,9 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const statements = roleStatements();
     const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
-    const expected = [...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...APPLY_PERMISSIONS])].sort();
+    const expected = [
+      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...CREDENTIAL_REPORT_PERMISSIONS, ...APPLY_PERMISSIONS]),
+    ].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
     expect(

@@ -413,6 +413,34 @@ describe('Function: plan', () => {
       ]);
     });
 
+    it('plans or skips slot-only keys as the caller says, when it resolves them before applying', () => {
+      // Prepare
+      const key = makeKey({ accessKeyId: null, slot: 2, ageDays: 400, lastUsedDaysAgo: 200 });
+      const users = [
+        makeUser({ userName: 'alice', keys: [key] }),
+        makeUser({ userName: 'bob', keys: [key] }),
+      ];
+      const findings = evaluateRules(users, { now: NOW, settings: enforce });
+      const input = { users, findings, errors: [], settings: enforce, now: NOW, selfAccessKeyId: null };
+
+      // Act
+      const toResolve = plan({ ...input, unresolvedKeyReason: () => null });
+      const afterBudget = plan({
+        ...input,
+        unresolvedKeyReason: (name) => (name === 'bob' ? 'out of time' : null),
+      });
+
+      // Assess
+      expect(toResolve.actions.map((a) => [a.userName, a.accessKeyId, a.status])).toEqual([
+        ['alice', '(slot 2)', 'planned'],
+        ['bob', '(slot 2)', 'planned'],
+      ]);
+      expect(afterBudget.actions.map((a) => [a.userName, a.status, a.reason])).toEqual([
+        ['alice', 'planned', null],
+        ['bob', 'skipped', 'out of time'],
+      ]);
+    });
+
     it('gives one action to a key that several deactivate findings target, attributed to the most severe', () => {
       // Prepare
       const users = [staleUser('alice', 'AKIAALICE00000000001')];

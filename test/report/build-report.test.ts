@@ -165,6 +165,22 @@ describe('Function: buildReport', () => {
     // Act & Assess
     expect(() => buildReport(input)).toThrow(/asOf/);
   });
+
+  it('carries the thresholds when given, and leaves the field out otherwise', () => {
+    // Prepare
+    const thresholds = { unusedKeyDays: 45, unusedKeyWarnDays: 31, neverUsedKeyDays: 7, rotationDays: 90 };
+
+    // Act
+    const withThresholds = buildReport(sampleInput({ thresholds }));
+    const without = buildReport(sampleInput());
+
+    // Assess
+    expect(withThresholds.thresholds).toEqual(thresholds);
+    expect(auditReportSchema.parse(JSON.parse(JSON.stringify(withThresholds))).thresholds).toEqual(
+      thresholds,
+    );
+    expect('thresholds' in without).toBe(false);
+  });
 });
 
 describe('Function: newRunId', () => {

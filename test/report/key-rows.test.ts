@@ -1,38 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { UserRecord } from '../../src/model.js';
-import { plan } from '../../src/remediation/plan.js';
-import { buildReport } from '../../src/report/build-report.js';
 import { buildKeyRows } from '../../src/report/key-rows.js';
-import { evaluateRules } from '../../src/rules/registry.js';
-import { makeKey, makeRoot, makeSettings, makeUser, NOW } from '../rules/factories.js';
-
-function reportFor(users: UserRecord[], env: Record<string, string> = {}) {
-  const settings = makeSettings(env);
-  const planned = plan({
-    users,
-    findings: evaluateRules(users, { now: NOW, settings }),
-    errors: [],
-    settings,
-    now: NOW,
-    selfAccessKeyId: null,
-  });
-  return buildReport({
-    runId: 'run-1',
-    accountId: '111111111111',
-    mode: settings.mode,
-    asOf: NOW,
-    startedAt: NOW,
-    finishedAt: NOW,
-    source: { kind: 'live-api', reason: 'test' },
-    complete: true,
-    notReached: [],
-    users,
-    findings: planned.findings,
-    actions: planned.actions,
-    exempt: planned.exempt,
-    errors: [],
-  });
-}
+import { makeKey, makeRoot, makeUser } from '../rules/factories.js';
+import { reportFor } from './audit-of.js';
 
 describe('Function: buildKeyRows', () => {
   const stale = makeKey({ accessKeyId: 'AKIASTALE00000000001', ageDays: 400, lastUsedDaysAgo: 200 });
@@ -82,5 +51,14 @@ describe('Function: buildKeyRows', () => {
       findings: ['root-access-key'],
       severity: 'critical',
     });
+  });
+
+  it('finds the root key seen through GetAccountSummary, which has neither id nor slot', () => {
+    const live = [
+      makeRoot([makeKey({ accessKeyId: null, slot: null, ageDays: null, lastUsedDaysAgo: null })]),
+    ];
+    const rows = buildKeyRows(live, reportFor(live));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ isRoot: true, findings: ['root-access-key'], severity: 'critical' });
   });
 });

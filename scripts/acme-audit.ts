@@ -1,0 +1,71 @@
+/**
+ * Audits the demo account (events/sandbox/acme.json) through the sandbox and the real pipeline,
+ * and returns the report with the account's key rows: what the HTML report is rendered from.
+ * Used by the HTML report's browser test, the screenshot script and the demo.
+ */
+import { readFile } from 'node:fs/promises';
+import { runAudit } from '../src/audit.js';
+import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { loadSettings } from '../src/config/settings.js';
+import { collectLive } from '../src/inventory/live-collector.js';
+import type { AuditReport } from '../src/model.js';
+import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
+import type { FixtureInput } from '../src/sandbox/fixture.js';
+import { startSandbox } from '../src/sandbox/index.js';
+
+export const ACME_FIXTURE = 'events/sandbox/acme.json';
+export const ACME_ACCOUNT_ID = '111111111111';
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACME_ACCOUNT_ID}:key-hygiene-demo-reports`;
+// The fixture's `key-hygiene-auditor` user; the secret is a placeholder the sandbox does not check.
+const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
+
+export interface AcmeAuditOptions {
+  /** Changes the fixture before the sandbox starts (a test adds hostile tag values). */
+  edit?: (fixture: FixtureInput) => FixtureInput;
+  /** Settings environment on top of `MODE=report`. */
+  env?: Record<string, string>;
+}
+
+/** The acme fixture as an object, to edit before starting a sandbox with it. */
+export async function loadAcmeFixture(): Promise<FixtureInput> {
+  return JSON.parse(await readFile(ACME_FIXTURE, 'utf8')) as FixtureInput;
+}
+
+/**
+ * Runs one report-mode audit of the acme account in a fresh sandbox. The inventory is read before
+ * the audit with the same collector, at the fixture's fixed clock, so the rows describe exactly
+ * the keys the audit judged.
+ *
+ * @example
+ * const { report, rows } = await auditAcme();
+ * renderHtml(report, rows);
+ */
+export async function auditAcme(
+  options: AcmeAuditOptions = {},
+): Promise<{ report: AuditReport; rows: KeyRow[] }> {
+  const loaded = await loadAcmeFixture();
+  const fixture = options.edit ? options.edit(loaded) : loaded;
+  const now = (fixture as { now?: string }).now;
+  const sandbox = await startSandbox({ fixture });
+  try {
+    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
+    const settings = loadSettings({ MODE: 'report', REPORT_TOPIC_ARN: TOPIC_ARN, ...options.env });
+    const inventory = await collectLive(
+      { iam: clients.iam, concurrency: settings.concurrency },
+      { accountId: ACME_ACCOUNT_ID },
+    );
+    const report = await runAudit(
+      {
+        ...clients,
+        region: 'us-east-1',
+        clock: () => (now ? new Date(now) : new Date()),
+        selfAccessKeyId: await signingAccessKeyId(clients.iam),
+        logger: { info: () => {}, warn: () => {} },
+      },
+      { settings },
+    );
+    return { report, rows: buildKeyRows(inventory.users, report) };
+  } finally {
+    await sandbox.close();
+  }
+}

@@ -1,0 +1,329 @@
+import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AuditDeps, runAudit } from '../../src/audit.js';
+import { createClients } from '../../src/aws/clients.js';
+import { loadSettings } from '../../src/config/settings.js';
+import type { AuditReport, Finding } from '../../src/model.js';
+import { TIME_BUDGET_SKIP_REASON } from '../../src/remediation/apply.js';
+import { NOT_RESOLVED_IN_TIME } from '../../src/remediation/plan-on-live-data.js';
+import { renderText } from '../../src/report/render-text.js';
+import { auditReportSchema } from '../../src/report/schema.js';
+import {
+  CREDENTIAL_REPORT_COLUMNS,
+  type FixtureInput,
+  type RunningSandbox,
+  startSandbox,
+} from '../../src/sandbox/index.js';
+
+const ACME = 'events/sandbox/acme.json';
+const AUDITOR_KEY = 'AKIAAUDITOR000000001';
+const DEACTIVATED_IN_ACME = [
+  'bob/AKIABOB0000000000001',
+  'carol/AKIACAROL00000000001',
+  'erin/AKIAERIN000000000001',
+  'old-vendor/AKIAOLDVENDOR0000001',
+  'svc-reporting/AKIAREPORTING0000001',
+];
+
+let acme: RunningSandbox;
+
+function depsFor(sandbox: RunningSandbox, extra: Partial<AuditDeps> = {}): AuditDeps {
+  const clients = createClients({
+    endpoint: sandbox.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: AUDITOR_KEY, secretAccessKey: 'not-checked' },
+    maxAttempts: 3,
+  });
+  return {
+    ...clients,
+    region: 'us-east-1',
+    clock: () => sandbox.state.clock.now(),
+    selfAccessKeyId: AUDITOR_KEY,
+    logger: { info: () => undefined, warn: () => undefined },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+    ...extra,
+  };
+}
+
+const audit = (sandbox: RunningSandbox, env: Record<string, string>, extra: Partial<AuditDeps> = {}) =>
+  runAudit(depsFor(sandbox, extra), { settings: loadSettings(env) });
+
+/** What a finding says, whichever path found it: the root key has no creation date on the live path. */
+const findingKey = (f: Finding) =>
+  [f.ruleId, f.userName, f.severity, f.userName === '<root_account>' ? '' : f.keyCreateDate].join(' | ');
+const applied = (report: AuditReport) =>
+  report.actions.filter((a) => a.status === 'applied').map((a) => `${a.userName}/${a.accessKeyId}`);
+const iamActions = (sandbox: RunningSandbox) => sandbox.state.calls().services.iam?.actions ?? {};
+const calls = (sandbox: RunningSandbox, action: string) => iamActions(sandbox)[action]?.total ?? 0;
+
+describe('Audit on the credential-report path', () => {
+  beforeAll(async () => {
+    acme = await startSandbox({ fixture: ACME });
+  });
+  afterAll(async () => {
+    await acme.close();
+  });
+  beforeEach(() => {
+    acme.state.reset();
+  });
+
+  it('finds the same findings and plans the same actions as the live path, with far fewer calls', async () => {
+    // Act
+    const live = await audit(acme, { INVENTORY_SOURCE: 'live' });
+    const liveCalls = acme.state.calls().services.iam?.total ?? 0;
+    acme.state.reset();
+    const viaReport = await audit(acme, {});
+    const reportCalls = acme.state.calls().services.iam?.total ?? 0;
+    // Assess
+    expect(live.source.kind).toBe('live-api');
+    expect(viaReport.source).toEqual({
+      kind: 'credential-report',
+      reason: 'whole-account audit',
+      generatedAt: '2026-11-20T00:00:00.000Z',
+    });
+    expect(auditReportSchema.parse(viaReport)).toEqual(viaReport);
+    expect(viaReport.findings.map(findingKey).sort()).toEqual(live.findings.map(findingKey).sort());
+    expect(viaReport.findings.length).toBeGreaterThan(10);
+    const actionKey = (a: AuditReport['actions'][number]) => `${a.userName}/${a.accessKeyId}/${a.status}`;
+    expect(viaReport.actions.map(actionKey)).toEqual(live.actions.map(actionKey));
+    expect(viaReport.actions.map((a) => `${a.userName}/${a.accessKeyId}`)).toEqual(DEACTIVATED_IN_ACME);
+    expect(viaReport.exempt.map((e) => e.userName).sort()).toEqual(live.exempt.map((e) => e.userName).sort());
+    expect(viaReport.summary.usersAudited).toBe(live.summary.usersAudited);
+    // Only the five users with a planned action are read live, and no user's tags one by one.
+    expect(calls(acme, 'ListAccessKeys')).toBe(5);
+    expect(calls(acme, 'GetAccessKeyLastUsed')).toBe(5);
+    expect(calls(acme, 'ListUserTags')).toBe(0);
+    expect(reportCalls).toBeLessThan(liveCalls / 3);
+  });
+
+  it('reads no user live when the blast-radius cap trips, and keeps the cap finding', async () => {
+    // Act
+    const report = await audit(acme, { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '2' });
+    // Assess
+    expect(report.findings[0]?.ruleId).toBe('blast-radius-cap');
+    expect(report.actions).toHaveLength(5);
+    expect(
+      report.actions.every((a) => a.status === 'skipped' && a.reason?.startsWith('blast-radius cap')),
+    ).toBe(true);
+    expect(calls(acme, 'ListAccessKeys')).toBe(0);
+    expect(calls(acme, 'UpdateAccessKey')).toBe(0);
+  });
+
+  it('says which source was used, and when the report was made, in the text report', async () => {
+    // Act
+    const text = renderText(await audit(acme, {})).replace(/\s+/g, ' ');
+    // Assess
+    expect(text).toContain(
+      'Inventory: credential report (whole-account audit), generated 2026-11-20T00:00:00Z.',
+    );
+    // A finding known only from the report names the user, the slot and the creation date.
+    expect(text).toContain('- grace, access key 1 (created 2026-11-10) [never-used-key]');
+  });
+
+  it('uses the live path for named users, and when INVENTORY_SOURCE is live', async () => {
+    // Act
+    const targeted = await runAudit(depsFor(acme), { settings: loadSettings({}), users: ['bob'] });
+    const forced = await audit(acme, { INVENTORY_SOURCE: 'live' });
+    // Assess
+    expect(targeted.source).toEqual({ kind: 'live-api', reason: 'targeted audit of named users' });
+    expect(forced.source).toEqual({
+      kind: 'live-api',
+      reason: 'whole-account audit; INVENTORY_SOURCE is live',
+    });
+  });
+
+  it.each([
+    [
+      'stuck INPROGRESS',
+      { stuck: true },
+      /^whole-account audit; credential report not used: the credential report was still INPROGRESS after 1 s \(CREDENTIAL_REPORT_WAIT_SECONDS\)/,
+    ],
+    [
+      'ReportNotPresent',
+      { refuseGeneration: true },
+      /credential report not used: GenerateCredentialReport failed \(AccessDenied: .*\) and no credential report exists \(ReportNotPresent\)/,
+    ],
+    [
+      'a garbled report',
+      { csv: `${CREDENTIAL_REPORT_COLUMNS.join(',')}\n"<root_account>,arn:aws:iam::111111111111:root` },
+      /credential report not used: the credential report cannot be used: The credential report is not valid CSV/,
+    ],
+  ])('falls back to the live path on %s and says why in source.reason', async (_case, aid, reason) => {
+    // Prepare
+    Object.assign(acme.state.credentialReportAid, aid);
+    const warnings: string[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: (_m: string, extra: Record<string, unknown>) => warnings.push(String(extra.message)),
+    };
+    // Act
+    const report = await audit(acme, { CREDENTIAL_REPORT_WAIT_SECONDS: '1' }, { logger });
+    // Assess
+    expect(report.source.kind).toBe('live-api');
+    expect(report.source.reason).toMatch(reason);
+    expect(report.source.reason).toMatch(/fell back to the live IAM API$/);
+    expect(report.complete).toBe(true);
+    expect(report.actions.map((a) => `${a.userName}/${a.accessKeyId}`)).toEqual(DEACTIVATED_IN_ACME);
+    expect(warnings).toEqual([expect.stringMatching(/falling back to the live IAM API$/)]);
+  });
+
+  it('cut short by the time budget while applying, then rerun: finishes the job and repeats nothing', async () => {
+    // Prepare: the Lambda "runs out of time" once two keys have been deactivated.
+    const remainingTimeMs = () => (calls(acme, 'UpdateAccessKey') >= 2 ? 0 : 900_000);
+    // Act
+    const first = await audit(acme, { MODE: 'enforce' }, { remainingTimeMs });
+    const second = await audit(acme, { MODE: 'enforce' });
+    // Assess
+    expect(first.complete).toBe(false);
+    expect(applied(first)).toHaveLength(2);
+    const postponed = first.actions.filter((a) => a.reason === TIME_BUDGET_SKIP_REASON);
+    expect(postponed).toHaveLength(3);
+    expect([...first.notReached].sort()).toEqual(postponed.map((a) => a.userName).sort());
+    expect(second.complete).toBe(true);
+    expect(second.notReached).toEqual([]);
+    expect([...applied(first), ...applied(second)].sort()).toEqual(DEACTIVATED_IN_ACME);
+    expect(calls(acme, 'UpdateAccessKey')).toBe(5);
+    // The rerun read the same (now outdated) report, and the live check kept it from acting twice.
+    expect(second.source.generatedAt).toBe(first.source.generatedAt);
+  });
+
+  it('cut short while reading users live, then rerun: lists who was not reached and finishes', async () => {
+    // Prepare: time runs out after two users have been read live (one at a time).
+    const remainingTimeMs = () => (calls(acme, 'ListAccessKeys') >= 2 ? 0 : 900_000);
+    // Act
+    const first = await audit(acme, { MODE: 'enforce', CONCURRENCY: '1' }, { remainingTimeMs });
+    const second = await audit(acme, { MODE: 'enforce' });
+    // Assess
+    expect(first.complete).toBe(false);
+    expect(applied(first)).toEqual([]);
+    const unresolved = first.actions.filter((a) => a.reason === NOT_RESOLVED_IN_TIME);
+    expect(unresolved).toHaveLength(3);
+    expect(unresolved.every((a) => a.accessKeyId.startsWith('(slot'))).toBe(true);
+    expect(first.notReached).toHaveLength(5);
+    expect(second.complete).toBe(true);
+    expect(applied(second)).toEqual(DEACTIVATED_IN_ACME);
+    expect(calls(acme, 'UpdateAccessKey')).toBe(5);
+  });
+});
+
+describe('Slot-to-key matching on the credential-report path', () => {
+  let sandbox: RunningSandbox;
+  const fixture: FixtureInput = {
+    now: '2026-11-20T00:00:00Z',
+    accounts: [
+      {
+        id: '111111111111',
+        users: [
+          {
+            name: 'auditor',
+            createDate: '2025-01-01T00:00:00Z',
+            accessKeys: [{ id: AUDITOR_KEY, status: 'Active', createDate: '2025-01-01T00:00:00Z' }],
+          },
+          {
+            // Two keys created in the same second: their report slots cannot be told apart by date.
+            name: 'twins',
+            createDate: '2026-01-01T00:00:00Z',
+            accessKeys: [
+              {
+                id: 'AKIATWINS00000000001',
+                status: 'Active',
+                createDate: '2026-01-01T10:00:00Z',
+                lastUsed: { date: '2026-05-01T00:00:00Z', service: 's3', region: 'us-east-1' },
+              },
+              {
+                id: 'AKIATWINS00000000002',
+                status: 'Active',
+                createDate: '2026-01-01T10:00:00Z',
+                lastUsed: { date: '2026-11-19T00:00:00Z', service: 's3', region: 'us-east-1' },
+              },
+            ],
+          },
+          {
+            // Two keys created the same day, hours apart.
+            name: 'sameday',
+            createDate: '2026-02-01T00:00:00Z',
+            accessKeys: [
+              {
+                id: 'AKIASAMEDAY000000001',
+                status: 'Active',
+                createDate: '2026-02-01T08:00:00Z',
+                lastUsed: { date: '2026-11-19T00:00:00Z', service: 'sts', region: 'us-east-1' },
+              },
+              {
+                id: 'AKIASAMEDAY000000002',
+                status: 'Active',
+                createDate: '2026-02-01T17:30:00Z',
+                lastUsed: { date: '2026-04-01T00:00:00Z', service: 'ec2', region: 'eu-west-1' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(() => {
+    sandbox.state.reset();
+  });
+
+  async function statuses(userName: string): Promise<Record<string, string | undefined>> {
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: sandbox.url });
+    const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+    return Object.fromEntries(AccessKeyMetadata.map((k) => [k.AccessKeyId, k.Status]));
+  }
+
+  it('deactivates only the unused key of two created the same day, decided on live data', async () => {
+    // Act
+    const report = await audit(sandbox, { MODE: 'enforce' });
+    // Assess
+    expect(report.source.kind).toBe('credential-report');
+    expect(applied(report).sort()).toEqual(['sameday/AKIASAMEDAY000000002', 'twins/AKIATWINS00000000001']);
+    expect(await statuses('twins')).toEqual({
+      AKIATWINS00000000001: 'Inactive',
+      AKIATWINS00000000002: 'Active',
+    });
+    expect(await statuses('sameday')).toEqual({
+      AKIASAMEDAY000000001: 'Active',
+      AKIASAMEDAY000000002: 'Inactive',
+    });
+    // Read live: both twins (no unique slot match) and the planned key of sameday; sameday's other
+    // key matched an unplanned slot to the second and keeps the report's last use. Then one live
+    // confirmation per deactivation.
+    expect(calls(sandbox, 'GetAccessKeyLastUsed')).toBe(3 + 2);
+    const unused = report.findings.filter((f) => f.ruleId === 'unused-key');
+    // The slot is a hint: matched to the second for "sameday", left out where two keys share it.
+    expect(unused.map((f) => [f.userName, f.accessKeyId, f.slot])).toEqual([
+      ['sameday', 'AKIASAMEDAY000000002', 2],
+      ['twins', 'AKIATWINS00000000001', null],
+    ]);
+  });
+
+  it('does not act on a key the report calls unused when the live check shows it in use', async () => {
+    // Prepare: the report is made, then the "unused" key is used; the report (under 4 hours old) does not know.
+    await audit(sandbox, {});
+    const sts = new STSClient({
+      region: 'us-east-1',
+      endpoint: sandbox.url,
+      credentials: { accessKeyId: 'AKIASAMEDAY000000002', secretAccessKey: 'not-checked' },
+    });
+    await sts.send(new GetCallerIdentityCommand({}));
+    // Act
+    const report = await audit(sandbox, { MODE: 'enforce' });
+    // Assess
+    expect(applied(report)).toEqual(['twins/AKIATWINS00000000001']);
+    expect(await statuses('sameday')).toEqual({
+      AKIASAMEDAY000000001: 'Active',
+      AKIASAMEDAY000000002: 'Active',
+    });
+    expect(
+      report.findings.some((f) => f.accessKeyId === 'AKIASAMEDAY000000002' && f.ruleId === 'unused-key'),
+    ).toBe(false);
+  });
+});
