@@ -14,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { syntheticAccountParts } from '../src/sandbox/synthetic.js';
 import { REPORT_MODE_SETTINGS, type RunOutput, type Strategy } from './audit-strategies.js';
+import { startSandboxProcess } from './sandbox-process.js';
 
 const SEED = 'bench';
 const SYNTHETIC_NOW = new Date('2026-11-20T00:00:00Z');
@@ -93,18 +94,15 @@ function keysIn(users: number): number {
   return keys;
 }
 
-function spawnNode(args: string[], stderr: 'pipe' | 'inherit' = 'inherit'): ChildProcess {
+function spawnNode(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], {
-    stdio: ['ignore', 'pipe', stderr],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
 }
 
-async function startSandbox(users: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawnNode([
-    'src/sandbox/cli.ts',
-    '--port',
-    '0',
+function startSandbox(users: number): Promise<{ child: ChildProcess; url: string }> {
+  return startSandboxProcess([
     '--synthetic-users',
     String(users),
     '--seed',
@@ -114,13 +112,6 @@ async function startSandbox(users: number): Promise<{ child: ChildProcess; url: 
     '--throttle-rps',
     String(THROTTLE_RPS),
   ]);
-  let text = '';
-  for await (const chunk of child.stdout ?? []) {
-    text += String(chunk);
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-    if (match?.[1]) return { child, url: match[1] };
-  }
-  throw new Error(`The sandbox exited before listening (output: ${text})`);
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -154,7 +145,7 @@ type WorkerResult =
   | { kind: 'failed'; message: string };
 
 async function runWorker(strategy: Strategy | 'idle', url: string, limitMs: number): Promise<WorkerResult> {
-  const child = spawnNode(['bench/audit-run.ts', '--strategy', strategy, '--endpoint', url], 'pipe');
+  const child = spawnNode(['bench/audit-run.ts', '--strategy', strategy, '--endpoint', url]);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
@@ -189,35 +180,21 @@ async function measure(strategy: Strategy, users: number, keys: number, url: str
   const result = await runWorker(strategy, url, limitMs);
   const calls = await iamCalls(url);
   const base = { strategy, users, keys, extrapolated: false, throttled: calls.throttled };
-  if (result.kind === 'failed') {
-    process.stdout.write(`${result.message}\n`);
+  if (result.kind !== 'ok') {
+    const timedOut = result.kind === 'timed-out';
+    const note = timedOut
+      ? `killed after the ${Math.round(result.limitMs / 1000)} s wall limit`
+      : result.message;
+    process.stdout.write(`${note}\n`);
     return {
       ...base,
-      wallMs: null,
-      iamCalls: null,
+      // A failed run measured nothing; a killed one ran for the limit and made the calls counted.
+      wallMs: timedOut ? result.limitMs : null,
+      iamCalls: timedOut ? calls.total : null,
+      throttled: timedOut ? calls.throttled : null,
       callsPerKey: null,
       peakRssMb: null,
-      outcome: 'failed',
-      throttled: null,
-      throttleBoundMs: null,
-      boundRatio: null,
-      plannedActions: null,
-      errors: null,
-      source: null,
-      complete: null,
-      note: result.message,
-    };
-  }
-  if (result.kind === 'timed-out') {
-    const note = `killed after the ${Math.round(result.limitMs / 1000)} s wall limit`;
-    process.stdout.write(`timed out: ${note}\n`);
-    return {
-      ...base,
-      wallMs: result.limitMs,
-      iamCalls: calls.total,
-      callsPerKey: null,
-      peakRssMb: null,
-      outcome: 'timed-out',
+      outcome: result.kind,
       throttleBoundMs: null,
       boundRatio: null,
       plannedActions: null,
