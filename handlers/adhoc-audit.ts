@@ -4,9 +4,8 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { deliverReport, runAudit } from '../src/audit.js';
+import { type AdhocReport, deliverAdhoc, isUndoReport, runAdhoc } from '../src/adhoc.js';
 import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../src/config/adhoc-event.js';
-import type { AuditReport } from '../src/model.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
 
@@ -15,8 +14,9 @@ const { logger, metrics, tracer } = runtime;
 
 /**
  * An audit by hand: the event may narrow it to named users, preview a date (`asOf`), switch mode
- * and publish (`notify: true`). The event is validated before any AWS call; a bad one is refused
- * with the field named. Returns the full report.
+ * and publish (`notify: true`); or `{ "undo": "<runId>" }` reactivates the keys that run deactivated.
+ * The event is validated before any AWS call; a bad one is refused with the field named. Returns
+ * the full report (an undo report for an undo).
  */
 export const handler = middy()
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
@@ -24,13 +24,13 @@ export const handler = middy()
   // The report can exceed X-Ray's 64 KB segment limit, so the response is not captured.
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(parser({ schema: adhocEventSchema, safeParse: true }))
-  .handler(async (parsed, context: Context): Promise<AuditReport> => {
+  .handler(async (parsed, context: Context): Promise<AdhocReport> => {
     // On failure, parseAdhocEvent rethrows with a message that names the field and what it expects.
     const event = parsed.success ? parsed.data : parseAdhocEvent(parsed.originalEvent);
     const settings = applyEventOverrides(runtime.settings, event);
     const deps = await runtime.auditDeps(context);
-    const report = await runAudit(deps, { settings, ...(event.users ? { users: event.users } : {}) });
-    recordAuditMetrics(metrics, report);
-    if (event.notify) await deliverReport(deps, settings, report);
+    const report = await runAdhoc(deps, settings, event);
+    if (!isUndoReport(report)) recordAuditMetrics(metrics, report);
+    if (event.notify) await deliverAdhoc(deps, settings, report);
     return report;
   });

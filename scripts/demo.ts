@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { deliverReport, runAudit } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
@@ -20,6 +21,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const FIXTURE = 'events/sandbox/acme.json';
 const ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`;
+// The acme fixture's empty bucket; the run archives its full report there before publishing.
+const REPORT_BUCKET = 'acme-key-hygiene-reports';
 // The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
 // sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ fixture: FIXTURE });
   try {
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN });
+    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
     // on any day.
     const clock = () => (fixture.now ? new Date(fixture.now) : new Date());
@@ -83,6 +86,15 @@ async function main(): Promise<void> {
       for (const [protocol, body] of Object.entries(message.bodies)) {
         const preview = body.replace(/\s+/g, ' ').slice(0, 90);
         process.stdout.write(`Body ${protocol.padEnd(10)} ${body.length} bytes: ${preview}...\n`);
+      }
+    }
+
+    process.stdout.write(rule(`The archive in s3://${REPORT_BUCKET}`));
+    for await (const page of paginateListObjectsV2({ client: clients.s3 }, { Bucket: REPORT_BUCKET })) {
+      for (const object of page.Contents ?? []) {
+        process.stdout.write(
+          `${String(object.Size).padStart(8)} bytes  s3://${REPORT_BUCKET}/${object.Key}\n`,
+        );
       }
     }
 

@@ -1,6 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { archiveReport } from './archive/write-archive.js';
 import type { Settings } from './config/settings.js';
 import { collectInventory } from './inventory/collect-inventory.js';
 import type { AuditReport } from './model.js';
@@ -20,7 +22,9 @@ export interface AuditDeps {
   iam: Pick<IAMClient, 'send'>;
   sns: Pick<SNSClient, 'send'>;
   sts: Pick<STSClient, 'send'>;
-  /** Region the functions run in; used to build the topic ARN from its name. */
+  /** Writes the report archive when `settings.reportBucket` is set. */
+  s3?: Pick<S3Client, 'send'>;
+  /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */
   region: string;
   /** The wall clock. Rules never read it: they get `asOf`. */
   clock: () => Date;
@@ -56,7 +60,8 @@ const PREVIEW_TOLERANCE_MS = 60 * 60 * 1000;
 
 /**
  * One audit of one account: collect -> evaluate -> plan -> apply (enforce only) -> report ->
- * report. Per-key failures end up in the report; nothing here throws for them. Delivery is a
+ * archive (when `reportBucket` is set: JSON, CSV and HTML in S3, linked from the report's
+ * `archive`). Per-key and archive failures end up in the report; nothing here throws for them. Delivery is a
  * separate step (`deliverReport`) that runs after the IAM work is done, so when it fails and
  * Lambda retries, the retry finds the keys already inactive and repeats nothing.
  *
@@ -111,6 +116,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
       settings,
       now: asOf,
       selfAccessKeyId: deps.selfAccessKeyId,
+      runId,
     },
   );
   const actions =
@@ -119,7 +125,9 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
           {
             iam: deps.iam,
             now: asOf,
+            runId,
             unusedKeyDays: settings.rules.unusedKey.days,
+            deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
             ...(shouldStop ? { shouldStop } : {}),
           },
           planned.actions,
@@ -153,8 +161,21 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
       rotationDays: settings.rules.rotationOverdue.days,
     },
   });
-  deps.logger.info('audit finished', { runId, summary: report.summary, complete: report.complete });
-  return report;
+  // Archived before delivery, so the message can link to the full report. Archive failures are
+  // errors in the report, never a lost run.
+  const archived =
+    settings.reportBucket && deps.s3
+      ? await archiveReport(
+          { s3: deps.s3, logger: deps.logger },
+          { bucket: settings.reportBucket, region: deps.region },
+          { report, users: planned.users, settings },
+        )
+      : report;
+  if (settings.reportBucket && !deps.s3) {
+    deps.logger.warn('report not archived: no S3 client given', { runId, bucket: settings.reportBucket });
+  }
+  deps.logger.info('audit finished', { runId, summary: archived.summary, complete: archived.complete });
+  return archived;
 }
 
 /**
@@ -166,13 +187,27 @@ export async function deliverReport(
   settings: Settings,
   report: AuditReport,
 ): Promise<Delivery> {
-  const topicArn = resolveTopicArn({
-    topicArn: settings.reportTopicArn,
-    topicName: settings.reportTopicName,
-    region: deps.region,
-    accountId: report.accountId,
-  });
+  const topicArn = reportTopicArn(deps, settings, report.accountId);
   const { messageId } = await publishReport(deps.sns, topicArn, report);
   deps.logger.info('report published', { runId: report.runId, topicArn, messageId });
   return { topicArn, messageId };
+}
+
+/**
+ * The topic reports go to: the ARN setting, else the topic name in this account and region.
+ *
+ * @example
+ * reportTopicArn({ region: 'eu-west-1' }, settings, '111111111111');
+ */
+export function reportTopicArn(
+  deps: Pick<AuditDeps, 'region'>,
+  settings: Settings,
+  accountId: string,
+): string {
+  return resolveTopicArn({
+    topicArn: settings.reportTopicArn,
+    topicName: settings.reportTopicName,
+    region: deps.region,
+    accountId,
+  });
 }

@@ -149,6 +149,30 @@ export interface ReportThresholds {
   rotationDays: number;
 }
 
+/** One archived object of a run: where it is, and how a person opens it. */
+export interface ArchivedObject {
+  /** `s3://<bucket>/<key>` */
+  s3Uri: string;
+  /** The object in the S3 console (the bucket is private: opening it needs an AWS sign-in). */
+  consoleUrl: string;
+}
+
+/**
+ * Where a run archived its full report. Each object is listed only once it was written; a write
+ * that failed is an entry in `errors` instead.
+ */
+export interface ReportArchive {
+  bucket: string;
+  /** `reports/<accountId>/<yyyy>/<mm>/<dd>/<runId>`; the objects add `.json`, `.csv` and `.html`. */
+  prefix: string;
+  /** The full, untruncated JSON report. */
+  json?: ArchivedObject;
+  /** One row per access key. */
+  csv?: ArchivedObject;
+  /** The self-contained HTML report. */
+  html?: ArchivedObject;
+}
+
 /** The canonical, schema-versioned report. Every renderer starts from this. */
 export interface AuditReport {
   schemaVersion: 1;
@@ -170,4 +194,6 @@ export interface AuditReport {
   errors: AuditError[];
   /** Absent on reports built without settings (older runs, hand-made reports). */
   thresholds?: ReportThresholds;
+  /** Present when the run archived its report to S3 (the `reportBucket` setting). */
+  archive?: ReportArchive;
 }

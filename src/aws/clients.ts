@@ -1,12 +1,15 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
-/** The three SDK clients the audit uses. Logic receives them; nothing in `src/` builds its own. */
+/** The SDK clients the audit uses. Logic receives them; nothing in `src/` builds its own. */
 export interface AwsClients {
   iam: IAMClient;
   sns: SNSClient;
   sts: STSClient;
+  /** Writes the report archive (when a bucket is set). */
+  s3: S3Client;
 }
 
 export interface ClientOptions {
@@ -20,14 +23,20 @@ export interface ClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Attempts per call, first one included. IAM throttles large accounts, so retry generously. */
   maxAttempts?: number;
+  /**
+   * Address buckets in the path (`/<bucket>/<key>`) instead of the host name. On by default with
+   * `endpoint`: a local endpoint such as `http://localhost:4566` has no `<bucket>.localhost` DNS.
+   * The Lambda runtime turns it on when `AWS_ENDPOINT_URL(_S3)` is set, for `invoke local`.
+   */
+  forcePathStyle?: boolean;
 }
 
 /**
- * Builds the IAM, SNS and STS clients with the adaptive retry mode, which adds client-side rate
+ * Builds the IAM, SNS, STS and S3 clients with the adaptive retry mode, which adds client-side rate
  * limiting on top of backoff, so a throttled account slows the audit down instead of failing it.
  *
  * @example
- * const { iam, sns, sts } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
+ * const { iam, sns, sts, s3 } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
   const config = {
@@ -41,6 +50,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     iam: new IAMClient(config),
     sns: new SNSClient(config),
     sts: new STSClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
   };
 }
 

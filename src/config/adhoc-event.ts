@@ -1,9 +1,11 @@
 /**
- * The event `adhocAudit` accepts (`serverless invoke -f adhocAudit -p events/adhoc-report.json`).
+ * The event `adhocAudit` accepts (`serverless invoke -f adhocAudit -p events/adhoc-report.json`):
+ * an audit (every field optional), or an undo `{ "undo": "<runId>", "notify": true }`.
  * It is refused, before any AWS call, when a field is unknown or wrong, naming the field: a typo like
  * `"mode": "enforse"` must never fall back to a default.
  */
 import { z } from 'zod';
+import { runStartOf } from '../run-id.js';
 import { EventValidationError } from './errors.js';
 import { type Settings, validateSettings } from './settings.js';
 import { deriveWarnDays, describeValue, issueSentence, PRESETS, values } from './values.js';
@@ -42,7 +44,21 @@ const thresholdsSchema = z
     }
   });
 
-const EVENT_FIELDS = ['mode', 'users', 'asOf', 'notify', 'preset', 'maxActionsPerRun', 'thresholds'] as const;
+const EVENT_FIELDS = [
+  'mode',
+  'users',
+  'asOf',
+  'notify',
+  'preset',
+  'maxActionsPerRun',
+  'thresholds',
+  'undo',
+] as const;
+
+/** The audit fields an undo event cannot carry: an undo reverses a run, it does not audit. */
+const AUDIT_ONLY_FIELDS = ['mode', 'users', 'asOf', 'preset', 'maxActionsPerRun', 'thresholds'] as const;
+
+const runIdError = 'expected the runId of an earlier run, such as "20261120T030000Z-1a2b3c" (see its report)';
 
 const usersError = `expected a list of 1 to ${MAX_USERS} IAM user names`;
 
@@ -53,7 +69,7 @@ const usersError = `expected a list of 1 to ${MAX_USERS} IAM user names`;
  * @example
  * adhocEventSchema.parse({ mode: 'report', users: ['alice'], asOf: '2027-01-01T00:00:00Z', notify: true });
  */
-export const adhocEventSchema = z.strictObject(
+const adhocEventFields = z.strictObject(
   {
     mode: values.mode.optional(),
     /** Audit only these users (unique; IAM names are case-insensitive, so `Alice` and `alice` clash). */
@@ -84,9 +100,37 @@ export const adhocEventSchema = z.strictObject(
     preset: values.preset.optional(),
     maxActionsPerRun: values.maxActionsPerRun.optional(),
     thresholds: thresholdsSchema.optional(),
+    /** Reactivate the keys run `<runId>` deactivated; combines only with `notify`. */
+    undo: z
+      .string({ error: runIdError })
+      // The run id's shape and a real start time (runStartOf checks both).
+      .refine((runId) => runStartOf(runId) !== null, {
+        error: (issue) => `${runIdError}, got ${describeValue(issue.input)}`,
+      })
+      .optional(),
   },
   { error: unknownField(EVENT_FIELDS) },
 );
+
+/**
+ * The ad-hoc event: an audit, or an undo (`{ "undo": "<runId>" }`, optionally with `notify`) that no
+ * audit field may accompany, so `{ "undo": ..., "mode": "enforce" }` is refused rather than guessed at.
+ *
+ * @example
+ * adhocEventSchema.parse({ undo: '20261120T030000Z-1a2b3c', notify: true });
+ */
+export const adhocEventSchema = adhocEventFields.superRefine((event, ctx) => {
+  if (event.undo === undefined) return;
+  for (const field of AUDIT_ONLY_FIELDS) {
+    if (event[field] === undefined) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      input: event[field],
+      message: 'cannot be combined with undo; an undo event takes only "undo" and "notify"',
+    });
+  }
+});
 
 /** A validated ad-hoc event. */
 export type AdhocEvent = z.infer<typeof adhocEventSchema>;

@@ -50,6 +50,8 @@ export interface Settings {
   reportTopicArn: string | null;
   /** The report topic's name; its ARN is built at run time from the region and account. */
   reportTopicName: string | null;
+  /** Archive every run's full report (JSON, CSV, HTML) in this S3 bucket; null: no archive. */
+  reportBucket: string | null;
 }
 
 /** The per-rule blocks of `Settings.rules`, keyed as rules refer to them. */
@@ -107,6 +109,7 @@ export const settingsSchema = z
     asOf: values.asOfDate.nullable(),
     reportTopicArn: values.topicArn.nullable(),
     reportTopicName: values.topicName.nullable(),
+    reportBucket: values.bucketName.nullable(),
   })
   .superRefine((settings, ctx) => {
     const { days, warnDays } = settings.rules.unusedKey;
@@ -180,6 +183,7 @@ const envSchema = z
       .optional(),
     REPORT_TOPIC_ARN: envText(values.topicArn).optional(),
     REPORT_TOPIC_NAME: envText(values.topicName).optional(),
+    REPORT_BUCKET: envText(values.bucketName).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.CLEANUP_ENABLED === true && env.RULES_DISABLED?.includes('inactive-key-cleanup')) {
@@ -257,13 +261,15 @@ const ENV_DOCS = {
     param: 'cleanupEnabled',
     setting: 'rules.inactiveKeyCleanup.enabled',
     default: String(DEFAULTS.cleanupEnabled),
-    description: '`true` reports inactive keys that are ready to be deleted (inactive-key-cleanup).',
+    description:
+      '`true` turns on inactive-key-cleanup: enforce mode deletes keys key-hygiene deactivated in an earlier run CLEANUP_DAYS ago and unused since; other old inactive keys are only reported.',
   },
   CLEANUP_DAYS: {
     param: 'cleanupDays',
     setting: 'rules.inactiveKeyCleanup.days',
     default: String(DEFAULTS.cleanupDays),
-    description: 'An inactive key is ready to delete when its last use and its deactivation are this old.',
+    description:
+      'deleteAfterDays (1 to 3650): an inactive key is deleted (or, without our tag, reported) when its deactivation and last use are this many days old.',
   },
   EXEMPT_USERS: {
     param: 'exemptUsers',
@@ -344,6 +350,13 @@ const ENV_DOCS = {
     default: '',
     description:
       "Name of the report topic (serverless.yml sets it to the stack's topic); its ARN is built at run time from the region and account.",
+  },
+  REPORT_BUCKET: {
+    param: 'reportBucket',
+    setting: 'reportBucket',
+    default: '',
+    description:
+      'S3 bucket that serverless creates (encrypted, private, TLS only) and each run archives its full report to, as JSON, CSV and HTML under `reports/`; the messages link to them.',
   },
 } as const satisfies Record<EnvName, Omit<SettingDoc, 'env'>>;
 
@@ -427,6 +440,7 @@ function buildSettings(env: EnvValues): Settings {
     asOf: env.AS_OF ?? null,
     reportTopicArn: env.REPORT_TOPIC_ARN ?? null,
     reportTopicName: env.REPORT_TOPIC_NAME ?? null,
+    reportBucket: env.REPORT_BUCKET ?? null,
   };
 }
 

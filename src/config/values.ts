@@ -54,6 +54,9 @@ const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const USER_NAME_PATTERN = /^[\w+=.@*?-]{1,64}$/;
 const IAM_PATH = /^\/[\u0021-\u007e]{0,510}$/;
 const TOPIC_NAME = /^[\w-]{1,256}(\.fifo)?$/;
+// S3's rules for general purpose bucket names: 3-63 of a-z, 0-9, `.` and `-`, a letter or digit at
+// each end, no `..`, not shaped like an IP address.
+const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
@@ -116,6 +119,10 @@ export const values = {
     .string()
     .regex(TOPIC_ARN, { error: 'expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
   topicName: z.string().regex(TOPIC_NAME, { error: 'expected an SNS topic name: letters, digits, - and _' }),
+  bucketName: z.string().regex(BUCKET_NAME, {
+    error:
+      'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',
+  }),
 } as const;
 
 /**

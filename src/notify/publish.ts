@@ -1,7 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AuditReport } from '../model.js';
 import { DeliveryError } from './errors.js';
-import { buildSnsPublish } from './sns-message.js';
+import { buildSnsPublish, type SnsPublish } from './sns-message.js';
 
 /**
  * Publishes the report to an SNS topic with `MessageStructure: 'json'` (see {@link buildSnsPublish}).
@@ -20,7 +20,24 @@ export async function publishReport(
   topicArn: string,
   report: AuditReport,
 ): Promise<{ messageId: string }> {
-  const publish = buildSnsPublish(report);
+  return publishMessage(sns, topicArn, report.runId, buildSnsPublish(report));
+}
+
+/**
+ * Publishes a prepared message (an audit's or an undo's) for run `runId`; failures as in
+ * {@link publishReport}.
+ *
+ * @example
+ * ```ts
+ * await publishMessage(sns, topicArn, report.runId, buildUndoSnsPublish(report));
+ * ```
+ */
+export async function publishMessage(
+  sns: Pick<SNSClient, 'send'>,
+  topicArn: string,
+  runId: string,
+  publish: SnsPublish,
+): Promise<{ messageId: string }> {
   let messageId: string | undefined;
   try {
     const output = await sns.send(
@@ -34,24 +51,21 @@ export async function publishReport(
     );
     messageId = output.MessageId;
   } catch (error) {
-    throw new DeliveryError(deliveryFailure(topicArn, report, error), { cause: error, topicArn });
+    throw new DeliveryError(deliveryFailure(topicArn, runId, error), { cause: error, topicArn });
   }
   if (!messageId) {
-    throw new DeliveryError(
-      `SNS answered the publish to ${topicArn} without a MessageId (run ${report.runId}).`,
-      {
-        topicArn,
-      },
-    );
+    throw new DeliveryError(`SNS answered the publish to ${topicArn} without a MessageId (run ${runId}).`, {
+      topicArn,
+    });
   }
   return { messageId };
 }
 
-function deliveryFailure(topicArn: string, report: AuditReport, error: unknown): string {
+function deliveryFailure(topicArn: string, runId: string, error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
   const detail = error instanceof Error ? error.message : String(error);
   return [
-    `Could not publish the audit report of run ${report.runId} to ${topicArn}: ${name}: ${detail}.`,
+    `Could not publish the report of run ${runId} to ${topicArn}: ${name}: ${detail}.`,
     likelyCause(name),
     'The audit itself finished; only delivery failed.',
     'Check that the topic exists in that account and region, that the function role allows sns:Publish on it,',

@@ -203,7 +203,7 @@ function truncateReport(report: AuditReport, cut: Cut): DeliveredReport {
  * `fits` is monotone. Gallops up from `low` first: what fits is usually a few hundred findings out
  * of many thousands, and each probe costs in proportion to n.
  */
-function largestFitting(low: number, high: number, fits: (n: number) => boolean): number {
+export function largestFitting(low: number, high: number, fits: (n: number) => boolean): number {
   let good = low;
   let bad = high + 1;
   let step = 16;
@@ -223,10 +223,22 @@ function largestFitting(low: number, high: number, fits: (n: number) => boolean)
   return good;
 }
 
-function printableAscii(value: string): string {
+/**
+ * The text with everything but printable ASCII removed, as SNS subjects require.
+ *
+ * @example
+ * printableAscii('caf\u00e9\n  ok'); // 'caf ok'
+ */
+export function printableAscii(value: string): string {
   return value.replace(/[^\x20-\x7E]/g, '').replace(/ {2,}/g, ' ');
 }
 
-function utf8Bytes(value: string): number {
+/**
+ * Size in UTF-8 bytes, the unit of SNS's limits.
+ *
+ * @example
+ * utf8Bytes('\u00e9'); // 2
+ */
+export function utf8Bytes(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }

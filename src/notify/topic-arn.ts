@@ -21,6 +21,16 @@ const PARTITIONS: ReadonlyArray<readonly [prefix: string, partition: string]> = 
 ];
 
 /**
+ * The AWS partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...), for ARNs and console links.
+ *
+ * @example
+ * partitionOf('cn-north-1'); // 'aws-cn'
+ */
+export function partitionOf(region: string): string {
+  return PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+/**
  * The ARN of the report topic. An explicit ARN wins (it lets a team point at an existing central
  * topic); otherwise the ARN is built from the topic name, because `serverless invoke local` cannot
  * resolve CloudFormation references in `environment`, so only the name is configured there.
@@ -62,6 +72,5 @@ export function resolveTopicArn(ref: TopicRef): string {
       `Cannot build the report topic ARN: "${ref.accountId}" is not an AWS account id.`,
     );
   }
-  const partition = PARTITIONS.find(([prefix]) => ref.region.startsWith(prefix))?.[1] ?? 'aws';
-  return `arn:${partition}:sns:${ref.region}:${ref.accountId}:${topicName}`;
+  return `arn:${partitionOf(ref.region)}:sns:${ref.region}:${ref.accountId}:${topicName}`;
 }

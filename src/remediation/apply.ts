@@ -1,14 +1,30 @@
 import {
+  DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   type IAMClient,
+  ListAccessKeysCommand,
+  ListUserTagsCommand,
   TagUserCommand,
+  UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { ActionOutcome } from '../model.js';
+import { deletionBlocker } from '../rules/deletion.js';
+import { deactivationTagValue, parseDeactivation } from '../rules/tags.js';
+import { toIsoDate } from '../time.js';
 
-/** IAM permissions `applyActions` calls (besides the read it repeats for live confirmation). */
-export const APPLY_PERMISSIONS = ['iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:TagUser'] as const;
+/** IAM permissions `applyActions` calls, the reads it repeats for live confirmation included. */
+export const APPLY_PERMISSIONS = [
+  'iam:GetAccessKeyLastUsed',
+  'iam:UpdateAccessKey',
+  'iam:TagUser',
+  // Deletion (inactive-key-cleanup): live re-check of status and tag, the delete, the tag's removal.
+  'iam:ListAccessKeys',
+  'iam:ListUserTags',
+  'iam:DeleteAccessKey',
+  'iam:UntagUser',
+] as const;
 
 export interface ApplyDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -16,6 +32,13 @@ export interface ApplyDeps {
   now: Date;
   /** A key used fewer than this many days before `now` is not deactivated. */
   unusedKeyDays: number;
+  /**
+   * The run applying the actions; recorded in the deactivation tag so `{ "undo": runId }` finds
+   * the keys. Without it (only direct callers such as tests) the tag has the older two-part value.
+   */
+  runId?: string;
+  /** CLEANUP_DAYS: a deletion needs the key deactivated by key-hygiene this many days ago. */
+  deleteAfterDays?: number;
   /** Asked before each action; true once the time budget is spent. */
   shouldStop?: () => boolean;
 }
@@ -31,9 +54,11 @@ export function deactivationTagKey(accessKeyId: string): string {
 }
 
 /**
- * The only code that mutates IAM. Takes the planner's actions and, for each one still
+ * The only code that mutates IAM for an audit. Takes the planner's actions and, for each one still
  * `planned`: asks GetAccessKeyLastUsed again (the inventory may be minutes or hours old),
- * deactivates the key, and tags the user. Anything not `planned` passes through unchanged.
+ * deactivates the key, and tags the user (`<date> <rule> <runId>`); or, for a `delete`, re-checks
+ * status, tag and last use live, deletes the key and removes its tag. Anything not `planned`
+ * passes through unchanged.
  * Actions run one at a time: there are at most `maxActionsPerRun` of them, and an operator
  * reading the log should see them in order.
  *
@@ -62,6 +87,7 @@ export async function applyActions(
 }
 
 async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionOutcome> {
+  if (action.action === 'delete') return deleteOne(deps, action);
   const { iam } = deps;
   let confirmed: { UserName?: string; AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string } };
   try {
@@ -94,13 +120,6 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     }
   }
 
-  if (action.action !== 'deactivate') {
-    return {
-      ...action,
-      status: 'skipped',
-      reason: `action ${action.action} is not performed by this version`,
-    };
-  }
   try {
     await iam.send(
       new UpdateAccessKeyCommand({
@@ -118,11 +137,13 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     };
   }
   try {
-    const day = deps.now.toISOString().slice(0, 10);
+    const value = deps.runId
+      ? deactivationTagValue(deps.now, action.ruleId, deps.runId)
+      : `${toIsoDate(deps.now)} ${action.ruleId}`;
     await iam.send(
       new TagUserCommand({
         UserName: action.userName,
-        Tags: [{ Key: deactivationTagKey(action.accessKeyId), Value: `${day} ${action.ruleId}` }],
+        Tags: [{ Key: deactivationTagKey(action.accessKeyId), Value: value }],
       }),
     );
   } catch (error) {
@@ -133,6 +154,68 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
       reason: 'deactivated, but tagging the user failed',
       error: describeAwsError(error),
     };
+  }
+  return { ...action, status: 'applied', reason: null, error: null };
+}
+
+/**
+ * Deletes one key after re-reading, right before the call, everything the plan relied on: the key
+ * is still listed under the user and Inactive, the deactivation tag still names an earlier run old
+ * enough, and GetAccessKeyLastUsed shows no use since that run. Then removes the tag.
+ */
+async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionOutcome> {
+  const { iam } = deps;
+  const skipped = (reason: string): ActionOutcome => ({ ...action, status: 'skipped', reason, error: null });
+  const ended = (status: 'failed' | 'applied', reason: string, error: unknown): ActionOutcome => ({
+    ...action,
+    status,
+    reason,
+    error: describeAwsError(error),
+  });
+  if (!deps.runId || deps.deleteAfterDays === undefined) {
+    return skipped('deletion needs the run id and CLEANUP_DAYS, which this caller did not give; not deleted');
+  }
+  const tagKey = deactivationTagKey(action.accessKeyId);
+  let status: string | undefined;
+  let tag: string | undefined;
+  let lastUsed: Date | null;
+  try {
+    const listed = await iam.send(new ListAccessKeysCommand({ UserName: action.userName }));
+    status = listed.AccessKeyMetadata?.find((key) => key.AccessKeyId === action.accessKeyId)?.Status;
+    if (status === undefined)
+      return skipped('live check: the key no longer exists under this user; nothing to delete');
+    const tags = await iam.send(new ListUserTagsCommand({ UserName: action.userName }));
+    tag = tags.Tags?.find((entry) => entry.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
+    const confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: action.accessKeyId }));
+    if (confirmed.UserName && confirmed.UserName !== action.userName) {
+      return skipped(
+        `live check says this key belongs to ${confirmed.UserName}, not ${action.userName}; left untouched`,
+      );
+    }
+    lastUsed = confirmed.AccessKeyLastUsed?.LastUsedDate ?? null;
+  } catch (error) {
+    return ended('failed', 'live check before deletion failed; key left untouched', error);
+  }
+  const blocker = deletionBlocker({
+    deactivation: tag === undefined ? null : parseDeactivation(tag),
+    status,
+    lastUsed,
+    now: deps.now,
+    deleteAfterDays: deps.deleteAfterDays,
+    currentRunId: deps.runId,
+  });
+  if (blocker) return skipped(`live check: ${blocker}; not deleted`);
+  try {
+    await iam.send(
+      new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId }),
+    );
+  } catch (error) {
+    return ended('failed', 'DeleteAccessKey failed; key still exists (inactive)', error);
+  }
+  try {
+    await iam.send(new UntagUserCommand({ UserName: action.userName, TagKeys: [tagKey] }));
+  } catch (error) {
+    return ended('applied', `deleted, but removing the ${tagKey} tag failed; remove it by hand`, error);
   }
   return { ...action, status: 'applied', reason: null, error: null };
 }

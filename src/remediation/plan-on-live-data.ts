@@ -11,6 +11,8 @@ export interface LivePlanInput {
   settings: Settings;
   now: Date;
   selfAccessKeyId: string | null;
+  /** The run planning; a key this run deactivated is never deleted by it. */
+  runId?: string | null;
 }
 
 export interface LivePlan extends Plan {
@@ -48,7 +50,7 @@ export const NOT_RESOLVED_IN_TIME =
  */
 export async function planOnLiveData(deps: ResolveDeps, input: LivePlanInput): Promise<LivePlan> {
   const { settings, now } = input;
-  const base = { settings, now, selfAccessKeyId: input.selfAccessKeyId };
+  const base = { settings, now, selfAccessKeyId: input.selfAccessKeyId, runId: input.runId ?? null };
   const firstFindings = evaluateRules(input.users, { now, settings });
   const first = plan({
     ...base,

@@ -14,7 +14,9 @@ import {
   SEVERITY_ORDER,
   type UserRecord,
 } from '../model.js';
+import { deletionBlocker } from '../rules/deletion.js';
 import { compareFindings } from '../rules/registry.js';
+import { deactivationOf } from '../rules/tags.js';
 import { type Exemption, type ExemptTagProblem, exemptionFor, exemptTagProblem } from './exemptions.js';
 
 export interface PlanInput {
@@ -26,6 +28,8 @@ export interface PlanInput {
   now: Date;
   /** The access key the auditor signs with; never deactivated. */
   selfAccessKeyId: string | null;
+  /** The run planning; a key this run's id deactivated is never deleted by it. */
+  runId?: string | null;
   /**
    * Why a key known only by its credential-report slot is skipped, or null to plan it (the caller
    * then resolves the user live and plans again before anything is applied). Default: always
@@ -45,6 +49,8 @@ export interface Plan {
 
 /** The reason a report-mode plan gives its planned actions. */
 export const REPORT_MODE_REASON = 'report mode: would deactivate';
+/** The reason a report-mode plan gives its planned deletions. */
+export const REPORT_MODE_DELETE_REASON = 'report mode: would delete';
 
 /** The skip reasons, each a phrase a person reading the report understands without the code. */
 export const SKIP_REASONS = {
@@ -55,11 +61,13 @@ export const SKIP_REASONS = {
   badExemptTag: (problem: ExemptTagProblem) =>
     `${problem.message}; fix or remove the tag (left untouched because the tag shows someone meant to exempt it)`,
   cap: (cap: CapVerdict) =>
-    `blast-radius cap: ${cap.count} deactivations planned, more than the cap of ${cap.limit} (${cap.source}); none applied`,
+    `blast-radius cap: ${cap.count} ${cap.deletions > 0 ? 'deactivations and deletions' : 'deactivations'} planned, more than the cap of ${cap.limit} (${cap.source}); none applied`,
 } as const;
 
 interface CapVerdict {
   count: number;
+  /** How many of `count` are deletions (the cap counts both). */
+  deletions: number;
   limit: number;
   /** Which setting set the limit, in words. */
   source: string;
@@ -94,7 +102,7 @@ function keyRef(userName: string, accessKeyId: string | null, slot: 1 | 2 | null
  * (rounded down) when that is lower. Counted over the keys this run collected, so a targeted audit's
  * percentage is of the named users' keys.
  */
-function capLimit(users: readonly UserRecord[], settings: Settings): Omit<CapVerdict, 'count'> {
+function capLimit(users: readonly UserRecord[], settings: Settings): Omit<CapVerdict, 'count' | 'deletions'> {
   const perRun = {
     limit: settings.maxActionsPerRun,
     source: 'MAX_ACTIONS_PER_RUN',
@@ -114,7 +122,10 @@ function capLimit(users: readonly UserRecord[], settings: Settings): Omit<CapVer
 }
 
 function capFinding(cap: CapVerdict, mode: Settings['mode']): Finding {
-  const outcome = mode === 'enforce' ? 'none was deactivated' : 'enforce mode would deactivate none of them';
+  const what = cap.deletions > 0 ? 'deactivation or deletion' : 'deactivation';
+  const done = cap.deletions > 0 ? 'deactivated or deleted' : 'deactivated';
+  const verb = cap.deletions > 0 ? 'act on' : 'deactivate';
+  const outcome = mode === 'enforce' ? `none was ${done}` : `enforce mode would ${verb} none of them`;
   return {
     ruleId: 'blast-radius-cap',
     severity: 'critical',
@@ -129,7 +140,7 @@ function capFinding(cap: CapVerdict, mode: Settings['mode']): Finding {
     lastUsedService: null,
     lastUsedRegion: null,
     controls: [],
-    message: `${cap.count} keys are due for deactivation, more than the blast-radius cap of ${cap.limit} per run (${cap.source}), so ${outcome}; check the thresholds against the findings below, then raise ${cap.setting} or deactivate the keys by hand.`,
+    message: `${cap.count} keys are due for ${what}, more than the blast-radius cap of ${cap.limit} per run (${cap.source}), so ${outcome}; check the thresholds against the findings below, then raise ${cap.setting} or deactivate the keys by hand.`,
     action: 'notify',
   };
 }
@@ -193,6 +204,31 @@ function withTagNote(finding: Finding, problems: ReadonlyMap<string, ExemptTagPr
   return problem ? { ...finding, message: `${finding.message} Note: ${problem.message}.` } : finding;
 }
 
+/**
+ * Re-checks a deletion against the user's own tags rather than trusting the finding: the tag must
+ * name an earlier run, be old enough, and the key must be inactive and unused since.
+ */
+function deletionSkip(
+  user: UserRecord | undefined,
+  accessKeyId: string | null,
+  settings: Settings,
+  now: Date,
+  runId: string | null,
+): string | null {
+  const key = user?.keys.find((candidate) => accessKeyId !== null && candidate.accessKeyId === accessKeyId);
+  if (!user || !key || accessKeyId === null) return 'the key is not in the inventory; not deleted';
+  if (runId === null)
+    return 'the run id is unknown, so a same-run deactivation cannot be ruled out; not deleted';
+  return deletionBlocker({
+    deactivation: deactivationOf(user.tags, accessKeyId),
+    status: key.status,
+    lastUsed: key.lastUsed?.date ?? null,
+    now,
+    deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
+    currentRunId: runId,
+  });
+}
+
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Actions in the order the report lists them; code-unit order so every machine agrees. */
@@ -226,6 +262,7 @@ function indexErrors(
 }
 
 interface Candidate {
+  action: 'deactivate' | 'delete';
   ruleId: RuleId;
   userName: string;
   accessKeyId: string | null;
@@ -238,22 +275,26 @@ interface Candidate {
  *
  * - exempt users' findings move to `exempt` (with the rules they suppressed) and get no action;
  * - one action per key that any deactivate finding targets; inactive keys get none (idempotent);
+ * - one `delete` action per inactive key a `delete` finding (inactive-key-cleanup) targets, skipped
+ *   unless the user's tags show key-hygiene deactivated it in an earlier run (`runId`) at least
+ *   CLEANUP_DAYS ago and it was not used since (`deletionBlocker`); never a key this run deactivated;
  * - skipped, with the reason: the root account, a key without an id (credential report only), the
  *   key the auditor is signed with, a key (or user) with an inventory error, a user whose
  *   `key-hygiene:exempt` tag is unreadable (it also gets a note on its findings; an expired tag only
  *   gets the note, since an end date was clearly meant to end the exemption);
- * - blast-radius cap: when the remaining deactivations exceed `maxActionsPerRun` (or
+ * - blast-radius cap: when the remaining deactivations and deletions together exceed `maxActionsPerRun` (or
  *   `maxActionsPercent` of the active keys), all of them are skipped and a critical
  *   `blast-radius-cap` finding says what to do;
- * - otherwise `planned`; in report mode with the reason `report mode: would deactivate`.
+ * - otherwise `planned`; in report mode with the reason `report mode: would deactivate` (or delete).
  *
  * The cap and every skip apply in report mode too: the report must show what enforce would do.
  *
  * @example
- * const { findings, actions, exempt } = plan({ users, findings, errors, settings, now, selfAccessKeyId });
+ * const { findings, actions, exempt } = plan({ users, findings, errors, settings, now, selfAccessKeyId, runId });
  */
 export function plan(input: PlanInput): Plan {
   const { users, findings, errors, settings, now, selfAccessKeyId } = input;
+  const runId = input.runId ?? null;
   const unresolvedKeyReason = input.unresolvedKeyReason ?? (() => SKIP_REASONS.keyIdUnknown);
   const usersByName = new Map(users.map((user) => [user.userName, user]));
   const exemptions = new Map<string, Exemption>();
@@ -270,7 +311,12 @@ export function plan(input: PlanInput): Plan {
     .map((finding) => withTagNote(finding, tagProblems));
 
   const byKey = new Map<string, Finding[]>();
+  const deletions = new Map<string, Finding>();
   for (const finding of kept) {
+    if (finding.action === 'delete' && finding.userName !== null && finding.keyStatus === 'Inactive') {
+      deletions.set(keyRef(finding.userName, finding.accessKeyId, finding.slot), finding);
+      continue;
+    }
     if (finding.action !== 'deactivate' || finding.userName === null || !isRuleId(finding.ruleId)) continue;
     if (finding.keyStatus !== 'Active') continue;
     const user = usersByName.get(finding.userName);
@@ -283,9 +329,12 @@ export function plan(input: PlanInput): Plan {
   }
 
   const errorCodes = indexErrors(errors);
+  const targets: Array<{ action: Candidate['action']; finding: Finding | undefined }> = [
+    ...[...byKey.values()].map((group) => ({ action: 'deactivate' as const, finding: strongest(group) })),
+    ...[...deletions.values()].map((finding) => ({ action: 'delete' as const, finding })),
+  ];
   const candidates: Candidate[] = [];
-  for (const group of byKey.values()) {
-    const finding = strongest(group);
+  for (const { action, finding } of targets) {
     if (!finding || finding.userName === null || !isRuleId(finding.ruleId)) continue;
     const { userName, accessKeyId, slot } = finding;
     const user = usersByName.get(userName);
@@ -298,24 +347,36 @@ export function plan(input: PlanInput): Plan {
     else if (selfAccessKeyId !== null && accessKeyId === selfAccessKeyId) skipReason = SKIP_REASONS.selfKey;
     else if (codes.length > 0) skipReason = SKIP_REASONS.readError(codes);
     else if (problem?.kind === 'invalid') skipReason = SKIP_REASONS.badExemptTag(problem);
-    candidates.push({ ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
+    // A slot-only key that got this far is resolved live and planned again before anything is
+    // deleted; its tag can only be checked then, by key id.
+    else if (action === 'delete' && accessKeyId !== null)
+      skipReason = deletionSkip(user, accessKeyId, settings, now, runId);
+    candidates.push({ action, ruleId: finding.ruleId, userName, accessKeyId, slot, skipReason });
   }
 
   const eligible = candidates.filter((candidate) => candidate.skipReason === null);
   const limit = capLimit(users, settings);
-  const cap: CapVerdict | null = eligible.length > limit.limit ? { ...limit, count: eligible.length } : null;
+  const cap: CapVerdict | null =
+    eligible.length > limit.limit
+      ? {
+          ...limit,
+          count: eligible.length,
+          deletions: eligible.filter((candidate) => candidate.action === 'delete').length,
+        }
+      : null;
 
   const actions = candidates.map((candidate): ActionOutcome => {
     const skipReason = candidate.skipReason ?? (cap ? SKIP_REASONS.cap(cap) : null);
+    const reportReason = candidate.action === 'delete' ? REPORT_MODE_DELETE_REASON : REPORT_MODE_REASON;
     return {
-      action: 'deactivate',
+      action: candidate.action,
       ruleId: candidate.ruleId,
       userName: candidate.userName,
       // ActionOutcome needs a string; a key known only by its slot is named by it, and is skipped
       // unless the caller resolves it before applying anything.
       accessKeyId: candidate.accessKeyId ?? slotKeyName(candidate.slot),
       status: skipReason ? 'skipped' : 'planned',
-      reason: skipReason ?? (settings.mode === 'report' ? REPORT_MODE_REASON : null),
+      reason: skipReason ?? (settings.mode === 'report' ? reportReason : null),
       error: null,
     };
   });

@@ -165,11 +165,13 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
       .filter(([, n]) => n > 0)
       .map(([severity, n]) => `${n} ${severity}`)
       .join(', ');
-    sections.push(
-      wrap(
-        `${plural(omitted.length, 'more finding')} not shown (${bySeverity}), to keep this message within its size limit. The counts above include them.`,
+    const full = fullReportLink(report);
+    sections.push([
+      ...wrap(
+        `${plural(omitted.length, 'more finding')} not shown (${bySeverity}), to keep this message within its size limit. The counts above include them.${full ? ' The full report:' : ''}`,
       ),
-    );
+      ...(full ? [full] : []),
+    ]);
   }
   return sections;
 }
@@ -281,7 +283,35 @@ function footerSection(report: AuditReport): string[] {
     ...wrap(
       `Started ${shortIso(report.startedAt)}, finished ${shortIso(report.finishedAt)} (${duration(seconds)}).`,
     ),
+    ...archiveLines(report),
   ];
+}
+
+/** The archived copy a reader should open first: the HTML report, else the JSON, else the CSV. */
+function fullReportLink(report: AuditReport): string | null {
+  const archive = report.archive;
+  const best = archive?.html ?? archive?.json ?? archive?.csv;
+  return best ? clean(best.consoleUrl) : null;
+}
+
+/**
+ * The archive prefix, then each archived object's console link (sign-in needed). A link stands on
+ * its own line and is never wrapped: a URL cut in two cannot be opened from a phone.
+ */
+function archiveLines(report: AuditReport): string[] {
+  const archive = report.archive;
+  if (!archive) return [];
+  const lines = [`Archived in s3://${clean(archive.bucket)}/${clean(archive.prefix)}.*`];
+  const labels = [
+    ['html', 'Full report (HTML):'],
+    ['json', 'Full report (JSON):'],
+    ['csv', 'Every key (CSV):'],
+  ] as const;
+  for (const [format, label] of labels) {
+    const object = archive[format];
+    if (object) lines.push(label, clean(object.consoleUrl));
+  }
+  return lines;
 }
 
 function who(userName: string, key: string | null): string {

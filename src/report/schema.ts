@@ -72,6 +72,20 @@ const summarySchema = z.strictObject({
   errors: count,
 });
 
+const archivedObjectSchema = z.strictObject({
+  s3Uri: z.string().startsWith('s3://'),
+  consoleUrl: z.url({ protocol: /^https$/ }),
+});
+
+/** Where the run archived its full report; see `ReportArchive` in the model. */
+export const reportArchiveSchema = z.strictObject({
+  bucket: z.string().min(3),
+  prefix: z.string().startsWith('reports/'),
+  json: archivedObjectSchema.optional(),
+  csv: archivedObjectSchema.optional(),
+  html: archivedObjectSchema.optional(),
+});
+
 /**
  * Marker on a delivered copy of the report that was cut to fit SNS's 256 KB message limit: how many
  * entries of each list were left off the end. The `summary` counts always describe the whole run.
@@ -126,6 +140,7 @@ export const auditReportSchema = z.strictObject({
       rotationDays: count,
     })
     .optional(),
+  archive: reportArchiveSchema.optional(),
   truncated: truncationSchema.optional(),
 });
 

@@ -1,16 +1,21 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
 import type { Finding, KeyRecord, UserRecord } from '../model.js';
 import { daysBetween, toIsoDate } from '../time.js';
+import { deletionBlocker } from './deletion.js';
 import { dayCount, existedAt, keyFinding, keyOfUser } from './key-facts.js';
-import { deactivationOf } from './tags.js';
+import { deactivationOf, deactivationsOf } from './tags.js';
 import type { Rule, RuleContext } from './types.js';
 
 /**
  * When the key was deactivated, from the `key-hygiene:deactivated-<keyId>` tag the auditor writes.
- * Null without an id (credential report) or a readable tag.
+ * A key known only by its credential-report slot has no id to find its tag by: it gets the user's
+ * oldest recorded deactivation, which makes it a candidate that the audit reads live (real key ids
+ * and tags) and decides again before anything is deleted. Null without a readable tag.
  */
 function deactivation(user: UserRecord, key: KeyRecord) {
-  return key.accessKeyId ? deactivationOf(user.tags, key.accessKeyId) : null;
+  return key.accessKeyId
+    ? deactivationOf(user.tags, key.accessKeyId)
+    : (deactivationsOf(user.tags)[0] ?? null);
 }
 
 function message(user: UserRecord, key: KeyRecord, idle: number): string {
@@ -27,8 +32,13 @@ function message(user: UserRecord, key: KeyRecord, idle: number): string {
 
 /**
  * inactive-key-cleanup (off by default): an inactive key whose last use (or creation) and whose
- * deactivation are both `days` or more days old (low, notify: "delete it"). Without the
- * deactivation tag only the last use counts. Deleting is for a later version; today it only says so.
+ * deactivation are both `days` (CLEANUP_DAYS, default 30) or more days old (low: "delete it").
+ * Without the deactivation tag only the last use counts.
+ *
+ * The finding's action is `delete` only when key-hygiene itself deactivated the key in a recorded
+ * run at least `days` ago and the key was not used since (see `deletionBlocker`); the planner then
+ * adds the checks that need the current run. Every other such key is `notify`: a key someone
+ * deactivated by hand is reported, never deleted.
  *
  * @example
  * inactiveKeyCleanupRule.evaluate(erin, { now, settings }); // [{ ruleId: 'inactive-key-cleanup', severity: 'low', ... }]
@@ -36,9 +46,9 @@ function message(user: UserRecord, key: KeyRecord, idle: number): string {
 export const inactiveKeyCleanupRule: Rule = {
   id: 'inactive-key-cleanup',
   description:
-    'Inactive key whose last use and deactivation are N days old: notify, to delete it (off by default).',
+    'Inactive key whose last use and deactivation are N days old: delete it when key-hygiene deactivated it in an earlier run, else notify (off by default).',
   controls: [],
-  action: 'notify',
+  action: 'delete',
   settingsKey: 'inactiveKeyCleanup',
   settingsSchema: ruleSettingsSchemas.inactiveKeyCleanup,
   evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
@@ -51,12 +61,21 @@ export const inactiveKeyCleanupRule: Rule = {
       const idle = Math.max(0, daysBetween(since, now));
       const deactivated = deactivation(user, key);
       if (idle < days || (deactivated && daysBetween(deactivated.date, now) < days)) return [];
+      const deletable =
+        deletionBlocker({
+          deactivation: deactivated,
+          status: key.status,
+          lastUsed: key.lastUsed?.date ?? null,
+          now,
+          deleteAfterDays: days,
+          currentRunId: null,
+        }) === null;
       return [
         keyFinding(user, key, now, {
           ruleId: 'inactive-key-cleanup',
           controls: [],
           severity: 'low',
-          action: 'notify',
+          action: deletable ? 'delete' : 'notify',
           message: message(user, key, idle),
         }),
       ];

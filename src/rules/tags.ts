@@ -2,14 +2,20 @@
  * The user tags the auditor reads. IAM compares tag keys without regard to case (a user cannot have
  * both `Owner` and `owner`), so lookups here ignore case too.
  */
-import { parseIsoDate } from '../time.js';
+import { RUN_ID_PATTERN } from '../run-id.js';
+import { parseIsoDate, toIsoDate } from '../time.js';
 
 export const TAG_KEYS = {
   /** `true`, or a `YYYY-MM-DD` date until which (inclusive) the user's keys are exempt. */
   exempt: 'key-hygiene:exempt',
   /** Free text shown next to the exemption in the report. */
   exemptReason: 'key-hygiene:exempt-reason',
-  /** Followed by a key id; the value is `<YYYY-MM-DD> <rule>`, written when the key is deactivated. */
+  /**
+   * Followed by a key id; written on the user when the auditor deactivates the key. The value is
+   * `<YYYY-MM-DD> <rule> <runId>` (e.g. `2026-11-20 unused-key 20261120T030000Z-1a2b3c`): readable in
+   * the console, and the run id lets `{ "undo": "<runId>" }` find exactly that run's keys. Values
+   * written before run ids were recorded are `<YYYY-MM-DD> <rule>` and still parse (with no run id).
+   */
   deactivatedPrefix: 'key-hygiene:deactivated-',
 } as const;
 
@@ -26,23 +32,74 @@ export function tagValue(tags: Readonly<Record<string, string>>, key: string): s
   return found === undefined ? undefined : tags[found];
 }
 
+/** What a deactivation tag records. */
+export interface Deactivation {
+  /** The day the key was deactivated (midnight UTC). */
+  date: Date;
+  rule: string | null;
+  /** The run that deactivated it; null in values written before run ids were recorded. */
+  runId: string | null;
+}
+
 /**
- * When and by which rule a key was deactivated, from the user's `key-hygiene:deactivated-<keyId>` tag.
- * Null when the tag is absent or does not start with a valid date.
+ * The value of the deactivation tag: `<YYYY-MM-DD> <rule> <runId>`.
+ *
+ * @example
+ * deactivationTagValue(new Date('2026-11-20T03:04:00Z'), 'unused-key', '20261120T030000Z-1a2b3c');
+ * // '2026-11-20 unused-key 20261120T030000Z-1a2b3c'
+ */
+export function deactivationTagValue(date: Date, rule: string, runId: string): string {
+  return `${toIsoDate(date)} ${rule} ${runId}`;
+}
+
+/**
+ * Parses a deactivation tag's value. Null when it does not start with a valid date. The last word is
+ * the run id only when it has a run id's shape, so an old two-part value keeps its rule.
+ *
+ * @example
+ * parseDeactivation('2026-03-01 unused-key 20260301T030000Z-1a2b3c');
+ * // { date: 2026-03-01T00:00:00Z, rule: 'unused-key', runId: '20260301T030000Z-1a2b3c' }
+ * parseDeactivation('2026-03-01 unused-key'); // { date, rule: 'unused-key', runId: null }
+ */
+export function parseDeactivation(value: string): Deactivation | null {
+  const [day = '', ...rest] = value.trim().split(/\s+/);
+  const date = parseIsoDate(day);
+  if (!date) return null;
+  const last = rest.at(-1);
+  const runId = last !== undefined && RUN_ID_PATTERN.test(last) ? last : null;
+  const rule = (runId === null ? rest : rest.slice(0, -1)).join(' ');
+  return { date, rule: rule === '' ? null : rule, runId };
+}
+
+/**
+ * When, by which rule and in which run a key was deactivated, from the user's
+ * `key-hygiene:deactivated-<keyId>` tag. Null when the tag is absent or does not start with a valid date.
  *
  * @example
  * deactivationOf({ 'key-hygiene:deactivated-AKIA1': '2026-03-01 unused-key' }, 'AKIA1');
- * // { date: 2026-03-01T00:00:00Z, rule: 'unused-key' }
+ * // { date: 2026-03-01T00:00:00Z, rule: 'unused-key', runId: null }
  */
 export function deactivationOf(
   tags: Readonly<Record<string, string>>,
   accessKeyId: string,
-): { date: Date; rule: string | null } | null {
+): Deactivation | null {
   const value = tagValue(tags, `${TAG_KEYS.deactivatedPrefix}${accessKeyId}`);
-  if (value === undefined) return null;
-  const [day = '', ...rest] = value.trim().split(/\s+/);
-  const date = parseIsoDate(day);
-  if (!date) return null;
-  const rule = rest.join(' ');
-  return { date, rule: rule === '' ? null : rule };
+  return value === undefined ? null : parseDeactivation(value);
+}
+
+/**
+ * Every deactivation the user's tags record, oldest first. For a key known only by its
+ * credential-report slot (no key id to look its tag up by), these say whether the user may have a
+ * key that key-hygiene deactivated; only the live key ids, read before anything is done, decide.
+ *
+ * @example
+ * deactivationsOf({ 'key-hygiene:deactivated-AKIA1': '2026-03-01 unused-key' }); // [{ date: 2026-03-01..., ... }]
+ */
+export function deactivationsOf(tags: Readonly<Record<string, string>>): Deactivation[] {
+  const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();
+  return Object.entries(tags)
+    .filter(([key]) => key.toLowerCase().startsWith(prefix))
+    .map(([, value]) => parseDeactivation(value))
+    .filter((deactivation): deactivation is Deactivation => deactivation !== null)
+    .sort((a, b) => a.date.getTime() - b.date.getTime());
 }

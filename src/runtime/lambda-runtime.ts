@@ -32,10 +32,14 @@ export function createLambdaRuntime(env: Readonly<Record<string, string | undefi
   });
   const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const clients = createClients({ region });
+  const clients = createClients({
+    region,
+    forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
+  });
   tracer.captureAWSv3Client(clients.iam);
   tracer.captureAWSv3Client(clients.sns);
   tracer.captureAWSv3Client(clients.sts);
+  tracer.captureAWSv3Client(clients.s3);
   let selfKey: Promise<string | null> | undefined;
   return {
     settings,

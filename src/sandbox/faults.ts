@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRandom, type Random } from './random.js';
 
 /** Injected faults; all zero means none. */
@@ -79,6 +80,18 @@ export class Faults {
   failed(): boolean {
     const { failRate } = this.settings;
     return failRate > 0 && this.rng.next() < failRate;
+  }
+
+  /**
+   * The injected faults of one request, in the order every service applies them: wait the
+   * latency, then take a throttle token, then draw a failure. Each service words the answer its own
+   * way (`Throttling` or `SlowDown`, `ServiceFailure` or `InternalError`).
+   */
+  async apply(accountId: string): Promise<'throttled' | 'failed' | null> {
+    const delay = this.latency();
+    if (delay > 0) await sleep(delay);
+    if (this.throttled(accountId)) return 'throttled';
+    return this.failed() ? 'failed' : null;
   }
 }
 

@@ -72,6 +72,22 @@ const topic = z.strictObject({
     .default([]),
 });
 
+/**
+ * S3's naming rules for general purpose buckets: 3-63 lower-case letters, digits, dots and hyphens,
+ * starting and ending with a letter or digit, no `..`, not shaped like an IP address.
+ */
+export const S3_BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const bucket = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      S3_BUCKET_NAME,
+      'not a valid S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)',
+    ),
+  region: z.string().min(1).default('us-east-1'),
+});
+
 const account = z.strictObject({
   id: z.string().regex(/^\d{12}$/, 'not an AWS account ID (12 digits)'),
   alias: z.string().min(1).optional(),
@@ -80,6 +96,8 @@ const account = z.strictObject({
   rootAccessKeys: z.array(rootAccessKey).max(2, 'more than 2 root access keys (AWS allows 2)').default([]),
   users: z.array(user).default([]),
   topics: z.array(topic).default([]),
+  /** S3 buckets that exist from the start (empty); the archive tests write into them. */
+  buckets: z.array(bucket).default([]),
 });
 
 /** The zod schema of a sandbox fixture file. See `docs/sandbox.md` for every field. */
@@ -95,6 +113,7 @@ export type FixtureUser = FixtureAccount['users'][number];
 export type FixtureAccessKey = FixtureUser['accessKeys'][number];
 export type FixtureRootAccessKey = FixtureAccount['rootAccessKeys'][number];
 export type FixtureTopic = FixtureAccount['topics'][number];
+export type FixtureBucket = FixtureAccount['buckets'][number];
 export type FixtureInput = z.input<typeof fixtureSchema>;
 
 /** One problem in a fixture, located by its path (`accounts[0].users[3].name`). */
@@ -171,6 +190,8 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
   const now = fixture.now ? Date.parse(fixture.now) : Number.POSITIVE_INFINITY;
   const accountIds = new Map<string, number>();
   const keyIds = new Map<string, string>();
+  // Bucket names are global across accounts, as in S3.
+  const bucketNames = new Map<string, string>();
   fixture.accounts.forEach((acct, a) => {
     const at = `accounts[${a}]`;
     const seen = accountIds.get(acct.id);
@@ -225,6 +246,12 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
       if (topicNames.has(id))
         issues.push({ path: `${at}.topics[${i}].name`, message: 'duplicate topic in this region' });
       topicNames.add(id);
+    });
+    acct.buckets.forEach((b, i) => {
+      const bt = `${at}.buckets[${i}].name`;
+      const other = bucketNames.get(b.name);
+      if (other) issues.push({ path: bt, message: `duplicate of ${other} (bucket names are global)` });
+      else bucketNames.set(b.name, bt);
     });
   });
   return issues;

@@ -1,5 +1,5 @@
 /**
- * The sandbox: a local IAM, SNS and STS endpoint for the demo, the tests and the benchmarks.
+ * The sandbox: a local IAM, SNS, STS and S3 endpoint for the demo, the tests and the benchmarks.
  * Handlers never import it; tests and scripts do.
  */
 export type { Caller, CredentialScope } from './auth.js';
@@ -11,6 +11,7 @@ export type { FaultSettings } from './faults.js';
 export { Faults } from './faults.js';
 export type { Fixture, FixtureInput, FixtureIssue } from './fixture.js';
 export { FixtureError, fixtureSchema, loadFixture, parseFixture } from './fixture.js';
+export { S3_MAX_OBJECT_BYTES, S3Error } from './s3.js';
 export type { RunningSandbox, Sandbox, SandboxOptions } from './server.js';
 export { startSandbox } from './server.js';
 export { SNS_MAX_MESSAGE_BYTES } from './sns.js';
@@ -24,6 +25,8 @@ export type {
   PublishedMessage,
   SandboxAccessKey,
   SandboxAccount,
+  SandboxBucket,
+  SandboxObject,
   SandboxTopic,
   SandboxUser,
   ServiceStats,

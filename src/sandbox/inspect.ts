@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
-import type { SandboxState } from './state.js';
+import { S3_BUCKET_NAME } from './fixture.js';
+import type { SandboxBucket, SandboxState } from './state.js';
 
 /** The test-aid paths; they are not AWS APIs. */
 export const INSPECT_PREFIX = '/_sandbox/';
@@ -11,12 +12,34 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** A bucket and its objects' metadata (not their bodies; read those with GetObject). */
+function describeBucket(bucket: SandboxBucket) {
+  return {
+    name: bucket.name,
+    accountId: bucket.accountId,
+    region: bucket.region,
+    objects: [...bucket.objects.values()].map((object) => ({
+      key: object.key,
+      size: object.body.length,
+      contentType: object.contentType,
+      etag: object.etag,
+      lastModified: object.lastModified.toISOString(),
+      serverSideEncryption: object.serverSideEncryption,
+      sseRequested: object.sseRequested,
+      checksum: object.checksum,
+      metadata: object.metadata,
+    })),
+  };
+}
+
 /**
  * Serves the inspection endpoints (test aids):
  * - `GET /_sandbox/published`: `{ messages: PublishedMessage[] }`, every SNS message (optionally `?topicArn=`),
  * - `GET /_sandbox/calls`: `CallStats`, counts overall, by service and by action (total, throttled, failed, errors),
  * - `POST /_sandbox/reset`: back to the fixture (state, clock, counters, fault seed),
  * - `GET|POST /_sandbox/clock`: read or set the sandbox clock (`{"now": "<ISO date>" | null}`),
+ * - `GET /_sandbox/buckets`: every S3 bucket with its objects' metadata,
+ * - `POST /_sandbox/buckets` with `{ "name", "accountId"?, "region"? }`: creates an empty bucket,
  * - `GET /_sandbox/health`: `{ "ok": true }`,
  * - `POST /_sandbox/credential-report`: credential report test aids (`{"csv": "...", "stuck": true}`).
  */
@@ -63,6 +86,35 @@ export function handleInspection(
       json(res, 200, { now: state.clock.now().toISOString(), fixed: state.clock.isFixed });
       return;
     }
+    case 'GET /_sandbox/buckets':
+      json(res, 200, { buckets: [...state.buckets.values()].map(describeBucket) });
+      return;
+    case 'POST /_sandbox/buckets': {
+      let input: { name?: unknown; accountId?: unknown; region?: unknown };
+      try {
+        input = JSON.parse(body || '{}') as typeof input;
+      } catch {
+        json(res, 400, { error: 'Body must be JSON like {"name": "acme-reports", "region": "us-east-1"}' });
+        return;
+      }
+      const name = typeof input.name === 'string' ? input.name : '';
+      const accountId = typeof input.accountId === 'string' ? input.accountId : state.defaultAccountId;
+      const region = typeof input.region === 'string' && input.region !== '' ? input.region : 'us-east-1';
+      if (!S3_BUCKET_NAME.test(name)) {
+        json(res, 400, { error: '"name" must be an S3 bucket name (3-63 of a-z, 0-9, "." and "-")' });
+        return;
+      }
+      if (!state.account(accountId)) {
+        json(res, 400, { error: `"accountId" ${accountId} is not an account of the fixture` });
+        return;
+      }
+      try {
+        json(res, 200, describeBucket(state.addBucket(accountId, { name, region })));
+      } catch (error) {
+        json(res, 409, { error: (error as Error).message });
+      }
+      return;
+    }
     case 'POST /_sandbox/credential-report': {
       let aid: unknown;
       try {
@@ -98,7 +150,7 @@ export function handleInspection(
       return;
     default:
       json(res, 404, {
-        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, POST /_sandbox/credential-report`,
+        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, GET|POST /_sandbox/buckets, POST /_sandbox/credential-report`,
       });
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCredentialScope, resolveCaller } from './auth.js';
 import { AwsError, awsErrors } from './errors.js';
 import { type FaultSettings, Faults } from './faults.js';
@@ -9,6 +8,8 @@ import { type Fixture, type FixtureInput, loadFixture, parseFixture } from './fi
 import { iamService } from './iam.js';
 import { handleInspection, INSPECT_PREFIX } from './inspect.js';
 import { QueryParams } from './params.js';
+import { S3_MAX_OBJECT_BYTES } from './s3.js';
+import { handleS3Request } from './s3-server.js';
 import type { QueryService } from './service.js';
 import { snsService } from './sns.js';
 import { SandboxState } from './state.js';
@@ -65,15 +66,16 @@ const BY_VERSION: ReadonlyMap<string, QueryService> = new Map(
 /** Big enough for a 256 KB SNS message form-encoded (up to three bytes per byte) and its attributes. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+/** The request body, or null when it is over `limit` bytes (read to the end either way). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -142,12 +144,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const body = await readBody(req);
+    const scope = parseCredentialScope(req.headers.authorization, url.search);
+    if (scope?.service === 's3') {
+      const raw = await readBody(req, S3_MAX_OBJECT_BYTES);
+      await handleS3Request(req, res, url, raw, scope, requestId, { state, faults, log });
+      return;
+    }
+    const bytes = await readBody(req, MAX_BODY_BYTES);
+    const body = bytes === null ? null : bytes.toString('utf8');
     if (url.pathname.startsWith(INSPECT_PREFIX)) {
       handleInspection(req, res, url, body ?? '', state, faults);
       return;
     }
-    const scope = parseCredentialScope(req.headers.authorization, url.search);
     // JSON-protocol services (Organizations, ...) are routed by X-Amz-Target and expect a JSON error.
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
@@ -184,7 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           'InvalidAction',
           400,
           scope
-            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns and sts`
+            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns, sts and s3`
             : 'No SigV4 credential scope and no known Version: sign the request (any key, any region) so the sandbox can route it',
         ),
       );
@@ -203,14 +211,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const delay = faults.latency();
-      if (delay > 0) await sleep(delay);
-      if (faults.throttled(account.id)) {
-        fail(awsErrors.throttling(), 'throttled');
-        return;
-      }
-      if (faults.failed()) {
-        fail(awsErrors.serviceFailure(), 'failed');
+      const fault = await faults.apply(account.id);
+      if (fault !== null) {
+        fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
         return;
       }
       const region = scope?.region ?? 'us-east-1';

@@ -1,5 +1,5 @@
 import { SandboxClock } from './clock.js';
-import type { Fixture, FixtureAccount, FixtureTopic, FixtureUser } from './fixture.js';
+import type { Fixture, FixtureAccount, FixtureBucket, FixtureTopic, FixtureUser } from './fixture.js';
 import { createRandom, type Random, randomId, randomSecret, stableId, stableUuid } from './random.js';
 import { type SyntheticOptions, syntheticAccountParts } from './synthetic.js';
 
@@ -90,6 +90,35 @@ export interface SandboxTopic {
   region: string;
   accountId: string;
   subscriptions: SandboxSubscription[];
+}
+
+/** One S3 object as PutObject stored it. */
+export interface SandboxObject {
+  key: string;
+  body: Buffer;
+  /** As sent; S3's default `binary/octet-stream` when the request had none. */
+  contentType: string;
+  /** Hex MD5 of the body, without quotes (single-part uploads). */
+  etag: string;
+  lastModified: Date;
+  /** The encryption S3 applied: the requested one, else the bucket default (SSE-S3, `AES256`). */
+  serverSideEncryption: string;
+  /** The `x-amz-server-side-encryption` header exactly as the request carried it, or null. */
+  sseRequested: string | null;
+  sseKmsKeyId: string | null;
+  /** The additional checksum the client sent (`x-amz-checksum-<algorithm>`), verified when supported. */
+  checksum: { algorithm: string; value: string } | null;
+  /** `x-amz-meta-*` headers, names lower-cased and without the prefix. */
+  metadata: Record<string, string>;
+}
+
+/** An S3 bucket: global name, owning account, region and its objects by key. */
+export interface SandboxBucket {
+  name: string;
+  accountId: string;
+  region: string;
+  createdAt: Date;
+  objects: Map<string, SandboxObject>;
 }
 
 export interface CredentialReport {
@@ -246,6 +275,8 @@ export class SandboxState {
   readonly sessions = new Map<string, AssumedRoleSession>();
   /** By ARN. */
   readonly topics = new Map<string, SandboxTopic>();
+  /** S3 buckets by (global) name. */
+  readonly buckets = new Map<string, SandboxBucket>();
   readonly published: PublishedMessage[] = [];
   private callStats = new Map<string, Map<string, ActionStats>>();
   /** Credential report test aids (see {@link CredentialReportAid}); every account uses them. */
@@ -268,6 +299,7 @@ export class SandboxState {
     this.rootKeys.clear();
     this.sessions.clear();
     this.topics.clear();
+    this.buckets.clear();
     this.published.length = 0;
     this.callStats = new Map();
     this.credentialReportAid = { csv: null, stuck: false, refuseGeneration: false };
@@ -337,6 +369,7 @@ export class SandboxState {
       }
     }
     for (const topic of source.topics) this.addTopic(account.id, topic);
+    for (const bucket of source.buckets) this.addBucket(account.id, bucket);
     account.createDate = source.createDate
       ? new Date(source.createDate)
       : new Date(Number.isFinite(earliest) ? earliest : this.clock.now().getTime());
@@ -412,6 +445,30 @@ export class SandboxState {
         pendingConfirmation: false,
       });
     }
+    return created;
+  }
+
+  /**
+   * Creates an empty bucket, or returns the existing one when the same account already owns it.
+   *
+   * @throws Error when another account owns the name (bucket names are global).
+   */
+  addBucket(accountId: string, bucket: Pick<FixtureBucket, 'name'> & Partial<FixtureBucket>): SandboxBucket {
+    const existing = this.buckets.get(bucket.name);
+    if (existing) {
+      if (existing.accountId !== accountId) {
+        throw new Error(`Bucket ${bucket.name} already belongs to account ${existing.accountId}`);
+      }
+      return existing;
+    }
+    const created: SandboxBucket = {
+      name: bucket.name,
+      accountId,
+      region: bucket.region ?? 'us-east-1',
+      createdAt: this.clock.now(),
+      objects: new Map(),
+    };
+    this.buckets.set(created.name, created);
     return created;
   }
 

@@ -45,6 +45,19 @@ describe('Function: parseAdhocEvent', () => {
     expect(event).toEqual(input);
   });
 
+  it('accepts an undo event, the sample in events/ included', async () => {
+    // Prepare
+    const { readFile } = await import('node:fs/promises');
+    const sample: unknown = JSON.parse(await readFile('events/adhoc-undo.json', 'utf8'));
+
+    // Act
+    const event = parseAdhocEvent(sample);
+
+    // Assess
+    expect(event).toEqual({ undo: '20261120T030000Z-1a2b3c', notify: true });
+    expect(parseAdhocEvent({ undo: '20261120T030000Z-1a2b3c' })).toEqual({ undo: '20261120T030000Z-1a2b3c' });
+  });
+
   it('accepts a date-time with an offset', () => {
     // Prepare
     const input = { asOf: '2027-01-01T09:30:00.250+02:00' };
@@ -80,7 +93,15 @@ describe('Function: parseAdhocEvent', () => {
     ],
     [
       { mode: 'report', dryRun: true },
-      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds',
+      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds, undo',
+    ],
+    [
+      { undo: '2026-11-20' },
+      'Invalid event: undo: expected the runId of an earlier run, such as "20261120T030000Z-1a2b3c" (see its report), got "2026-11-20"',
+    ],
+    [
+      { undo: '20261120T030000Z-1a2b3c', asOf: '2027-01-01T00:00:00Z', thresholds: { rotationDays: 30 } },
+      'Invalid event: asOf: cannot be combined with undo; an undo event takes only "undo" and "notify"; thresholds: cannot be combined with undo; an undo event takes only "undo" and "notify"',
     ],
     [
       { thresholds: { unusedDays: 30 } },

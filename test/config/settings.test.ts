@@ -43,6 +43,7 @@ describe('Function: loadSettings', () => {
       asOf: null,
       reportTopicArn: null,
       reportTopicName: null,
+      reportBucket: null,
     });
   });
 
@@ -82,6 +83,7 @@ describe('Function: loadSettings', () => {
       AS_OF: '2027-01-01T00:00:00+02:00',
       REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
       REPORT_TOPIC_NAME: 'key-hygiene-reports',
+      REPORT_BUCKET: 'acme-key-hygiene-reports',
     };
 
     // Act
@@ -110,6 +112,7 @@ describe('Function: loadSettings', () => {
       asOf: new Date('2026-12-31T22:00:00Z'),
       reportTopicArn: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
       reportTopicName: 'key-hygiene-reports',
+      reportBucket: 'acme-key-hygiene-reports',
     });
   });
 
@@ -243,6 +246,10 @@ describe('Function: loadSettings', () => {
         'Invalid setting REPORT_TOPIC_NAME (reportTopicName): expected an SNS topic name: letters, digits, - and _, got "reports topic"',
       ],
       [
+        { REPORT_BUCKET: 'Acme_Reports' },
+        'Invalid setting REPORT_BUCKET (reportBucket): expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit, got "Acme_Reports"',
+      ],
+      [
         { EXEMPT_USERS: 'backup, bad name' },
         'Invalid setting EXEMPT_USERS (exemptions.userNames, exemptions.userGlobs): expected a user name or a glob: letters, digits, +=.@_- and * ?, got "bad name"',
       ],
@@ -361,6 +368,7 @@ describe('Constant: SETTINGS_DOC', () => {
       'AS_OF',
       'REPORT_TOPIC_ARN',
       'REPORT_TOPIC_NAME',
+      'REPORT_BUCKET',
     ];
 
     // Act

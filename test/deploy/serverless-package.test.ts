@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
 import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/inventory/credential-report-collector.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/inventory/live-collector.js';
 import { APPLY_PERMISSIONS } from '../../src/remediation/apply.js';
+import { UNDO_PERMISSIONS } from '../../src/undo/run-undo.js';
 
 const run = promisify(execFile);
 
@@ -16,7 +18,16 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
 }
-type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+interface TemplateResource {
+  Type: string;
+  Condition?: string;
+  DeletionPolicy?: string;
+  Properties: Record<string, unknown>;
+}
+type Template = { Resources: Record<string, TemplateResource>; Conditions: Record<string, unknown> };
+
+/** The package is built with a report bucket, so the archive's resources are checked too. */
+const REPORT_BUCKET = 'acme-key-hygiene-reports';
 
 let dir: string;
 let template: Template;
@@ -25,13 +36,18 @@ function resourcesOfType(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
+/** Every statement the function role gets: its inline policies and the policies attached to it. */
 function roleStatements(): Statement[] {
   const roles = resourcesOfType('AWS::IAM::Role');
-  return roles.flatMap(([, role]) =>
+  const inline = roles.flatMap(([, role]) =>
     ((role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]) ?? []).flatMap(
       (policy) => policy.PolicyDocument.Statement,
     ),
   );
+  const attached = resourcesOfType('AWS::IAM::Policy').flatMap(
+    ([, policy]) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+  return [...inline, ...attached];
 }
 
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
@@ -51,6 +67,7 @@ describe('Deployment: serverless package', () => {
         '--package',
         dir,
         '--param=alertEmails=secops@example.com',
+        `--param=reportBucket=${REPORT_BUCKET}`,
       ],
       {
         env: {
@@ -112,7 +129,12 @@ describe('Deployment: serverless package', () => {
     const statements = roleStatements();
     const iamActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
     const expected = [
-      ...new Set([...LIVE_COLLECTOR_PERMISSIONS, ...CREDENTIAL_REPORT_PERMISSIONS, ...APPLY_PERMISSIONS]),
+      ...new Set([
+        ...LIVE_COLLECTOR_PERMISSIONS,
+        ...CREDENTIAL_REPORT_PERMISSIONS,
+        ...APPLY_PERMISSIONS,
+        ...UNDO_PERMISSIONS,
+      ]),
     ].sort();
     // Assess
     expect([...new Set(iamActions)].sort()).toEqual(expected);
@@ -139,5 +161,77 @@ describe('Deployment: serverless package', () => {
     expect(publish).toHaveLength(1);
     expect(actionsOf(publish[0] as Statement)).toEqual(['sns:Publish']);
     expect(publish[0]?.Resource).toEqual({ 'Fn::If': ['UseExternalTopic', '', { Ref: 'ReportTopic' }] });
+  });
+
+  it('creates the report bucket only when reportBucket is set: encrypted, private, kept on stack removal', () => {
+    // Prepare
+    // (The other bucket is osls's deployment bucket.)
+    const buckets = resourcesOfType('AWS::S3::Bucket').filter(([id]) => id !== 'ServerlessDeploymentBucket');
+    // Assess: with an empty param the condition is Not(Equals('', '')), false, so no bucket.
+    expect(template.Conditions.HasReportBucket).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [REPORT_BUCKET, ''] }],
+    });
+    expect(buckets.map(([id]) => id)).toEqual(['ReportBucket']);
+    const bucket = template.Resources.ReportBucket as TemplateResource;
+    expect(bucket.Condition).toBe('HasReportBucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketName).toBe(REPORT_BUCKET);
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('expires archived reports after reportRetentionDays (400 by default)', () => {
+    const bucket = template.Resources.ReportBucket as TemplateResource;
+    expect(bucket.Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireArchivedReports', Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: 400 }],
+    });
+  });
+
+  it('denies every request to the bucket and its objects that does not use TLS', () => {
+    const policy = template.Resources.ReportBucketPolicy as TemplateResource;
+    expect(policy.Properties.Bucket).toEqual({ Ref: 'ReportBucket' });
+    expect(policy.Condition).toBe('HasReportBucket');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [
+          { 'Fn::GetAtt': ['ReportBucket', 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/*']] },
+        ],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+  });
+
+  it('lets the role put objects under reports/ of the report bucket, and nothing else in S3', () => {
+    // Prepare
+    const s3 = roleStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const [[, policy]] = resourcesOfType('AWS::IAM::Policy') as [[string, TemplateResource]];
+    // Assess
+    expect(s3).toHaveLength(1);
+    expect(actionsOf(s3[0] as Statement)).toEqual([...ARCHIVE_PERMISSIONS]);
+    expect(s3[0]?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'ReportBucket' }, '/reports/*']],
+    });
+    expect(policy.Condition).toBe('HasReportBucket');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'IamRoleLambdaExecution' }]);
+    const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
+    for (const fn of functions) {
+      expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.REPORT_BUCKET).toBe(
+        REPORT_BUCKET,
+      );
+    }
   });
 });

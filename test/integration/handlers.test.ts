@@ -1,47 +1,21 @@
 import { IAMClient, ListAccessKeysCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
-import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { coldStart as coldStartOn, type Handler, lambdaContext } from '../support/sandbox-lifecycle.js';
 
 let sandbox: RunningSandbox;
 let iam: IAMClient;
 
-const context = {
-  functionName: 'key-hygiene-test-adhocAudit',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:key-hygiene-test-adhocAudit',
-  memoryLimitInMB: '512',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/key-hygiene-test-adhocAudit',
-  logStreamName: '2026/11/20/[$LATEST]abcdef',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 900_000,
-} as unknown as Context;
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+const context = lambdaContext;
 
 /** Imports a handler fresh, as a cold start with this environment would. */
-async function coldStart(
+const coldStart = (
   name: 'adhoc-audit' | 'scheduled-audit',
   env: Record<string, string> = {},
-): Promise<Handler> {
-  vi.resetModules();
-  vi.stubEnv('AWS_ENDPOINT_URL', sandbox.url);
-  vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  // vitest itself sets MODE=test; the deployed function gets MODE from its param.
-  vi.stubEnv('MODE', 'report');
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const module =
-    name === 'adhoc-audit'
-      ? await import('../../handlers/adhoc-audit.js')
-      : await import('../../handlers/scheduled-audit.js');
-  return module.handler as unknown as Handler;
-}
+): Promise<Handler> => coldStartOn(sandbox, name, env);
 
 async function keyStatuses(userName: string): Promise<Record<string, string>> {
   const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
@@ -133,7 +107,7 @@ describe('Handlers against the sandbox', () => {
         detail: {},
       },
       context,
-    )) as { summary: AuditReport['summary']; messageId: string };
+    )) as { summary: AuditReport['summary']; messageId: string; runId: string };
     // Assess
     expect(result.summary.actionsApplied).toBe(2);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
@@ -143,7 +117,9 @@ describe('Handlers against the sandbox', () => {
     expect(await keyStatuses('rotate-rita')).toEqual({ [KEYS.rotation]: 'Active' });
     expect(await keyStatuses('auditor')).toEqual({ AKIAIOSFODNN7EXAMPLE: 'Active' });
     const tags = await userTags('stale-sam');
-    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toMatch(/^\d{4}-\d{2}-\d{2} unused-key$/);
+    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toBe(
+      `${new Date().toISOString().slice(0, 10)} unused-key ${result.runId}`,
+    );
 
     const messages = await published();
     expect(messages).toHaveLength(1);
@@ -248,5 +224,23 @@ describe('Handlers against the sandbox', () => {
     // Assess
     await expect(attempt).rejects.toThrow(/no-such-topic/);
     expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+  });
+
+  it('archives the report to the REPORT_BUCKET before publishing, and the message links to it', async () => {
+    // Prepare
+    sandbox.state.addBucket('111111111111', { name: 'acme-test-reports', region: 'us-east-1' });
+    const handler = await coldStart('adhoc-audit', { REPORT_BUCKET: 'acme-test-reports' });
+    // Act
+    const report = auditReportSchema.parse(await handler({ notify: true }, context)) as AuditReport;
+    // Assess
+    const objects = [...(sandbox.state.buckets.get('acme-test-reports')?.objects.keys() ?? [])].sort();
+    expect(objects).toEqual([
+      `${report.archive?.prefix}.csv`,
+      `${report.archive?.prefix}.html`,
+      `${report.archive?.prefix}.json`,
+    ]);
+    expect(report.archive?.prefix).toMatch(/^reports\/111111111111\/\d{4}\/\d{2}\/\d{2}\//);
+    const [message] = await published();
+    expect(JSON.parse(message?.bodies.sqs ?? '{}').archive).toEqual(report.archive);
   });
 });

@@ -1,4 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
@@ -36,6 +37,9 @@ export const snsClient = (sandbox: RunningSandbox, options: ClientOptions = {}) 
   new SNSClient(config(sandbox, options));
 export const stsClient = (sandbox: RunningSandbox, options: ClientOptions = {}) =>
   new STSClient(config(sandbox, options));
+/** Path-style, as our client factory builds it for a custom endpoint. */
+export const s3Client = (sandbox: RunningSandbox, options: ClientOptions = {}) =>
+  new S3Client({ ...config(sandbox, options), forcePathStyle: true });
 
 export interface CaughtError {
   name: string;

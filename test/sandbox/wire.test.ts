@@ -94,10 +94,10 @@ describe('Sandbox wire format and routing', () => {
   });
 
   it('answers a service it does not speak with an AWS-shaped error, never HTML', async () => {
-    const s3 = await rawPost(sandbox, 's3', 'Action=ListBuckets');
-    expect(s3.status).toBe(400);
-    expect(s3.headers.get('content-type')).toBe('text/xml');
-    expect(s3.text).toContain('<Code>InvalidAction</Code>');
+    const ec2 = await rawPost(sandbox, 'ec2', 'Action=DescribeInstances');
+    expect(ec2.status).toBe(400);
+    expect(ec2.headers.get('content-type')).toBe('text/xml');
+    expect(ec2.text).toContain('<Code>InvalidAction</Code>');
     const json = await fetch(`${sandbox.url}/`, {
       method: 'POST',
       headers: {

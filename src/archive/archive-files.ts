@@ -1,0 +1,42 @@
+/**
+ * The renderings a run archives next to its JSON report. Each is rendered lazily by the writer, so
+ * a renderer that throws costs its own file (recorded as an error), never the run.
+ */
+import type { Settings } from '../config/settings.js';
+import type { AuditReport } from '../model.js';
+import type { KeyRow } from '../report/key-rows.js';
+import { CSV_CONTENT_TYPE, renderCsv } from '../report/render-csv.js';
+import { renderHtml } from '../report/render-html.js';
+import type { ArchiveFormat } from './archive-location.js';
+
+/** One archived rendering: its suffix, its Content-Type and how to render it. */
+export interface ArchiveFile {
+  suffix: Exclude<ArchiveFormat, 'json'>;
+  contentType: string;
+  render: () => string;
+}
+
+/** What the renderers get: the full report, one row per key, and the settings (thresholds). */
+export interface ArchiveInput {
+  report: AuditReport;
+  rows: readonly KeyRow[];
+  settings: Settings;
+}
+
+/**
+ * The CSV (one row per key) and the self-contained HTML report. The JSON report is
+ * not here: the writer serialises it last, with the links of what was written.
+ *
+ * @example
+ * const files = archiveFiles({ report, rows: buildKeyRows(users, report), settings });
+ */
+export function archiveFiles(input: ArchiveInput): ArchiveFile[] {
+  return [
+    { suffix: 'csv', contentType: CSV_CONTENT_TYPE, render: () => renderCsv(input.rows) },
+    {
+      suffix: 'html',
+      contentType: 'text/html; charset=utf-8',
+      render: () => renderHtml(input.report, input.rows),
+    },
+  ];
+}

@@ -1,0 +1,72 @@
+import { type IAMClient, paginateListUsers, paginateListUserTags } from '@aws-sdk/client-iam';
+import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
+import { forEachConcurrent } from '../concurrency.js';
+import type { AuditError } from '../model.js';
+import { parseDeactivation, TAG_KEYS } from '../rules/tags.js';
+
+/** IAM permissions `findRunDeactivations` calls. */
+export const FIND_DEACTIVATIONS_PERMISSIONS = ['iam:ListUsers', 'iam:ListUserTags'] as const;
+
+/** One key a run deactivated, as its user's tag records it. */
+export interface RunDeactivation {
+  userName: string;
+  accessKeyId: string;
+  /** The tag key exactly as stored (IAM keeps the case it was written with). */
+  tagKey: string;
+  tagValue: string;
+}
+
+export interface FoundDeactivations {
+  found: RunDeactivation[];
+  errors: AuditError[];
+  /** False when the user listing or some user's tags could not be read. */
+  complete: boolean;
+}
+
+/**
+ * Every `key-hygiene:deactivated-<keyId>` tag whose value names `runId`, across all users: ListUsers,
+ * then ListUserTags per user with at most `concurrency` calls in flight. A user deleted meanwhile is
+ * passed over; any other failure is recorded and makes the result incomplete.
+ *
+ * @example
+ * const { found, complete } = await findRunDeactivations(iam, '20261120T030000Z-1a2b3c', 8);
+ */
+export async function findRunDeactivations(
+  iam: Pick<IAMClient, 'send'>,
+  runId: string,
+  concurrency: number,
+): Promise<FoundDeactivations> {
+  const found: RunDeactivation[] = [];
+  const errors: AuditError[] = [];
+  const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();
+  const client = { client: iam as IAMClient };
+  async function* userNames(): AsyncGenerator<string> {
+    for await (const page of paginateListUsers({ ...client, pageSize: 1000 }, {})) {
+      for (const user of page.Users ?? []) if (user.UserName) yield user.UserName;
+    }
+  }
+  let listed = true;
+  try {
+    await forEachConcurrent(userNames(), concurrency, async (userName) => {
+      try {
+        for await (const page of paginateListUserTags(client, { UserName: userName })) {
+          for (const { Key = '', Value = '' } of page.Tags ?? []) {
+            if (!Key.toLowerCase().startsWith(prefix)) continue;
+            if (parseDeactivation(Value)?.runId !== runId) continue;
+            found.push({ userName, accessKeyId: Key.slice(prefix.length), tagKey: Key, tagValue: Value });
+          }
+        }
+      } catch (error) {
+        if (isNoSuchEntity(error)) return;
+        errors.push({ userName, accessKeyId: null, operation: 'ListUserTags', ...describeAwsError(error) });
+      }
+    });
+  } catch (error) {
+    listed = false;
+    errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
+  }
+  found.sort((a, b) => compare(a.userName, b.userName) || compare(a.accessKeyId, b.accessKeyId));
+  return { found, errors, complete: listed && errors.length === 0 };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

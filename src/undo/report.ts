@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import type { AuditError } from '../model.js';
+import { clean, plural, wrap } from '../report/text-format.js';
+import type { UndoAction, UndoReport } from './types.js';
+
+export interface UndoReportInput {
+  runId: string;
+  undoneRunId: string;
+  accountId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  complete: boolean;
+  actions: readonly UndoAction[];
+  errors: readonly AuditError[];
+}
+
+const STATUS_ORDER: readonly UndoAction['status'][] = ['reactivated', 'failed', 'skipped'];
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Builds the undo report: actions by status (reactivated, failed, skipped), then user and key.
+ *
+ * @example
+ * buildUndoReport({ runId, undoneRunId, accountId, startedAt, finishedAt, complete: true, actions, errors: [] });
+ */
+export function buildUndoReport(input: UndoReportInput): UndoReport {
+  const actions = [...input.actions].sort(
+    (a, b) =>
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+      compareText(a.userName, b.userName) ||
+      compareText(a.accessKeyId, b.accessKeyId),
+  );
+  const count = (status: UndoAction['status']) => actions.filter((a) => a.status === status).length;
+  return {
+    schemaVersion: 1,
+    kind: 'undo',
+    runId: input.runId,
+    undoneRunId: input.undoneRunId,
+    accountId: input.accountId,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    complete: input.complete,
+    summary: {
+      found: actions.length,
+      reactivated: count('reactivated'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      errors: input.errors.length,
+    },
+    actions,
+    errors: [...input.errors],
+  };
+}
+
+const count = z.number().int().nonnegative();
+const awsError = z.strictObject({ code: z.string(), message: z.string() });
+
+/**
+ * The undo report as consumers (SQS, Lambda, HTTPS subscribers) receive it; `kind: "undo"` tells it
+ * apart from an audit report. `truncated` appears only on a delivered copy that had to be cut.
+ *
+ * @example
+ * const report = undoReportSchema.parse(JSON.parse(record.body));
+ */
+export const undoReportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('undo'),
+  runId: z.string().min(1),
+  undoneRunId: z.string().min(1),
+  accountId: z.string(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  complete: z.boolean(),
+  summary: z.strictObject({ found: count, reactivated: count, skipped: count, failed: count, errors: count }),
+  actions: z.array(
+    z.strictObject({
+      userName: z.string(),
+      accessKeyId: z.string(),
+      deactivation: z.string(),
+      status: z.enum(['reactivated', 'skipped', 'failed']),
+      reason: z.string().nullable(),
+      error: awsError.nullable(),
+    }),
+  ),
+  errors: z.array(
+    z.strictObject({
+      userName: z.string().nullable(),
+      accessKeyId: z.string().nullable(),
+      operation: z.string(),
+      code: z.string(),
+      message: z.string(),
+    }),
+  ),
+  truncated: z.strictObject({ actionsOmitted: count, errorsOmitted: count }).optional(),
+});
+
+// The schema and the type must describe the same shape.
+const typeFitsSchema = (report: UndoReport): z.infer<typeof undoReportSchema> => report;
+void typeFitsSchema;
+
+/**
+ * One line: `Account 111111111111: undo of run 20261120T030000Z-1a2b3c: 2 keys reactivated, 1 skipped`.
+ *
+ * @example
+ * undoHeadline(report);
+ */
+export function undoHeadline(report: UndoReport): string {
+  const { summary } = report;
+  const parts =
+    summary.found === 0
+      ? ['nothing to undo (no key carries a deactivation tag naming this run)']
+      : [
+          `${plural(summary.reactivated, 'key')} reactivated`,
+          ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
+          ...(summary.failed > 0 ? [`${summary.failed} failed`] : []),
+        ];
+  return `Account ${report.accountId}: undo of run ${report.undoneRunId}: ${parts.join(', ')}`;
+}
+
+/**
+ * The undo report as plain text (email, the command line): what was reactivated, what was skipped
+ * and why, failures, errors. Strings from the account pass through `clean`.
+ *
+ * @example
+ * process.stdout.write(renderUndoText(report));
+ */
+export function renderUndoText(report: UndoReport, options: { maxEntries?: number } = {}): string {
+  const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
+  const shown = report.actions.slice(0, max);
+  const sections: string[][] = [['KEY-HYGIENE UNDO', ...wrap(`${clean(undoHeadline(report))}.`)]];
+  if (!report.complete) {
+    sections.push(
+      wrap(
+        'INCOMPLETE: some users could not be read (see ERRORS), so a key of that run may have been missed; run the undo again.',
+      ),
+    );
+  }
+  const groups: Array<[string, UndoAction['status']]> = [
+    ['REACTIVATED', 'reactivated'],
+    ['FAILED', 'failed'],
+    ['SKIPPED', 'skipped'],
+  ];
+  for (const [title, status] of groups) {
+    const group = shown.filter((action) => action.status === status);
+    if (group.length === 0) continue;
+    const lines = [`${title} (${group.length}):`];
+    for (const action of group) {
+      lines.push(
+        ...wrap(
+          `${clean(action.userName)}, ${clean(action.accessKeyId)} (deactivated ${clean(action.deactivation)})`,
+          {
+            first: '- ',
+            rest: '  ',
+          },
+        ),
+      );
+      if (action.reason) lines.push(...wrap(clean(action.reason), { first: '  ', rest: '  ' }));
+      if (action.error) {
+        lines.push(
+          ...wrap(`${clean(action.error.code)}: ${clean(action.error.message)}`, { first: '  ', rest: '  ' }),
+        );
+      }
+    }
+    sections.push(lines);
+  }
+  if (shown.length < report.actions.length) {
+    sections.push([`${plural(report.actions.length - shown.length, 'more key')} not shown.`]);
+  }
+  if (report.errors.length > 0) {
+    sections.push([
+      'ERRORS',
+      ...report.errors.slice(0, max).flatMap((error) =>
+        wrap(
+          `${clean(error.userName ?? 'account')}: ${clean(error.operation)} ${clean(error.code)}: ${clean(error.message)}`,
+          {
+            first: '- ',
+            rest: '  ',
+          },
+        ),
+      ),
+    ]);
+  }
+  sections.push([
+    '--',
+    `Undo run ${clean(report.runId)}`,
+    `Started ${report.startedAt}, finished ${report.finishedAt}.`,
+  ]);
+  return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
+import type { Settings } from '../config/settings.js';
+import { publishMessage } from '../notify/publish.js';
+import { newRunId } from '../report/build-report.js';
+import { FIND_DEACTIVATIONS_PERMISSIONS, findRunDeactivations } from './find-deactivations.js';
+import { REACTIVATE_PERMISSIONS, reactivate } from './reactivate.js';
+import { buildUndoReport } from './report.js';
+import { buildUndoSnsPublish } from './sns-message.js';
+import type { UndoReport } from './types.js';
+
+/** IAM permissions an undo calls. */
+export const UNDO_PERMISSIONS = [...new Set([...FIND_DEACTIVATIONS_PERMISSIONS, ...REACTIVATE_PERMISSIONS])];
+
+/**
+ * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
+ * one that is still as the run left it (see `reactivate`). An unknown run id is not an error: the
+ * report says there was nothing to undo. The MODE setting does not apply: an undo only ever
+ * reverses what an enforce run did, and is itself an explicit request.
+ *
+ * @example
+ * const report = await runUndo(deps, { undoneRunId: '20261120T030000Z-1a2b3c', settings });
+ */
+export async function runUndo(
+  deps: AuditDeps,
+  request: { undoneRunId: string; settings: Settings },
+): Promise<UndoReport> {
+  const { settings, undoneRunId } = request;
+  const startedAt = deps.clock();
+  const runId = newRunId(startedAt);
+  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
+  const accountId = identity.Account ?? 'unknown';
+  deps.logger.info('undo started', { runId, accountId, undoneRunId });
+  const marginMs = settings.timeBudgetMarginSeconds * 1000;
+  const shouldStop = deps.remainingTimeMs
+    ? () => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < marginMs
+    : undefined;
+
+  const found = await findRunDeactivations(deps.iam, undoneRunId, settings.concurrency);
+  const actions = await reactivate(
+    { iam: deps.iam, ...(shouldStop ? { shouldStop } : {}) },
+    undoneRunId,
+    found.found,
+  );
+  const report = buildUndoReport({
+    runId,
+    undoneRunId,
+    accountId,
+    startedAt,
+    finishedAt: deps.clock(),
+    complete: found.complete,
+    actions,
+    errors: found.errors,
+  });
+  deps.logger.info('undo finished', {
+    runId,
+    undoneRunId,
+    summary: report.summary,
+    complete: report.complete,
+  });
+  return report;
+}
+
+/**
+ * Publishes the undo report to the report topic, like `deliverReport` does for an audit.
+ *
+ * @example
+ * await deliverUndoReport(deps, settings, report);
+ */
+export async function deliverUndoReport(
+  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger'>,
+  settings: Settings,
+  report: UndoReport,
+): Promise<Delivery> {
+  const topicArn = reportTopicArn(deps, settings, report.accountId);
+  const { messageId } = await publishMessage(deps.sns, topicArn, report.runId, buildUndoSnsPublish(report));
+  deps.logger.info('undo report published', { runId: report.runId, topicArn, messageId });
+  return { topicArn, messageId };
+}

@@ -1,0 +1,44 @@
+import type { AuditError } from '../model.js';
+
+/** What undo did with one key a run had deactivated. */
+export interface UndoAction {
+  userName: string;
+  accessKeyId: string;
+  /** The deactivation tag's value as found (`<YYYY-MM-DD> <rule> <runId>`). */
+  deactivation: string;
+  status: 'reactivated' | 'skipped' | 'failed';
+  /** Why it was skipped or failed, or a note on a reactivation (e.g. the tag could not be removed). */
+  reason: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface UndoSummary {
+  /** Keys whose deactivation tag names the undone run. */
+  found: number;
+  reactivated: number;
+  skipped: number;
+  failed: number;
+  errors: number;
+}
+
+/**
+ * The report of an undo (`{ "undo": "<runId>" }`): not an audit, so it has its own small shape
+ * (`kind: "undo"`) rather than an AuditReport with empty findings that every renderer and the SNS
+ * Subject would have to explain away.
+ */
+export interface UndoReport {
+  schemaVersion: 1;
+  kind: 'undo';
+  /** This undo's own run id. */
+  runId: string;
+  /** The run whose deactivations were reversed. */
+  undoneRunId: string;
+  accountId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** False when some users' tags could not be read, so a key of the run may have been missed. */
+  complete: boolean;
+  summary: UndoSummary;
+  actions: UndoAction[];
+  errors: AuditError[];
+}
