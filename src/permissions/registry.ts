@@ -1,6 +1,7 @@
 import { ARCHIVE_PERMISSIONS } from '../archive/write-archive.js';
 import { AUDIT_PERMISSIONS } from '../audit.js';
 import { CREDENTIAL_REPORT_PERMISSIONS } from '../inventory/credential-report-collector.js';
+import { CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS } from '../inventory/credential-report-download.js';
 import { CREDENTIAL_REPORT_FETCH_PERMISSIONS } from '../inventory/credential-report-fetch.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../inventory/live-collector.js';
 import { PUBLISH_PERMISSIONS } from '../notify/publish.js';
@@ -50,6 +51,11 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     module: 'src/inventory/credential-report-fetch.ts',
     functions: AUDIT_FUNCTIONS,
     permissions: CREDENTIAL_REPORT_FETCH_PERMISSIONS,
+  },
+  {
+    module: 'src/inventory/credential-report-download.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS,
   },
   {
     module: 'src/inventory/credential-report-collector.ts',
