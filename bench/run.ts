@@ -7,6 +7,7 @@ import { once } from 'node:events';
 
 const BENCHES = {
   sandbox: 'bench/sandbox-bench.ts',
+  audit: 'bench/audit-bench.ts',
 } as const;
 type BenchName = keyof typeof BENCHES;
 

@@ -5,12 +5,13 @@
  * Run with `npx tsx bench/sandbox-bench.ts`. Loopback only; every loop is bounded.
  * Writes bench/sandbox-results.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { generateSyntheticAccount } from '../src/sandbox/synthetic.js';
+import { startSandboxProcess } from './sandbox-process.js';
 
 const USERS = 50_000;
 const SEED = 'bench';
@@ -26,29 +27,8 @@ const AUTHORIZATION =
   'AWS4-HMAC-SHA256 Credential=AKIABENCHMARK0000001/20261120/us-east-1/iam/aws4_request, ' +
   'SignedHeaders=content-type;host;x-amz-date, Signature=0000';
 
-async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/sandbox/cli.ts',
-      '--port',
-      '0',
-      '--synthetic-users',
-      String(USERS),
-      '--seed',
-      SEED,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-  );
-  let text = '';
-  for await (const chunk of child.stdout ?? []) {
-    text += String(chunk);
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-    if (match?.[1]) return { child, url: match[1] };
-  }
-  throw new Error(`The sandbox exited before listening (output: ${text})`);
+function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  return startSandboxProcess(['--synthetic-users', String(USERS), '--seed', SEED]);
 }
 
 /** Resident and peak resident memory of a process, in MB, from /proc. */

@@ -17,7 +17,14 @@ module.exports = async ({ resolveVariable }) => {
     }
     resources[`ReportEmailSubscription${index + 1}`] = {
       Type: 'AWS::SNS::Subscription',
-      Properties: { TopicArn: { Ref: 'ReportTopic' }, Protocol: 'email', Endpoint: email },
+      Properties: {
+        TopicArn: { Ref: 'ReportTopic' },
+        Protocol: 'email',
+        Endpoint: email,
+        // The full report only: per-team copies carry a `team` attribute.
+        FilterPolicyScope: 'MessageAttributes',
+        FilterPolicy: { team: [{ exists: false }] },
+      },
     };
   });
   return resources;

@@ -79,6 +79,12 @@ async function main(): Promise<void> {
     const { messages } = (await response.json()) as { messages: PublishedMessage[] };
     process.stdout.write(rule(`The SNS message the sandbox received (${messages.length})`));
     for (const message of messages) {
+      // Per-team copies: one line each, the full report above has every detail.
+      const team = message.messageAttributes.team?.StringValue;
+      if (team !== undefined) {
+        process.stdout.write(`Team copy:  ${message.subject} (attribute team = ${team})\n`);
+        continue;
+      }
       process.stdout.write(`Topic:      ${message.topicArn}\nSubject:    ${message.subject}\n`);
       for (const [name, value] of Object.entries(message.messageAttributes)) {
         process.stdout.write(`Attribute:  ${name} = ${value.StringValue} (${value.DataType})\n`);

@@ -12,6 +12,7 @@ import type { PermissionDeclaration } from './permissions/declaration.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './remediation/apply.js';
 import { planOnLiveData } from './remediation/plan-on-live-data.js';
 import { buildReport, newRunId } from './report/build-report.js';
+import { splitByTeam } from './report/teams.js';
 
 /** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
 export const AUDIT_PERMISSIONS = [
@@ -57,6 +58,8 @@ export interface AuditRequest {
 export interface Delivery {
   topicArn: string;
   messageId: string;
+  /** One message per team named in the report (per-team routing), after the full report's. */
+  teamMessages?: { team: string; messageId: string }[];
 }
 
 export class AuditRequestError extends Error {
@@ -190,8 +193,11 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
 }
 
 /**
- * Publishes the report to the topic (the ARN setting, else the topic name in this account).
- * Throws a DeliveryError on failure so Lambda's retries and error alarms see it.
+ * Publishes the report to the topic (the ARN setting, else the topic name in this account), then
+ * one copy per team the report names (users tagged `team`, else `owner`), with only that team's
+ * entries and the message attribute `team`, the most urgent teams first and at most
+ * `maxTeamMessages` of them (the rest are named in a warning). Throws a DeliveryError on failure
+ * so Lambda's retries and error alarms see it.
  */
 export async function deliverReport(
   deps: Pick<AuditDeps, 'sns' | 'region' | 'logger'>,
@@ -199,9 +205,29 @@ export async function deliverReport(
   report: AuditReport,
 ): Promise<Delivery> {
   const topicArn = reportTopicArn(deps, settings, report.accountId);
-  const { messageId } = await publishReport(deps.sns, topicArn, report);
+  const options = { chatFormat: settings.chatFormat };
+  const { messageId } = await publishReport(deps.sns, topicArn, report, options);
   deps.logger.info('report published', { runId: report.runId, topicArn, messageId });
-  return { topicArn, messageId };
+  if (settings.maxTeamMessages === 0) return { topicArn, messageId };
+  const split = splitByTeam(report, settings.maxTeamMessages);
+  if (split.omitted.length > 0) {
+    deps.logger.warn('more teams than team messages allowed; the full report still has them', {
+      runId: report.runId,
+      maxTeamMessages: settings.maxTeamMessages,
+      omittedTeams: split.omitted.length,
+      firstOmitted: split.omitted.slice(0, 10),
+    });
+  }
+  const teamMessages: { team: string; messageId: string }[] = [];
+  for (const teamReport of split.reports) {
+    const team = teamReport.team ?? '';
+    const published = await publishReport(deps.sns, topicArn, teamReport, options);
+    teamMessages.push({ team, messageId: published.messageId });
+  }
+  if (teamMessages.length > 0) {
+    deps.logger.info('team reports published', { runId: report.runId, teams: teamMessages.length });
+  }
+  return { topicArn, messageId, teamMessages };
 }
 
 /**

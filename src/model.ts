@@ -92,6 +92,8 @@ export interface Finding {
   /** One plain sentence a person can act on. */
   message: string;
   action: FindingAction;
+  /** The user's `team` tag, else its `owner` tag (per-team routing); absent when it has neither. */
+  team?: string | null;
 }
 
 export type ActionStatus = 'planned' | 'applied' | 'skipped' | 'failed';
@@ -105,6 +107,8 @@ export interface ActionOutcome {
   /** Why it was skipped (or, for `planned`, what enforce mode would do). */
   reason: string | null;
   error: { code: string; message: string } | null;
+  /** The user's `team` (else `owner`) tag; absent when it has neither. */
+  team?: string | null;
 }
 
 export type ExemptionSource = 'tag' | 'name' | 'glob' | 'path';
@@ -121,6 +125,8 @@ export interface ExemptEntry {
   reason: string | null;
   /** Rules that would have raised a finding on this key. */
   suppressedRules: RuleId[];
+  /** The user's `team` (else `owner`) tag; absent when it has neither. */
+  team?: string | null;
 }
 
 export type InventorySource = 'live-api' | 'credential-report';
@@ -192,6 +198,11 @@ export interface AuditReport {
   actions: ActionOutcome[];
   exempt: ExemptEntry[];
   errors: AuditError[];
+  /**
+   * Set on a copy filtered to one team's findings, actions and exempt entries (per-team routing);
+   * absent on the full report.
+   */
+  team?: string;
   /** Absent on reports built without settings (older runs, hand-made reports). */
   thresholds?: ReportThresholds;
   /** Present when the run archived its report to S3 (the `reportBucket` setting). */

@@ -50,6 +50,12 @@ export interface Settings {
   reportTopicArn: string | null;
   /** The report topic's name; its ARN is built at run time from the region and account. */
   reportTopicName: string | null;
+  /** What the SNS message's `https` member carries: the JSON report, or a Chatbot custom notification. */
+  chatFormat: 'json' | 'chatbot';
+  /** At most this many per-team messages per run (0: no per-team routing). */
+  maxTeamMessages: number;
+  /** The SSM SecureString parameter holding the Slack incoming-webhook URL (slackNotifier). */
+  slackWebhookParameter: string | null;
   /** Archive every run's full report (JSON, CSV, HTML) in this S3 bucket; null: no archive. */
   reportBucket: string | null;
 }
@@ -109,6 +115,9 @@ export const settingsSchema = z
     asOf: values.asOfDate.nullable(),
     reportTopicArn: values.topicArn.nullable(),
     reportTopicName: values.topicName.nullable(),
+    chatFormat: values.chatFormat,
+    maxTeamMessages: values.maxTeamMessages,
+    slackWebhookParameter: values.ssmParameterName.nullable(),
     reportBucket: values.bucketName.nullable(),
   })
   .superRefine((settings, ctx) => {
@@ -183,6 +192,9 @@ const envSchema = z
       .optional(),
     REPORT_TOPIC_ARN: envText(values.topicArn).optional(),
     REPORT_TOPIC_NAME: envText(values.topicName).optional(),
+    CHAT_FORMAT: envText(values.chatFormat).optional(),
+    MAX_TEAM_MESSAGES: envInt(values.maxTeamMessages).optional(),
+    SLACK_WEBHOOK_PARAMETER: envText(values.ssmParameterName).optional(),
     REPORT_BUCKET: envText(values.bucketName).optional(),
   })
   .superRefine((env, ctx) => {
@@ -351,6 +363,27 @@ const ENV_DOCS = {
     description:
       "Name of the report topic (serverless.yml sets it to the stack's topic); its ARN is built at run time from the region and account.",
   },
+  CHAT_FORMAT: {
+    param: 'chatFormat',
+    setting: 'chatFormat',
+    default: DEFAULTS.chatFormat,
+    description:
+      'What HTTPS subscribers get: `json` (the report) or `chatbot` (an Amazon Q Developer in chat applications custom notification).',
+  },
+  MAX_TEAM_MESSAGES: {
+    param: 'maxTeamMessages',
+    setting: 'maxTeamMessages',
+    default: String(DEFAULTS.maxTeamMessages),
+    description:
+      'Per-team routing: at most this many extra messages per run, one per `team` (else `owner`) tag value, most urgent first (0 to 500; 0 turns it off).',
+  },
+  SLACK_WEBHOOK_PARAMETER: {
+    param: 'slackWebhookParameter',
+    setting: 'slackWebhookParameter',
+    default: '',
+    description:
+      'Name of the SSM SecureString parameter holding a Slack incoming-webhook URL; when set, the `slackNotifier` function posts each report to Slack.',
+  },
   REPORT_BUCKET: {
     param: 'reportBucket',
     setting: 'reportBucket',
@@ -440,6 +473,9 @@ function buildSettings(env: EnvValues): Settings {
     asOf: env.AS_OF ?? null,
     reportTopicArn: env.REPORT_TOPIC_ARN ?? null,
     reportTopicName: env.REPORT_TOPIC_NAME ?? null,
+    chatFormat: env.CHAT_FORMAT ?? DEFAULTS.chatFormat,
+    maxTeamMessages: env.MAX_TEAM_MESSAGES ?? DEFAULTS.maxTeamMessages,
+    slackWebhookParameter: env.SLACK_WEBHOOK_PARAMETER ?? null,
     reportBucket: env.REPORT_BUCKET ?? null,
   };
 }

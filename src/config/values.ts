@@ -31,6 +31,8 @@ export const DEFAULTS = {
   inventorySource: 'auto',
   credentialReportMaxAgeHours: 4,
   credentialReportWaitSeconds: 60,
+  chatFormat: 'json',
+  maxTeamMessages: 50,
 } as const;
 
 /**
@@ -58,6 +60,8 @@ const TOPIC_NAME = /^[\w-]{1,256}(\.fifo)?$/;
 // each end, no `..`, not shaped like an IP address.
 const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+// An SSM parameter name: with or without a leading slash, at most 2048 characters (AWS's limit).
+const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
@@ -119,6 +123,15 @@ export const values = {
     .string()
     .regex(TOPIC_ARN, { error: 'expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
   topicName: z.string().regex(TOPIC_NAME, { error: 'expected an SNS topic name: letters, digits, - and _' }),
+  chatFormat: z.enum(['json', 'chatbot'], { error: 'expected "json" or "chatbot"' }),
+  maxTeamMessages: intBetween(0, 500),
+  ssmParameterName: z
+    .string()
+    .max(2048, { error: 'expected an SSM parameter name of at most 2048 characters' })
+    .regex(SSM_PARAMETER_NAME, {
+      error:
+        'expected an SSM parameter name such as /key-hygiene/slack-webhook (letters, digits, _ . - and /)',
+    }),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',

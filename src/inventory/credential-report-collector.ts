@@ -4,11 +4,13 @@ import type { AuditError, KeyRecord, UserRecord } from '../model.js';
 import type { PermissionDeclaration } from '../permissions/declaration.js';
 import {
   CredentialReportUnavailableError,
+  type FetchedReport,
   type FetchReportDeps,
   fetchCredentialReport,
 } from './credential-report-fetch.js';
 import {
   CredentialReportFormatError,
+  type ParsedCredentialReport,
   parseCredentialReport,
   type ReportKey,
   type ReportRow,
@@ -72,16 +74,7 @@ export async function collectFromCredentialReport(
   deps: ReportCollectorDeps,
   request: ReportCollectRequest,
 ): Promise<ReportInventory> {
-  const fetched = await fetchCredentialReport(deps);
-  let parsed: ReturnType<typeof parseCredentialReport>;
-  try {
-    parsed = parseCredentialReport(fetched.csv);
-  } catch (error) {
-    if (!(error instanceof CredentialReportFormatError)) throw error;
-    throw new CredentialReportUnavailableError(`the credential report cannot be used: ${error.message}`, {
-      cause: error,
-    });
-  }
+  const { parsed, ...fetched } = await fetchAndParse(deps);
   const details = await readUserDetails(deps.iam);
   const wanted = request.userNames ? new Set(request.userNames.map((name) => name.toLowerCase())) : null;
   const isWanted = (name: string) => wanted === null || wanted.has(name.toLowerCase());
@@ -153,6 +146,24 @@ export async function collectFromCredentialReport(
     generatedAt: fetched.generatedAt,
     warnings,
   };
+}
+
+/**
+ * The report's CSV text lives only in here: once parsed it is garbage, so a 50,000-user account
+ * does not hold the raw report and its rows (and then the user records) all at once.
+ */
+async function fetchAndParse(
+  deps: ReportCollectorDeps,
+): Promise<Omit<FetchedReport, 'csv'> & { parsed: ParsedCredentialReport }> {
+  const { csv, ...fetched } = await fetchCredentialReport(deps);
+  try {
+    return { ...fetched, parsed: parseCredentialReport(csv) };
+  } catch (error) {
+    if (!(error instanceof CredentialReportFormatError)) throw error;
+    throw new CredentialReportUnavailableError(`the credential report cannot be used: ${error.message}`, {
+      cause: error,
+    });
+  }
 }
 
 async function readUserDetails(iam: Pick<IAMClient, 'send'>): Promise<Map<string, UserDetail>> {

@@ -1,25 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../permissions/declaration.js';
 
-/** The IAM calls that generate and fetch the credential report. */
+/** The IAM call that generates the credential report (the download: credential-report-download.ts). */
 export const CREDENTIAL_REPORT_FETCH_PERMISSIONS = [
   {
     action: 'iam:GenerateCredentialReport',
     resource: '*',
     why: 'asks IAM for a fresh credential report, then polls until it is complete (takes no resource)',
   },
-  {
-    action: 'iam:GetCredentialReport',
-    resource: '*',
-    why: 'fetches the credential report: every user and key slot in one call (takes no resource)',
-  },
 ] as const satisfies readonly PermissionDeclaration[];
+
+import { downloadCredentialReport } from './credential-report-download.js';
 
 export interface FetchReportDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -136,7 +129,7 @@ async function getReport(
   context: string,
 ): Promise<{ csv: string; generatedAt: Date }> {
   try {
-    const { Content, GeneratedTime } = await deps.iam.send(new GetCredentialReportCommand({}));
+    const { Content, GeneratedTime } = await downloadCredentialReport(deps.iam);
     if (!Content || !GeneratedTime) {
       throw new CredentialReportUnavailableError(
         `${context} GetCredentialReport answered without ${Content ? 'GeneratedTime' : 'Content'}`,

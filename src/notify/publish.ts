@@ -2,7 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AuditReport } from '../model.js';
 import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { DeliveryError } from './errors.js';
-import { buildSnsPublish, type SnsPublish } from './sns-message.js';
+import { buildSnsPublish, type SnsPublish, type SnsPublishOptions } from './sns-message.js';
 
 /**
  * The calls `publishReport` makes. SNS encrypts with the topic's KMS key on the publisher's behalf,
@@ -34,15 +34,16 @@ export const PUBLISH_PERMISSIONS = [
  *
  * @example
  * ```ts
- * const { messageId } = await publishReport(new SNSClient({}), topicArn, report);
+ * const { messageId } = await publishReport(new SNSClient({}), topicArn, report, { chatFormat: 'chatbot' });
  * ```
  */
 export async function publishReport(
   sns: Pick<SNSClient, 'send'>,
   topicArn: string,
   report: AuditReport,
+  options: SnsPublishOptions = {},
 ): Promise<{ messageId: string }> {
-  return publishMessage(sns, topicArn, report.runId, buildSnsPublish(report));
+  return publishMessage(sns, topicArn, report.runId, buildSnsPublish(report, options));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AuditReport } from '../model.js';
-import { headline, summarizeOutcome } from '../report/outcome.js';
+import { headline, outcomeParts, summarizeOutcome } from '../report/outcome.js';
+import { renderChatbot } from '../report/render-chatbot.js';
 import { renderText } from '../report/render-text.js';
 import type { DeliveredReport, Truncation } from '../report/schema.js';
 import { clean } from '../report/text-format.js';
@@ -28,6 +29,19 @@ export interface SnsPublish {
 /** The protocols that receive the report as JSON. */
 const JSON_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'] as const;
 
+/**
+ * What the `https` member carries: the JSON report (`json`), or Amazon Q Developer in chat
+ * applications' custom notification (`chatbot`), which is what its SNS subscription reads.
+ */
+export type ChatFormat = 'json' | 'chatbot';
+
+export interface SnsPublishOptions {
+  /** The limit of the whole publish in UTF-8 bytes; default {@link SNS_MAX_PUBLISH_BYTES}. */
+  maxBytes?: number;
+  /** Default `json`. */
+  chatFormat?: ChatFormat;
+}
+
 /** How much of each list to keep; `entries` applies to actions, exempt, errors and notReached. */
 interface Cut {
   findings: number;
@@ -38,10 +52,12 @@ interface Cut {
  * Builds an SNS Publish for the report, with one message per protocol (`MessageStructure: 'json'`):
  * - `default`: a one-line summary (SMS, and any protocol without its own key);
  * - `email`: the plain-text report ({@link renderText});
- * - `sqs`, `lambda`, `http`, `https`: the JSON report.
+ * - `sqs`, `lambda`, `http`, `https`: the JSON report; with `chatFormat: 'chatbot'` the `https`
+ *   member is the Amazon Q Developer (AWS Chatbot) custom notification instead ({@link renderChatbot}).
  *
  * Message attributes for subscription filter policies: `accountId`, `highestSeverity`, `mode`
- * (String) and `actionsApplied` (Number).
+ * (String) and `actionsApplied` (Number), and `team` (String) on a team's copy of the report only,
+ * so `{"team": [{"exists": false}]}` selects the full report.
  *
  * Size: the whole publish (message, subject, attribute names, types and values, in UTF-8 bytes
  * after JSON escaping) stays within `maxBytes` (default 262,144). When the report is too big,
@@ -63,8 +79,10 @@ interface Cut {
  * }));
  * ```
  */
-export function buildSnsPublish(report: AuditReport, options: { maxBytes?: number } = {}): SnsPublish {
+export function buildSnsPublish(report: AuditReport, options: SnsPublishOptions = {}): SnsPublish {
   const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
+  // Bounded by its own limits, so it does not take part in the truncation below.
+  const chatbot = options.chatFormat === 'chatbot' ? JSON.stringify(renderChatbot(report)) : null;
   const subject = buildSubject(report);
   const messageAttributes = buildAttributes(report);
   const fixedBytes =
@@ -83,6 +101,7 @@ export function buildSnsPublish(report: AuditReport, options: { maxBytes?: numbe
       email: renderText(report, { maxFindings: cut.findings, maxEntries: cut.entries }),
     };
     for (const protocol of JSON_PROTOCOLS) message[protocol] = json;
+    if (chatbot !== null) message.https = chatbot;
     return JSON.stringify(message);
   };
   const sizeOf = (cut: Cut) => fixedBytes + utf8Bytes(compose(cut));
@@ -127,7 +146,7 @@ export function buildSnsPublish(report: AuditReport, options: { maxBytes?: numbe
  * The email subject: printable ASCII, one line, at most 99 characters, e.g.
  * `[key-hygiene] 111111111111: 1 critical, 3 deactivated, 5 to review`. Adds `INCOMPLETE` when
  * users were not reached and `(report)` in report mode. Parts that do not fit are left off, the
- * least important (to review) first.
+ * least important (to review) first. A team's copy names the team after the account.
  *
  * @example
  * ```ts
@@ -135,23 +154,14 @@ export function buildSnsPublish(report: AuditReport, options: { maxBytes?: numbe
  * ```
  */
 export function buildSubject(report: AuditReport): string {
-  const outcome = summarizeOutcome(report);
-  const parts: string[] = [];
-  if (outcome.critical > 0) parts.push(`${outcome.critical} critical`);
-  if (report.mode === 'enforce') {
-    if (outcome.deactivated > 0) parts.push(`${outcome.deactivated} deactivated`);
-    if (outcome.deleted > 0) parts.push(`${outcome.deleted} deleted`);
-    if (outcome.failed > 0) parts.push(`${outcome.failed} failed`);
-  } else {
-    if (outcome.wouldDeactivate > 0) parts.push(`${outcome.wouldDeactivate} to deactivate`);
-    if (outcome.wouldDelete > 0) parts.push(`${outcome.wouldDelete} to delete`);
-  }
-  if (outcome.toReview > 0) parts.push(`${outcome.toReview} to review`);
-  if (parts.length === 0) parts.push('no findings');
+  const parts = outcomeParts(report, summarizeOutcome(report));
 
-  // The account id is the only string here that does not come from this code; keep it short too.
+  // The account id and the team are the only strings here that do not come from this code; keep
+  // them short too.
   const account = printableAscii(report.accountId).slice(0, 40) || 'unknown account';
-  let subject = `[key-hygiene]${report.complete ? '' : ' INCOMPLETE'} ${account}${report.mode === 'report' ? ' (report)' : ''}:`;
+  const team =
+    report.team === undefined ? '' : ` team ${printableAscii(report.team).trim().slice(0, 30) || '?'}`;
+  let subject = `[key-hygiene]${report.complete ? '' : ' INCOMPLETE'} ${account}${team}${report.mode === 'report' ? ' (report)' : ''}:`;
   subject = printableAscii(subject);
   for (const [index, part] of parts.entries()) {
     const next = `${subject}${index === 0 ? ' ' : ', '}${part}`;
@@ -174,6 +184,7 @@ function buildAttributes(report: AuditReport): Record<string, SnsMessageAttribut
     highestSeverity: { DataType: 'String', StringValue: report.summary.highestSeverity },
     actionsApplied: { DataType: 'Number', StringValue: String(report.summary.actionsApplied) },
     mode: { DataType: 'String', StringValue: report.mode },
+    ...(report.team === undefined ? {} : { team: { DataType: 'String', StringValue: report.team } }),
   };
 }
 

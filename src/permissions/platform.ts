@@ -42,6 +42,30 @@ export const LAMBDA_RUNTIME_PERMISSIONS = [
   { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing is on: Lambda sends trace telemetry' },
 ] as const satisfies readonly PermissionDeclaration[];
 
+const SLACK_LOG_GROUP =
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Service}-${Stage}-slackNotifier';
+
+/**
+ * The Slack notifier has a role of its own (it needs none of the audit's IAM permissions), whose log
+ * group serverless.yml creates: Lambda only writes to it, and sends traces.
+ */
+export const SLACK_NOTIFIER_RUNTIME_PERMISSIONS = [
+  {
+    action: 'logs:CreateLogStream',
+    resource: `${SLACK_LOG_GROUP}:*`,
+    example: `${SLACK_LOG_GROUP}:log-stream:2026/01/01/[$LATEST]0123abcd`,
+    why: "Lambda opens a log stream in the Slack notifier's log group",
+  },
+  {
+    action: 'logs:PutLogEvents',
+    resource: `${SLACK_LOG_GROUP}:*`,
+    example: `${SLACK_LOG_GROUP}:log-stream:2026/01/01/[$LATEST]0123abcd`,
+    why: "Lambda writes the Slack notifier's logs",
+  },
+  { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing is on: Lambda sends trace segments' },
+  { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing is on: Lambda sends trace telemetry' },
+] as const satisfies readonly PermissionDeclaration[];
+
 /**
  * Lambda sends an event whose asynchronous invocation failed after its retries to the on-failure
  * destination, signing with the function's role.

@@ -1,18 +1,24 @@
 import { ARCHIVE_PERMISSIONS } from '../archive/write-archive.js';
 import { AUDIT_PERMISSIONS } from '../audit.js';
 import { CREDENTIAL_REPORT_PERMISSIONS } from '../inventory/credential-report-collector.js';
+import { CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS } from '../inventory/credential-report-download.js';
 import { CREDENTIAL_REPORT_FETCH_PERMISSIONS } from '../inventory/credential-report-fetch.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../inventory/live-collector.js';
 import { PUBLISH_PERMISSIONS } from '../notify/publish.js';
+import { SLACK_NOTIFIER_PERMISSIONS } from '../notify/slack-webhook-url.js';
 import { APPLY_PERMISSIONS } from '../remediation/apply.js';
 import { FIND_DEACTIVATIONS_PERMISSIONS } from '../undo/find-deactivations.js';
 import { REACTIVATE_PERMISSIONS } from '../undo/reactivate.js';
 import { UNDO_RUN_PERMISSIONS } from '../undo/run-undo.js';
 import type { PermissionDeclaration } from './declaration.js';
-import { ASYNC_FAILURE_DESTINATION_PERMISSIONS, LAMBDA_RUNTIME_PERMISSIONS } from './platform.js';
+import {
+  ASYNC_FAILURE_DESTINATION_PERMISSIONS,
+  LAMBDA_RUNTIME_PERMISSIONS,
+  SLACK_NOTIFIER_RUNTIME_PERMISSIONS,
+} from './platform.js';
 
 /** The functions of serverless.yml, by their name there. */
-export const FUNCTION_NAMES = ['scheduledAudit', 'adhocAudit'] as const;
+export const FUNCTION_NAMES = ['scheduledAudit', 'adhocAudit', 'slackNotifier'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The functions that run an audit (`runAudit` and `deliverReport`). */
@@ -47,6 +53,11 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     permissions: CREDENTIAL_REPORT_FETCH_PERMISSIONS,
   },
   {
+    module: 'src/inventory/credential-report-download.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS,
+  },
+  {
     module: 'src/inventory/credential-report-collector.ts',
     functions: AUDIT_FUNCTIONS,
     permissions: CREDENTIAL_REPORT_PERMISSIONS,
@@ -63,8 +74,18 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
   { module: 'src/notify/publish.ts', functions: AUDIT_FUNCTIONS, permissions: PUBLISH_PERMISSIONS },
   {
     module: 'src/permissions/platform.ts',
-    functions: FUNCTION_NAMES,
+    functions: AUDIT_FUNCTIONS,
     permissions: LAMBDA_RUNTIME_PERMISSIONS,
+  },
+  {
+    module: 'src/notify/slack-webhook-url.ts',
+    functions: ['slackNotifier'],
+    permissions: SLACK_NOTIFIER_PERMISSIONS,
+  },
+  {
+    module: 'src/permissions/platform.ts',
+    functions: ['slackNotifier'],
+    permissions: SLACK_NOTIFIER_RUNTIME_PERMISSIONS,
   },
   {
     module: 'src/permissions/platform.ts',

@@ -199,10 +199,18 @@ function exemptEntries(
   exemptions: ReadonlyMap<string, Exemption>,
 ): ExemptEntry[] {
   const entries: ExemptEntry[] = [];
+  // Grouped once: filtering every finding per exempt user is quadratic on a 50,000-user account.
+  const byUser = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.userName === null || !exemptions.has(finding.userName)) continue;
+    const group = byUser.get(finding.userName);
+    if (group) group.push(finding);
+    else byUser.set(finding.userName, [finding]);
+  }
   for (const user of users) {
     const exemption = exemptions.get(user.userName);
     if (!exemption) continue;
-    const own = findings.filter((finding) => finding.userName === user.userName);
+    const own = byUser.get(user.userName) ?? [];
     const claimed = new Set<Finding>();
     const entry = (accessKeyId: string | null, matching: readonly Finding[]): ExemptEntry => {
       for (const finding of matching) claimed.add(finding);
@@ -265,6 +273,31 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 /** Actions in the order the report lists them; code-unit order so every machine agrees. */
 function byUserThenKey(a: ActionOutcome, b: ActionOutcome): number {
   return compareText(a.userName, b.userName) || compareText(a.accessKeyId, b.accessKeyId);
+}
+
+/**
+ * The read errors that bar acting on a key: the user's own (no key id) and the key's, in the order
+ * they were recorded, codes once each. Indexed once, so a run with many errors and many candidates
+ * does not scan every error for every candidate.
+ */
+function indexErrors(
+  errors: readonly AuditError[],
+): (userName: string, accessKeyId: string | null) => string[] {
+  const byRef = new Map<string, { index: number; code: string }[]>();
+  errors.forEach((error, index) => {
+    if (error.accessKeyId === null && error.userName === null) return;
+    const ref = error.accessKeyId === null ? `user:${error.userName}` : `key:${error.accessKeyId}`;
+    const list = byRef.get(ref);
+    if (list) list.push({ index, code: error.code });
+    else byRef.set(ref, [{ index, code: error.code }]);
+  });
+  return (userName, accessKeyId) => {
+    const matching = [
+      ...(byRef.get(`user:${userName}`) ?? []),
+      ...(accessKeyId === null ? [] : (byRef.get(`key:${accessKeyId}`) ?? [])),
+    ].sort((a, b) => a.index - b.index);
+    return [...new Set(matching.map((entry) => entry.code))];
+  };
 }
 
 interface Candidate {
@@ -334,6 +367,7 @@ export function plan(input: PlanInput): Plan {
     byKey.set(ref, [...(byKey.get(ref) ?? []), finding]);
   }
 
+  const errorCodes = indexErrors(errors);
   const targets: Array<{ action: Candidate['action']; finding: Finding | undefined }> = [
     ...[...byKey.values()].map((group) => ({ action: 'deactivate' as const, finding: strongest(group) })),
     ...[...deletions.values()].map((finding) => ({ action: 'delete' as const, finding })),
@@ -343,17 +377,7 @@ export function plan(input: PlanInput): Plan {
     if (!finding || finding.userName === null || !isRuleId(finding.ruleId)) continue;
     const { userName, accessKeyId, slot } = finding;
     const user = usersByName.get(userName);
-    const codes = [
-      ...new Set(
-        errors
-          .filter((error) =>
-            error.accessKeyId === null
-              ? error.userName === userName
-              : accessKeyId !== null && error.accessKeyId === accessKeyId,
-          )
-          .map((error) => error.code),
-      ),
-    ];
+    const codes = errorCodes(userName, accessKeyId);
     const problem = tagProblems.get(userName);
     let skipReason: string | null = null;
     // Reasons about the user come before "key id unknown", which only says the report path could

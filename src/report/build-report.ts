@@ -12,6 +12,7 @@ import type {
   UserRecord,
 } from '../model.js';
 import { RULE_IDS, SEVERITY_ORDER } from '../model.js';
+import { teamOf, withTeams } from './teams.js';
 
 /** Everything a run knows when it is done; {@link buildReport} turns it into the canonical report. */
 export interface ReportInput {
@@ -66,9 +67,15 @@ export interface ReportInput {
  * ```
  */
 export function buildReport(input: ReportInput): AuditReport {
-  const findings = [...input.findings].sort(compareFindings);
-  const actions = [...input.actions].sort(compareActions);
-  const exempt = [...input.exempt].sort(
+  // Each entry names its user's team (tag `team`, else `owner`), for per-team routing.
+  const teams = new Map<string, string>();
+  for (const user of input.users) {
+    const team = user.isRoot ? null : teamOf(user.tags);
+    if (team !== null) teams.set(user.userName, team);
+  }
+  const findings = withTeams(input.findings, teams).sort(compareFindings);
+  const actions = withTeams(input.actions, teams).sort(compareActions);
+  const exempt = withTeams(input.exempt, teams).sort(
     (a, b) => compareText(a.userName, b.userName) || compareNullableText(a.accessKeyId, b.accessKeyId),
   );
   const errors = [...input.errors].sort(
@@ -125,6 +132,34 @@ function summarize(
   exempt: number,
   errors: number,
 ): AuditSummary {
+  const keys = users.flatMap((user) => user.keys);
+  return summarizeEntries(
+    {
+      usersAudited: users.filter((user) => !user.isRoot).length,
+      keysAudited: keys.length,
+      activeKeys: keys.filter((key) => key.status === 'Active').length,
+    },
+    findings,
+    actions,
+    exempt,
+    errors,
+  );
+}
+
+/**
+ * The summary of a set of findings, actions, exemptions and errors, with the scope counts given:
+ * {@link buildReport} counts the users and keys, a team's copy of a report keeps the run's.
+ *
+ * @example
+ * summarizeEntries({ usersAudited: 3, keysAudited: 4, activeKeys: 4 }, findings, actions, 0, 0);
+ */
+export function summarizeEntries(
+  scope: Pick<AuditSummary, 'usersAudited' | 'keysAudited' | 'activeKeys'>,
+  findings: readonly Finding[],
+  actions: readonly ActionOutcome[],
+  exempt: number,
+  errors: number,
+): AuditSummary {
   const findingsBySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<
     Severity,
     number
@@ -137,11 +172,8 @@ function summarize(
   const byStatus: Record<ActionStatus, number> = { planned: 0, applied: 0, skipped: 0, failed: 0 };
   for (const action of actions) byStatus[action.status] += 1;
 
-  const keys = users.flatMap((user) => user.keys);
   return {
-    usersAudited: users.filter((user) => !user.isRoot).length,
-    keysAudited: keys.length,
-    activeKeys: keys.filter((key) => key.status === 'Active').length,
+    ...scope,
     findings: findings.length,
     findingsBySeverity,
     findingsByRule,

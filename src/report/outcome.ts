@@ -47,7 +47,8 @@ export function summarizeOutcome(report: AuditReport): RunOutcome {
 /**
  * The one-sentence headline shared by the text report and the SNS `default` message, e.g.
  * `Account 111111111111 (enforce, as of 2026-11-20): 3 keys deactivated, 5 findings to review, 1 critical`.
- * The account id is printed as given; callers that need layout safety clean it.
+ * A team's copy of the report starts `Team payments, account 111111111111`. The account id and the
+ * team are printed as given; callers that need layout safety clean them.
  *
  * @example
  * ```ts
@@ -71,5 +72,35 @@ export function headline(report: AuditReport, outcome: RunOutcome): string {
     outcome.toReview > 0 ? `${plural(outcome.toReview, 'finding')} to review` : 'no findings to review',
   );
   if (outcome.critical > 0) parts.push(`${outcome.critical} critical`);
-  return `Account ${report.accountId} (${report.mode}, as of ${report.asOf.slice(0, 10)}): ${parts.join(', ')}`;
+  const scope =
+    report.team === undefined
+      ? `Account ${report.accountId}`
+      : `Team ${report.team}, account ${report.accountId}`;
+  return `${scope} (${report.mode}, as of ${report.asOf.slice(0, 10)}): ${parts.join(', ')}`;
+}
+
+/**
+ * The counts in a few words, most important first, as a subject or a chat title shows them, e.g.
+ * `['1 critical', '3 deactivated', '5 to review']` (`to deactivate` in report mode, `no findings`
+ * when there is nothing).
+ *
+ * @example
+ * ```ts
+ * outcomeParts(report, summarizeOutcome(report)).join(', '); // '1 critical, 3 deactivated, 5 to review'
+ * ```
+ */
+export function outcomeParts(report: AuditReport, outcome: RunOutcome): string[] {
+  const parts: string[] = [];
+  if (outcome.critical > 0) parts.push(`${outcome.critical} critical`);
+  if (report.mode === 'enforce') {
+    if (outcome.deactivated > 0) parts.push(`${outcome.deactivated} deactivated`);
+    if (outcome.deleted > 0) parts.push(`${outcome.deleted} deleted`);
+    if (outcome.failed > 0) parts.push(`${outcome.failed} failed`);
+  } else {
+    if (outcome.wouldDeactivate > 0) parts.push(`${outcome.wouldDeactivate} to deactivate`);
+    if (outcome.wouldDelete > 0) parts.push(`${outcome.wouldDelete} to delete`);
+  }
+  if (outcome.toReview > 0) parts.push(`${outcome.toReview} to review`);
+  if (parts.length === 0) parts.push('no findings');
+  return parts;
 }

@@ -125,7 +125,7 @@ function doneSection(report: AuditReport, actions: readonly ActionOutcome[], omi
 }
 
 /** Low `unused-key` findings are the warning window: keys that will be acted on if still unused. */
-function isComingUp(finding: Finding): boolean {
+export function isComingUp(finding: Finding): boolean {
   return finding.ruleId === 'unused-key' && finding.severity === 'low';
 }
 

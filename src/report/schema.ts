@@ -26,6 +26,7 @@ const findingSchema = z.strictObject({
   controls: z.array(z.string()),
   message: z.string(),
   action: z.enum(['deactivate', 'notify', 'delete']),
+  team: z.string().nullable().optional(),
 });
 
 const actionSchema = z.strictObject({
@@ -36,6 +37,7 @@ const actionSchema = z.strictObject({
   status: z.enum(['planned', 'applied', 'skipped', 'failed']),
   reason: z.string().nullable(),
   error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  team: z.string().nullable().optional(),
 });
 
 const exemptSchema = z.strictObject({
@@ -46,6 +48,7 @@ const exemptSchema = z.strictObject({
   until: z.iso.date().nullable(),
   reason: z.string().nullable(),
   suppressedRules: z.array(ruleId),
+  team: z.string().nullable().optional(),
 });
 
 const errorSchema = z.strictObject({
@@ -132,6 +135,7 @@ export const auditReportSchema = z.strictObject({
   actions: z.array(actionSchema),
   exempt: z.array(exemptSchema),
   errors: z.array(errorSchema),
+  team: z.string().min(1).optional(),
   thresholds: z
     .strictObject({
       unusedKeyDays: count,

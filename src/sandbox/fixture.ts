@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseFilterPolicy } from './filter-policy.js';
 
 /** Strict ISO 8601 date-time with a zone (`Z` or `+hh:mm`), the form IAM itself writes. */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -68,8 +69,31 @@ const topic = z.strictObject({
   name: z.string().regex(/^[\w-]{1,256}(\.fifo)?$/, 'not a valid SNS topic name'),
   region: z.string().min(1).default('us-east-1'),
   subscriptions: z
-    .array(z.strictObject({ protocol: z.enum(SNS_PROTOCOLS), endpoint: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        protocol: z.enum(SNS_PROTOCOLS),
+        endpoint: z.string().min(1),
+        /** A filter policy on message attributes, e.g. `{ "team": ["payments"] }`. */
+        filterPolicy: z
+          .record(z.string(), z.array(z.unknown()))
+          .superRefine((policy, ctx) => {
+            try {
+              parseFilterPolicy(JSON.stringify(policy));
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', message: (error as Error).message });
+            }
+          })
+          .optional(),
+      }),
+    )
     .default([]),
+});
+
+/** An SSM parameter (GetParameter); a SecureString is answered in plain text only WithDecryption. */
+const parameter = z.strictObject({
+  name: z.string().regex(/^\/?[\w.-]+(\/[\w.-]+)*$/, 'not a valid SSM parameter name'),
+  type: z.enum(['String', 'StringList', 'SecureString']).default('String'),
+  value: z.string().min(1).max(8192),
 });
 
 /**
@@ -96,6 +120,7 @@ const account = z.strictObject({
   rootAccessKeys: z.array(rootAccessKey).max(2, 'more than 2 root access keys (AWS allows 2)').default([]),
   users: z.array(user).default([]),
   topics: z.array(topic).default([]),
+  parameters: z.array(parameter).default([]),
   /** S3 buckets that exist from the start (empty); the archive tests write into them. */
   buckets: z.array(bucket).default([]),
 });
@@ -113,6 +138,7 @@ export type FixtureUser = FixtureAccount['users'][number];
 export type FixtureAccessKey = FixtureUser['accessKeys'][number];
 export type FixtureRootAccessKey = FixtureAccount['rootAccessKeys'][number];
 export type FixtureTopic = FixtureAccount['topics'][number];
+export type FixtureParameter = FixtureAccount['parameters'][number];
 export type FixtureBucket = FixtureAccount['buckets'][number];
 export type FixtureInput = z.input<typeof fixtureSchema>;
 

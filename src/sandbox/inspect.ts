@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
 import { S3_BUCKET_NAME } from './fixture.js';
-import type { SandboxBucket, SandboxState } from './state.js';
+import type { PublishedMessage, SandboxBucket, SandboxState } from './state.js';
 
 /** The test-aid paths; they are not AWS APIs. */
 export const INSPECT_PREFIX = '/_sandbox/';
@@ -35,6 +35,8 @@ function describeBucket(bucket: SandboxBucket) {
 /**
  * Serves the inspection endpoints (test aids):
  * - `GET /_sandbox/published`: `{ messages: PublishedMessage[] }`, every SNS message (optionally `?topicArn=`),
+ * - `GET /_sandbox/deliveries[?endpoint=]`: what each subscription received after its filter policy,
+ * - `POST /_sandbox/parameters`: create or overwrite an SSM parameter (`{ name, value, type?, accountId? }`),
  * - `GET /_sandbox/calls`: `CallStats`, counts overall, by service and by action (total, throttled, failed, errors),
  * - `POST /_sandbox/reset`: back to the fixture (state, clock, counters, fault seed),
  * - `GET|POST /_sandbox/clock`: read or set the sandbox clock (`{"now": "<ISO date>" | null}`),
@@ -57,6 +59,43 @@ export function handleInspection(
       const topicArn = url.searchParams.get('topicArn');
       const messages = topicArn ? state.published.filter((m) => m.topicArn === topicArn) : state.published;
       json(res, 200, { messages });
+      return;
+    }
+    case 'GET /_sandbox/deliveries': {
+      json(res, 200, { deliveries: deliveriesTo(state, url.searchParams.get('endpoint')) });
+      return;
+    }
+    case 'POST /_sandbox/parameters': {
+      let input: { accountId?: unknown; name?: unknown; type?: unknown; value?: unknown };
+      try {
+        input = JSON.parse(body || '{}') as typeof input;
+      } catch {
+        input = {};
+      }
+      const account =
+        typeof input.accountId === 'string' ? state.account(input.accountId) : state.defaultAccount;
+      const type = input.type ?? 'SecureString';
+      if (
+        !account ||
+        typeof input.name !== 'string' ||
+        !/^\/?[\w.-]+(\/[\w.-]+)*$/.test(input.name) ||
+        typeof input.value !== 'string' ||
+        input.value === '' ||
+        (type !== 'String' && type !== 'StringList' && type !== 'SecureString')
+      ) {
+        json(res, 400, {
+          error:
+            'Body must be JSON like {"name": "/key-hygiene/slack-webhook", "value": "https://…", "type": "SecureString", "accountId": "111111111111"} (type and accountId optional; the account must exist)',
+        });
+        return;
+      }
+      const stored = state.putParameter(account, { name: input.name, type, value: input.value });
+      json(res, 200, {
+        name: stored.name,
+        type: stored.type,
+        version: stored.version,
+        accountId: account.id,
+      });
       return;
     }
     case 'GET /_sandbox/calls':
@@ -150,7 +189,39 @@ export function handleInspection(
       return;
     default:
       json(res, 404, {
-        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, GET|POST /_sandbox/buckets, POST /_sandbox/credential-report`,
+        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/deliveries, POST /_sandbox/parameters, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, GET|POST /_sandbox/buckets, POST /_sandbox/credential-report`,
       });
   }
+}
+
+/** One message as one subscription received it (after its filter policy). */
+export interface SubscriptionDelivery {
+  messageId: string;
+  topicArn: string;
+  subscriptionArn: string;
+  protocol: string;
+  endpoint: string;
+  subject: string | null;
+  messageAttributes: PublishedMessage['messageAttributes'];
+  /** The payload as that protocol delivers it (see `PublishedMessage.deliveries`). */
+  payload: string;
+}
+
+/** The deliveries of every message to every subscription it passed, optionally to one endpoint. */
+export function deliveriesTo(state: SandboxState, endpoint: string | null): SubscriptionDelivery[] {
+  return state.published.flatMap((message) =>
+    message.subscriptions
+      .filter((s) => s.delivered && (endpoint === null || s.endpoint === endpoint))
+      .map((s) => ({
+        messageId: message.messageId,
+        topicArn: message.topicArn,
+        subscriptionArn: s.subscriptionArn,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+        subject: message.subject,
+        messageAttributes: message.messageAttributes,
+        payload:
+          message.deliveries[s.protocol as keyof PublishedMessage['deliveries']] ?? message.bodies.default,
+      })),
+  );
 }

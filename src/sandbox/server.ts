@@ -12,6 +12,7 @@ import { S3_MAX_OBJECT_BYTES } from './s3.js';
 import { handleS3Request } from './s3-server.js';
 import type { QueryService } from './service.js';
 import { snsService } from './sns.js';
+import { type JsonService, ssmService } from './ssm.js';
 import { SandboxState } from './state.js';
 import { stsService } from './sts.js';
 import type { SyntheticOptions } from './synthetic.js';
@@ -63,6 +64,8 @@ const SERVICES: ReadonlyMap<string, QueryService> = new Map(
 const BY_VERSION: ReadonlyMap<string, QueryService> = new Map(
   [iamService, snsService, stsService].map((service) => [service.version, service]),
 );
+/** JSON 1.1 services by their X-Amz-Target prefix. */
+const JSON_SERVICES: ReadonlyMap<string, JsonService> = new Map([[ssmService.targetPrefix, ssmService]]);
 /** Big enough for a 256 KB SNS message form-encoded (up to three bytes per byte) and its attributes. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -89,9 +92,15 @@ function send(res: ServerResponse, status: number, body: string, requestId: stri
   res.end(body);
 }
 
-function sendJsonError(res: ServerResponse, type: string, message: string, requestId: string): void {
-  const body = JSON.stringify({ __type: type, message });
-  res.writeHead(400, {
+function sendJsonError(
+  res: ServerResponse,
+  type: string,
+  message: string,
+  requestId: string,
+  status = 400,
+): void {
+  const body = JSON.stringify(message === '' ? { __type: type } : { __type: type, message });
+  res.writeHead(status, {
     'Content-Type': 'application/x-amz-json-1.1',
     'Content-Length': Buffer.byteLength(body),
     'x-amzn-RequestId': requestId,
@@ -156,8 +165,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       handleInspection(req, res, url, body ?? '', state, faults);
       return;
     }
-    // JSON-protocol services (Organizations, ...) are routed by X-Amz-Target and expect a JSON error.
+    // JSON-protocol services (SSM, Organizations, ...) are routed by X-Amz-Target and expect a JSON error.
     const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && (await handleJson(target, scope, body, res, requestId))) return;
     if (typeof target === 'string') {
       const service = scope?.service ?? target.split('.')[0] ?? 'unknown';
       state.recordCall(service, target.split('.').pop() ?? target, 'error');
@@ -230,6 +240,60 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       );
       fail(awsErrors.serviceFailure());
     }
+  };
+
+  /** Answers a JSON-protocol request of a service the sandbox speaks; false when it speaks none. */
+  const handleJson = async (
+    target: string,
+    scope: ReturnType<typeof parseCredentialScope>,
+    body: string | null,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<boolean> => {
+    const [prefix = '', operation = ''] = target.split('.');
+    const service = JSON_SERVICES.get(prefix);
+    const handler = service?.actions[operation];
+    if (!service || !handler) return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body || '{}');
+    } catch {
+      parsed = null;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      state.recordCall(service.name, operation, 'error');
+      sendJsonError(res, 'SerializationException', 'The request body is not a JSON object', requestId);
+      return true;
+    }
+    try {
+      const caller = resolveCaller(state, scope);
+      const account = state.account(caller.accountId) ?? state.defaultAccount;
+      const fault = await faults.apply(account.id);
+      if (fault !== null) {
+        state.recordCall(service.name, operation, fault);
+        if (fault === 'throttled') sendJsonError(res, 'ThrottlingException', 'Rate exceeded', requestId);
+        else sendJsonError(res, 'InternalServerError', 'An internal error occurred.', requestId, 500);
+        return true;
+      }
+      const result = handler({
+        body: parsed as Record<string, unknown>,
+        account,
+        region: scope?.region ?? 'us-east-1',
+      });
+      state.recordCall(service.name, operation, 'ok');
+      const text = JSON.stringify(result);
+      res.writeHead(200, {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'Content-Length': Buffer.byteLength(text),
+        'x-amzn-RequestId': requestId,
+      });
+      res.end(text);
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      state.recordCall(service.name, operation, 'error');
+      sendJsonError(res, error.code, error.message, requestId, error.status);
+    }
+    return true;
   };
 
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {

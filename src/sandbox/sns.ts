@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { awsErrors } from './errors.js';
+import { AwsError, awsErrors } from './errors.js';
+import { matchesFilterPolicy, parseFilterPolicy } from './filter-policy.js';
 import { randomUuid } from './random.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
 import {
   type MessageAttributeValue,
   type PublishedMessage,
+  type SandboxSubscription,
   type SandboxTopic,
   SNS_BODY_PROTOCOLS,
   type SnsBodyProtocol,
@@ -66,13 +68,20 @@ const subscribe: ActionHandler = (ctx) => {
   }
   const endpoint = ctx.params.required('Endpoint');
   if (!rule.endpoint.test(endpoint)) throw awsErrors.snsInvalidParameter(`Endpoint must be ${rule.what}`);
+  const filterPolicy = subscriptionAttributes(ctx).FilterPolicy ?? null;
   let subscription = topic.subscriptions.find((s) => s.protocol === protocol && s.endpoint === endpoint);
+  if (subscription && subscription.filterPolicy !== filterPolicy) {
+    throw awsErrors.snsInvalidParameter(
+      'Attributes Reason: Subscription already exists with different attributes',
+    );
+  }
   if (!subscription) {
     subscription = {
       arn: `${topic.arn}:${randomUuid(ctx.state.rng)}`,
       protocol,
       endpoint,
       pendingConfirmation: !rule.confirmed,
+      filterPolicy,
     };
     topic.subscriptions.push(subscription);
   }
@@ -83,6 +92,59 @@ const subscribe: ActionHandler = (ctx) => {
     'SubscriptionArn',
     subscription.pendingConfirmation && !returnArn ? 'pending confirmation' : subscription.arn,
   );
+};
+
+/** Subscription attributes the sandbox honours; the others SNS knows are accepted and ignored. */
+const SUBSCRIPTION_ATTRIBUTES = new Set([
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RawMessageDelivery',
+  'DeliveryPolicy',
+  'RedrivePolicy',
+  'SubscriptionRoleArn',
+  'ReplayPolicy',
+]);
+
+/** Checks one subscription attribute the way SNS does before storing it. */
+function checkSubscriptionAttribute(name: string, value: string): void {
+  if (!SUBSCRIPTION_ATTRIBUTES.has(name)) {
+    throw awsErrors.snsInvalidParameter(`AttributeName Reason: Unknown subscription attribute ${name}`);
+  }
+  if (name === 'FilterPolicy' && value !== '') parseFilterPolicy(value);
+  if (name === 'FilterPolicyScope' && value !== 'MessageAttributes') {
+    throw awsErrors.snsInvalidParameter(
+      `Attributes Reason: FilterPolicyScope ${value} is not supported by the sandbox (only MessageAttributes)`,
+    );
+  }
+}
+
+/** Subscribe's `Attributes.entry.N.key/value` map, checked. */
+function subscriptionAttributes(ctx: RequestContext): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const entry of ctx.params.structList('Attributes.entry', ['key', 'value'])) {
+    const name = entry.key ?? '';
+    const value = entry.value ?? '';
+    checkSubscriptionAttribute(name, value);
+    if (!(name === 'FilterPolicy' && value === '')) attributes[name] = value;
+  }
+  return attributes;
+}
+
+function subscriptionByArn(ctx: RequestContext, arn: string): SandboxSubscription {
+  for (const topic of ctx.state.topics.values()) {
+    const found = topic.subscriptions.find((s) => s.arn === arn);
+    if (found) return found;
+  }
+  throw new AwsError('NotFound', 404, 'Subscription does not exist');
+}
+
+const setSubscriptionAttributes: ActionHandler = (ctx) => {
+  const subscription = subscriptionByArn(ctx, ctx.params.required('SubscriptionArn'));
+  const name = ctx.params.required('AttributeName');
+  const value = ctx.params.get('AttributeValue') ?? '';
+  checkSubscriptionAttribute(name, value);
+  if (name === 'FilterPolicy') subscription.filterPolicy = value === '' ? null : value;
+  return null;
 };
 
 function parseAttributes(ctx: RequestContext): Record<string, MessageAttributeValue> {
@@ -261,13 +323,22 @@ const publish: ActionHandler = (ctx) => {
     messageAttributes: attributes,
     timestamp: ctx.state.clock.now().toISOString(),
     bodies,
-    subscriptions: topic.subscriptions.map((s) => ({ protocol: s.protocol, endpoint: s.endpoint })),
+    subscriptions: topic.subscriptions.map((s) => ({
+      protocol: s.protocol,
+      endpoint: s.endpoint,
+      subscriptionArn: s.arn,
+      filterPolicy: s.filterPolicy,
+      delivered: matchesFilterPolicy(
+        s.filterPolicy === null ? null : parseFilterPolicy(s.filterPolicy),
+        attributes,
+      ),
+    })),
   };
   ctx.state.published.push({ ...base, deliveries: deliveriesOf(base, topic.region) });
   return element('MessageId', base.messageId);
 };
 
-/** SNS (Query protocol, 2010-03-31): CreateTopic, Subscribe and Publish. */
+/** SNS (Query protocol, 2010-03-31): CreateTopic, Subscribe, SetSubscriptionAttributes and Publish. */
 export const snsService: QueryService = {
   name: 'sns',
   version: '2010-03-31',
@@ -275,6 +346,7 @@ export const snsService: QueryService = {
   actions: {
     CreateTopic: createTopic,
     Subscribe: subscribe,
+    SetSubscriptionAttributes: setSubscriptionAttributes,
     Publish: publish,
   },
 };

@@ -82,6 +82,8 @@ export interface SandboxSubscription {
   protocol: string;
   endpoint: string;
   pendingConfirmation: boolean;
+  /** The subscription's filter policy on message attributes, as given (JSON text); null: none. */
+  filterPolicy: string | null;
 }
 
 export interface SandboxTopic {
@@ -90,6 +92,15 @@ export interface SandboxTopic {
   region: string;
   accountId: string;
   subscriptions: SandboxSubscription[];
+}
+
+/** An SSM parameter of an account. */
+export interface SandboxParameter {
+  name: string;
+  type: 'String' | 'StringList' | 'SecureString';
+  value: string;
+  version: number;
+  lastModified: Date;
 }
 
 /** One S3 object as PutObject stored it. */
@@ -141,6 +152,8 @@ export interface SandboxAccount {
   /** Users in creation order; ListUsers pages through it by index. */
   userList: SandboxUser[];
   credentialReport: CredentialReport | null;
+  /** SSM parameters by name (a leading `/` is part of the name, as in SSM). */
+  parameters: Map<string, SandboxParameter>;
 }
 
 /** Temporary credentials issued by AssumeRole; requests signed with them act in `accountId`. */
@@ -195,8 +208,17 @@ export interface PublishedMessage {
    * `http` and `https` the SNS notification JSON, `lambda` the Lambda event JSON.
    */
   deliveries: Record<Exclude<SnsBodyProtocol, 'default'>, string>;
-  /** The topic's subscriptions at publish time. */
-  subscriptions: { protocol: string; endpoint: string }[];
+  /**
+   * The topic's subscriptions at publish time, with each one's filter policy and whether the
+   * message passed it (`delivered`).
+   */
+  subscriptions: {
+    protocol: string;
+    endpoint: string;
+    subscriptionArn: string;
+    filterPolicy: string | null;
+    delivered: boolean;
+  }[];
 }
 
 export interface ActionStats {
@@ -317,7 +339,12 @@ export class SandboxState {
     this.defaultAccountId = first.value;
   }
 
-  private addAccount(source: Omit<FixtureAccount, 'users'> & { users: Iterable<FixtureUser> }): void {
+  private addAccount(
+    source: Omit<FixtureAccount, 'users' | 'parameters'> & {
+      users: Iterable<FixtureUser>;
+      parameters?: FixtureAccount['parameters'];
+    },
+  ): void {
     if (this.accounts.has(source.id)) {
       throw new Error(
         `Account ${source.id} appears twice (fixture and synthetic?); give the synthetic account another id`,
@@ -331,6 +358,7 @@ export class SandboxState {
       users: new Map(),
       userList: [],
       credentialReport: null,
+      parameters: new Map(),
     };
     // Without a root creation date, the earliest date in the account stands in for it.
     let earliest = Number.POSITIVE_INFINITY;
@@ -369,6 +397,7 @@ export class SandboxState {
       }
     }
     for (const topic of source.topics) this.addTopic(account.id, topic);
+    for (const p of source.parameters ?? []) this.putParameter(account, p);
     for (const bucket of source.buckets) this.addBucket(account.id, bucket);
     account.createDate = source.createDate
       ? new Date(source.createDate)
@@ -443,9 +472,25 @@ export class SandboxState {
         protocol: sub.protocol,
         endpoint: sub.endpoint,
         pendingConfirmation: false,
+        filterPolicy: sub.filterPolicy === undefined ? null : JSON.stringify(sub.filterPolicy),
       });
     }
     return created;
+  }
+
+  /** Creates or overwrites an SSM parameter (the fixture, and the `/_sandbox/parameters` test aid). */
+  putParameter(
+    account: SandboxAccount,
+    parameter: { name: string; type: SandboxParameter['type']; value: string },
+  ): SandboxParameter {
+    const previous = account.parameters.get(parameter.name);
+    const stored: SandboxParameter = {
+      ...parameter,
+      version: (previous?.version ?? 0) + 1,
+      lastModified: this.clock.now(),
+    };
+    account.parameters.set(parameter.name, stored);
+    return stored;
   }
 
   /**

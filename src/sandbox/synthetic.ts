@@ -130,6 +130,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       alias: options.alias ?? 'synthetic',
       rootAccessKeys,
       topics: [],
+      parameters: [],
       buckets: [],
     },
     users: users(),

@@ -43,6 +43,9 @@ describe('Function: loadSettings', () => {
       asOf: null,
       reportTopicArn: null,
       reportTopicName: null,
+      chatFormat: 'json',
+      maxTeamMessages: 50,
+      slackWebhookParameter: null,
       reportBucket: null,
     });
   });
@@ -83,6 +86,9 @@ describe('Function: loadSettings', () => {
       AS_OF: '2027-01-01T00:00:00+02:00',
       REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
       REPORT_TOPIC_NAME: 'key-hygiene-reports',
+      CHAT_FORMAT: 'chatbot',
+      MAX_TEAM_MESSAGES: '0',
+      SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
       REPORT_BUCKET: 'acme-key-hygiene-reports',
     };
 
@@ -112,6 +118,9 @@ describe('Function: loadSettings', () => {
       asOf: new Date('2026-12-31T22:00:00Z'),
       reportTopicArn: 'arn:aws:sns:eu-west-1:111111111111:security-reports',
       reportTopicName: 'key-hygiene-reports',
+      chatFormat: 'chatbot',
+      maxTeamMessages: 0,
+      slackWebhookParameter: '/key-hygiene/slack-webhook',
       reportBucket: 'acme-key-hygiene-reports',
     });
   });
@@ -368,6 +377,9 @@ describe('Constant: SETTINGS_DOC', () => {
       'AS_OF',
       'REPORT_TOPIC_ARN',
       'REPORT_TOPIC_NAME',
+      'CHAT_FORMAT',
+      'MAX_TEAM_MESSAGES',
+      'SLACK_WEBHOOK_PARAMETER',
       'REPORT_BUCKET',
     ];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
 import { packagedResolver, packagedTemplate } from '../support/packaged-template.js';
 import { simulateAs } from '../support/role-simulation.js';
 
@@ -40,20 +41,28 @@ describe('Deployment: serverless package', () => {
     // Assess
     expect(topics).toHaveLength(1);
     expect(topics[0]?.[1].Properties.KmsMasterKeyId).toEqual({ Ref: 'ReportTopicKey' });
-    expect(subscriptions.map(([, s]) => s.Properties)).toEqual([
-      { TopicArn: { Ref: 'ReportTopic' }, Protocol: 'email', Endpoint: 'secops@example.com' },
+    const emails = subscriptions.filter(([, s]) => s.Properties.Protocol === 'email');
+    expect(emails.map(([, s]) => s.Properties)).toEqual([
+      {
+        TopicArn: { Ref: 'ReportTopic' },
+        Protocol: 'email',
+        Endpoint: 'secops@example.com',
+        // Email gets the full report only, not the per-team copies.
+        FilterPolicyScope: 'MessageAttributes',
+        FilterPolicy: { team: [{ exists: false }] },
+      },
     ]);
   });
 
-  it('runs both functions on nodejs22.x arm64 with a timeout above the time-budget margin', () => {
+  it('runs the functions on nodejs22.x arm64, the audits with a timeout above the time-budget margin', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(fn.Runtime).toBe('nodejs22.x');
       expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.Timeout).toBe(900);
+      expect(fn.Timeout).toBe(fn.Handler === 'handlers/slack-notifier.handler' ? 60 : 900);
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(env.TIME_BUDGET_MARGIN_SECONDS)).toBeLessThan(900);
       expect(env.MODE).toBe('report');
@@ -248,5 +257,45 @@ describe('Deployment: serverless package', () => {
         REPORT_BUCKET,
       );
     }
+  });
+
+  it('deploys the Slack notifier only with a webhook parameter, with its own role reading that parameter only', () => {
+    // Prepare
+    const resources = template.Resources as Record<
+      string,
+      { Type: string; Condition?: string; Properties: Record<string, unknown> }
+    >;
+    const role = resources.SlackNotifierRole;
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+    const actionsOf = (st: Statement) => (Array.isArray(st.Action) ? st.Action : [st.Action]);
+    const statements = (
+      (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    const granted = statements.flatMap(actionsOf).filter((a) => !/^(logs|xray):/.test(a));
+    const ssm = statements.find((st) => actionsOf(st).includes('ssm:GetParameter'));
+    const kms = statements.find((st) => actionsOf(st).includes('kms:Decrypt'));
+    // Assess
+    for (const name of [
+      'SlackNotifierRole',
+      'SlackNotifierLambdaFunction',
+      'SlackNotifierSubscription',
+      'SlackNotifierInvokePermission',
+      'SlackNotifierLogGroup',
+    ]) {
+      expect(resources[name]?.Condition, name).toBe('HasSlackWebhook');
+    }
+    expect(granted.sort()).toEqual(SLACK_NOTIFIER_PERMISSIONS.map((p) => p.action).sort());
+    expect(JSON.stringify(ssm?.Resource)).toContain('parameter/key-hygiene/slack-webhook');
+    expect(kms?.Condition).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+      StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
+    });
+    expect(resources.SlackNotifierLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['SlackNotifierRole', 'Arn'],
+    });
+    expect(resources.SlackNotifierSubscription?.Properties).toMatchObject({
+      Protocol: 'lambda',
+      FilterPolicy: { team: [{ exists: false }], mode: ['report', 'enforce'] },
+    });
   });
 });

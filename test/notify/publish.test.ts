@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
@@ -9,6 +8,7 @@ import { renderText } from '../../src/report/render-text.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type PublishedMessage, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { largeReport, sampleReport } from '../report/sample-report.js';
+import { closedPort } from '../support/topic-sandbox.js';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:key-hygiene-reports';
 
@@ -18,16 +18,6 @@ let sns: SNSClient;
 async function published(): Promise<PublishedMessage[]> {
   const response = await fetch(`${sandbox.url}/_sandbox/published`);
   return ((await response.json()) as { messages: PublishedMessage[] }).messages;
-}
-
-/** A port nothing listens on: bind one, then let it go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 describe('Function: publishReport', () => {

@@ -375,6 +375,26 @@ describe('Function: plan', () => {
       );
     });
 
+    it("names the key's and the user's read errors in the order they were recorded, each code once", () => {
+      // Prepare
+      const users = [staleUser('alice', 'AKIAALICE00000000001'), staleUser('bob', 'AKIABOB0000000000001')];
+      const errors = [
+        awsError('alice', 'AKIAALICE00000000001', 'Throttling'),
+        awsError('bob', 'AKIABOB0000000000001', 'AccessDenied'),
+        { ...awsError('alice', null, 'ServiceFailure'), operation: 'ListUserTags' },
+        awsError('alice', 'AKIAALICE00000000001', 'Throttling'),
+      ];
+
+      // Act
+      const result = planFor(users, enforce, { errors });
+
+      // Assess
+      expect(result.actions.map((action) => [action.userName, action.reason])).toEqual([
+        ['alice', 'an error occurred reading this key: Throttling, ServiceFailure'],
+        ['bob', 'an error occurred reading this key: AccessDenied'],
+      ]);
+    });
+
     it('skips a key known only by its credential-report slot: key id unknown', () => {
       // Prepare
       const key = makeKey({ accessKeyId: null, slot: 1, ageDays: 400, lastUsedDaysAgo: 200 });

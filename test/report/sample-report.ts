@@ -491,3 +491,19 @@ export function largeReport(count: number, overrides: Partial<ReportInput> = {})
   }
   return sampleReport({ findings, ...overrides });
 }
+
+/** Team tags (`team`, else `owner`) on some of the sample users, for per-team routing. */
+export const TEAM_TAGS: Readonly<Record<string, Record<string, string>>> = {
+  alice: { team: 'payments' },
+  bob: { team: 'payments', owner: 'bob@example.com' },
+  'carol-ci': { Owner: 'data-platform' },
+  dave: { team: 'payments' },
+  gina: { owner: 'data-platform' },
+  judy: { team: 'payments' },
+};
+
+/** The sample report with teams: payments (alice, bob, dave, judy) and data-platform (carol-ci, gina). */
+export function teamReport(overrides: Partial<ReportInput> = {}): AuditReport {
+  const users = USERS.map((u) => ({ ...u, tags: { ...u.tags, ...(TEAM_TAGS[u.userName] ?? {}) } }));
+  return sampleReport({ users, ...overrides });
+}

@@ -10,8 +10,12 @@ import { TEST_DEPLOYMENT } from './cfn-resolver.js';
 
 const run = promisify(execFile);
 
-/** The params of the packaged stage: the package test expects this subscription, and the bucket turns the archive's resources on. */
-const PACKAGE_PARAMS = ['alertEmails=secops@example.com', 'reportBucket=acme-key-hygiene-reports'];
+/** The params of the packaged stage: the package test expects this subscription; the bucket and the webhook parameter turn the archive's and the Slack notifier's resources on. */
+const PACKAGE_PARAMS = [
+  'alertEmails=secops@example.com',
+  'reportBucket=acme-key-hygiene-reports',
+  'slackWebhookParameter=/key-hygiene/slack-webhook',
+];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'key-hygiene-package-'));

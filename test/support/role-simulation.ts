@@ -122,6 +122,27 @@ export function declarationsOf(role: RoleUnderTest): PermissionDeclaration[] {
   );
 }
 
+/** A declared condition with its `${...}` placeholders resolved for this deployment. */
+export function resolveCondition(
+  resolver: CfnResolver,
+  condition: PermissionCondition | undefined,
+): PermissionCondition | undefined {
+  if (!condition) return condition;
+  return Object.fromEntries(
+    Object.entries(condition).map(([operator, keys]) => [
+      operator,
+      Object.fromEntries(
+        Object.entries(keys).map(([key, value]) => [
+          key,
+          Array.isArray(value)
+            ? value.map((v: string) => resolveDeclared(resolver, v))
+            : resolveDeclared(resolver, value as string),
+        ]),
+      ),
+    ]),
+  );
+}
+
 /** A declaration's resource pattern (or example) as a concrete string for this deployment. */
 export function resolveDeclared(resolver: CfnResolver, pattern: string): string {
   const { service, stage } = resolver.deployment;
@@ -230,6 +251,8 @@ function accountOf(resource: string): string | undefined {
  */
 export function contextSatisfying(condition: PermissionCondition | undefined): Record<string, string> {
   const context: Record<string, string> = {};
+  // Values are written as CloudFormation Fn::Sub strings (`ssm.${AWS::Region}.amazonaws.com`); the
+  // caller resolves them first (resolveCondition).
   for (const [operator, keys] of Object.entries(condition ?? {})) {
     if (/Not|IfExists|ForAllValues|ForAnyValue|Null/.test(operator)) {
       throw new Error(`Cannot derive a request context for condition operator ${operator}`);

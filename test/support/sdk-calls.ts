@@ -5,6 +5,10 @@
  * through `import * as`) from an `@aws-sdk/client-*` package. This is a source scan: a call made
  * through a name the scan cannot see (a command class passed around as a value, `client.xxx()`
  * on an aggregated client) escapes it, so the code base keeps to the two forms above.
+ *
+ * Powertools Parameters reads SSM for the code: `getParameter(...)` imported from
+ * `@aws-lambda-powertools/parameters/ssm`, and `x.get(...)` on a variable or parameter whose type
+ * names that module's `SSMProvider`, count as `ssm:GetParameter`.
  */
 import ts from 'typescript';
 
@@ -34,6 +38,8 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
   's3:CompleteMultipartUpload': 's3:PutObject',
 };
 
+const POWERTOOLS_SSM = '@aws-lambda-powertools/parameters/ssm';
+
 function prefixOf(packageName: string): string | undefined {
   const match = /^@aws-sdk\/client-(.+)$/.exec(packageName);
   if (!match?.[1]) return undefined;
@@ -59,8 +65,22 @@ export function findSdkCalls(fileName: string, text: string): SdkCall[] {
   /** Namespace import name -> service prefix. */
   const namespaces = new Map<string, string>();
 
+  /** Local names of Powertools' SSM provider class and `getParameter` function. */
+  const ssmProviderTypes = new Set<string>();
+  const ssmGetters = new Set<string>();
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (statement.moduleSpecifier.text === POWERTOOLS_SSM) {
+      const bindings = statement.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          const exported = (element.propertyName ?? element.name).text;
+          if (exported === 'SSMProvider') ssmProviderTypes.add(element.name.text);
+          if (exported === 'getParameter') ssmGetters.add(element.name.text);
+        }
+      }
+      continue;
+    }
     const prefix = prefixOf(statement.moduleSpecifier.text);
     const clause = statement.importClause;
     if (!prefix || !clause || clause.isTypeOnly) continue;
@@ -74,15 +94,30 @@ export function findSdkCalls(fileName: string, text: string): SdkCall[] {
     }
   }
 
+  /** Variables and parameters typed with the SSM provider (e.g. `provider: Pick<SSMProvider, 'get'>`). */
+  const ssmProviders = new Set<string>();
+  const findProviders = (node: ts.Node) => {
+    if ((ts.isParameter(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name) && node.type) {
+      const typeText = node.type.getText(source);
+      if ([...ssmProviderTypes].some((name) => new RegExp(`\\b${name}\\b`).test(typeText)))
+        ssmProviders.add(node.name.text);
+    }
+    ts.forEachChild(node, findProviders);
+  };
+  if (ssmProviderTypes.size > 0) findProviders(source);
+
   const calls: SdkCall[] = [];
   const record = (callee: ts.Expression, node: ts.Node) => {
     let action: string | undefined;
     if (ts.isIdentifier(callee)) {
       const imported = named.get(callee.text);
       if (imported) action = actionFor(...imported);
+      else if (ssmGetters.has(callee.text)) action = 'ssm:GetParameter';
     } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
       const prefix = namespaces.get(callee.expression.text);
       if (prefix) action = actionFor(prefix, callee.name.text);
+      else if (callee.name.text === 'get' && ssmProviders.has(callee.expression.text))
+        action = 'ssm:GetParameter';
     }
     if (action) {
       const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;

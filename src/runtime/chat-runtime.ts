@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { SettingsError } from '../config/errors.js';
+import { loadSettings } from '../config/settings.js';
+
+/** What the chat notifier needs, built once per cold start. */
+export interface ChatRuntime {
+  logger: Logger;
+  tracer: Tracer;
+  region: string;
+  /** The SSM parameter holding the Slack webhook URL. */
+  parameterName: string;
+}
+
+/**
+ * Reads the settings once; without `SLACK_WEBHOOK_PARAMETER` the notifier cannot work, so that
+ * fails at cold start with the setting named.
+ */
+export function createChatRuntime(env: Readonly<Record<string, string | undefined>>): ChatRuntime {
+  const settings = loadSettings(env);
+  if (settings.slackWebhookParameter === null) {
+    throw new SettingsError([
+      {
+        name: 'SLACK_WEBHOOK_PARAMETER',
+        setting: 'slackWebhookParameter',
+        message:
+          'is required by the slackNotifier function: the name of the SSM parameter holding the webhook URL',
+      },
+    ]);
+  }
+  return {
+    logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' }),
+    tracer: new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' }),
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    parameterName: settings.slackWebhookParameter,
+  };
+}
