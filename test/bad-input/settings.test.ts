@@ -127,6 +127,20 @@ const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
     error: /Invalid setting REPORT_BUCKET \(reportBucket\): expected an S3 bucket name/,
   },
   {
+    env: { CHAT_FORMAT: 'html' },
+    error: /Invalid setting CHAT_FORMAT \(chatFormat\): expected "json" or "chatbot", got "html"/,
+  },
+  {
+    env: { MAX_TEAM_MESSAGES: '501' },
+    error:
+      /Invalid setting MAX_TEAM_MESSAGES \(maxTeamMessages\): expected an integer from 0 to 500, got "501"/,
+  },
+  {
+    env: { SLACK_WEBHOOK_PARAMETER: 'no slash' },
+    error:
+      /Invalid setting SLACK_WEBHOOK_PARAMETER \(slackWebhookParameter\): expected an SSM parameter name/,
+  },
+  {
     env: { AS_OF: 'next tuesday' },
     error: /Invalid setting AS_OF \(asOf\): expected an ISO 8601 date-time with a time zone/,
   },
