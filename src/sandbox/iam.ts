@@ -357,7 +357,7 @@ const getAccountAuthorizationDetails: ActionHandler = (ctx) => {
       `${element('Arn', user.arn)}${element('CreateDate', user.createDate)}<GroupList/><AttachedManagedPolicies/>` +
       `<UserPolicyList/>${user.tags.size > 0 ? tagsXml([...user.tags]) : ''}</member>`;
   }
-  return `${tail}${wrap('UserDetailList', members)}` + '<GroupDetailList/><RoleDetailList/><Policies/>';
+  return `${tail}${wrap('UserDetailList', members)}<GroupDetailList/><RoleDetailList/><Policies/>`;
 };
 
 const getAccountSummary: ActionHandler = (ctx) => {

@@ -287,7 +287,6 @@ describe('Deployment: serverless package', () => {
     expect(granted.sort()).toEqual(SLACK_NOTIFIER_PERMISSIONS.map((p) => p.action).sort());
     expect(JSON.stringify(ssm?.Resource)).toContain('parameter/key-hygiene/slack-webhook');
     expect(kms?.Condition).toEqual({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
       StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
     });
     expect(resources.SlackNotifierLambdaFunction?.Properties.Role).toEqual({
