@@ -1,8 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
+import { AUDIT_PERMISSIONS, type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
 import type { Settings } from '../config/settings.js';
 import { publishMessage } from '../notify/publish.js';
-import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { newRunId } from '../report/build-report.js';
 import { findRunDeactivations } from './find-deactivations.js';
 import { reactivate } from './reactivate.js';
@@ -10,15 +9,8 @@ import { buildUndoReport } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoReport } from './types.js';
 
-/** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
-export const UNDO_RUN_PERMISSIONS = [
-  {
-    action: 'sts:GetCallerIdentity',
-    resource: '*',
-    why: 'undo: learns the account id (needs no permission, so it is not granted)',
-    grant: false,
-  },
-] as const satisfies readonly PermissionDeclaration[];
+/** Like an audit, an undo learns the account id from STS GetCallerIdentity (needs no grant). */
+export const UNDO_RUN_PERMISSIONS = AUDIT_PERMISSIONS;
 
 /**
  * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
