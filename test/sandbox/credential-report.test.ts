@@ -4,9 +4,9 @@ import {
   type IAMClient,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CREDENTIAL_REPORT_COLUMNS, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, errorOf, iamClient, PROD } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREDENTIAL_REPORT_COLUMNS, startSandbox } from '../../src/sandbox/index.js';
+import { ACME_FIXTURE, errorOf, iamClient, PROD, useAcmeSandbox } from './helpers.js';
 
 function parseCsv(content: Uint8Array | undefined): Record<string, string>[] {
   const [header = '', ...rows] = new TextDecoder().decode(content).trimEnd().split('\n');
@@ -17,18 +17,11 @@ function parseCsv(content: Uint8Array | undefined): Record<string, string>[] {
 }
 
 describe('Sandbox credential report', () => {
-  let sandbox: RunningSandbox;
+  const sandbox = useAcmeSandbox();
   let iam: IAMClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+  beforeAll(() => {
     iam = iamClient(sandbox);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
-  beforeEach(() => {
-    sandbox.state.reset();
   });
 
   it('answers ReportNotPresent 410 before any generation', async () => {

@@ -4,12 +4,12 @@ import {
   type SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { matchesFilterPolicy, parseFilterPolicy } from '../../src/sandbox/filter-policy.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import type { MessageAttributeValue } from '../../src/sandbox/state.js';
 import { deliveriesTo } from '../support/topic-sandbox.js';
-import { ACME_FIXTURE, errorOf, PROD, snsClient } from './helpers.js';
+import { errorOf, PROD, snsClient, useAcmeSandbox } from './helpers.js';
 
 const TOPIC = `arn:aws:sns:us-east-1:${PROD}:key-hygiene-demo-reports`;
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
@@ -73,18 +73,11 @@ describe('Function: matchesFilterPolicy', () => {
 });
 
 describe('Sandbox SNS filter policies', () => {
-  let sandbox: RunningSandbox;
+  const sandbox = useAcmeSandbox();
   let sns: SNSClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+  beforeAll(() => {
     sns = snsClient(sandbox);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
-  beforeEach(() => {
-    sandbox.state.reset();
   });
 
   const deliveries = (endpoint: string) => deliveriesTo(sandbox, endpoint);

@@ -2,13 +2,42 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 
 export const ACME_FIXTURE = 'events/sandbox/acme.json';
 export const PROD = '111111111111';
 export const DEV = '222222222222';
 /** The acme fixture's auditor user key. */
 export const AUDITOR_KEY = 'AKIAAUDITOR000000001';
+
+/**
+ * Starts a sandbox on the acme fixture for the enclosing `describe`: reset before each test, closed
+ * after all. The returned handle forwards to the running sandbox once `beforeAll` has run, so tests
+ * use it like the sandbox itself.
+ *
+ * @example
+ * const sandbox = useAcmeSandbox();
+ * it('...', async () => { await iamClient(sandbox).send(...); sandbox.state.reset(); });
+ */
+export function useAcmeSandbox(): RunningSandbox {
+  let running: RunningSandbox | undefined;
+  beforeAll(async () => {
+    running = await startSandbox({ fixture: ACME_FIXTURE });
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  beforeEach(() => {
+    running?.state.reset();
+  });
+  return new Proxy({} as RunningSandbox, {
+    get(_target, property) {
+      if (!running) throw new Error('The sandbox starts in beforeAll; use it inside a test or a hook');
+      return Reflect.get(running, property);
+    },
+  });
+}
 
 export interface ClientOptions {
   accessKeyId?: string;

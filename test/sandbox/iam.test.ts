@@ -15,23 +15,16 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, AUDITOR_KEY, errorOf, iamClient, PROD } from './helpers.js';
+import { ACME_FIXTURE, AUDITOR_KEY, errorOf, iamClient, PROD, useAcmeSandbox } from './helpers.js';
 
 describe('Sandbox IAM against the acme fixture', () => {
-  let sandbox: RunningSandbox;
+  const sandbox = useAcmeSandbox();
   let iam: IAMClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+  beforeAll(() => {
     iam = iamClient(sandbox);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
-  beforeEach(() => {
-    sandbox.state.reset();
   });
 
   it('lists users with ARNs, paths and dates, 100 to a page by default', async () => {

@@ -8,9 +8,9 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseFixture, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, DEV, errorOf, PROD, s3Client } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseFixture, type RunningSandbox } from '../../src/sandbox/index.js';
+import { DEV, errorOf, PROD, s3Client, useAcmeSandbox } from './helpers.js';
 
 const BUCKET = 'acme-key-hygiene-reports';
 const SIGNATURE = (service: string, region = 'us-east-1') =>
@@ -52,18 +52,11 @@ function raw(
 }
 
 describe('Sandbox S3', () => {
-  let sandbox: RunningSandbox;
+  const sandbox = useAcmeSandbox();
   let s3: S3Client;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+  beforeAll(() => {
     s3 = s3Client(sandbox);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
-  beforeEach(() => {
-    sandbox.state.reset();
   });
 
   it('stores a PutObject with its body, Content-Type and encryption, and answers the MD5 ETag', async () => {

@@ -1,23 +1,16 @@
 import { CreateTopicCommand, PublishCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningSandbox, SNS_MAX_MESSAGE_BYTES, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, errorOf, PROD, snsClient } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SNS_MAX_MESSAGE_BYTES } from '../../src/sandbox/index.js';
+import { errorOf, PROD, snsClient, useAcmeSandbox } from './helpers.js';
 
 const DEMO_TOPIC = `arn:aws:sns:us-east-1:${PROD}:key-hygiene-demo-reports`;
 
 describe('Sandbox SNS', () => {
-  let sandbox: RunningSandbox;
+  const sandbox = useAcmeSandbox();
   let sns: SNSClient;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ fixture: ACME_FIXTURE });
+  beforeAll(() => {
     sns = snsClient(sandbox);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-  });
-  beforeEach(() => {
-    sandbox.state.reset();
   });
 
   it('creates a topic idempotently, named by region, account and name', async () => {
