@@ -7,10 +7,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { AuditReport } from '../src/model.js';
 import { NotifyError } from '../src/notify/errors.js';
-import { buildSlackMessage } from '../src/notify/slack-blocks.js';
 import { checkWebhookUrl, postToSlack } from '../src/notify/slack-webhook.js';
 import { readWebhookUrl } from '../src/notify/slack-webhook-url.js';
 import { reportFromSnsMessage } from '../src/notify/sns-report.js';
+import { buildSlackMessage } from '../src/render/slack-blocks.js';
 import { createChatRuntime } from '../src/runtime/chat-runtime.js';
 
 const runtime = createChatRuntime(process.env);

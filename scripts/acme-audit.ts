@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { runAudit } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { collectLive } from '../src/collect/live-collector.js';
 import { loadSettings } from '../src/config/settings.js';
-import { collectLive } from '../src/inventory/live-collector.js';
 import type { AuditReport } from '../src/model.js';
 import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
 import type { FixtureInput } from '../src/sandbox/fixture.js';

@@ -9,11 +9,11 @@ import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { deliverReport, runAudit } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { collectLive } from '../src/collect/live-collector.js';
 import { loadSettings } from '../src/config/settings.js';
-import { collectLive } from '../src/inventory/live-collector.js';
+import { renderHtml } from '../src/render/html.js';
+import { renderText } from '../src/render/text.js';
 import { buildKeyRows } from '../src/report/key-rows.js';
-import { renderHtml } from '../src/report/render-html.js';
-import { renderText } from '../src/report/render-text.js';
 import { startSandbox } from '../src/sandbox/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

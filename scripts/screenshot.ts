@@ -3,7 +3,7 @@
  * actions) to docs/report.png for the README: `npm run screenshot`. Needs Debian's Chromium.
  */
 import { writeFile } from 'node:fs/promises';
-import { renderHtml } from '../src/report/render-html.js';
+import { renderHtml } from '../src/render/html.js';
 import { auditAcme } from './acme-audit.js';
 import { launchChromium } from './chromium.js';
 

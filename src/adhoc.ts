@@ -6,7 +6,7 @@ import { type AuditDeps, type Delivery, deliverReport, runAudit } from './audit.
 import type { AdhocEvent } from './config/adhoc-event.js';
 import type { Settings } from './config/settings.js';
 import type { AuditReport } from './model.js';
-import { renderText } from './report/render-text.js';
+import { renderText } from './render/text.js';
 import { renderUndoText } from './undo/report.js';
 import { deliverUndoReport, runUndo } from './undo/run-undo.js';
 import type { UndoReport } from './undo/types.js';

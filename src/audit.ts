@@ -2,17 +2,17 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { archiveReport } from './archive/write-archive.js';
+import type { PermissionDeclaration } from './aws/permissions.js';
+import { collectInventory } from './collect/collect-inventory.js';
 import type { Settings } from './config/settings.js';
-import { collectInventory } from './inventory/collect-inventory.js';
 import type { AuditReport } from './model.js';
 import { publishReport } from './notify/publish.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
-import type { PermissionDeclaration } from './permissions/declaration.js';
-import { applyActions, TIME_BUDGET_SKIP_REASON } from './remediation/apply.js';
-import { planOnLiveData } from './remediation/plan-on-live-data.js';
 import { buildReport, newRunId } from './report/build-report.js';
 import { splitByTeam } from './report/teams.js';
+import { planOnLiveData } from './resolve/plan-on-live-data.js';
 
 /** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
 export const AUDIT_PERMISSIONS = [

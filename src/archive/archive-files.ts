@@ -4,9 +4,9 @@
  */
 import type { Settings } from '../config/settings.js';
 import type { AuditReport } from '../model.js';
+import { CSV_CONTENT_TYPE, renderCsv } from '../render/csv.js';
+import { renderHtml } from '../render/html.js';
 import type { KeyRow } from '../report/key-rows.js';
-import { CSV_CONTENT_TYPE, renderCsv } from '../report/render-csv.js';
-import { renderHtml } from '../report/render-html.js';
 import type { ArchiveFormat } from './archive-location.js';
 
 /** One archived rendering: its suffix, its Content-Type and how to render it. */

@@ -1,8 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError } from '../aws/errors.js';
+import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
 import type { AuditError, AuditReport, ReportArchive, UserRecord } from '../model.js';
-import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { buildKeyRows } from '../report/key-rows.js';
 import { type ArchiveFile, archiveFiles } from './archive-files.js';
 import {

@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { AuditReport } from '../model.js';
-import type { PermissionDeclaration } from '../permissions/declaration.js';
 import { DeliveryError } from './errors.js';
 import { buildSnsPublish, type SnsPublish, type SnsPublishOptions } from './sns-message.js';
 

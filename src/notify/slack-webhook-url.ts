@@ -1,5 +1,5 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { PermissionDeclaration } from '../permissions/declaration.js';
+import type { PermissionDeclaration } from '../aws/permissions.js';
 import { NotifyError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
+import type { SlackMessage } from '../render/slack-blocks.js';
 import { NotifyError } from './errors.js';
-import type { SlackMessage } from './slack-blocks.js';
 
 /** Anything with Powertools Logger's shape. */
 export interface SlackLogger {

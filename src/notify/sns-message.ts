@@ -1,9 +1,9 @@
 import type { AuditReport } from '../model.js';
-import { headline, outcomeParts, summarizeOutcome } from '../report/outcome.js';
-import { renderChatbot } from '../report/render-chatbot.js';
-import { renderText } from '../report/render-text.js';
+import { renderChatbot } from '../render/chatbot.js';
+import { headline, outcomeParts, summarizeOutcome } from '../render/outcome.js';
+import { renderText } from '../render/text.js';
+import { clean } from '../render/text-format.js';
 import type { DeliveredReport, Truncation } from '../report/schema.js';
-import { clean } from '../report/text-format.js';
 import { MessageTooLargeError } from './errors.js';
 
 /** SNS's limit for one Publish: message, subject and message attributes together, in UTF-8 bytes. */

@@ -5,6 +5,7 @@
  * would not fit a Lambda response or an SNS message.
  */
 
+import { keyFacts } from '../evaluate/key-facts.js';
 import type {
   ActionOutcome,
   AuditReport,
@@ -16,7 +17,6 @@ import type {
   UserRecord,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
-import { keyFacts } from '../rules/key-facts.js';
 
 export interface KeyRow {
   userName: string;

@@ -2,9 +2,10 @@
  * Per-team routing: which team a user belongs to (its `team` tag, else its `owner` tag), and the
  * copy of a report that one team gets.
  */
+
+import { tagValue } from '../evaluate/tags.js';
 import type { AuditReport, AuditSummary } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
-import { tagValue } from '../rules/tags.js';
 import { summarizeEntries } from './build-report.js';
 
 /** The user tags that name a team, the first present wins. */

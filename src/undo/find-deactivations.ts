@@ -1,9 +1,9 @@
 import { type IAMClient, paginateListUsers, paginateListUserTags } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
+import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { forEachConcurrent } from '../concurrency.js';
+import { parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import type { AuditError } from '../model.js';
-import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
-import { parseDeactivation, TAG_KEYS } from '../rules/tags.js';
 
 /** IAM permissions `findRunDeactivations` calls. */
 export const FIND_DEACTIVATIONS_PERMISSIONS = [

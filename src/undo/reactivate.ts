@@ -6,7 +6,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
-import { ANY_USER, type PermissionDeclaration } from '../permissions/declaration.js';
+import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { runStartOf } from '../run-id.js';
 import type { RunDeactivation } from './find-deactivations.js';
 import type { UndoAction } from './types.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AuditError } from '../model.js';
-import { clean, plural, wrap } from '../report/text-format.js';
+import { clean, plural, wrap } from '../render/text-format.js';
 import type { UndoAction, UndoReport } from './types.js';
 
 export interface UndoReportInput {

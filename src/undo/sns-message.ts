@@ -7,7 +7,7 @@ import {
   type SnsPublish,
   utf8Bytes,
 } from '../notify/sns-message.js';
-import { clean } from '../report/text-format.js';
+import { clean } from '../render/text-format.js';
 import { renderUndoText, undoHeadline } from './report.js';
 import type { UndoReport } from './types.js';
 

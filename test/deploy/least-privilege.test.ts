@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { PermissionDeclaration } from '../../src/permissions/declaration.js';
-import { FUNCTION_NAMES } from '../../src/permissions/registry.js';
+import { FUNCTION_NAMES } from '../../scripts/permissions/registry.js';
+import type { PermissionDeclaration } from '../../src/aws/permissions.js';
 import { packagedResolver } from '../support/packaged-template.js';
 import {
   asList,
@@ -18,7 +18,7 @@ import {
 } from '../support/role-simulation.js';
 
 // Every IAM role of the packaged CloudFormation, evaluated by @cloud-copilot/iam-simulate against
-// the permissions the code declares (src/permissions/registry.ts). A new declaration, function or
+// the permissions the code declares (scripts/permissions/registry.ts). A new declaration, function or
 // role is picked up without editing this file.
 
 const resolver = packagedResolver();

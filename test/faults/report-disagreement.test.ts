@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
-import { renderText } from '../../src/report/render-text.js';
+import { renderText } from '../../src/render/text.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { ACME_ACCOUNT, appliedRefs, enforce, FIXTURE_NOW, iamState } from '../support/fault-audit.js';
 

@@ -1,14 +1,14 @@
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TIME_BUDGET_SKIP_REASON } from '../../src/apply/apply.js';
 import { type AuditDeps, runAudit } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport, Finding } from '../../src/model.js';
-import { TIME_BUDGET_SKIP_REASON } from '../../src/remediation/apply.js';
-import { NOT_RESOLVED_IN_TIME } from '../../src/remediation/plan-on-live-data.js';
-import { renderText } from '../../src/report/render-text.js';
+import { renderText } from '../../src/render/text.js';
 import { auditReportSchema } from '../../src/report/schema.js';
+import { NOT_RESOLVED_IN_TIME } from '../../src/resolve/plan-on-live-data.js';
 import {
   CREDENTIAL_REPORT_COLUMNS,
   type FixtureInput,

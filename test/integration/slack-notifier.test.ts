@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { deliverReport } from '../../src/audit.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport } from '../../src/model.js';
-import type { SlackMessage } from '../../src/notify/slack-blocks.js';
+import type { SlackMessage } from '../../src/render/slack-blocks.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { finding, hostileReport, largeReport, teamReport } from '../report/sample-report.js';
 import {

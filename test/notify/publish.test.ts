@@ -4,7 +4,7 @@ import type { AuditReport } from '../../src/model.js';
 import { DeliveryError } from '../../src/notify/errors.js';
 import { publishReport } from '../../src/notify/publish.js';
 import { buildSubject } from '../../src/notify/sns-message.js';
-import { renderText } from '../../src/report/render-text.js';
+import { renderText } from '../../src/render/text.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type PublishedMessage, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { largeReport, sampleReport } from '../report/sample-report.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
 import { MessageTooLargeError } from '../../src/notify/errors.js';
 import { buildSnsPublish, buildSubject, type SnsPublish } from '../../src/notify/sns-message.js';
-import { renderText } from '../../src/report/render-text.js';
+import { renderText } from '../../src/render/text.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import {
   capTrippedReport,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, permissionsOf } from '../../src/permissions/registry.js';
-import { renderPermissionsTable } from '../../src/permissions/table.js';
+import { FUNCTION_NAMES, permissionsOf } from '../../scripts/permissions/registry.js';
+import { renderPermissionsTable } from '../../scripts/permissions/table.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

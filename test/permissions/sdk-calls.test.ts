@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PermissionDeclaration } from '../../src/permissions/declaration.js';
-import { PERMISSIONS_BY_MODULE } from '../../src/permissions/registry.js';
+import { PERMISSIONS_BY_MODULE } from '../../scripts/permissions/registry.js';
+import type { PermissionDeclaration } from '../../src/aws/permissions.js';
 import { findSdkCalls } from '../support/sdk-calls.js';
 
 // The list of actions the code calls comes from the code: a source scan of every deployed module
@@ -12,7 +12,7 @@ const ROOT = new URL('../../', import.meta.url);
 const DEPLOYED = ['src', 'handlers'];
 const NOT_DEPLOYED = /^src\/sandbox\//;
 /** Declares what the Lambda service does with the role (logs, traces, destinations): no SDK calls. */
-const LAMBDA_SERVICE_MODULE = 'src/permissions/platform.ts';
+const LAMBDA_SERVICE_MODULE = 'src/runtime/platform-permissions.ts';
 /** Calls AWS allows every principal ("No permissions are required", STS API reference). */
 const NEEDS_NO_PERMISSION = new Set(['sts:GetCallerIdentity']);
 

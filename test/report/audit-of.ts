@@ -2,11 +2,12 @@
  * The audit pipeline without AWS, for renderer tests: evaluate, plan and build the report of an
  * inventory made with the rule factories, at their `NOW`.
  */
+
+import { evaluateRules } from '../../src/evaluate/registry.js';
 import type { AuditReport, UserRecord } from '../../src/model.js';
-import { plan } from '../../src/remediation/plan.js';
+import { plan } from '../../src/plan/plan.js';
 import { buildReport } from '../../src/report/build-report.js';
-import { evaluateRules } from '../../src/rules/registry.js';
-import { makeSettings, NOW } from '../rules/factories.js';
+import { makeSettings, NOW } from '../evaluate/factories.js';
 
 /** The report a run over `users` with these settings (environment names) would produce. */
 export function reportFor(users: UserRecord[], env: Record<string, string> = {}): AuditReport {

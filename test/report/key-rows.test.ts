@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildKeyRows } from '../../src/report/key-rows.js';
-import { makeKey, makeRoot, makeUser } from '../rules/factories.js';
+import { makeKey, makeRoot, makeUser } from '../evaluate/factories.js';
 import { reportFor } from './audit-of.js';
 
 describe('Function: buildKeyRows', () => {

@@ -4,13 +4,13 @@
  * name), and the resource policies (topic policy, key policy, ...) that AWS would evaluate too.
  */
 import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
-import type { PermissionCondition, PermissionDeclaration } from '../../src/permissions/declaration.js';
 import {
   FUNCTION_NAMES,
   type FunctionName,
   permissionsOf,
   uniquePermissions,
-} from '../../src/permissions/registry.js';
+} from '../../scripts/permissions/registry.js';
+import type { PermissionCondition, PermissionDeclaration } from '../../src/aws/permissions.js';
 import type { CfnResolver } from './cfn-resolver.js';
 
 export interface PolicyStatement {

@@ -1,10 +1,10 @@
 import { ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyActions } from '../../src/apply/apply.js';
 import { type AuditDeps, runAudit } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { ActionOutcome, AuditReport } from '../../src/model.js';
-import { applyActions } from '../../src/remediation/apply.js';
 import { AUDITOR_KEY, daysAgo, KEYS, relativeFixture } from '../support/relative-fixture.js';
 import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 

@@ -1,0 +1,263 @@
+import {
+  type AccessKeyMetadata,
+  GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
+  GetUserCommand,
+  type IAMClient,
+  paginateListAccessKeys,
+  paginateListUsers,
+  paginateListUserTags,
+  type User,
+} from '@aws-sdk/client-iam';
+import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
+import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
+import { forEachConcurrent } from '../concurrency.js';
+import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
+import type { InventoryResult } from './types.js';
+
+export interface LiveCollectorDeps {
+  iam: Pick<IAMClient, 'send'>;
+  /** Parallel users in flight; each user costs 2 calls plus one per key. */
+  concurrency: number;
+  /** Asked before each user is started; true once the time budget is spent. */
+  shouldStop?: () => boolean;
+  /** Called after every 500 users so long runs show progress. */
+  onProgress?: (progress: { usersDone: number }) => void;
+}
+
+export interface LiveCollectRequest {
+  /** Audit only these users (ad-hoc). Unknown names become error entries. */
+  userNames?: readonly string[];
+  /** Used for the root record's ARN. */
+  accountId?: string;
+}
+
+/** The IAM calls the live collector makes; the role grants exactly these (scripts/permissions). */
+export const LIVE_COLLECTOR_PERMISSIONS = [
+  { action: 'iam:ListUsers', resource: '*', why: 'lists every user of the account (takes no resource)' },
+  { action: 'iam:GetUser', resource: ANY_USER, why: 'reads the users an ad-hoc audit names' },
+  { action: 'iam:ListAccessKeys', resource: ANY_USER, why: "lists each user's access keys" },
+  { action: 'iam:GetAccessKeyLastUsed', resource: ANY_USER, why: "reads each key's last use" },
+  { action: 'iam:ListUserTags', resource: ANY_USER, why: "reads each user's exemption tags" },
+  {
+    action: 'iam:GetAccountSummary',
+    resource: '*',
+    why: 'sees whether the root user has an access key (takes no resource)',
+  },
+] as const satisfies readonly PermissionDeclaration[];
+
+export const ROOT_USER_NAME = '<root_account>';
+
+/**
+ * The live API path: ListUsers (or GetUser for named users), then per user ListAccessKeys,
+ * ListUserTags and GetAccessKeyLastUsed for each key, with bounded concurrency.
+ *
+ * A user whose keys or tags cannot be read is left out of the records and reported as an error:
+ * without tags its exemptions are unknown, so nothing may be done to it. A key whose last use
+ * cannot be read is left out (and reported) for the same reason: "never used" must not be
+ * guessed.
+ *
+ * @example
+ * const { users, errors } = await collectLive({ iam, concurrency: 8 }, {});
+ */
+export async function collectLive(
+  deps: LiveCollectorDeps,
+  request: LiveCollectRequest,
+): Promise<InventoryResult> {
+  const users: UserRecord[] = [];
+  const errors: AuditError[] = [];
+  const notReached: string[] = [];
+  let usersDone = 0;
+
+  const source: AsyncIterable<User> = request.userNames
+    ? namedUsers(deps.iam, request.userNames, errors)
+    : listAllUsers(deps.iam);
+
+  let listingFailed = false;
+  try {
+    await forEachConcurrent(
+      source,
+      deps.concurrency,
+      async (user) => {
+        const record = await readUser(deps.iam, user, errors);
+        if (record) users.push(record);
+        usersDone += 1;
+        if (usersDone % 500 === 0) deps.onProgress?.({ usersDone });
+      },
+      {
+        ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
+        onNotStarted: (user) => notReached.push(user.UserName ?? '?'),
+      },
+    );
+  } catch (error) {
+    // Only the listing itself can throw here (per-user failures are recorded), so the run is
+    // incomplete: we do not know which users exist beyond the pages already read.
+    listingFailed = true;
+    errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
+  }
+
+  if (!request.userNames) {
+    const root = await readRootKeys(deps.iam, request.accountId ?? '', errors);
+    if (root) users.push(root);
+  }
+
+  // Concurrency completes users out of order; a stable order keeps reports diffable.
+  users.sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
+  return { users, errors, notReached, complete: !listingFailed && notReached.length === 0 };
+}
+
+async function* listAllUsers(iam: Pick<IAMClient, 'send'>): AsyncGenerator<User> {
+  for await (const page of paginateListUsers({ client: iam as IAMClient, pageSize: 1000 }, {})) {
+    yield* page.Users ?? [];
+  }
+}
+
+async function* namedUsers(
+  iam: Pick<IAMClient, 'send'>,
+  userNames: readonly string[],
+  errors: AuditError[],
+): AsyncGenerator<User> {
+  for (const userName of userNames) {
+    try {
+      const { User: user } = await iam.send(new GetUserCommand({ UserName: userName }));
+      if (user) yield user;
+    } catch (error) {
+      const described = describeAwsError(error);
+      errors.push({
+        userName,
+        accessKeyId: null,
+        operation: 'GetUser',
+        code: described.code,
+        message: isNoSuchEntity(error)
+          ? `No IAM user named ${userName} in this account; check the name in the event's users list.`
+          : described.message,
+      });
+    }
+  }
+}
+
+async function readUser(
+  iam: Pick<IAMClient, 'send'>,
+  user: User,
+  errors: AuditError[],
+): Promise<UserRecord | null> {
+  const userName = user.UserName ?? '';
+  let operation = 'ListAccessKeys';
+  try {
+    const metadata = await listKeys(iam, userName);
+    operation = 'ListUserTags';
+    const tags: Record<string, string> = {};
+    for await (const page of paginateListUserTags({ client: iam as IAMClient }, { UserName: userName })) {
+      for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
+    }
+    return {
+      userName,
+      arn: user.Arn ?? '',
+      path: user.Path ?? '/',
+      createDate: user.CreateDate ?? null,
+      tags,
+      isRoot: false,
+      keys: await readLastUse(iam, userName, metadata, errors),
+    };
+  } catch (error) {
+    errors.push({ userName, accessKeyId: null, operation, ...describeAwsError(error) });
+    return null;
+  }
+}
+
+async function listKeys(iam: Pick<IAMClient, 'send'>, userName: string): Promise<AccessKeyMetadata[]> {
+  const metadata: AccessKeyMetadata[] = [];
+  for await (const page of paginateListAccessKeys({ client: iam as IAMClient }, { UserName: userName })) {
+    metadata.push(...(page.AccessKeyMetadata ?? []));
+  }
+  return metadata;
+}
+
+/** GetAccessKeyLastUsed for each key; a key whose last use cannot be read is left out and reported. */
+async function readLastUse(
+  iam: Pick<IAMClient, 'send'>,
+  userName: string,
+  metadata: readonly AccessKeyMetadata[],
+  errors: AuditError[],
+  knownLastUse?: (key: Omit<KeyRecord, 'lastUsed'>) => KeyRecord['lastUsed'] | undefined,
+): Promise<KeyRecord[]> {
+  const keys: KeyRecord[] = [];
+  for (const key of metadata) {
+    const accessKeyId = key.AccessKeyId ?? '';
+    const base = {
+      accessKeyId,
+      slot: null,
+      status: (key.Status ?? 'Active') as KeyStatus,
+      createDate: key.CreateDate ?? null,
+    };
+    const known = knownLastUse?.(base);
+    if (known !== undefined) {
+      keys.push({ ...base, lastUsed: known });
+      continue;
+    }
+    try {
+      const { AccessKeyLastUsed: used } = await iam.send(
+        new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }),
+      );
+      keys.push({
+        ...base,
+        lastUsed: used?.LastUsedDate
+          ? { date: used.LastUsedDate, service: used.ServiceName ?? 'N/A', region: used.Region ?? 'N/A' }
+          : null,
+      });
+    } catch (error) {
+      errors.push({ userName, accessKeyId, operation: 'GetAccessKeyLastUsed', ...describeAwsError(error) });
+    }
+  }
+  return keys;
+}
+
+/**
+ * A user's keys read live: ListAccessKeys, then GetAccessKeyLastUsed for each key (one that
+ * fails is left out and reported in `errors`) unless `knownLastUse` already knows its last use.
+ * Used to resolve credential-report users.
+ *
+ * @throws the SDK error of ListAccessKeys, so the caller can record the user as not resolved.
+ * @example
+ * const keys = await readUserKeys(iam, 'alice', errors); // [{ accessKeyId: 'AKIA...', slot: null, ... }]
+ */
+export async function readUserKeys(
+  iam: Pick<IAMClient, 'send'>,
+  userName: string,
+  errors: AuditError[],
+  knownLastUse?: (key: Omit<KeyRecord, 'lastUsed'>) => KeyRecord['lastUsed'] | undefined,
+): Promise<KeyRecord[]> {
+  return readLastUse(iam, userName, await listKeys(iam, userName), errors, knownLastUse);
+}
+
+/**
+ * The live path sees a root key only through GetAccountSummary, which says whether one exists
+ * but gives no dates; the credential report path knows more.
+ */
+async function readRootKeys(
+  iam: Pick<IAMClient, 'send'>,
+  accountId: string,
+  errors: AuditError[],
+): Promise<UserRecord | null> {
+  try {
+    const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+    if (!SummaryMap?.AccountAccessKeysPresent) return null;
+    return {
+      userName: ROOT_USER_NAME,
+      arn: accountId ? `arn:aws:iam::${accountId}:root` : '',
+      path: '/',
+      createDate: null,
+      tags: {},
+      isRoot: true,
+      keys: [{ accessKeyId: null, slot: null, status: 'Active', createDate: null, lastUsed: null }],
+    };
+  } catch (error) {
+    errors.push({
+      userName: ROOT_USER_NAME,
+      accessKeyId: null,
+      operation: 'GetAccountSummary',
+      ...describeAwsError(error),
+    });
+    return null;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The CSV export: one row per access key of the audited account (from {@link buildKeyRows}), for a
+ * spreadsheet or a data tool. RFC 4180 (CRLF line ends, fields with a comma, quote or line break
+ * in double quotes, quotes doubled), UTF-8 without a byte order mark, a header row.
+ */
+import type { KeyRow } from '../report/key-rows.js';
+
+/** The columns, in order. The first nine are the issue's; team and exemption help filtering. */
+export const CSV_COLUMNS = [
+  'user',
+  'key',
+  'status',
+  'created',
+  'last_used',
+  'last_used_service',
+  'last_used_region',
+  'findings',
+  'action',
+  'severity',
+  'days_since_last_use',
+  'team',
+  'exemption',
+] as const;
+
+/** The Content-Type of the export, with the RFC 4180 `header` parameter. */
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
+
+/**
+ * Characters that make a spreadsheet read a cell as a formula (or, for tab and carriage return,
+ * that some spreadsheets strip before doing so). OWASP's CSV-injection guidance.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Makes a cell safe to open in a spreadsheet: a value that starts like a formula gets a leading
+ * apostrophe, so `=HYPERLINK(...)` in a user name or tag shows as text instead of running.
+ *
+ * @example
+ * neutraliseFormula('=1+2'); // "'=1+2"
+ * neutraliseFormula('alice'); // 'alice'
+ */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/**
+ * One RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF, with quotes doubled.
+ *
+ * @example
+ * csvField('a,b'); // '"a,b"'
+ * csvField('say "hi"'); // '"say ""hi"""'
+ */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function keyLabel(row: KeyRow): string {
+  if (row.accessKeyId !== null) return row.accessKeyId;
+  return row.slot === null ? '' : `slot ${row.slot}`;
+}
+
+function actionLabel(row: KeyRow): string {
+  if (row.action === null) return '';
+  return `${row.action.action} ${row.action.status} (${row.action.ruleId})`;
+}
+
+function exemptionLabel(row: KeyRow): string {
+  const exemption = row.exemption;
+  if (exemption === null) return '';
+  const until = exemption.until === null ? '' : ` until ${exemption.until}`;
+  const reason = exemption.reason === null ? '' : `: ${exemption.reason}`;
+  return `${exemption.source} ${exemption.matched}${until}${reason}`;
+}
+
+/** IAM answers `N/A` for the service and region of a never-used key; the CSV leaves them empty. */
+function known(value: string | null): string {
+  return value === null || value === 'N/A' ? '' : value;
+}
+
+function cells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
+  return {
+    user: row.userName,
+    key: keyLabel(row),
+    status: row.status,
+    created: row.createDate ?? '',
+    last_used: row.lastUsedDate ?? '',
+    last_used_service: known(row.lastUsedService),
+    last_used_region: known(row.lastUsedRegion),
+    findings: row.findings.join(' '),
+    action: actionLabel(row),
+    severity: row.severity ?? '',
+    days_since_last_use: String(row.daysSinceLastUse),
+    team: row.team ?? '',
+    exemption: exemptionLabel(row),
+  };
+}
+
+/**
+ * Renders the key rows as CSV: the header, then exactly one line per row, in row order. Every cell
+ * goes through {@link neutraliseFormula} and {@link csvField}: user names and tag values are chosen
+ * by whoever can create users, and must not run as formulas or break the columns.
+ *
+ * @example
+ * const csv = renderCsv(buildKeyRows(inventory.users, report));
+ * // user,key,status,created,last_used,...\r\nbob,AKIABOB0000000000001,Active,...\r\n
+ */
+export function renderCsv(rows: readonly KeyRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) {
+    const values = cells(row);
+    lines.push(CSV_COLUMNS.map((column) => csvField(neutraliseFormula(values[column]))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,330 @@
+/**
+ * The full report as one self-contained HTML file, archived next to the JSON and the CSV: the
+ * summary, a chart of the account's keys by days since last use with the thresholds marked, and
+ * tables of actions, findings, exemptions, errors and every key that the reader can sort and
+ * filter. Nothing is fetched: the stylesheet, the script and the chart (SVG) are inline, and the
+ * page's Content-Security-Policy forbids loading anything else.
+ */
+import type { ActionOutcome, AuditError, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
+import { SEVERITY_ORDER } from '../model.js';
+import type { KeyRow } from '../report/key-rows.js';
+import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
+import { escapeHtml } from './html-escape.js';
+import { type HtmlCell, type HtmlColumn, renderHtmlTable } from './html-table.js';
+import { headline, summarizeOutcome } from './outcome.js';
+import { plural } from './text-format.js';
+import { bucketByLastUse } from './usage-buckets.js';
+import { renderUsageChart } from './usage-chart.js';
+
+/** Users named in the incomplete-run notice; the rest are counted. */
+const NOT_REACHED_NAMED = 100;
+
+/**
+ * Renders the report and the account's key rows (see `buildKeyRows`) as one HTML document.
+ * Pure: the same input gives the same bytes. Every string from the account (user names, tag
+ * values, reasons, error messages) is escaped for HTML text or attributes.
+ *
+ * @example
+ * ```ts
+ * const html = renderHtml(report, buildKeyRows(inventory.users, report));
+ * await s3.send(new PutObjectCommand({ Bucket, Key: `${prefix}/${report.runId}.html`, Body: html,
+ *   ContentType: 'text/html; charset=utf-8' }));
+ * ```
+ */
+export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string {
+  const teams = new Map(rows.map((row) => [row.userName, row.team] as const));
+  const sections = [
+    section(
+      'actions',
+      `${report.mode === 'enforce' ? 'Actions' : 'Actions enforce mode would take'} (${report.actions.length})`,
+      actionsIntro(report),
+      renderHtmlTable({
+        id: 'actions-table',
+        label: 'Actions',
+        columns: actionColumns,
+        items: report.actions,
+        empty:
+          report.mode === 'enforce' ? 'No keys were changed.' : 'Enforce mode would change nothing either.',
+      }),
+    ),
+    section(
+      'findings',
+      `Findings (${report.findings.length})`,
+      null,
+      renderHtmlTable({
+        id: 'findings-table',
+        label: 'Findings',
+        columns: findingColumns(teams),
+        items: report.findings,
+        empty: 'No findings: every audited key is within policy.',
+      }),
+    ),
+    section(
+      'exemptions',
+      `Exemptions (${report.exempt.length})`,
+      null,
+      renderHtmlTable({
+        id: 'exemptions-table',
+        label: 'Exemptions',
+        columns: exemptColumns,
+        items: report.exempt,
+        empty: 'No key is exempt.',
+      }),
+    ),
+    report.errors.length > 0
+      ? section(
+          'errors',
+          `Errors (${report.errors.length})`,
+          'What the run could not read. The users and keys named here were not judged.',
+          renderHtmlTable({
+            id: 'errors-table',
+            label: 'Errors',
+            columns: errorColumns,
+            items: report.errors,
+            empty: '',
+          }),
+        )
+      : '',
+    section(
+      'keys',
+      `All keys (${rows.length})`,
+      null,
+      `<details id="keys-details"><summary>Show every key the run audited</summary>\n${renderHtmlTable({
+        id: 'keys-table',
+        label: 'Keys',
+        columns: keyColumns,
+        items: rows,
+        empty: 'The account has no access keys.',
+      })}\n</details>`,
+    ),
+  ];
+  const toc = [
+    ['chart', 'Chart'],
+    ['actions', `Actions (${report.actions.length})`],
+    ['findings', `Findings (${report.findings.length})`],
+    ['exemptions', `Exemptions (${report.exempt.length})`],
+    ...(report.errors.length > 0 ? [['errors', `Errors (${report.errors.length})`]] : []),
+    ['keys', `All keys (${rows.length})`],
+  ]
+    .map(([id, text]) => `<a href="#${id}">${escapeHtml(text ?? '')}</a>`)
+    .join('');
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(`Key hygiene audit, account ${report.accountId}, ${report.asOf.slice(0, 10)}`)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+${summarySection(report)}
+<nav class="toc" aria-label="Sections">${toc}</nav>
+${section('chart', 'Keys by days since last use', null, renderUsageChart(bucketByLastUse(rows), report.thresholds))}
+${sections.filter((s) => s !== '').join('\n')}
+<footer>${escapeHtml(`key-hygiene report ${report.runId}, schema version ${report.schemaVersion}. This file is self-contained: it loads nothing. Sorting and filtering need JavaScript; without it the tables read as they are.`)}</footer>
+</main>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function section(id: string, title: string, intro: string | null, body: string): string {
+  const lead = intro ? `<p>${escapeHtml(intro)}</p>\n` : '';
+  return `<section id="${id}" aria-labelledby="${id}-title">\n<h2 id="${id}-title">${escapeHtml(title)}</h2>\n${lead}${body}\n</section>`;
+}
+
+function summarySection(report: AuditReport): string {
+  const { summary } = report;
+  const outcome = summarizeOutcome(report);
+  const seconds = Math.max(
+    0,
+    Math.round((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000),
+  );
+  const source = report.source.kind === 'credential-report' ? 'credential report' : 'live IAM API';
+  const meta: Array<[string, string]> = [
+    ['Account', report.accountId],
+    ['As of', report.asOf.replace(/\.\d+Z$/, 'Z')],
+    ['Inventory', report.source.reason ? `${source} (${report.source.reason})` : source],
+    [
+      'Run',
+      `${report.runId}, ${report.startedAt.replace(/\.\d+Z$/, 'Z')}, ${seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`}`,
+    ],
+  ];
+  const severities = SEVERITY_ORDER.filter((s) => summary.findingsBySeverity[s] > 0)
+    .map((s) => `${summary.findingsBySeverity[s]} ${s}`)
+    .join(', ');
+  const actions =
+    report.mode === 'enforce'
+      ? [
+          `${summary.actionsApplied} applied`,
+          `${summary.actionsFailed} failed`,
+          `${summary.actionsSkipped} skipped`,
+        ]
+      : [`${summary.actionsPlanned} planned`, `${summary.actionsSkipped} skipped`];
+  const cards: Array<[string | number, string, string]> = [
+    [summary.usersAudited, 'users audited', 'users'],
+    [summary.keysAudited, `keys, ${summary.activeKeys} active`, 'keys'],
+    [summary.findings, `findings${severities ? `: ${severities}` : ''}`, 'findings'],
+    [report.actions.length, `actions: ${actions.join(', ')}`, 'actions'],
+    [summary.exempt, plural(summary.exempt, 'exemption', 'exemptions').replace(/^\d+ /, ''), 'exempt'],
+    [summary.errors, plural(summary.errors, 'error').replace(/^\d+ /, ''), 'errors'],
+  ];
+  const status = report.complete
+    ? '<span class="badge badge-complete" data-complete="true">Complete</span>'
+    : '<span class="badge badge-incomplete" data-complete="false">Incomplete</span>';
+  return [
+    '<header id="summary">',
+    '<h1>Key hygiene audit</h1>',
+    `<p>${status} <span class="badge badge-mode">${escapeHtml(report.mode === 'enforce' ? 'enforce mode' : 'report mode: nothing changed')}</span></p>`,
+    `<p class="headline">${escapeHtml(`${headline(report, outcome)}.`)}</p>`,
+    incompleteNotice(report),
+    `<div class="cards">${cards
+      .map(
+        ([n, what, name]) =>
+          `<div class="card" data-count="${name}"><span class="n">${escapeHtml(String(n))}</span><span class="what">${escapeHtml(what)}</span></div>`,
+      )
+      .join('')}</div>`,
+    `<dl class="meta">${meta.map(([dt, dd]) => `<dt>${escapeHtml(dt)}</dt><dd>${escapeHtml(dd)}</dd>`).join('')}</dl>`,
+    '</header>',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function incompleteNotice(report: AuditReport): string {
+  if (report.complete) return '';
+  const missing = report.notReached.length;
+  const named = report.notReached.slice(0, NOT_REACHED_NAMED).join(', ');
+  const more = missing > NOT_REACHED_NAMED ? ` and ${missing - NOT_REACHED_NAMED} more` : '';
+  const who =
+    missing > 0
+      ? `${plural(missing, 'user was', 'users were')} not reached and not audited: ${named}${more}.`
+      : 'the user listing did not finish, so some users may not have been audited.';
+  return `<p class="notice" role="note"><strong>Incomplete run:</strong> ${escapeHtml(`${who} This report covers the users that were audited; the next run tries again.`)}</p>`;
+}
+
+function actionsIntro(report: AuditReport): string | null {
+  return report.mode === 'enforce'
+    ? null
+    : 'Report mode: nothing was changed. These are the keys enforce mode would deactivate or delete.';
+}
+
+function keyLabel(accessKeyId: string | null, slot: 1 | 2 | null): string | null {
+  if (accessKeyId !== null) return accessKeyId;
+  return slot === null ? null : `access key ${slot}`;
+}
+
+function teamNote(team: string | null): string | null {
+  return team === null ? null : `team ${team}`;
+}
+
+function severityCell(severity: Severity): HtmlCell {
+  return { text: severity, sort: SEVERITY_ORDER.indexOf(severity), className: `sev sev-${severity}` };
+}
+
+function daysCell(days: number | 'never' | null): HtmlCell | null {
+  if (days === null) return null;
+  // A key never used sorts as the stalest.
+  return days === 'never' ? { text: 'never', sort: 'Infinity' } : { text: String(days), sort: days };
+}
+
+function numberCell(value: number | null): HtmlCell | null {
+  return value === null ? null : { text: String(value), sort: value };
+}
+
+const actionColumns: readonly HtmlColumn<ActionOutcome>[] = [
+  { header: 'Status', cell: (a) => a.status },
+  { header: 'Action', cell: (a) => a.action },
+  { header: 'User', cell: (a) => a.userName },
+  { header: 'Key', cell: (a) => a.accessKeyId },
+  { header: 'Rule', cell: (a) => a.ruleId },
+  {
+    header: 'Reason or error',
+    wide: true,
+    cell: (a) => (a.error ? `${a.error.code}: ${a.error.message}` : a.reason),
+  },
+];
+
+function findingColumns(teams: ReadonlyMap<string, string | null>): readonly HtmlColumn<Finding>[] {
+  return [
+    { header: 'Severity', numeric: true, cell: (f) => severityCell(f.severity) },
+    { header: 'Rule', cell: (f) => f.ruleId },
+    {
+      header: 'User',
+      cell: (f) =>
+        f.userName === null
+          ? 'Account'
+          : { text: f.userName, sort: f.userName, note: teamNote(teams.get(f.userName) ?? null) },
+    },
+    { header: 'Key', cell: (f) => keyLabel(f.accessKeyId, f.slot) },
+    { header: 'Days since use', numeric: true, cell: (f) => daysCell(f.daysSinceLastUse) },
+    { header: 'Age (days)', numeric: true, cell: (f) => numberCell(f.keyAgeDays) },
+    { header: 'What to do', wide: true, cell: (f) => f.message },
+    { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
+  ];
+}
+
+const exemptColumns: readonly HtmlColumn<ExemptEntry>[] = [
+  { header: 'User', cell: (e) => e.userName },
+  { header: 'Key', cell: (e) => e.accessKeyId ?? 'all keys' },
+  { header: 'Exempt by', cell: (e) => exemptionSource(e) },
+  { header: 'Until', cell: (e) => e.until },
+  { header: 'Reason', wide: true, cell: (e) => e.reason ?? 'No reason given' },
+  {
+    header: 'Would have raised',
+    cell: (e) => (e.suppressedRules.length > 0 ? e.suppressedRules.join(', ') : null),
+  },
+];
+
+function exemptionSource(entry: Pick<ExemptEntry, 'source' | 'matched'>): string {
+  switch (entry.source) {
+    case 'tag':
+      return `tag key-hygiene:exempt=${entry.matched}`;
+    case 'name':
+      return `configured name ${entry.matched}`;
+    case 'glob':
+      return `configured name pattern ${entry.matched}`;
+    case 'path':
+      return `configured path ${entry.matched}`;
+  }
+}
+
+const errorColumns: readonly HtmlColumn<AuditError>[] = [
+  { header: 'User', cell: (e) => e.userName ?? 'Account' },
+  { header: 'Key', cell: (e) => e.accessKeyId },
+  { header: 'Operation', cell: (e) => e.operation },
+  { header: 'Error', wide: true, cell: (e) => `${e.code}: ${e.message}` },
+];
+
+const keyColumns: readonly HtmlColumn<KeyRow>[] = [
+  { header: 'User', cell: (r) => ({ text: r.userName, sort: r.userName, note: teamNote(r.team) }) },
+  { header: 'Key', cell: (r) => keyLabel(r.accessKeyId, r.slot) },
+  { header: 'Status', cell: (r) => r.status },
+  { header: 'Age (days)', numeric: true, cell: (r) => numberCell(r.ageDays) },
+  { header: 'Days since use', numeric: true, cell: (r) => daysCell(r.daysSinceLastUse) },
+  {
+    header: 'Last used via',
+    cell: (r) =>
+      [r.lastUsedService, r.lastUsedRegion].filter((v) => v !== null && v !== '' && v !== 'N/A').join(', ') ||
+      null,
+  },
+  { header: 'Findings', cell: (r) => (r.findings.length > 0 ? r.findings.join(', ') : null) },
+  {
+    header: 'Severity',
+    numeric: true,
+    cell: (r) => (r.severity === null ? null : severityCell(r.severity)),
+  },
+  { header: 'Action', cell: (r) => (r.action ? `${r.action.action} (${r.action.status})` : null) },
+  {
+    header: 'Exemption',
+    cell: (r) =>
+      r.exemption
+        ? `${exemptionSource(r.exemption)}${r.exemption.until ? ` until ${r.exemption.until}` : ''}`
+        : null,
+  },
+];
