@@ -5,7 +5,8 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { deliverReport, runAudit } from '../src/audit.js';
+import { runAudit } from '../src/audit.js';
+import { deliverReport } from '../src/deliver.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { type RunSummary, summarizeRun } from '../src/runtime/run-summary.js';

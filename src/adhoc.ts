@@ -2,11 +2,13 @@
  * What an ad-hoc request runs, shared by the `adhocAudit` handler and the `npm run audit` command so
  * both do exactly the same thing: an audit, or an undo of an earlier run.
  */
-import { type AuditDeps, type Delivery, deliverReport, runAudit } from './audit.js';
+import { runAudit } from './audit.js';
 import type { AdhocEvent } from './config/adhoc-event.js';
 import type { Settings } from './config/settings.js';
+import { type Delivery, deliverReport } from './deliver.js';
 import type { AuditReport } from './model.js';
 import { renderText } from './render/text.js';
+import type { AuditDeps } from './run-start.js';
 import { renderUndoText } from './undo/report.js';
 import { deliverUndoReport, runUndo } from './undo/run-undo.js';
 import type { UndoReport } from './undo/types.js';

@@ -1,9 +1,13 @@
 /**
  * The data that flows through the audit pipeline:
- * collect -> evaluate -> plan -> apply -> report -> deliver.
+ * collect -> evaluate -> plan -> resolve -> apply -> report -> archive -> deliver.
  *
- * Dates inside the pipeline are `Date`; the report (the canonical JSON) carries ISO 8601 strings.
+ * Inventory records carry `Date`s. The report (the canonical JSON) carries ISO 8601 strings and is
+ * described once, by zod schemas; its types are inferred from them, so the schema that checks a
+ * delivered report and the type the code builds cannot drift apart.
  */
+import { z } from 'zod';
+import type { KeyRef } from './key-ref.js';
 
 export const Severity = {
   critical: 'critical',
@@ -28,9 +32,11 @@ export const RULE_IDS = [
 export type RuleId = (typeof RULE_IDS)[number];
 
 /** Findings raised by a safeguard rather than by a rule (for example the blast-radius cap). */
-export type SafeguardId = 'blast-radius-cap' | 'unfinished-deactivation';
+export const SAFEGUARD_IDS = ['blast-radius-cap', 'unfinished-deactivation'] as const;
+export type SafeguardId = (typeof SAFEGUARD_IDS)[number];
 
-export type KeyStatus = 'Active' | 'Inactive' | 'Expired';
+const keyStatusSchema = z.enum(['Active', 'Inactive', 'Expired']);
+export type KeyStatus = z.infer<typeof keyStatusSchema>;
 
 export interface LastUse {
   date: Date;
@@ -58,153 +64,188 @@ export interface UserRecord {
   path: string;
   createDate: Date | null;
   tags: Readonly<Record<string, string>>;
+  /** The user's `team` tag, else its `owner` tag (per-team routing); resolved when collected. */
+  team: string | null;
   isRoot: boolean;
   keys: KeyRecord[];
 }
 
-/** Something the inventory could not read; the run goes on without it. */
-export interface AuditError {
-  userName: string | null;
-  accessKeyId: string | null;
-  operation: string;
-  code: string;
-  message: string;
-}
+const isoDateTime = z.iso.datetime();
+const count = z.number().int().nonnegative();
+const severitySchema = z.enum(Severity);
+const ruleIdSchema = z.enum(RULE_IDS);
+const slotSchema = z.union([z.literal(1), z.literal(2)]);
+/** The user's team on a report entry; absent when the user has no team tag. */
+const teamSchema = z.string().nullable().optional();
 
-export type FindingAction = 'deactivate' | 'notify' | 'delete';
+const findingAction = z.enum(['deactivate', 'notify', 'delete']);
+export type FindingAction = z.infer<typeof findingAction>;
 
-export interface Finding {
-  ruleId: RuleId | SafeguardId;
-  severity: Severity;
-  /** Null for account-level findings raised by a safeguard. */
-  userName: string | null;
-  userArn: string | null;
-  accessKeyId: string | null;
-  slot: 1 | 2 | null;
-  keyStatus: KeyStatus | null;
-  keyCreateDate: string | null;
-  keyAgeDays: number | null;
-  daysSinceLastUse: number | 'never' | null;
-  lastUsedService: string | null;
-  lastUsedRegion: string | null;
+const findingCommon = {
+  ruleId: z.enum([...RULE_IDS, ...SAFEGUARD_IDS]),
+  severity: severitySchema,
   /** Compliance controls, e.g. `CIS 1.12`, `Security Hub IAM.22`. */
-  controls: string[];
+  controls: z.array(z.string()),
   /** One plain sentence a person can act on. */
-  message: string;
-  action: FindingAction;
-  /** The user's `team` tag, else its `owner` tag (per-team routing); absent when it has neither. */
-  team?: string | null;
-}
+  message: z.string(),
+  action: findingAction,
+  team: teamSchema,
+};
 
-export type ActionStatus = 'planned' | 'applied' | 'skipped' | 'failed';
+const keyFindingSchema = z.strictObject({
+  ...findingCommon,
+  userName: z.string(),
+  userArn: z.string(),
+  accessKeyId: z.string().nullable(),
+  slot: slotSchema.nullable(),
+  keyStatus: keyStatusSchema,
+  keyCreateDate: isoDateTime.nullable(),
+  keyAgeDays: count.nullable(),
+  daysSinceLastUse: z.union([count, z.literal('never')]).nullable(),
+  lastUsedService: z.string().nullable(),
+  lastUsedRegion: z.string().nullable(),
+});
 
-export interface ActionOutcome {
-  action: 'deactivate' | 'delete';
-  ruleId: RuleId;
-  userName: string;
-  accessKeyId: string;
-  status: ActionStatus;
+/** A finding about the run or the account as a whole (a safeguard), tied to no user or key. */
+const accountFindingSchema = z.strictObject({ ...findingCommon, userName: z.null() });
+
+export const findingSchema = z.union([keyFindingSchema, accountFindingSchema]);
+/** A finding about one key of one user (`userName` set), or about the account (`userName: null`). */
+export type Finding = z.infer<typeof findingSchema>;
+export type KeyFinding = z.infer<typeof keyFindingSchema>;
+export type AccountFinding = z.infer<typeof accountFindingSchema>;
+
+const actionStatusSchema = z.enum(['planned', 'applied', 'skipped', 'failed']);
+export type ActionStatus = z.infer<typeof actionStatusSchema>;
+
+const actionSchema = z.strictObject({
+  action: z.enum(['deactivate', 'delete']),
+  ruleId: ruleIdSchema,
+  userName: z.string(),
+  /** The key id, or `(slot N)` for a key the credential report knew only by its slot. */
+  accessKeyId: z.string(),
+  status: actionStatusSchema,
   /** Why it was skipped (or, for `planned`, what enforce mode would do). */
-  reason: string | null;
-  error: { code: string; message: string } | null;
-  /** The user's `team` (else `owner`) tag; absent when it has neither. */
-  team?: string | null;
+  reason: z.string().nullable(),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+  team: teamSchema,
+});
+/** An action as the report lists it. */
+export type ActionOutcome = z.infer<typeof actionSchema>;
+
+/** An action as the pipeline carries it (plan -> apply -> report): its key a typed reference. */
+export interface PlannedAction extends Omit<ActionOutcome, 'accessKeyId' | 'team'> {
+  key: KeyRef;
 }
 
-export type ExemptionSource = 'tag' | 'name' | 'glob' | 'path';
+const exemptionSourceSchema = z.enum(['tag', 'name', 'glob', 'path']);
+export type ExemptionSource = z.infer<typeof exemptionSourceSchema>;
 
-export interface ExemptEntry {
-  userName: string;
-  accessKeyId: string | null;
-  source: ExemptionSource;
+const exemptSchema = z.strictObject({
+  userName: z.string(),
+  accessKeyId: z.string().nullable(),
+  source: exemptionSourceSchema,
   /** The tag value, name, glob or path that matched. */
-  matched: string;
+  matched: z.string(),
   /** For a dated tag exemption, the last day it holds (YYYY-MM-DD). */
-  until: string | null;
+  until: z.iso.date().nullable(),
   /** The `key-hygiene:exempt-reason` tag, if any. */
-  reason: string | null;
+  reason: z.string().nullable(),
   /** Rules that would have raised a finding on this key. */
-  suppressedRules: RuleId[];
-  /** The user's `team` (else `owner`) tag; absent when it has neither. */
-  team?: string | null;
-}
+  suppressedRules: z.array(ruleIdSchema),
+  team: teamSchema,
+});
+export type ExemptEntry = z.infer<typeof exemptSchema>;
 
-export type InventorySource = 'live-api' | 'credential-report';
+const errorSchema = z.strictObject({
+  userName: z.string().nullable(),
+  accessKeyId: z.string().nullable(),
+  operation: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+/** Something the run could not read or do; the run goes on without it. */
+export type AuditError = z.infer<typeof errorSchema>;
 
-export interface AuditSummary {
-  usersAudited: number;
-  keysAudited: number;
-  activeKeys: number;
-  findings: number;
-  findingsBySeverity: Record<Severity, number>;
-  findingsByRule: Record<string, number>;
-  highestSeverity: Severity | 'none';
-  actionsPlanned: number;
-  actionsApplied: number;
-  actionsSkipped: number;
-  actionsFailed: number;
-  exempt: number;
-  errors: number;
-}
+const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
+export type InventorySource = z.infer<typeof inventorySourceSchema>;
+
+const summarySchema = z.strictObject({
+  usersAudited: count,
+  keysAudited: count,
+  activeKeys: count,
+  findings: count,
+  findingsBySeverity: z.record(severitySchema, count),
+  findingsByRule: z.record(z.string(), count),
+  highestSeverity: z.union([severitySchema, z.literal('none')]),
+  actionsPlanned: count,
+  actionsApplied: count,
+  actionsSkipped: count,
+  actionsFailed: count,
+  exempt: count,
+  errors: count,
+});
+export type AuditSummary = z.infer<typeof summarySchema>;
 
 /** The thresholds a run evaluated with, in days, so a renderer can mark them (the HTML chart). */
-export interface ReportThresholds {
-  unusedKeyDays: number;
-  unusedKeyWarnDays: number;
-  neverUsedKeyDays: number;
-  rotationDays: number;
-}
+const thresholdsSchema = z.strictObject({
+  unusedKeyDays: count,
+  unusedKeyWarnDays: count,
+  neverUsedKeyDays: count,
+  rotationDays: count,
+});
+export type ReportThresholds = z.infer<typeof thresholdsSchema>;
 
-/** One archived object of a run: where it is, and how a person opens it. */
-export interface ArchivedObject {
-  /** `s3://<bucket>/<key>` */
-  s3Uri: string;
-  /** The object in the S3 console (the bucket is private: opening it needs an AWS sign-in). */
-  consoleUrl: string;
-}
+/** One archived object: `s3://<bucket>/<key>`, and the console page (a private bucket: sign-in needed). */
+const archivedObjectSchema = z.strictObject({
+  s3Uri: z.string().startsWith('s3://'),
+  consoleUrl: z.url({ protocol: /^https$/ }),
+});
+export type ArchivedObject = z.infer<typeof archivedObjectSchema>;
 
 /**
- * Where a run archived its full report. Each object is listed only once it was written; a write
- * that failed is an entry in `errors` instead.
+ * Where a run archived its full report, under `reports/<accountId>/<yyyy>/<mm>/<dd>/<runId>`. Each
+ * object is listed only once it was written; a write that failed is an entry in `errors` instead.
  */
-export interface ReportArchive {
-  bucket: string;
-  /** `reports/<accountId>/<yyyy>/<mm>/<dd>/<runId>`; the objects add `.json`, `.csv` and `.html`. */
-  prefix: string;
-  /** The full, untruncated JSON report. */
-  json?: ArchivedObject;
-  /** One row per access key. */
-  csv?: ArchivedObject;
-  /** The self-contained HTML report. */
-  html?: ArchivedObject;
-}
+export const reportArchiveSchema = z.strictObject({
+  bucket: z.string().min(3),
+  prefix: z.string().startsWith('reports/'),
+  json: archivedObjectSchema.optional(),
+  csv: archivedObjectSchema.optional(),
+  html: archivedObjectSchema.optional(),
+});
+export type ReportArchive = z.infer<typeof reportArchiveSchema>;
 
-/** The canonical, schema-versioned report. Every renderer starts from this. */
-export interface AuditReport {
-  schemaVersion: 1;
-  runId: string;
-  accountId: string;
-  mode: 'report' | 'enforce';
-  asOf: string;
-  startedAt: string;
-  finishedAt: string;
+/**
+ * The canonical report, schemaVersion 1: every renderer starts from it, and consumers (SQS, Lambda,
+ * HTTPS subscribers) parse it with this schema. Objects are strict, so a field added without a
+ * schema change is caught.
+ */
+export const reportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  runId: z.string().min(1),
+  accountId: z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits'),
+  mode: z.enum(['report', 'enforce']),
+  asOf: isoDateTime,
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime,
   /** Which inventory path ran and why; `generatedAt` is the credential report's GeneratedTime. */
-  source: { kind: InventorySource; reason: string; generatedAt?: string };
-  complete: boolean;
+  source: z.strictObject({
+    kind: inventorySourceSchema,
+    reason: z.string(),
+    generatedAt: isoDateTime.optional(),
+  }),
+  complete: z.boolean(),
   /** Users the run did not reach (time budget, or an aborted listing). */
-  notReached: string[];
-  summary: AuditSummary;
-  findings: Finding[];
-  actions: ActionOutcome[];
-  exempt: ExemptEntry[];
-  errors: AuditError[];
-  /**
-   * Set on a copy filtered to one team's findings, actions and exempt entries (per-team routing);
-   * absent on the full report.
-   */
-  team?: string;
-  /** Absent on reports built without settings (older runs, hand-made reports). */
-  thresholds?: ReportThresholds;
-  /** Present when the run archived its report to S3 (the `reportBucket` setting). */
-  archive?: ReportArchive;
-}
+  notReached: z.array(z.string()),
+  summary: summarySchema,
+  findings: z.array(findingSchema),
+  actions: z.array(actionSchema),
+  exempt: z.array(exemptSchema),
+  errors: z.array(errorSchema),
+  /** Set on a copy filtered to one team's entries (per-team routing); absent on the full report. */
+  team: z.string().min(1).optional(),
+  thresholds: thresholdsSchema.optional(),
+  archive: reportArchiveSchema.optional(),
+});
+export type AuditReport = z.infer<typeof reportSchema>;

@@ -3,6 +3,8 @@
  * random suffix. They name a run in the report, in the deactivation tags and in an undo request.
  */
 
+import { randomBytes } from 'node:crypto';
+
 /** The exact shape `newRunId` produces; anything else is not a run id. */
 export const RUN_ID_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{6}$/;
 
@@ -34,4 +36,17 @@ export function runStartOf(runId: string): Date | null {
     date.getUTCMinutes() === minute &&
     date.getUTCSeconds() === second;
   return roundTrip ? date : null;
+}
+
+/**
+ * A run id that sorts by time: the UTC start in compact ISO 8601 basic format, then a short random
+ * suffix so two runs in the same second (a retry, an ad-hoc run) still differ.
+ */
+export function newRunId(now: Date, random: () => string = () => randomBytes(3).toString('hex')): string {
+  if (Number.isNaN(now.getTime())) throw new RangeError('now is not a valid date');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  return `${stamp}-${random()}`;
 }

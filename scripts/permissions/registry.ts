@@ -1,6 +1,5 @@
 import { APPLY_PERMISSIONS } from '../../src/apply/apply.js';
 import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
-import { AUDIT_PERMISSIONS } from '../../src/audit.js';
 import type { PermissionDeclaration } from '../../src/aws/permissions.js';
 import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/collect/credential-report-collector.js';
 import { CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS } from '../../src/collect/credential-report-download.js';
@@ -8,6 +7,7 @@ import { CREDENTIAL_REPORT_FETCH_PERMISSIONS } from '../../src/collect/credentia
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/collect/live-collector.js';
 import { PUBLISH_PERMISSIONS } from '../../src/notify/publish.js';
 import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
+import { RUN_START_PERMISSIONS } from '../../src/run-start.js';
 import {
   ASYNC_FAILURE_DESTINATION_PERMISSIONS,
   LAMBDA_RUNTIME_PERMISSIONS,
@@ -15,7 +15,6 @@ import {
 } from '../../src/runtime/platform-permissions.js';
 import { FIND_DEACTIVATIONS_PERMISSIONS } from '../../src/undo/find-deactivations.js';
 import { REACTIVATE_PERMISSIONS } from '../../src/undo/reactivate.js';
-import { UNDO_RUN_PERMISSIONS } from '../../src/undo/run-undo.js';
 
 /** The functions of serverless.yml, by their name there. */
 export const FUNCTION_NAMES = ['scheduledAudit', 'adhocAudit', 'slackNotifier'] as const;
@@ -41,7 +40,7 @@ export interface ModulePermissions {
  * line, and `test/deploy/least-privilege.test.ts` while the role does not grant exactly these.
  */
 export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
-  { module: 'src/audit.ts', functions: AUDIT_FUNCTIONS, permissions: AUDIT_PERMISSIONS },
+  { module: 'src/run-start.ts', functions: AUDIT_FUNCTIONS, permissions: RUN_START_PERMISSIONS },
   {
     module: 'src/collect/live-collector.ts',
     functions: AUDIT_FUNCTIONS,
@@ -64,7 +63,7 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
   },
   { module: 'src/apply/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
   { module: 'src/archive/write-archive.ts', functions: AUDIT_FUNCTIONS, permissions: ARCHIVE_PERMISSIONS },
-  { module: 'src/undo/run-undo.ts', functions: UNDO_FUNCTIONS, permissions: UNDO_RUN_PERMISSIONS },
+
   {
     module: 'src/undo/find-deactivations.ts',
     functions: UNDO_FUNCTIONS,

@@ -11,8 +11,9 @@ import {
 import { describeAwsError } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { deletionBlocker } from '../evaluate/deletion.js';
-import { deactivationTagValue, parseDeactivation } from '../evaluate/tags.js';
-import type { ActionOutcome } from '../model.js';
+import { deactivationTagKey, deactivationTagValue, parseDeactivation } from '../evaluate/tags.js';
+import type { PlannedAction } from '../model.js';
+import { SKIP_REASONS } from '../plan/skip-reasons.js';
 import { toIsoDate } from '../time.js';
 
 /** The IAM calls `applyActions` makes: the only mutations, on users of this account. */
@@ -76,11 +77,6 @@ const DAY_MS = 86_400_000;
 /** The reason an action not started for lack of time is skipped with; the run is then incomplete. */
 export const TIME_BUDGET_SKIP_REASON = 'time budget spent before this action; the next run will retry it';
 
-/** The tag that tells whoever opens the user in the console why a key was deactivated. */
-export function deactivationTagKey(accessKeyId: string): string {
-  return `key-hygiene:deactivated-${accessKeyId}`;
-}
-
 /**
  * The only code that mutates IAM for an audit. Takes the planner's actions and, for each one still
  * `planned`: asks GetAccessKeyLastUsed again (the inventory may be minutes or hours old), tags the
@@ -95,9 +91,9 @@ export function deactivationTagKey(accessKeyId: string): string {
  */
 export async function applyActions(
   deps: ApplyDeps,
-  actions: readonly ActionOutcome[],
-): Promise<ActionOutcome[]> {
-  const outcomes: ActionOutcome[] = [];
+  actions: readonly PlannedAction[],
+): Promise<PlannedAction[]> {
+  const outcomes: PlannedAction[] = [];
   for (const action of actions) {
     if (action.status !== 'planned') {
       outcomes.push(action);
@@ -107,19 +103,22 @@ export async function applyActions(
         status: 'skipped',
         reason: TIME_BUDGET_SKIP_REASON,
       });
+    } else if (action.key.kind !== 'id') {
+      // The plan never leaves a slot-only key planned; were it to, there is no key id to act on.
+      outcomes.push({ ...action, status: 'skipped', reason: SKIP_REASONS.keyIdUnknown });
     } else {
-      outcomes.push(await applyOne(deps, action));
+      outcomes.push(await applyOne(deps, action, action.key.accessKeyId));
     }
   }
   return outcomes;
 }
 
-async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionOutcome> {
-  if (action.action === 'delete') return deleteOne(deps, action);
+async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: string): Promise<PlannedAction> {
+  if (action.action === 'delete') return deleteOne(deps, action, accessKeyId);
   const { iam } = deps;
   let confirmed: { UserName?: string; AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string } };
   try {
-    confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: action.accessKeyId }));
+    confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
   } catch (error) {
     return {
       ...action,
@@ -160,7 +159,7 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     await iam.send(
       new TagUserCommand({
         UserName: action.userName,
-        Tags: [{ Key: deactivationTagKey(action.accessKeyId), Value: value }],
+        Tags: [{ Key: deactivationTagKey(accessKeyId), Value: value }],
       }),
     );
   } catch (error) {
@@ -175,7 +174,7 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     await iam.send(
       new UpdateAccessKeyCommand({
         UserName: action.userName,
-        AccessKeyId: action.accessKeyId,
+        AccessKeyId: accessKeyId,
         Status: 'Inactive',
       }),
     );
@@ -183,7 +182,7 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
     return {
       ...action,
       status: 'failed',
-      reason: `UpdateAccessKey failed; key still active (the user already carries ${deactivationTagKey(action.accessKeyId)}; the next run completes the deactivation while the key stays unused)`,
+      reason: `UpdateAccessKey failed; key still active (the user already carries ${deactivationTagKey(accessKeyId)}; the next run completes the deactivation while the key stays unused)`,
       error: describeAwsError(error),
     };
   }
@@ -195,10 +194,14 @@ async function applyOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionO
  * is still listed under the user and Inactive, the deactivation tag still names an earlier run old
  * enough, and GetAccessKeyLastUsed shows no use since that run. Then removes the tag.
  */
-async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<ActionOutcome> {
+async function deleteOne(
+  deps: ApplyDeps,
+  action: PlannedAction,
+  accessKeyId: string,
+): Promise<PlannedAction> {
   const { iam } = deps;
-  const skipped = (reason: string): ActionOutcome => ({ ...action, status: 'skipped', reason, error: null });
-  const ended = (status: 'failed' | 'applied', reason: string, error: unknown): ActionOutcome => ({
+  const skipped = (reason: string): PlannedAction => ({ ...action, status: 'skipped', reason, error: null });
+  const ended = (status: 'failed' | 'applied', reason: string, error: unknown): PlannedAction => ({
     ...action,
     status,
     reason,
@@ -207,18 +210,18 @@ async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<Action
   if (!deps.runId || deps.deleteAfterDays === undefined) {
     return skipped('deletion needs the run id and CLEANUP_DAYS, which this caller did not give; not deleted');
   }
-  const tagKey = deactivationTagKey(action.accessKeyId);
+  const tagKey = deactivationTagKey(accessKeyId);
   let status: string | undefined;
   let tag: string | undefined;
   let lastUsed: Date | null;
   try {
     const listed = await iam.send(new ListAccessKeysCommand({ UserName: action.userName }));
-    status = listed.AccessKeyMetadata?.find((key) => key.AccessKeyId === action.accessKeyId)?.Status;
+    status = listed.AccessKeyMetadata?.find((key) => key.AccessKeyId === accessKeyId)?.Status;
     if (status === undefined)
       return skipped('live check: the key no longer exists under this user; nothing to delete');
     const tags = await iam.send(new ListUserTagsCommand({ UserName: action.userName }));
     tag = tags.Tags?.find((entry) => entry.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
-    const confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: action.accessKeyId }));
+    const confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
     if (confirmed.UserName && confirmed.UserName !== action.userName) {
       return skipped(
         `live check says this key belongs to ${confirmed.UserName}, not ${action.userName}; left untouched`,
@@ -238,9 +241,7 @@ async function deleteOne(deps: ApplyDeps, action: ActionOutcome): Promise<Action
   });
   if (blocker) return skipped(`live check: ${blocker}; not deleted`);
   try {
-    await iam.send(
-      new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId }),
-    );
+    await iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: accessKeyId }));
   } catch (error) {
     return ended('failed', 'DeleteAccessKey failed; key still exists (inactive)', error);
   }

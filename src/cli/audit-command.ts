@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { deliverAdhoc, renderAdhocText, runAdhoc } from '../adhoc.js';
-import type { AuditDeps } from '../audit.js';
 import { createClients, signingAccessKeyId } from '../aws/clients.js';
 import { applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
 import { ConfigError, EventValidationError } from '../config/errors.js';
 import { loadSettings } from '../config/settings.js';
+import type { AuditDeps } from '../run-start.js';
 
 export const AUDIT_USAGE = `Usage: npm run audit -- [options]
 

@@ -1,6 +1,7 @@
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
 import { resolveUsers } from '../resolve/resolve-keys.js';
 import {
@@ -95,7 +96,7 @@ export async function collectFromCredentialReport(
   const newer: UserRecord[] = [];
   for (const [userName, detail] of details) {
     if (!inReport.has(userName) && isWanted(userName)) {
-      newer.push({ userName, ...detail, isRoot: false, keys: [] });
+      newer.push({ userName, ...detail, team: teamOf(detail.tags), isRoot: false, keys: [] });
     }
   }
   const live = await resolveUsers(
@@ -211,6 +212,7 @@ function userRecord(row: ReportRow, detail: UserDetail): UserRecord {
     path: detail.path,
     createDate: detail.createDate ?? row.createDate,
     tags: detail.tags,
+    team: teamOf(detail.tags),
     isRoot: false,
     keys: row.keys.map(keyRecord),
   };
@@ -223,6 +225,7 @@ function rootRecord(row: ReportRow, accountId: string | undefined): UserRecord {
     path: '/',
     createDate: row.createDate,
     tags: {},
+    team: null,
     isRoot: true,
     keys: row.keys.map(keyRecord),
   };

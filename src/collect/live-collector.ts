@@ -12,6 +12,7 @@ import {
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { forEachConcurrent } from '../concurrency.js';
+import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
 import type { InventoryResult } from './types.js';
 
@@ -156,6 +157,7 @@ async function readUser(
       path: user.Path ?? '/',
       createDate: user.CreateDate ?? null,
       tags,
+      team: teamOf(tags),
       isRoot: false,
       keys: await readLastUse(iam, userName, metadata, errors),
     };
@@ -248,6 +250,7 @@ async function readRootKeys(
       path: '/',
       createDate: null,
       tags: {},
+      team: null,
       isRoot: true,
       keys: [{ accessKeyId: null, slot: null, status: 'Active', createDate: null, lastUsed: null }],
     };

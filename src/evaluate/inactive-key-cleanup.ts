@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
-import type { Finding, KeyRecord, UserRecord } from '../model.js';
+import type { KeyFinding, KeyRecord, UserRecord } from '../model.js';
 import { daysBetween, toIsoDate } from '../time.js';
 import { deletionBlocker } from './deletion.js';
 import { dayCount, existedAt, keyFinding, keyOfUser } from './key-facts.js';
@@ -51,7 +51,7 @@ export const inactiveKeyCleanupRule: Rule = {
   action: 'delete',
   settingsKey: 'inactiveKeyCleanup',
   settingsSchema: ruleSettingsSchemas.inactiveKeyCleanup,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     const { enabled, days } = settings.rules.inactiveKeyCleanup;
     if (!enabled || user.isRoot) return [];
     return user.keys.flatMap((key) => {

@@ -2,12 +2,21 @@
  * What every finding says about its key, computed one way for all rules so the report never shows
  * two ages for the same key.
  */
-import type { Finding, FindingAction, KeyRecord, RuleId, Severity, UserRecord } from '../model.js';
+import type {
+  AccountFinding,
+  FindingAction,
+  KeyFinding,
+  KeyRecord,
+  RuleId,
+  SafeguardId,
+  Severity,
+  UserRecord,
+} from '../model.js';
 import { daysBetween, toIsoDate } from '../time.js';
 
 /** The fields of a finding that describe the user and the key. */
 export type KeyFacts = Pick<
-  Finding,
+  KeyFinding,
   | 'userName'
   | 'userArn'
   | 'accessKeyId'
@@ -42,28 +51,33 @@ export function keyFacts(user: UserRecord, key: KeyRecord, now: Date): KeyFacts 
   };
 }
 
-/**
- * Builds a finding about one key with every field filled.
- *
- * @example
- * keyFinding(user, key, now, { ruleId: 'unused-key', controls: ['CIS 1.12'], severity: 'high', action: 'deactivate', message });
- */
-export function keyFinding(
-  user: UserRecord,
-  key: KeyRecord,
-  now: Date,
-  fields: {
-    ruleId: RuleId;
-    controls: readonly string[];
-    severity: Severity;
-    action: FindingAction;
-    message: string;
-  },
-): Finding {
+/** What a rule or a safeguard says in a finding, beside the facts of the key. */
+interface FindingFields {
+  ruleId: RuleId | SafeguardId;
+  controls: readonly string[];
+  severity: Severity;
+  action: FindingAction;
+  message: string;
+}
+
+/** A finding about one key, with every fact of the key filled the one way. */
+export function keyFinding(user: UserRecord, key: KeyRecord, now: Date, fields: FindingFields): KeyFinding {
   return {
     ruleId: fields.ruleId,
     severity: fields.severity,
     ...keyFacts(user, key, now),
+    controls: [...fields.controls],
+    message: fields.message,
+    action: fields.action,
+  };
+}
+
+/** A finding about the run or the account as a whole, tied to no user (a safeguard's). */
+export function accountFinding(fields: FindingFields): AccountFinding {
+  return {
+    ruleId: fields.ruleId,
+    severity: fields.severity,
+    userName: null,
     controls: [...fields.controls],
     message: fields.message,
     action: fields.action,

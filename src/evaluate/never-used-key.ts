@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
-import type { Finding, UserRecord } from '../model.js';
+import type { KeyFinding, UserRecord } from '../model.js';
 import { daysBetween } from '../time.js';
 import { activeKeys, dayCount, keyFinding, keyOfUser } from './key-facts.js';
 import type { Rule, RuleContext } from './types.js';
@@ -22,7 +22,7 @@ export const neverUsedKeyRule: Rule = {
   action: 'notify',
   settingsKey: 'neverUsedKey',
   settingsSchema: ruleSettingsSchemas.neverUsedKey,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     const { enabled, days } = settings.rules.neverUsedKey;
     const unusedKey = settings.rules.unusedKey;
     if (!enabled || user.isRoot) return [];

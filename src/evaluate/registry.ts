@@ -1,4 +1,5 @@
-import { type Finding, type RuleId, SEVERITY_ORDER, type UserRecord } from '../model.js';
+import type { KeyFinding, RuleId, UserRecord } from '../model.js';
+import { compareFindings } from '../order.js';
 import { inactiveKeyCleanupRule } from './inactive-key-cleanup.js';
 import { neverUsedKeyRule } from './never-used-key.js';
 import { rootAccessKeyRule } from './root-access-key.js';
@@ -36,37 +37,13 @@ export function ruleById(id: RuleId): Rule {
   return rule;
 }
 
-const compareText = (a: string | null, b: string | null): number => {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : 1;
-};
-
 /**
- * Orders findings the way the report lists them: most severe first, then by user, key and rule.
- * Plain code-unit order, not locale order, so every run and every machine agrees.
- *
- * @example
- * findings.sort(compareFindings);
- */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-    compareText(a.userName, b.userName) ||
-    compareText(a.accessKeyId, b.accessKeyId) ||
-    (a.slot ?? 0) - (b.slot ?? 0) ||
-    compareText(a.ruleId, b.ruleId)
-  );
-}
-
-/**
- * Runs every enabled rule on every user and returns the findings sorted by severity, then user,
- * then key. Pure: no AWS call, no clock read.
+ * Runs every enabled rule on every user and returns the findings in report order. Pure: no AWS
+ * call, no clock read.
  *
  * @example
  * const findings = evaluateRules(inventory.users, { now: asOf, settings });
  */
-export function evaluateRules(users: readonly UserRecord[], ctx: RuleContext): Finding[] {
+export function evaluateRules(users: readonly UserRecord[], ctx: RuleContext): KeyFinding[] {
   return users.flatMap((user) => RULES.flatMap((rule) => rule.evaluate(user, ctx))).sort(compareFindings);
 }

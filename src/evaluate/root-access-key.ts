@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
-import type { Finding, UserRecord } from '../model.js';
+import type { KeyFinding, UserRecord } from '../model.js';
 import { toIsoDate } from '../time.js';
 import { activeKeys, keyFinding, keyLabel } from './key-facts.js';
 import type { Rule, RuleContext } from './types.js';
@@ -21,7 +21,7 @@ export const rootAccessKeyRule: Rule = {
   action: 'notify',
   settingsKey: 'rootAccessKey',
   settingsSchema: ruleSettingsSchemas.rootAccessKey,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     if (!settings.rules.rootAccessKey.enabled || !user.isRoot) return [];
     return activeKeys(user, now).map((key) => {
       const created = key.createDate ? `, created ${toIsoDate(key.createDate)}` : '';

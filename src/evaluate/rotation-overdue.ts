@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
-import type { Finding, UserRecord } from '../model.js';
+import type { KeyFinding, UserRecord } from '../model.js';
 import { daysBetween } from '../time.js';
 import { activeKeys, dayCount, keyFinding, keyOfUser } from './key-facts.js';
 import type { Rule, RuleContext } from './types.js';
@@ -20,7 +20,7 @@ export const rotationOverdueRule: Rule = {
   action: 'notify',
   settingsKey: 'rotationOverdue',
   settingsSchema: ruleSettingsSchemas.rotationOverdue,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     const { enabled, days } = settings.rules.rotationOverdue;
     if (!enabled || user.isRoot) return [];
     return activeKeys(user, now).flatMap((key) => {

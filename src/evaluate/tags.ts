@@ -19,6 +19,17 @@ export const TAG_KEYS = {
   deactivatedPrefix: 'key-hygiene:deactivated-',
 } as const;
 
+/** The user tags that name a team, the first present wins. */
+export const TEAM_TAG_KEYS = ['team', 'owner'] as const;
+
+/** Longer values are cut: the team becomes an SNS attribute value and part of a subject. */
+export const MAX_TEAM_CHARS = 128;
+
+/** The tag that records why and by which run key-hygiene deactivated a key. */
+export function deactivationTagKey(accessKeyId: string): string {
+  return `${TAG_KEYS.deactivatedPrefix}${accessKeyId}`;
+}
+
 /**
  * The value of a tag, matching its key without regard to case; undefined when absent.
  *
@@ -83,7 +94,7 @@ export function deactivationOf(
   tags: Readonly<Record<string, string>>,
   accessKeyId: string,
 ): Deactivation | null {
-  const value = tagValue(tags, `${TAG_KEYS.deactivatedPrefix}${accessKeyId}`);
+  const value = tagValue(tags, deactivationTagKey(accessKeyId));
   return value === undefined ? null : parseDeactivation(value);
 }
 
@@ -102,4 +113,20 @@ export function deactivationsOf(tags: Readonly<Record<string, string>>): Deactiv
     .map(([, value]) => parseDeactivation(value))
     .filter((deactivation): deactivation is Deactivation => deactivation !== null)
     .sort((a, b) => a.date.getTime() - b.date.getTime());
+}
+
+/**
+ * The team of a user from its tags: `team`, else `owner` (keys compared without case, as IAM
+ * does), trimmed; null when neither is set to something non-blank.
+ */
+export function teamOf(tags: Readonly<Record<string, string>>): string | null {
+  for (const key of TEAM_TAG_KEYS) {
+    // IAM allows no control characters in tag values; a fixture or a future source might, and the
+    // team becomes an SNS attribute value, so they are dropped.
+    const value = tagValue(tags, key)
+      ?.replace(/\p{Cc}/gu, '')
+      .trim();
+    if (value) return Array.from(value).slice(0, MAX_TEAM_CHARS).join('');
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas } from '../config/settings.js';
-import type { Finding, KeyRecord, UserRecord } from '../model.js';
+import type { KeyFinding, KeyRecord, UserRecord } from '../model.js';
 import { toIsoDate } from '../time.js';
 import { activeKeys, keyFinding, keyLabel } from './key-facts.js';
 import type { Rule, RuleContext } from './types.js';
@@ -33,7 +33,7 @@ export const twoActiveKeysRule: Rule = {
   action: 'notify',
   settingsKey: 'twoActiveKeys',
   settingsSchema: ruleSettingsSchemas.twoActiveKeys,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     if (!settings.rules.twoActiveKeys.enabled || user.isRoot) return [];
     const keys = activeKeys(user, now).sort(byAge);
     const [older, newer] = keys;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { RuleSettingsKey, Settings } from '../config/settings.js';
-import type { Finding, FindingAction, RuleId, UserRecord } from '../model.js';
+import type { FindingAction, KeyFinding, RuleId, UserRecord } from '../model.js';
 
 /**
  * What every rule is evaluated against. `now` is the evaluation time (`asOf`, or the run's start):
@@ -35,5 +35,5 @@ export interface Rule {
   /** The strict schema of that block (the same one `settingsSchema` uses). */
   settingsSchema: z.ZodType;
   /** Findings for one user; empty when the rule is disabled or does not apply. */
-  evaluate(user: UserRecord, ctx: RuleContext): Finding[];
+  evaluate(user: UserRecord, ctx: RuleContext): KeyFinding[];
 }

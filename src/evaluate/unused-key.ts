@@ -1,5 +1,5 @@
 import { ruleSettingsSchemas, type Settings } from '../config/settings.js';
-import type { Finding, KeyRecord, UserRecord } from '../model.js';
+import type { Finding, KeyFinding, KeyRecord, UserRecord } from '../model.js';
 import { daysBetween } from '../time.js';
 import { activeKeys, dayCount, keyFinding, keyOfUser, lastUseText } from './key-facts.js';
 import type { Rule, RuleContext } from './types.js';
@@ -38,6 +38,11 @@ export function unusedKeyVerdict(key: KeyRecord, now: Date, settings: Settings):
   return idle >= warnDays ? 'warn' : null;
 }
 
+/** Low `unused-key` findings are the warning window: keys that will be acted on if still unused. */
+export function isComingUp(finding: Pick<Finding, 'ruleId' | 'severity'>): boolean {
+  return finding.ruleId === 'unused-key' && finding.severity === 'low';
+}
+
 function message(
   user: UserRecord,
   key: KeyRecord,
@@ -69,7 +74,7 @@ export const unusedKeyRule: Rule = {
   action: 'deactivate',
   settingsKey: 'unusedKey',
   settingsSchema: ruleSettingsSchemas.unusedKey,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): Finding[] {
+  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
     const { enabled, days } = settings.rules.unusedKey;
     if (!enabled || user.isRoot) return [];
     return activeKeys(user, now).flatMap((key) => {

@@ -5,9 +5,10 @@
  * renderer can say "and N more". Works on a delivered (possibly truncated) report: the totals come
  * from the summary, which always describes the whole run.
  */
+
+import { isComingUp } from '../evaluate/unused-key.js';
 import type { ActionOutcome, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
-import { isComingUp } from './text.js';
 
 /** One list of a chat message: its title, the lines shown, and how many entries it stands for. */
 export interface DigestList {
@@ -106,12 +107,18 @@ function actionLine(action: ActionOutcome): string {
 }
 
 function findingLine(finding: Finding): string {
-  const who = whoKey(finding.userName, finding.accessKeyId, finding.slot);
+  const who = findingWho(finding);
   return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}: ${freeText(finding.message)}`;
 }
 
 function comingUpLine(finding: Finding): string {
-  return `• ${whoKey(finding.userName, finding.accessKeyId, finding.slot)}: ${freeText(finding.message)}`;
+  return `• ${findingWho(finding)}: ${freeText(finding.message)}`;
+}
+
+function findingWho(finding: Finding): string {
+  return finding.userName === null
+    ? whoKey(null, null)
+    : whoKey(finding.userName, finding.accessKeyId, finding.slot);
 }
 
 function exemptLine(entry: ExemptEntry): string {

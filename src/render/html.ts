@@ -261,9 +261,20 @@ function findingColumns(teams: ReadonlyMap<string, string | null>): readonly Htm
           ? 'Account'
           : { text: f.userName, sort: f.userName, note: teamNote(teams.get(f.userName) ?? null) },
     },
-    { header: 'Key', cell: (f) => keyLabel(f.accessKeyId, f.slot) },
-    { header: 'Days since use', numeric: true, cell: (f) => daysCell(f.daysSinceLastUse) },
-    { header: 'Age (days)', numeric: true, cell: (f) => numberCell(f.keyAgeDays) },
+    {
+      header: 'Key',
+      cell: (f) => (f.userName === null ? keyLabel(null, null) : keyLabel(f.accessKeyId, f.slot)),
+    },
+    {
+      header: 'Days since use',
+      numeric: true,
+      cell: (f) => daysCell(f.userName === null ? null : f.daysSinceLastUse),
+    },
+    {
+      header: 'Age (days)',
+      numeric: true,
+      cell: (f) => numberCell(f.userName === null ? null : f.keyAgeDays),
+    },
     { header: 'What to do', wide: true, cell: (f) => f.message },
     { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
   ];

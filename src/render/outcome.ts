@@ -38,8 +38,9 @@ export function summarizeOutcome(report: AuditReport): RunOutcome {
     failed: report.actions.filter((a) => a.status === 'failed').length,
     wouldDeactivate: count('planned', 'deactivate'),
     wouldDelete: count('planned', 'delete'),
-    toReview: report.findings.filter((f) => f.accessKeyId === null || !resolvedKeys.has(f.accessKeyId))
-      .length,
+    toReview: report.findings.filter(
+      (f) => f.userName === null || f.accessKeyId === null || !resolvedKeys.has(f.accessKeyId),
+    ).length,
     critical: report.summary.findingsBySeverity.critical,
   };
 }

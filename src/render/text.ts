@@ -1,4 +1,13 @@
-import type { ActionOutcome, AuditError, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
+import { isComingUp } from '../evaluate/unused-key.js';
+import type {
+  ActionOutcome,
+  AuditError,
+  AuditReport,
+  ExemptEntry,
+  Finding,
+  KeyFinding,
+  Severity,
+} from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import { headline, type RunOutcome, summarizeOutcome } from './outcome.js';
 import { clean, plural, wrap } from './text-format.js';
@@ -124,11 +133,6 @@ function doneSection(report: AuditReport, actions: readonly ActionOutcome[], omi
   return lines;
 }
 
-/** Low `unused-key` findings are the warning window: keys that will be acted on if still unused. */
-export function isComingUp(finding: Finding): boolean {
-  return finding.ruleId === 'unused-key' && finding.severity === 'low';
-}
-
 function findingSections(report: AuditReport, maxFindings: number): string[][] {
   if (report.findings.length === 0) return [['FINDINGS', 'No findings: every audited key is within policy.']];
   const shown = report.findings.slice(0, maxFindings);
@@ -177,12 +181,10 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
 }
 
 function renderFinding(finding: Finding): string[] {
-  // A key known only from the credential report is named by its slot and creation date.
-  const created = finding.keyCreateDate ? ` (created ${shortIso(finding.keyCreateDate).slice(0, 10)})` : '';
-  const key = finding.accessKeyId ?? (finding.slot === null ? null : `access key ${finding.slot}${created}`);
-  const subject = finding.userName === null ? 'Account' : who(finding.userName, key);
-  const lines = bullet(`${subject} [${clean(finding.ruleId)}]`);
-  const facts = keyFacts(finding);
+  const lines = bullet(
+    `${finding.userName === null ? 'Account' : keySubject(finding)} [${clean(finding.ruleId)}]`,
+  );
+  const facts = finding.userName === null ? null : keyFacts(finding);
   if (facts) lines.push(...detail(facts));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
@@ -190,10 +192,17 @@ function renderFinding(finding: Finding): string[] {
   return lines;
 }
 
+/** A key known only from the credential report is named by its slot and creation date. */
+function keySubject(finding: KeyFinding): string {
+  const created = finding.keyCreateDate ? ` (created ${shortIso(finding.keyCreateDate).slice(0, 10)})` : '';
+  const key = finding.accessKeyId ?? (finding.slot === null ? null : `access key ${finding.slot}${created}`);
+  return who(finding.userName, key);
+}
+
 /** "Inactive key, age 120 days, last used 95 days ago via s3 in us-east-1." */
-function keyFacts(finding: Finding): string | null {
+function keyFacts(finding: KeyFinding): string | null {
   const facts: string[] = [];
-  if (finding.keyStatus !== null && finding.keyStatus !== 'Active') facts.push(`${finding.keyStatus} key`);
+  if (finding.keyStatus !== 'Active') facts.push(`${finding.keyStatus} key`);
   if (finding.keyAgeDays !== null) facts.push(`age ${plural(finding.keyAgeDays, 'day')}`);
   const days = finding.daysSinceLastUse;
   if (days === 'never') facts.push('never used');

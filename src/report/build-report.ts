@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { keyRefLabel } from '../key-ref.js';
 import type {
   ActionOutcome,
   ActionStatus,
@@ -7,12 +7,13 @@ import type {
   AuditSummary,
   ExemptEntry,
   Finding,
+  PlannedAction,
   ReportThresholds,
   Severity,
   UserRecord,
 } from '../model.js';
 import { RULE_IDS, SEVERITY_ORDER } from '../model.js';
-import { teamOf, withTeams } from './teams.js';
+import { compareActions, compareFindings, compareText } from '../order.js';
 
 /** Everything a run knows when it is done; {@link buildReport} turns it into the canonical report. */
 export interface ReportInput {
@@ -29,7 +30,7 @@ export interface ReportInput {
   /** Every user record the inventory produced, the root record included. */
   users: readonly UserRecord[];
   findings: Finding[];
-  actions: ActionOutcome[];
+  actions: PlannedAction[];
   exempt: ExemptEntry[];
   errors: AuditError[];
   /** The thresholds the rules used; copied into the report for renderers that mark them. */
@@ -59,7 +60,7 @@ export interface ReportInput {
  * @example
  * ```ts
  * const report = buildReport({
- *   runId: newRunId(startedAt), accountId: '111111111111', mode: 'report', asOf: now,
+ *   runId, accountId: '111111111111', mode: 'report', asOf: now,
  *   startedAt, finishedAt: new Date(), source: { kind: 'live-api', reason: 'targeted audit' },
  *   complete: true, notReached: [], users, findings, actions, exempt: [], errors: [],
  * });
@@ -67,21 +68,18 @@ export interface ReportInput {
  * ```
  */
 export function buildReport(input: ReportInput): AuditReport {
-  // Each entry names its user's team (tag `team`, else `owner`), for per-team routing.
+  // Each entry names its user's team (resolved when the user was collected), for per-team routing.
   const teams = new Map<string, string>();
-  for (const user of input.users) {
-    const team = user.isRoot ? null : teamOf(user.tags);
-    if (team !== null) teams.set(user.userName, team);
-  }
+  for (const user of input.users) if (user.team !== null) teams.set(user.userName, user.team);
   const findings = withTeams(input.findings, teams).sort(compareFindings);
-  const actions = withTeams(input.actions, teams).sort(compareActions);
+  const actions = withTeams(input.actions.map(toOutcome), teams).sort(compareActions);
   const exempt = withTeams(input.exempt, teams).sort(
-    (a, b) => compareText(a.userName, b.userName) || compareNullableText(a.accessKeyId, b.accessKeyId),
+    (a, b) => compareText(a.userName, b.userName) || compareText(a.accessKeyId, b.accessKeyId),
   );
   const errors = [...input.errors].sort(
     (a, b) =>
-      compareNullableText(a.userName, b.userName) ||
-      compareNullableText(a.accessKeyId, b.accessKeyId) ||
+      compareText(a.userName, b.userName) ||
+      compareText(a.accessKeyId, b.accessKeyId) ||
       compareText(a.operation, b.operation),
   );
 
@@ -107,22 +105,6 @@ export function buildReport(input: ReportInput): AuditReport {
     errors,
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
   };
-}
-
-/**
- * A run id that sorts by time: the UTC start time in compact ISO 8601 basic format, then a short
- * random suffix so two runs in the same second (a retry, an ad-hoc run) still differ.
- *
- * @example
- * ```ts
- * newRunId(new Date('2026-11-20T03:00:00Z'), () => '1a2b3c'); // '20261120T030000Z-1a2b3c'
- * ```
- */
-export function newRunId(now: Date, random: () => string = () => randomBytes(3).toString('hex')): string {
-  const stamp = toIso(now, 'now')
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/[-:]/g, '');
-  return `${stamp}-${random()}`;
 }
 
 function summarize(
@@ -187,47 +169,26 @@ export function summarizeEntries(
   };
 }
 
-const STATUS_ORDER: readonly ActionStatus[] = ['applied', 'failed', 'planned', 'skipped'];
-
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-    ruleRank(a.ruleId) - ruleRank(b.ruleId) ||
-    compareNullableText(a.userName, b.userName) ||
-    compareNullableText(a.accessKeyId, b.accessKeyId) ||
-    (a.slot ?? 0) - (b.slot ?? 0)
-  );
-}
-
-function compareActions(a: ActionOutcome, b: ActionOutcome): number {
-  return (
-    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
-    compareText(a.userName, b.userName) ||
-    compareText(a.accessKeyId, b.accessKeyId) ||
-    ruleRank(a.ruleId) - ruleRank(b.ruleId)
-  );
-}
-
-/** Safeguard findings (not in RULE_IDS) rank first: they are about the run as a whole. */
-function ruleRank(id: string): number {
-  return (RULE_IDS as readonly string[]).indexOf(id);
-}
-
-/** Code-unit order, not locale order, so the result does not depend on the machine's locale. */
-function compareText(a: string, b: string): number {
-  if (a < b) return -1;
-  return a > b ? 1 : 0;
-}
-
-/** Null (account-level) sorts before any name. */
-function compareNullableText(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return compareText(a, b);
+/** The report names a key by its id, or by its credential-report slot: `(slot 1)`. */
+function toOutcome({ key, ...action }: PlannedAction): ActionOutcome {
+  return { ...action, accessKeyId: keyRefLabel(key) };
 }
 
 function toIso(date: Date, field: string): string {
   if (Number.isNaN(date.getTime())) throw new RangeError(`${field} is not a valid date`);
   return date.toISOString();
+}
+
+/**
+ * Adds `team` to every entry whose user has one; entries of users without a team stay as they are,
+ * so reports of accounts that do not tag teams do not change.
+ */
+function withTeams<T extends { userName: string | null; team?: string | null }>(
+  entries: readonly T[],
+  teams: ReadonlyMap<string, string>,
+): T[] {
+  return entries.map((entry) => {
+    const team = entry.userName === null ? undefined : teams.get(entry.userName);
+    return team === undefined ? entry : { ...entry, team };
+  });
 }

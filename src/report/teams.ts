@@ -1,52 +1,11 @@
 /**
- * Per-team routing: which team a user belongs to (its `team` tag, else its `owner` tag), and the
- * copy of a report that one team gets.
+ * Per-team routing: the copy of a report that one team gets (a user's team is resolved when the
+ * user is collected: `teamOf` in src/evaluate/tags.ts).
  */
 
-import { tagValue } from '../evaluate/tags.js';
 import type { AuditReport, AuditSummary } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import { summarizeEntries } from './build-report.js';
-
-/** The user tags that name a team, the first present wins. */
-export const TEAM_TAG_KEYS = ['team', 'owner'] as const;
-
-/** Longer values are cut: the team becomes an SNS attribute value and part of a subject. */
-export const MAX_TEAM_CHARS = 128;
-
-/**
- * The team of a user from its tags: `team`, else `owner` (keys compared without case, as IAM
- * does), trimmed; null when neither is set to something non-blank.
- *
- * @example
- * teamOf({ Owner: ' payments ' }); // 'payments'
- * teamOf({ team: 'risk', owner: 'alice' }); // 'risk'
- */
-export function teamOf(tags: Readonly<Record<string, string>>): string | null {
-  for (const key of TEAM_TAG_KEYS) {
-    // IAM allows no control characters in tag values; a fixture or a future source might, and the
-    // team becomes an SNS attribute value, so they are dropped.
-    const value = tagValue(tags, key)
-      ?.replace(/\p{Cc}/gu, '')
-      .trim();
-    if (value) return Array.from(value).slice(0, MAX_TEAM_CHARS).join('');
-  }
-  return null;
-}
-
-/**
- * Adds `team` to every entry whose user has one; entries of users without a team are returned as
- * they are, so reports of accounts that do not tag teams do not change.
- */
-export function withTeams<T extends { userName: string | null; team?: string | null }>(
-  entries: readonly T[],
-  teams: ReadonlyMap<string, string>,
-): T[] {
-  return entries.map((entry) => {
-    const team = entry.userName === null ? undefined : teams.get(entry.userName);
-    return team === undefined ? entry : { ...entry, team };
-  });
-}
 
 /**
  * The teams a report names, the ones that most need to read it first: highest severity, then

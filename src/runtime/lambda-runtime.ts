@@ -2,9 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import type { AuditDeps } from '../audit.js';
 import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
 import { loadSettings, type Settings } from '../config/settings.js';
+import type { AuditDeps } from '../run-start.js';
 
 /** Everything a handler needs, built once per cold start. */
 export interface LambdaRuntime {

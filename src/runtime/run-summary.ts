@@ -1,4 +1,4 @@
-import type { Delivery } from '../audit.js';
+import type { Delivery } from '../deliver.js';
 import type { AuditReport } from '../model.js';
 
 /** What the scheduled function returns: small enough for any log line or console view. */

@@ -1,16 +1,12 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { AUDIT_PERMISSIONS, type AuditDeps, type Delivery, reportTopicArn } from '../audit.js';
 import type { Settings } from '../config/settings.js';
+import { type Delivery, reportTopicArn } from '../deliver.js';
 import { publishMessage } from '../notify/publish.js';
-import { newRunId } from '../report/build-report.js';
+import { type AuditDeps, startRun } from '../run-start.js';
 import { findRunDeactivations } from './find-deactivations.js';
 import { reactivate } from './reactivate.js';
 import { buildUndoReport } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoReport } from './types.js';
-
-/** Like an audit, an undo learns the account id from STS GetCallerIdentity (needs no grant). */
-export const UNDO_RUN_PERMISSIONS = AUDIT_PERMISSIONS;
 
 /**
  * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
@@ -26,22 +22,11 @@ export async function runUndo(
   request: { undoneRunId: string; settings: Settings },
 ): Promise<UndoReport> {
   const { settings, undoneRunId } = request;
-  const startedAt = deps.clock();
-  const runId = newRunId(startedAt);
-  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
-  const accountId = identity.Account ?? 'unknown';
+  const { runId, accountId, startedAt, shouldStop } = await startRun(deps, settings);
   deps.logger.info('undo started', { runId, accountId, undoneRunId });
-  const marginMs = settings.timeBudgetMarginSeconds * 1000;
-  const shouldStop = deps.remainingTimeMs
-    ? () => (deps.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < marginMs
-    : undefined;
 
   const found = await findRunDeactivations(deps.iam, undoneRunId, settings.concurrency);
-  const actions = await reactivate(
-    { iam: deps.iam, ...(shouldStop ? { shouldStop } : {}) },
-    undoneRunId,
-    found.found,
-  );
+  const actions = await reactivate({ iam: deps.iam, shouldStop }, undoneRunId, found.found);
   const report = buildUndoReport({
     runId,
     undoneRunId,

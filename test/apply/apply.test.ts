@@ -7,18 +7,18 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyActions } from '../../src/apply/apply.js';
-import type { ActionOutcome } from '../../src/model.js';
+import type { PlannedAction } from '../../src/model.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { KEYS, relativeFixture } from '../support/relative-fixture.js';
 
 let sandbox: RunningSandbox;
 let iam: IAMClient;
 
-const planned = (userName: string, accessKeyId: string): ActionOutcome => ({
+const planned = (userName: string, accessKeyId: string): PlannedAction => ({
   action: 'deactivate',
   ruleId: 'unused-key',
   userName,
-  accessKeyId,
+  key: { kind: 'id', accessKeyId },
   status: 'planned',
   reason: null,
   error: null,
@@ -131,7 +131,7 @@ describe('Function: applyActions', () => {
 
   it('leaves actions that are not planned exactly as they are, and starts none once time is up', async () => {
     // Prepare
-    const skipped: ActionOutcome = {
+    const skipped: PlannedAction = {
       ...planned('fresh-fred', KEYS.fresh),
       status: 'skipped',
       reason: 'exempt',

@@ -3,6 +3,7 @@
  * test reads like the situation it sets up ("a key created 100 days ago, last used 91 days ago").
  */
 import { loadSettings, type Settings } from '../../src/config/settings.js';
+import { teamOf } from '../../src/evaluate/tags.js';
 import type { RuleContext } from '../../src/evaluate/types.js';
 import type { KeyRecord, UserRecord } from '../../src/model.js';
 import { MS_PER_DAY } from '../../src/time.js';
@@ -84,6 +85,7 @@ export function makeUser(spec: UserSpec = {}): UserRecord {
     path,
     createDate: daysAgo(1000),
     tags: spec.tags ?? {},
+    team: teamOf(spec.tags ?? {}),
     isRoot: false,
     keys: spec.keys ?? [],
   };
@@ -97,6 +99,7 @@ export function makeRoot(keys: KeyRecord[]): UserRecord {
     path: '/',
     createDate: null,
     tags: {},
+    team: null,
     isRoot: true,
     keys,
   };

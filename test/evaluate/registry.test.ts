@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RULE_SETTINGS_KEYS, settingsSchema } from '../../src/config/settings.js';
 import { evaluateRules, RULES, ruleById } from '../../src/evaluate/registry.js';
-import { type Finding, RULE_IDS, SEVERITY_ORDER } from '../../src/model.js';
+import { type KeyFinding, RULE_IDS, SEVERITY_ORDER } from '../../src/model.js';
 import { makeContext, makeKey, makeRoot, makeSettings, makeUser, NOW } from './factories.js';
 
 const CONTROL_FORMAT = /^(CIS \d+\.\d+|IAM\.\d+)$/;
@@ -51,7 +51,7 @@ describe('Constant: RULES', () => {
 });
 
 describe('Function: evaluateRules', () => {
-  it('flags keys unused for more than 90 days, and sorts by severity, then user, then key', () => {
+  it('flags keys unused for more than 90 days, and sorts them in report order: severity, then rule, then user, then key', () => {
     // Prepare
     const users = [
       makeUser({
@@ -80,8 +80,8 @@ describe('Function: evaluateRules', () => {
       ['high', 'zed', 'AKIAZED0000000000001', 'unused-key'],
       ['medium', 'amy', 'AKIAAMY0000000000001', 'rotation-overdue'],
       ['medium', 'zed', 'AKIAZED0000000000001', 'rotation-overdue'],
-      ['low', 'amy', 'AKIAAMY0000000000001', 'two-active-keys'],
       ['low', 'amy', 'AKIAAMY0000000000002', 'unused-key'],
+      ['low', 'amy', 'AKIAAMY0000000000001', 'two-active-keys'],
     ]);
   });
 
@@ -112,7 +112,7 @@ describe('Function: evaluateRules', () => {
               spec.lastUsedDaysAgo === null ? null : Math.min(spec.lastUsedDaysAgo, spec.ageDays),
           }),
         );
-        const findings: Finding[] = evaluateRules([makeUser({ keys })], { now: NOW, settings });
+        const findings: KeyFinding[] = evaluateRules([makeUser({ keys })], { now: NOW, settings });
         for (const finding of findings) {
           expect(finding.userName).toBe('alice');
           expect(finding.userArn).not.toBeNull();

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TagUserCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { deactivationTagKey } from '../../src/apply/apply.js';
 import { createClients } from '../../src/aws/clients.js';
+import { deactivationTagKey } from '../../src/evaluate/tags.js';
 import {
   ACCOUNTS,
   appliedRefs,

@@ -1,9 +1,11 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditDeps, deliverReport, runAudit } from '../../src/audit.js';
+import { runAudit } from '../../src/audit.js';
 import { type AwsClients, createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { deliverReport } from '../../src/deliver.js';
 import { auditReportSchema } from '../../src/report/schema.js';
+import type { AuditDeps } from '../../src/run-start.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 
 const FIXTURE = 'events/sandbox/acme.json';

@@ -2,13 +2,14 @@ import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TIME_BUDGET_SKIP_REASON } from '../../src/apply/apply.js';
-import { type AuditDeps, runAudit } from '../../src/audit.js';
+import { runAudit } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
-import type { AuditReport, Finding } from '../../src/model.js';
+import type { AuditReport, Finding, KeyFinding } from '../../src/model.js';
 import { renderText } from '../../src/render/text.js';
 import { auditReportSchema } from '../../src/report/schema.js';
-import { NOT_RESOLVED_IN_TIME } from '../../src/resolve/plan-on-live-data.js';
+import { NOT_RESOLVED_IN_TIME } from '../../src/resolve/resolve-planned-users.js';
+import type { AuditDeps } from '../../src/run-start.js';
 import {
   CREDENTIAL_REPORT_COLUMNS,
   type FixtureInput,
@@ -51,7 +52,12 @@ const audit = (sandbox: RunningSandbox, env: Record<string, string>, extra: Part
 
 /** What a finding says, whichever path found it: the root key has no creation date on the live path. */
 const findingKey = (f: Finding) =>
-  [f.ruleId, f.userName, f.severity, f.userName === '<root_account>' ? '' : f.keyCreateDate].join(' | ');
+  [
+    f.ruleId,
+    f.userName,
+    f.severity,
+    f.userName === null || f.userName === '<root_account>' ? '' : f.keyCreateDate,
+  ].join(' | ');
 const applied = (report: AuditReport) =>
   report.actions.filter((a) => a.status === 'applied').map((a) => `${a.userName}/${a.accessKeyId}`);
 const iamActions = (sandbox: RunningSandbox) => sandbox.state.calls().services.iam?.actions ?? {};
@@ -297,7 +303,9 @@ describe('Slot-to-key matching on the credential-report path', () => {
     // key matched an unplanned slot to the second and keeps the report's last use. Then one live
     // confirmation per deactivation.
     expect(calls(sandbox, 'GetAccessKeyLastUsed')).toBe(3 + 2);
-    const unused = report.findings.filter((f) => f.ruleId === 'unused-key');
+    const unused = report.findings.filter(
+      (f): f is KeyFinding => f.ruleId === 'unused-key' && f.userName !== null,
+    );
     // The slot is a hint: matched to the second for "sameday", left out where two keys share it.
     expect(unused.map((f) => [f.userName, f.accessKeyId, f.slot])).toEqual([
       ['sameday', 'AKIASAMEDAY000000002', 2],
@@ -323,7 +331,9 @@ describe('Slot-to-key matching on the credential-report path', () => {
       AKIASAMEDAY000000002: 'Active',
     });
     expect(
-      report.findings.some((f) => f.accessKeyId === 'AKIASAMEDAY000000002' && f.ruleId === 'unused-key'),
+      report.findings.some(
+        (f) => f.userName !== null && f.accessKeyId === 'AKIASAMEDAY000000002' && f.ruleId === 'unused-key',
+      ),
     ).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deliverReport } from '../../src/audit.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { deliverReport } from '../../src/deliver.js';
 import type { AuditReport } from '../../src/model.js';
 import type { SlackMessage } from '../../src/render/slack-blocks.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';

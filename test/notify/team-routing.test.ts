@@ -1,7 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deliverReport } from '../../src/audit.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { deliverReport } from '../../src/deliver.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { teamReport } from '../report/sample-report.js';

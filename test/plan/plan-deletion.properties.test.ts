@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/config/settings.js';
 import { evaluateRules } from '../../src/evaluate/registry.js';
 import { deactivationOf, deactivationTagValue } from '../../src/evaluate/tags.js';
+import { keyRefLabel } from '../../src/key-ref.js';
 import type { UserRecord } from '../../src/model.js';
 import { plan } from '../../src/plan/plan.js';
 import { runStartOf } from '../../src/run-id.js';
@@ -97,8 +98,8 @@ describe('Properties: plan (deletions)', () => {
         // Assess
         for (const action of result.actions.filter((a) => a.action === 'delete' && a.status !== 'skipped')) {
           const user = users.find((candidate) => candidate.userName === action.userName);
-          const key = user?.keys.find((candidate) => candidate.accessKeyId === action.accessKeyId);
-          const tag = user ? deactivationOf(user.tags, action.accessKeyId) : null;
+          const key = user?.keys.find((candidate) => candidate.accessKeyId === keyRefLabel(action.key));
+          const tag = user ? deactivationOf(user.tags, keyRefLabel(action.key)) : null;
           expect(key?.status).toBe('Inactive');
           expect(tag?.runId).toEqual(expect.any(String));
           expect(tag?.runId).not.toBe(RUN);
@@ -123,7 +124,7 @@ describe('Properties: plan (deletions)', () => {
         const deactivated = new Set(
           first.actions
             .filter((a) => a.action === 'deactivate' && a.status === 'planned')
-            .map((a) => a.accessKeyId),
+            .map((a) => keyRefLabel(a.key)),
         );
         const after = users.map((user) => ({
           ...user,
@@ -150,7 +151,7 @@ describe('Properties: plan (deletions)', () => {
         const second = planOf(after, enforce, later);
         // Assess
         for (const action of second.actions) {
-          if (action.action === 'delete' && deactivated.has(action.accessKeyId)) {
+          if (action.action === 'delete' && deactivated.has(keyRefLabel(action.key))) {
             expect(action.status).toBe('skipped');
           }
         }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../src/evaluate/registry.js';
 import { parseDeactivation } from '../../src/evaluate/tags.js';
 import type { UserRecord } from '../../src/model.js';
-import { plan, REPORT_MODE_DELETE_REASON } from '../../src/plan/plan.js';
+import { plan } from '../../src/plan/plan.js';
+import { REPORT_MODE_DELETE_REASON } from '../../src/plan/skip-reasons.js';
 import { makeKey, makeSettings, makeUser, NOW } from '../evaluate/factories.js';
 
 const RUN = '20260601T120000Z-aaaaaa';
@@ -34,7 +35,7 @@ describe('Function: plan (deletions)', () => {
         action: 'delete',
         ruleId: 'inactive-key-cleanup',
         userName: 'dora',
-        accessKeyId: KEY,
+        key: { kind: 'id', accessKeyId: KEY },
         status: 'planned',
         reason: null,
         error: null,

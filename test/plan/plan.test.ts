@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/config/settings.js';
 import { evaluateRules } from '../../src/evaluate/registry.js';
+import { keyRefLabel } from '../../src/key-ref.js';
 import type { AuditError, Finding, UserRecord } from '../../src/model.js';
-import { type PlanInput, plan, REPORT_MODE_REASON } from '../../src/plan/plan.js';
+import { type PlanInput, plan } from '../../src/plan/plan.js';
+import { REPORT_MODE_REASON } from '../../src/plan/skip-reasons.js';
 import { makeKey, makeRoot, makeSettings, makeUser, NOW } from '../evaluate/factories.js';
 
 /** A user with one key unused for 200 days: unused-key deactivates it. */
@@ -52,7 +54,7 @@ describe('Function: plan', () => {
           action: 'deactivate',
           ruleId: 'unused-key',
           userName: 'alice',
-          accessKeyId: 'AKIAALICE00000000001',
+          key: { kind: 'id', accessKeyId: 'AKIAALICE00000000001' },
           status: 'planned',
           reason: null,
           error: null,
@@ -234,15 +236,6 @@ describe('Function: plan', () => {
         ruleId: 'blast-radius-cap',
         severity: 'critical',
         userName: null,
-        userArn: null,
-        accessKeyId: null,
-        slot: null,
-        keyStatus: null,
-        keyCreateDate: null,
-        keyAgeDays: null,
-        daysSinceLastUse: null,
-        lastUsedService: null,
-        lastUsedRegion: null,
         controls: [],
         message:
           '3 keys are due for deactivation, more than the blast-radius cap of 2 per run (MAX_ACTIONS_PER_RUN), so none was deactivated; check the thresholds against the findings below, then raise MAX_ACTIONS_PER_RUN or deactivate the keys by hand.',
@@ -407,7 +400,7 @@ describe('Function: plan', () => {
       expect(result.actions).toEqual([
         expect.objectContaining({
           status: 'skipped',
-          accessKeyId: '(slot 1)',
+          key: { kind: 'slot', slot: 1 },
           reason: expect.stringMatching(/^key id unknown/),
         }),
       ]);
@@ -431,7 +424,7 @@ describe('Function: plan', () => {
       });
 
       // Assess
-      expect(toResolve.actions.map((a) => [a.userName, a.accessKeyId, a.status])).toEqual([
+      expect(toResolve.actions.map((a) => [a.userName, keyRefLabel(a.key), a.status])).toEqual([
         ['alice', '(slot 2)', 'planned'],
         ['bob', '(slot 2)', 'planned'],
       ]);

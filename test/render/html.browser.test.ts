@@ -240,7 +240,7 @@ describe('HTML report in Chromium', () => {
     // Prepare
     const { page } = await openReport();
     const header = page.locator('#findings-table th', { hasText: 'Days since use' });
-    const days = report.findings.map((f) => f.daysSinceLastUse);
+    const days = report.findings.map((f) => (f.userName === null ? null : f.daysSinceLastUse));
     const numbers = days.filter((d): d is number => typeof d === 'number').sort((a, b) => a - b);
     const nevers = days.filter((d) => d === 'never').map(() => 'Infinity');
 

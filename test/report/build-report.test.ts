@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildReport, newRunId } from '../../src/report/build-report.js';
+import { buildReport } from '../../src/report/build-report.js';
 import { auditReportSchema } from '../../src/report/schema.js';
+import { newRunId } from '../../src/run-id.js';
 import { EXEMPT, FINDINGS, sampleInput, sampleReport } from './sample-report.js';
 
 describe('Function: buildReport', () => {

@@ -3,13 +3,15 @@
  * and severity, actions in every status, exemptions of every kind, errors, and variants (report
  * mode, incomplete, blast-radius cap tripped, hostile strings, very large).
  */
+import { teamOf } from '../../src/evaluate/tags.js';
 import type {
-  ActionOutcome,
   AuditError,
   AuditReport,
   ExemptEntry,
   Finding,
+  KeyFinding,
   KeyRecord,
+  PlannedAction,
   RuleId,
   SafeguardId,
   Severity,
@@ -52,6 +54,7 @@ function user(userName: string, keys: KeyRecord[], tags: Record<string, string> 
     path: userName.startsWith('svc-') ? '/service/' : '/',
     createDate: daysAgo(900),
     tags,
+    team: teamOf(tags),
     isRoot: userName === '<root_account>',
     keys,
   };
@@ -88,7 +91,7 @@ interface FindingSpec {
   lastUse?: number | 'never' | null;
   service?: string | null;
   region?: string | null;
-  keyStatus?: Finding['keyStatus'];
+  keyStatus?: KeyFinding['keyStatus'];
   controls: string[];
   message: string;
   action: Finding['action'];
@@ -98,22 +101,26 @@ export function finding(spec: FindingSpec): Finding {
   const age = spec.ageDays ?? null;
   const lastUse = spec.lastUse ?? null;
   const used = typeof lastUse === 'number';
-  return {
+  const common = {
     ruleId: spec.ruleId,
     severity: spec.severity,
+    controls: spec.controls,
+    message: spec.message,
+    action: spec.action,
+  };
+  if (spec.userName === null) return { ...common, userName: null };
+  return {
+    ...common,
     userName: spec.userName,
-    userArn: spec.userName === null ? null : arn(spec.userName),
+    userArn: arn(spec.userName),
     accessKeyId: spec.accessKeyId,
     slot: null,
-    keyStatus: spec.accessKeyId === null ? null : (spec.keyStatus ?? 'Active'),
+    keyStatus: spec.keyStatus ?? 'Active',
     keyCreateDate: age === null ? null : daysAgo(age).toISOString(),
     keyAgeDays: age,
     daysSinceLastUse: lastUse,
     lastUsedService: used ? (spec.service ?? 's3') : lastUse === 'never' ? 'N/A' : null,
     lastUsedRegion: used ? (spec.region ?? 'eu-west-1') : lastUse === 'never' ? 'N/A' : null,
-    controls: spec.controls,
-    message: spec.message,
-    action: spec.action,
   };
 }
 
@@ -278,14 +285,14 @@ export const FINDINGS: Finding[] = [
 function outcome(
   userName: string,
   accessKeyId: string,
-  status: ActionOutcome['status'],
-  extra: Partial<ActionOutcome> = {},
-): ActionOutcome {
+  status: PlannedAction['status'],
+  extra: Partial<PlannedAction> = {},
+): PlannedAction {
   return {
     action: 'deactivate',
     ruleId: 'unused-key',
     userName,
-    accessKeyId,
+    key: { kind: 'id', accessKeyId },
     status,
     reason: null,
     error: null,
@@ -293,7 +300,7 @@ function outcome(
   };
 }
 
-export const ENFORCE_ACTIONS: ActionOutcome[] = [
+export const ENFORCE_ACTIONS: PlannedAction[] = [
   outcome('dave', 'AKIADAVE000000000001', 'skipped', {
     reason: 'Live check: the key was used 2 days ago (s3, eu-west-1), within the 90-day threshold.',
   }),
@@ -384,7 +391,7 @@ export function sampleReport(overrides: Partial<ReportInput> = {}): AuditReport 
 
 /** Report mode: the same account, every deactivation planned, nothing changed. */
 export function reportModeReport(): AuditReport {
-  const actions = ENFORCE_ACTIONS.map((action): ActionOutcome => {
+  const actions = ENFORCE_ACTIONS.map((action): PlannedAction => {
     if (action.status === 'skipped') return action;
     return {
       ...action,
@@ -410,7 +417,7 @@ export function incompleteReport(): AuditReport {
 /** Enforce mode over the blast-radius cap: nothing applied, every action skipped, one critical finding. */
 export function capTrippedReport(): AuditReport {
   const actions = ENFORCE_ACTIONS.map(
-    (action): ActionOutcome => ({
+    (action): PlannedAction => ({
       ...action,
       status: 'skipped',
       error: null,
@@ -504,6 +511,9 @@ export const TEAM_TAGS: Readonly<Record<string, Record<string, string>>> = {
 
 /** The sample report with teams: payments (alice, bob, dave, judy) and data-platform (carol-ci, gina). */
 export function teamReport(overrides: Partial<ReportInput> = {}): AuditReport {
-  const users = USERS.map((u) => ({ ...u, tags: { ...u.tags, ...(TEAM_TAGS[u.userName] ?? {}) } }));
+  const users = USERS.map((u) => {
+    const tags = { ...u.tags, ...(TEAM_TAGS[u.userName] ?? {}) };
+    return { ...u, tags, team: u.isRoot ? null : teamOf(tags) };
+  });
   return sampleReport({ users, ...overrides });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportForTeam, reportTeams, splitByTeam, teamOf } from '../../src/report/teams.js';
+import { teamOf } from '../../src/evaluate/tags.js';
+import { reportForTeam, reportTeams, splitByTeam } from '../../src/report/teams.js';
 import { sampleReport, teamReport } from './sample-report.js';
 
 describe('Function: teamOf', () => {

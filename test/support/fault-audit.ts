@@ -4,10 +4,11 @@
  * resulting IAM state read straight from the sandbox's memory (so reading never meets a fault).
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type AuditDeps, type AuditLogger, runAudit } from '../../src/audit.js';
+import { runAudit } from '../../src/audit.js';
 import { type AwsClients, createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport } from '../../src/model.js';
+import type { AuditDeps, AuditLogger } from '../../src/run-start.js';
 import type { CallStats, RunningSandbox, SandboxOptions } from '../../src/sandbox/index.js';
 
 export const ACME_ACCOUNT = '111111111111';

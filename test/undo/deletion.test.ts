@@ -1,10 +1,11 @@
 import { ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyActions } from '../../src/apply/apply.js';
-import { type AuditDeps, runAudit } from '../../src/audit.js';
+import { runAudit } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
-import type { ActionOutcome, AuditReport } from '../../src/model.js';
+import type { AuditReport, PlannedAction } from '../../src/model.js';
+import type { AuditDeps } from '../../src/run-start.js';
 import { AUDITOR_KEY, daysAgo, KEYS, relativeFixture } from '../support/relative-fixture.js';
 import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
@@ -168,11 +169,11 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
     await env.iam.send(
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
     );
-    const planned: ActionOutcome = {
+    const planned: PlannedAction = {
       action: 'delete',
       ruleId: 'inactive-key-cleanup',
       userName: 'stale-sam',
-      accessKeyId: KEYS.stale,
+      key: { kind: 'id', accessKeyId: KEYS.stale },
       status: 'planned',
       reason: null,
       error: null,
@@ -186,7 +187,7 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
         deleteAfterDays: 30,
         runId: first.runId,
       },
-      [{ ...planned, userName: 'never-nina', accessKeyId: KEYS.neverUsedOld }],
+      [{ ...planned, userName: 'never-nina', key: { kind: 'id', accessKeyId: KEYS.neverUsedOld } }],
     );
     const [reactivated] = await applyActions(
       {

@@ -1,0 +1,71 @@
+/**
+ * What every run (an audit, an undo) needs before its first step: the clients it is handed, its
+ * run id, the account it is in, and the time budget it must stop within.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { PermissionDeclaration } from './aws/permissions.js';
+import type { Settings } from './config/settings.js';
+import { newRunId } from './run-id.js';
+
+/** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
+export const RUN_START_PERMISSIONS = [
+  {
+    action: 'sts:GetCallerIdentity',
+    resource: '*',
+    why: 'learns the account id (needs no permission, so it is not granted)',
+    grant: false,
+  },
+] as const satisfies readonly PermissionDeclaration[];
+
+/** Anything with Powertools Logger's shape; tests and the demo pass their own. */
+export interface AuditLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface AuditDeps {
+  iam: Pick<IAMClient, 'send'>;
+  sns: Pick<SNSClient, 'send'>;
+  sts: Pick<STSClient, 'send'>;
+  /** Writes the report archive when `settings.reportBucket` is set. */
+  s3?: Pick<S3Client, 'send'>;
+  /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */
+  region: string;
+  /** The wall clock. Rules never read it: they get `asOf`. */
+  clock: () => Date;
+  /** The access key the clients sign with (never deactivated), or null. */
+  selfAccessKeyId: string | null;
+  /** Milliseconds left before the Lambda is stopped; absent outside Lambda. */
+  remainingTimeMs?: () => number;
+  /** Waits between credential-report polls; tests may pass a faster one. */
+  sleep?: (ms: number) => Promise<unknown>;
+  logger: AuditLogger;
+}
+
+export interface RunStart {
+  runId: string;
+  accountId: string;
+  startedAt: Date;
+  /** True once less than the time-budget margin is left; absent outside Lambda. */
+  shouldStop?: () => boolean;
+}
+
+/** `startedAt` defaults to now; an audit reads it first to refuse a bad request before any call. */
+export async function startRun(
+  deps: Pick<AuditDeps, 'sts' | 'clock' | 'remainingTimeMs'>,
+  settings: Pick<Settings, 'timeBudgetMarginSeconds'>,
+  startedAt: Date = deps.clock(),
+): Promise<RunStart> {
+  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
+  const marginMs = settings.timeBudgetMarginSeconds * 1000;
+  const { remainingTimeMs } = deps;
+  return {
+    runId: newRunId(startedAt),
+    accountId: identity.Account ?? 'unknown',
+    startedAt,
+    shouldStop: remainingTimeMs ? () => remainingTimeMs() < marginMs : undefined,
+  };
+}
