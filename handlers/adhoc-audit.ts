@@ -1,16 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AdhocReport, deliverAdhoc, isUndoReport, runAdhoc } from '../src/adhoc.js';
 import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../src/config/adhoc-event.js';
+import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
 
 const runtime = createLambdaRuntime(process.env);
-const { logger, metrics, tracer } = runtime;
+const { metrics } = runtime;
 
 /**
  * An audit by hand: the event may narrow it to named users, preview a date (`asOf`), switch mode
@@ -18,11 +15,7 @@ const { logger, metrics, tracer } = runtime;
  * The event is validated before any AWS call; a bad one is refused with the field named. Returns
  * the full report (an undo report for an undo).
  */
-export const handler = middy()
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  // The report can exceed X-Ray's 64 KB segment limit, so the response is not captured.
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+export const handler = handlerChain(runtime)
   .use(parser({ schema: adhocEventSchema, safeParse: true }))
   .handler(async (parsed, context: Context): Promise<AdhocReport> => {
     // On failure, parseAdhocEvent rethrows with a message that names the field and what it expects.

@@ -1,25 +1,18 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runAudit } from '../src/audit.js';
 import { deliverReport } from '../src/deliver.js';
+import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { type RunSummary, summarizeRun } from '../src/runtime/run-summary.js';
 
 const runtime = createLambdaRuntime(process.env);
-const { logger, metrics, tracer } = runtime;
+const { metrics } = runtime;
 
 /** The nightly audit: the whole account, with the deployed settings, always published. */
-export const handler = middy()
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  // The report can exceed X-Ray's 64 KB segment limit, so the response is not captured.
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+export const handler = handlerChain(runtime)
   .use(parser({ schema: EventBridgeSchema }))
   .handler(async (_event, context: Context): Promise<RunSummary> => {
     const deps = await runtime.auditDeps(context);

@@ -6,6 +6,7 @@
  */
 
 import { keyFacts } from '../evaluate/key-facts.js';
+import { keyIdentity, keyRefOf } from '../key-ref.js';
 import type {
   ActionOutcome,
   AuditReport,
@@ -45,11 +46,6 @@ export interface KeyRow {
   exemption: Pick<ExemptEntry, 'source' | 'matched' | 'until' | 'reason'> | null;
 }
 
-/** Identifies a key by id when known, else by user and credential-report slot. */
-function keyRef(userName: string, accessKeyId: string | null, slot: 1 | 2 | null): string {
-  return accessKeyId ?? `${userName}\u0000slot${slot ?? '?'}`;
-}
-
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -75,7 +71,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
     // A root key seen through GetAccountSummary has neither id nor slot; its finding has neither
     // too, and matches it by user name alone.
     report.findings.filter((f) => f.userName !== null),
-    (f) => keyRef(f.userName ?? '', f.accessKeyId, f.slot),
+    (f) => (f.userName === null ? '' : keyIdentity(f.userName, keyRefOf(f))),
   );
   const actionByKey = new Map(report.actions.map((a) => [a.accessKeyId, a]));
   const exemptByKey = new Map(
@@ -85,7 +81,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
   for (const user of users) {
     for (const key of user.keys) {
       const facts = keyFacts(user, key, asOf);
-      const findings = [...(findingsByKey.get(keyRef(user.userName, key.accessKeyId, key.slot)) ?? [])].sort(
+      const findings = [...(findingsByKey.get(keyIdentity(user.userName, keyRefOf(key))) ?? [])].sort(
         (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
       );
       const action = key.accessKeyId ? actionByKey.get(key.accessKeyId) : undefined;
@@ -97,6 +93,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         userArn: user.arn,
         path: user.path,
         isRoot: user.isRoot,
+        // The raw tag, not the routing team (trimmed, cut, without control characters): the CSV keeps what IAM holds.
         team: user.tags.team ?? user.tags.owner ?? null,
         accessKeyId: key.accessKeyId,
         slot: key.slot,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuditError } from '../model.js';
+import { compareText } from '../order.js';
 import { clean, plural, wrap } from '../render/text-format.js';
 import type { UndoAction, UndoReport } from './types.js';
 
@@ -15,7 +16,6 @@ export interface UndoReportInput {
 }
 
 const STATUS_ORDER: readonly UndoAction['status'][] = ['reactivated', 'failed', 'skipped'];
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Builds the undo report: actions by status (reactivated, failed, skipped), then user and key.
