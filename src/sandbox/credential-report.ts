@@ -1,4 +1,4 @@
-import type { CredentialReport, SandboxAccount } from './state.js';
+import type { CredentialReport, SandboxAccount } from './iam-state.js';
 
 /** The 22 columns of the IAM credential report, in the documented order. */
 export const CREDENTIAL_REPORT_COLUMNS = [

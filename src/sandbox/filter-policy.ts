@@ -9,7 +9,7 @@
  * absent attribute.
  */
 import { awsErrors } from './errors.js';
-import type { MessageAttributeValue } from './state.js';
+import type { MessageAttributeValue } from './sns-state.js';
 
 /** A validated policy: attribute name to the conditions, any of which may match. */
 export type FilterPolicy = Readonly<Record<string, readonly unknown[]>>;

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
 import { S3_BUCKET_NAME } from './fixture.js';
-import type { PublishedMessage, SandboxBucket, SandboxState } from './state.js';
+import type { SandboxBucket } from './s3-state.js';
+import type { PublishedMessage } from './sns-state.js';
+import { putParameter } from './ssm-state.js';
+import type { SandboxState } from './state.js';
 
 /** The test-aid paths; they are not AWS APIs. */
 export const INSPECT_PREFIX = '/_sandbox/';
@@ -89,7 +92,11 @@ export function handleInspection(
         });
         return;
       }
-      const stored = state.putParameter(account, { name: input.name, type, value: input.value });
+      const stored = putParameter(
+        account.parameters,
+        { name: input.name, type, value: input.value },
+        state.clock.now(),
+      );
       json(res, 200, {
         name: stored.name,
         type: stored.type,

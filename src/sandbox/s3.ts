@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
 import type { Caller } from './auth.js';
-import type { SandboxBucket, SandboxObject, SandboxState } from './state.js';
+import type { SandboxBucket, SandboxObject } from './s3-state.js';
+import type { SandboxState } from './state.js';
 import { escapeXml } from './xml.js';
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';

@@ -13,6 +13,9 @@ export interface SyntheticOptions {
   alias?: string;
 }
 
+/** The clock that a synthetic-only sandbox pins, so a seed always gives the same ages. */
+export const SYNTHETIC_DEFAULT_NOW = '2026-11-20T00:00:00Z';
+
 const DAY = 86_400_000;
 const FIRST = ['ada', 'alan', 'grace', 'linus', 'ken', 'barbara', 'edsger', 'donald', 'margaret', 'dennis'];
 const LAST = [
