@@ -252,7 +252,9 @@ function notification(
     Type: 'Notification',
     MessageId: record.messageId,
     TopicArn: record.topicArn,
-    ...(record.subject !== null || lambda ? { Subject: record.subject } : {}),
+    // SNS leaves out a missing Subject and empty MessageAttributes (the Lambda event keeps both);
+    // JSON.stringify drops the undefined members.
+    Subject: record.subject !== null || lambda ? record.subject : undefined,
     Message: body,
     Timestamp: record.timestamp,
     SignatureVersion: '1',
@@ -260,7 +262,7 @@ function notification(
     [lambda ? 'SigningCertUrl' : 'SigningCertURL']: `${endpoint}/SimpleNotificationService-sandbox.pem`,
     [lambda ? 'UnsubscribeUrl' : 'UnsubscribeURL']:
       `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${record.topicArn}:sandbox`,
-    ...(Object.keys(attributes).length > 0 || lambda ? { MessageAttributes: attributes } : {}),
+    MessageAttributes: Object.keys(attributes).length > 0 || lambda ? attributes : undefined,
   };
 }
 
