@@ -10,7 +10,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { runAudit } from '../src/audit.js';
 import { createClients } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
-import { SYNTHETIC_DEFAULT_NOW } from '../src/sandbox/state.js';
+import { SYNTHETIC_DEFAULT_NOW } from '../src/sandbox/synthetic.js';
 import { REPORT_MODE_SETTINGS, type RunOutput, STRATEGIES, type Strategy } from './audit-strategies.js';
 import { naiveScan } from './naive-scan.js';
 

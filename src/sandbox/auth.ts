@@ -1,6 +1,8 @@
 import { awsErrors } from './errors.js';
+import type { LastUsedInfo, SandboxUser } from './iam-state.js';
 import { stableId } from './random.js';
-import type { AssumedRoleSession, LastUsedInfo, SandboxState, SandboxUser } from './state.js';
+import type { SandboxState } from './state.js';
+import type { AssumedRoleSession } from './sts-state.js';
 
 /** The parts of a SigV4 credential scope: `Credential=<keyId>/<date>/<region>/<service>/aws4_request`. */
 export interface CredentialScope {

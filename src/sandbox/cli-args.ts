@@ -36,13 +36,7 @@ function integer(name: string, raw: string | undefined, min: number, max?: numbe
   return value;
 }
 
-/**
- * Turns the command line into sandbox options.
- *
- * @throws UsageError naming the bad flag.
- * @example
- * parseCliArgs(['--fixture', 'events/sandbox/acme.json', '--port', '0']);
- */
+/** @throws UsageError naming the bad flag. */
 export function parseCliArgs(argv: readonly string[]): SandboxOptions | 'help' {
   let parsed: ReturnType<typeof parse>;
   try {

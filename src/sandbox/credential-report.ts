@@ -1,4 +1,4 @@
-import type { CredentialReport, SandboxAccount } from './state.js';
+import type { CredentialReport, SandboxAccount } from './iam-state.js';
 
 /** The 22 columns of the IAM credential report, in the documented order. */
 export const CREDENTIAL_REPORT_COLUMNS = [
@@ -56,10 +56,8 @@ function csvField(value: string): string {
 }
 
 /**
- * Builds the credential report CSV of an account as IAM does: the header, `<root_account>` first
- * (password columns `not_supported`), then one row per user with keys in slots 1 and 2 (oldest
- * first), lower-case booleans, `+00:00` dates and `N/A` where there is nothing. The sandbox keeps
- * no passwords, MFA devices or signing certificates, so those columns say so.
+ * The credential report CSV of an account, formatted as IAM formats it (docs/sandbox.md). The
+ * sandbox keeps no passwords, MFA devices or signing certificates, so those columns say so.
  */
 export function buildCredentialReportCsv(account: SandboxAccount): string {
   const lines: string[] = [CREDENTIAL_REPORT_COLUMNS.join(',')];

@@ -1,15 +1,9 @@
 /**
- * SNS subscription filter policies on message attributes (`FilterPolicyScope: MessageAttributes`,
- * the default): which subscriptions a published message is delivered to.
- *
- * Supported, as SNS documents them: exact strings and numbers, `anything-but` (a value, a list, or
- * `{ "prefix": … }`), `exists`, `prefix`, `suffix`, `equals-ignore-case` and `numeric` ranges.
- * Every key of the policy must match (AND); any value listed for a key may match (OR). A
- * `String.Array` attribute matches when one of its elements does. Only `exists: false` matches an
- * absent attribute.
+ * SNS filter policies on message attributes, so a test sees which subscribers a message would
+ * reach (team routing). The supported conditions are listed in docs/sandbox.md.
  */
 import { awsErrors } from './errors.js';
-import type { MessageAttributeValue } from './state.js';
+import type { MessageAttributeValue } from './sns-state.js';
 
 /** A validated policy: attribute name to the conditions, any of which may match. */
 export type FilterPolicy = Readonly<Record<string, readonly unknown[]>>;
@@ -57,11 +51,9 @@ function checkCondition(key: string, condition: unknown): void {
 }
 
 /**
- * Parses and validates a filter policy as Subscribe and SetSubscriptionAttributes receive it.
+ * Parses a filter policy as Subscribe and SetSubscriptionAttributes receive it.
  *
  * @throws AwsError `InvalidParameter` ("Invalid parameter: Filter policy: …") when it is malformed.
- * @example
- * parseFilterPolicy('{"team": [{"exists": false}]}');
  */
 export function parseFilterPolicy(text: string): FilterPolicy {
   let parsed: unknown;
@@ -151,13 +143,7 @@ function matchesValue(condition: unknown, values: { strings: string[]; numbers: 
   }
 }
 
-/**
- * Whether a message with these attributes passes the policy (a subscription without a policy gets
- * every message).
- *
- * @example
- * matchesFilterPolicy({ team: ['payments'] }, { team: { DataType: 'String', StringValue: 'payments' } }); // true
- */
+/** Every key of the policy must match (AND), by any of its conditions (OR); no policy passes all. */
 export function matchesFilterPolicy(
   policy: FilterPolicy | null,
   attributes: Readonly<Record<string, MessageAttributeValue>>,

@@ -289,8 +289,6 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
  * @param source names the fixture in error messages (a file path, or `fixture`).
  * @throws FixtureError naming every bad field by its path, e.g.
  *   `accounts[0].users[3].accessKeys[0].createDate: not an ISO 8601 date`.
- * @example
- * const fixture = parseFixture(JSON.parse(text), 'events/sandbox/acme.json');
  */
 export function parseFixture(input: unknown, source = 'fixture'): Fixture {
   const result = fixtureSchema.safeParse(input, { error: errorMap });
@@ -300,13 +298,7 @@ export function parseFixture(input: unknown, source = 'fixture'): Fixture {
   return result.data;
 }
 
-/**
- * Reads and validates a fixture file.
- *
- * @throws FixtureError when the file is missing, is not JSON, or does not validate.
- * @example
- * const fixture = await loadFixture('events/sandbox/acme.json');
- */
+/** @throws FixtureError when the file is missing, is not JSON, or does not validate. */
 export async function loadFixture(path: string): Promise<Fixture> {
   let text: string;
   try {

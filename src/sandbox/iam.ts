@@ -1,8 +1,8 @@
 import { generateCredentialReport } from './credential-report.js';
 import { awsErrors } from './errors.js';
+import { addKey, addUser, deleteKey, type SandboxAccessKey, type SandboxUser } from './iam-state.js';
 import { decodeMarker, encodeMarker, parseMaxItems } from './params.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
-import type { SandboxAccessKey, SandboxUser } from './state.js';
 import { element, entryMap, memberList, NAMESPACES, wrap } from './xml.js';
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -175,7 +175,7 @@ const createUser: ActionHandler = (ctx) => {
   if (ctx.account.users.has(name.toLowerCase())) throw awsErrors.userExists(name);
   const tags = parseTags(ctx);
   if (tags.length > 50) throw awsErrors.tagQuota();
-  const user = ctx.state.addUser(ctx.account, name, path, nowSeconds(ctx));
+  const user = addUser(ctx.account, name, path, nowSeconds(ctx));
   applyTags(user, tags);
   return wrap('User', userXml(user, true));
 };
@@ -205,7 +205,7 @@ const listAccessKeys: ActionHandler = (ctx) => {
 const createAccessKey: ActionHandler = (ctx) => {
   const user = targetUser(ctx);
   if (user.keys.length >= 2) throw awsErrors.keyQuota();
-  const key = ctx.state.addKey(ctx.account, user, {
+  const key = addKey(ctx.state.keys, user, {
     id: ctx.state.newKeyId('AKIA'),
     secret: ctx.state.newSecret(),
     status: 'Active',
@@ -239,7 +239,7 @@ const deleteAccessKey: ActionHandler = (ctx) => {
   const id = ctx.params.required('AccessKeyId');
   const user = targetUser(ctx);
   const key = keyOfUser(user, id);
-  ctx.state.deleteKey(user, key);
+  deleteKey(ctx.state.keys, user, key);
   return null;
 };
 

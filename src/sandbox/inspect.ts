@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
 import { S3_BUCKET_NAME } from './fixture.js';
-import type { PublishedMessage, SandboxBucket, SandboxState } from './state.js';
+import type { SandboxBucket } from './s3-state.js';
+import type { PublishedMessage } from './sns-state.js';
+import { putParameter } from './ssm-state.js';
+import type { SandboxState } from './state.js';
 
 /** The test-aid paths; they are not AWS APIs. */
 export const INSPECT_PREFIX = '/_sandbox/';
@@ -33,17 +36,8 @@ function describeBucket(bucket: SandboxBucket) {
 }
 
 /**
- * Serves the inspection endpoints (test aids):
- * - `GET /_sandbox/published`: `{ messages: PublishedMessage[] }`, every SNS message (optionally `?topicArn=`),
- * - `GET /_sandbox/deliveries[?endpoint=]`: what each subscription received after its filter policy,
- * - `POST /_sandbox/parameters`: create or overwrite an SSM parameter (`{ name, value, type?, accountId? }`),
- * - `GET /_sandbox/calls`: `CallStats`, counts overall, by service and by action (total, throttled, failed, errors),
- * - `POST /_sandbox/reset`: back to the fixture (state, clock, counters, fault seed),
- * - `GET|POST /_sandbox/clock`: read or set the sandbox clock (`{"now": "<ISO date>" | null}`),
- * - `GET /_sandbox/buckets`: every S3 bucket with its objects' metadata,
- * - `POST /_sandbox/buckets` with `{ "name", "accountId"?, "region"? }`: creates an empty bucket,
- * - `GET /_sandbox/health`: `{ "ok": true }`,
- * - `POST /_sandbox/credential-report`: credential report test aids (`{"csv": "...", "stuck": true}`).
+ * The `/_sandbox/*` endpoints (listed in docs/sandbox.md), so that a test or script in another
+ * process can read and steer the state as in-process tests do through `sandbox.state`.
  */
 export function handleInspection(
   req: IncomingMessage,
@@ -89,7 +83,11 @@ export function handleInspection(
         });
         return;
       }
-      const stored = state.putParameter(account, { name: input.name, type, value: input.value });
+      const stored = putParameter(
+        account.parameters,
+        { name: input.name, type, value: input.value },
+        state.clock.now(),
+      );
       json(res, 200, {
         name: stored.name,
         type: stored.type,

@@ -13,12 +13,8 @@ export interface Random {
 }
 
 /**
- * Creates a seeded generator (sfc32, seeded from SHA-256 of the seed) so that fault injection,
- * synthetic accounts and generated IDs are reproducible under `--seed`.
- *
- * @example
- * const rng = createRandom('demo');
- * rng.int(1, 6); // the same roll on every run with seed 'demo'
+ * A seeded generator (sfc32, seeded from SHA-256 of the seed) so that fault injection, synthetic
+ * accounts and generated IDs are reproducible under `--seed`.
  */
 export function createRandom(seed: string | number): Random {
   const digest = createHash('sha256').update(String(seed)).digest();

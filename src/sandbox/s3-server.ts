@@ -33,10 +33,8 @@ function write(res: ServerResponse, response: S3Response, requestId: string, hos
 }
 
 /**
- * Serves one request signed for `s3`: works out the bucket, key and operation, applies the
- * injected faults (answered as S3 does: `SlowDown` 503, `InternalError` 500), resolves the caller
- * (an Inactive key gets `InvalidAccessKeyId`) and writes the answer or S3's `<Error>` document.
- * Counts the call under service `s3` like every other request.
+ * Serves one request signed for `s3`. S3 words everything its own way, so the faults are answered
+ * `SlowDown` 503 and `InternalError` 500, and an Inactive key `InvalidAccessKeyId`.
  */
 export async function handleS3Request(
   req: IncomingMessage,

@@ -1,15 +1,14 @@
 /**
- * The sandbox's S3: PutObject, GetObject and ListObjectsV2 in S3's REST-XML protocol, path-style
- * (`/<bucket>/<key>`, what the SDK sends to an IP endpoint or with `forcePathStyle`) and
- * virtual-host-style (`Host: <bucket>.localhost`). Answers and errors have S3's shapes: an empty
- * body with headers for PutObject, the raw object for GetObject, `ListBucketResult` for the
- * listing, and `<Error><Code>…</Code><Message>…</Message>…</Error>` with S3's status codes.
+ * The sandbox's S3 (PutObject, GetObject, ListObjectsV2) in S3's REST-XML protocol, for the report
+ * archive. Path-style is what the SDK sends to an IP endpoint; virtual-host style is
+ * `Host: <bucket>.localhost`. Answers and errors have S3's shapes and status codes.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
 import type { Caller } from './auth.js';
-import type { SandboxBucket, SandboxObject, SandboxState } from './state.js';
+import type { SandboxBucket, SandboxObject } from './s3-state.js';
+import type { SandboxState } from './state.js';
 import { escapeXml } from './xml.js';
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';

@@ -114,15 +114,10 @@ async function resolveFixture(fixture: SandboxOptions['fixture']): Promise<Fixtu
 }
 
 /**
- * Starts the sandbox: one HTTP server on 127.0.0.1 that answers IAM, SNS and STS in their real
- * wire protocols, so unmodified SDK v3 clients and the `aws` CLI work against it.
+ * Starts one HTTP server on 127.0.0.1 that speaks each service's real wire protocol, so unmodified
+ * SDK v3 clients and the `aws` CLI work against it: give them `url` as their endpoint.
  *
  * @throws FixtureError when the fixture does not validate (the message names every bad field).
- * @example
- * const sandbox = await startSandbox({ fixture: 'events/sandbox/acme.json' });
- * const iam = new IAMClient({ region: 'us-east-1', endpoint: sandbox.url });
- * // ...
- * await sandbox.close();
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const seed = String(options.seed ?? 'key-hygiene');
@@ -139,7 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     fixture,
     synthetic,
     seed,
-    ...(options.now !== undefined ? { now: options.now } : {}),
+    now: options.now,
     credentialReportDelayMs: options.credentialReportDelayMs ?? 0,
   });
   const faultSettings: Partial<FaultSettings> = {

@@ -1,6 +1,7 @@
 import type { Caller } from './auth.js';
+import type { SandboxAccount } from './iam-state.js';
 import type { QueryParams } from './params.js';
-import type { SandboxAccount, SandboxState } from './state.js';
+import type { SandboxState } from './state.js';
 
 /** What an operation handler gets: the state, the parsed parameters and who is calling from where. */
 export interface RequestContext {

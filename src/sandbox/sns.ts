@@ -4,13 +4,14 @@ import { matchesFilterPolicy, parseFilterPolicy } from './filter-policy.js';
 import { randomUuid } from './random.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
 import {
+  addTopic,
   type MessageAttributeValue,
   type PublishedMessage,
   type SandboxSubscription,
   type SandboxTopic,
   SNS_BODY_PROTOCOLS,
   type SnsBodyProtocol,
-} from './state.js';
+} from './sns-state.js';
 import { element, NAMESPACES } from './xml.js';
 
 /** Publish's limit, message attributes included. */
@@ -54,7 +55,7 @@ const createTopic: ActionHandler = (ctx) => {
       'Topic Name (1-256 letters, digits, hyphens and underscores, optionally ending in .fifo)',
     );
   }
-  return element('TopicArn', ctx.state.addTopic(ctx.account.id, { name, region: ctx.region }).arn);
+  return element('TopicArn', addTopic(ctx.state.topics, ctx.account.id, { name, region: ctx.region }).arn);
 };
 
 const subscribe: ActionHandler = (ctx) => {
@@ -251,7 +252,9 @@ function notification(
     Type: 'Notification',
     MessageId: record.messageId,
     TopicArn: record.topicArn,
-    ...(record.subject !== null || lambda ? { Subject: record.subject } : {}),
+    // SNS leaves out a missing Subject and empty MessageAttributes (the Lambda event keeps both);
+    // JSON.stringify drops the undefined members.
+    Subject: record.subject !== null || lambda ? record.subject : undefined,
     Message: body,
     Timestamp: record.timestamp,
     SignatureVersion: '1',
@@ -259,7 +262,7 @@ function notification(
     [lambda ? 'SigningCertUrl' : 'SigningCertURL']: `${endpoint}/SimpleNotificationService-sandbox.pem`,
     [lambda ? 'UnsubscribeUrl' : 'UnsubscribeURL']:
       `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${record.topicArn}:sandbox`,
-    ...(Object.keys(attributes).length > 0 || lambda ? { MessageAttributes: attributes } : {}),
+    MessageAttributes: Object.keys(attributes).length > 0 || lambda ? attributes : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from './errors.js';
-import type { SandboxAccount } from './state.js';
+import type { SandboxAccount } from './iam-state.js';
 
 /** What a JSON-protocol operation gets: the parsed body and the account the caller acts in. */
 export interface JsonRequestContext {

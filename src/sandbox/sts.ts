@@ -1,7 +1,7 @@
 import { awsErrors } from './errors.js';
 import { randomString, stableId } from './random.js';
 import type { ActionHandler, QueryService } from './service.js';
-import type { AssumedRoleSession } from './state.js';
+import type { AssumedRoleSession } from './sts-state.js';
 import { element, NAMESPACES, wrap } from './xml.js';
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/((?:[\u0021-\u007E]*\/)?)([\w+=,.@-]{1,64})$/;

@@ -13,6 +13,9 @@ export interface SyntheticOptions {
   alias?: string;
 }
 
+/** The clock that a synthetic-only sandbox pins, so a seed always gives the same ages. */
+export const SYNTHETIC_DEFAULT_NOW = '2026-11-20T00:00:00Z';
+
 const DAY = 86_400_000;
 const FIRST = ['ada', 'alan', 'grace', 'linus', 'ken', 'barbara', 'edsger', 'donald', 'margaret', 'dennis'];
 const LAST = [
@@ -50,10 +53,7 @@ export interface SyntheticAccountParts {
   users: Iterable<FixtureUser>;
 }
 
-/**
- * The streaming form of {@link generateSyntheticAccount}: the sandbox state consumes users one by
- * one. Iterate `users` once.
- */
+/** The streaming form of {@link generateSyntheticAccount}; iterate `users` once. */
 export function syntheticAccountParts(options: SyntheticOptions, now: Date): SyntheticAccountParts {
   if (!Number.isInteger(options.users) || options.users < 0) {
     throw new RangeError(`Synthetic users must be a whole number >= 0, got ${options.users}`);
@@ -138,12 +138,8 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
 }
 
 /**
- * Builds a deterministic account of `options.users` users with a realistic mix: 0, 1 or 2 keys;
- * used recently, long ago or never; some inactive; some tagged with a team, an owner or an
- * exemption (`key-hygiene:exempt` = `true` or a date). Dates are relative to `now`.
- *
- * @example
- * const account = generateSyntheticAccount({ users: 2500, seed: 7 }, new Date('2026-11-20T00:00:00Z'));
+ * A deterministic account with the mix an audit meets: 0, 1 or 2 keys, used recently, long ago or
+ * never, some inactive, some tagged with a team, an owner or an exemption. Dates are relative to `now`.
  */
 export function generateSyntheticAccount(options: SyntheticOptions, now: Date): FixtureAccount {
   const { account, users } = syntheticAccountParts(options, now);

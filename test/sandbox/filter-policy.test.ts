@@ -7,7 +7,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchesFilterPolicy, parseFilterPolicy } from '../../src/sandbox/filter-policy.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { MessageAttributeValue } from '../../src/sandbox/state.js';
+import type { MessageAttributeValue } from '../../src/sandbox/sns-state.js';
 import { deliveriesTo } from '../support/topic-sandbox.js';
 import { errorOf, PROD, snsClient, useAcmeSandbox } from './helpers.js';
 

@@ -1,0 +1,13 @@
+/** Temporary credentials issued by AssumeRole; requests signed with them act in `accountId`. */
+export interface AssumedRoleSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  accountId: string;
+  roleArn: string;
+  roleName: string;
+  sessionName: string;
+  assumedRoleId: string;
+  arn: string;
+  expiration: Date;
+}
