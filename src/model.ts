@@ -168,7 +168,6 @@ const errorSchema = z.strictObject({
 export type AuditError = z.infer<typeof errorSchema>;
 
 const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
-export type InventorySource = z.infer<typeof inventorySourceSchema>;
 
 const summarySchema = z.strictObject({
   usersAudited: count,

@@ -19,16 +19,6 @@ export function daysBetween(from: Date, to: Date): number {
 }
 
 /**
- * The date `days` whole days after `date` (before it when negative).
- *
- * @example
- * addDays(new Date('2026-01-01T00:00:00Z'), 90).toISOString(); // '2026-04-01T00:00:00.000Z'
- */
-export function addDays(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * MS_PER_DAY);
-}
-
-/**
  * The UTC calendar date of `date` as `YYYY-MM-DD`.
  *
  * @example

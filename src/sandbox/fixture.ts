@@ -136,10 +136,6 @@ export type Fixture = z.output<typeof fixtureSchema>;
 export type FixtureAccount = Fixture['accounts'][number];
 export type FixtureUser = FixtureAccount['users'][number];
 export type FixtureAccessKey = FixtureUser['accessKeys'][number];
-export type FixtureRootAccessKey = FixtureAccount['rootAccessKeys'][number];
-export type FixtureTopic = FixtureAccount['topics'][number];
-export type FixtureParameter = FixtureAccount['parameters'][number];
-export type FixtureBucket = FixtureAccount['buckets'][number];
 export type FixtureInput = z.input<typeof fixtureSchema>;
 
 /** One problem in a fixture, located by its path (`accounts[0].users[3].name`). */

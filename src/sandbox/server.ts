@@ -18,9 +18,6 @@ import { stsService } from './sts.js';
 import type { SyntheticOptions } from './synthetic.js';
 import { errorResponse, queryResponse } from './xml.js';
 
-/** Another name for {@link RunningSandbox}. */
-export type Sandbox = RunningSandbox;
-
 /** How to start a sandbox. Give a fixture, a synthetic account, or both. */
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */

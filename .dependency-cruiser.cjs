@@ -1,0 +1,82 @@
+/**
+ * The architecture, checked in `npm test` (`npm run architecture`). Layers, top to bottom; an import
+ * never points up this list (README "Architecture"):
+ *   handlers/ -> src/runtime, src/cli -> the pipelines (src/audit.ts, src/adhoc.ts, src/deliver.ts,
+ *   src/run-start.ts, src/undo/run-undo.ts) -> the steps (collect, evaluate, plan, resolve, apply,
+ *   report, render, archive, notify, undo, config) -> the leaves (src/aws, src/model.ts,
+ *   src/key-ref.ts, src/order.ts, src/time.ts, src/run-id.ts, src/concurrency.ts).
+ * The sandbox stands apart: it imports no product code, and no product code imports it.
+ */
+const LEAVES = '^src/(aws/|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
+const STEPS = '^src/(collect|evaluate|plan|resolve|apply|report|render|archive|notify|undo|config)/';
+const PIPELINES = '^src/(audit|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
+const ABOVE_STEPS =
+  '^(handlers/|src/(runtime|cli)/)|^src/(audit|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'product-code-does-not-import-the-sandbox',
+      severity: 'error',
+      from: { path: '^(src|handlers)/', pathNot: '^src/sandbox/' },
+      to: { path: '^src/sandbox/' },
+    },
+    {
+      name: 'the-sandbox-imports-no-product-code',
+      severity: 'error',
+      from: { path: '^src/sandbox/' },
+      to: { path: '^(src|handlers|scripts|bench|test)/', pathNot: '^src/sandbox/' },
+    },
+    {
+      name: 'rules-are-pure',
+      comment: 'Rules receive their settings and data; they import no AWS client, no config, no handler.',
+      severity: 'error',
+      from: { path: '^src/evaluate/' },
+      to: { path: '^(src/config/|src/aws/|handlers/|src/runtime/)|@aws-sdk/' },
+    },
+    {
+      name: 'src-never-imports-handlers',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^handlers/' },
+    },
+    {
+      name: 'leaves-import-only-leaves',
+      severity: 'error',
+      from: { path: LEAVES },
+      to: { path: '^(src|handlers)/', pathNot: LEAVES },
+    },
+    {
+      name: 'steps-do-not-import-pipelines-or-runtime',
+      severity: 'error',
+      from: { path: STEPS, pathNot: PIPELINES },
+      to: { path: ABOVE_STEPS },
+    },
+    {
+      name: 'pipelines-do-not-import-runtime-or-handlers',
+      severity: 'error',
+      from: { path: PIPELINES },
+      to: { path: '^(handlers/|src/(runtime|cli)/)' },
+    },
+    {
+      name: 'runtime-does-not-import-handlers',
+      severity: 'error',
+      from: { path: '^src/(runtime|cli)/' },
+      to: { path: '^handlers/' },
+    },
+    {
+      name: 'the-gathering-sits-with-its-consumers',
+      comment: 'Whatever gathers from many modules (permission registry, tables) lives in scripts/ or test/.',
+      severity: 'error',
+      from: { path: '^(src|handlers)/' },
+      to: { path: '^(scripts|test|bench)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
