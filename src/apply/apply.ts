@@ -116,7 +116,7 @@ export async function applyActions(
 async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: string): Promise<PlannedAction> {
   if (action.action === 'delete') return deleteOne(deps, action, accessKeyId);
   const { iam } = deps;
-  let confirmed: { UserName?: string; AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string } };
+  let confirmed: { AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string } };
   try {
     confirmed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
   } catch (error) {
@@ -125,13 +125,6 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
       status: 'failed',
       reason: 'live confirmation failed; key left untouched',
       error: describeAwsError(error),
-    };
-  }
-  if (confirmed.UserName && confirmed.UserName !== action.userName) {
-    return {
-      ...action,
-      status: 'skipped',
-      reason: `live check says this key belongs to ${confirmed.UserName}, not ${action.userName}; left untouched`,
     };
   }
   const lastUsed = confirmed.AccessKeyLastUsed?.LastUsedDate;
@@ -147,21 +140,49 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
     }
   }
 
+  // Someone (incident response, an overlapping run) may have switched the key off since the plan:
+  // such a key is not ours to record, and undo must never reactivate it.
+  const current = await currentKeyState(iam, action.userName, accessKeyId);
+  if (current.kind === 'error') {
+    return { ...action, status: 'failed', reason: current.reason, error: describeAwsError(current.error) };
+  }
+  if (current.kind === 'gone') {
+    return {
+      ...action,
+      status: 'skipped',
+      reason: `live check: the key is not listed under ${action.userName} (deleted, or another user's); left untouched`,
+    };
+  }
+  if (current.status !== 'Active') {
+    return {
+      ...action,
+      status: 'skipped',
+      reason: 'already inactive, not deactivated by key-hygiene; no record written',
+    };
+  }
+
   // The record goes first (write-ahead): a key key-hygiene deactivated always carries the tag that
   // says so, even when the process dies between the two calls. A record without the deactivation
   // (killed, or UpdateAccessKey failed) is completed by the next run while the key is still unused;
   // the reverse, an inactive key without a record, could not be told apart from a key someone
   // deactivated by hand, and undo must never reactivate those.
+  const tagKey = deactivationTagKey(accessKeyId);
+  const value = deps.runId
+    ? deactivationTagValue(deps.now, action.ruleId, deps.runId)
+    : `${toIsoDate(deps.now)} ${action.ruleId}`;
   try {
-    const value = deps.runId
-      ? deactivationTagValue(deps.now, action.ruleId, deps.runId)
-      : `${toIsoDate(deps.now)} ${action.ruleId}`;
-    await iam.send(
-      new TagUserCommand({
-        UserName: action.userName,
-        Tags: [{ Key: deactivationTagKey(accessKeyId), Value: value }],
-      }),
-    );
+    await iam.send(new TagUserCommand({ UserName: action.userName, Tags: [{ Key: tagKey, Value: value }] }));
+    // Read back: two runs acting on one key at once both tag it; the last record written wins, and
+    // only the run that holds it deactivates, so each report tells the truth about its own run.
+    const tags = await iam.send(new ListUserTagsCommand({ UserName: action.userName }));
+    const recorded = tags.Tags?.find((tag) => tag.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
+    if (recorded !== value) {
+      return {
+        ...action,
+        status: 'skipped',
+        reason: `another key-hygiene run is deactivating this key at the same time and holds its record (${recorded ?? 'removed'}); left to it`,
+      };
+    }
   } catch (error) {
     return {
       ...action,
@@ -187,6 +208,26 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
     };
   }
   return { ...action, status: 'applied', reason: null, error: null };
+}
+
+type KeyState =
+  | { kind: 'listed'; status: string | undefined }
+  | { kind: 'gone' }
+  | { kind: 'error'; reason: string; error: unknown };
+
+/** The key's status as ListAccessKeys shows it under this user right now. */
+async function currentKeyState(
+  iam: ApplyDeps['iam'],
+  userName: string,
+  accessKeyId: string,
+): Promise<KeyState> {
+  try {
+    const listed = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+    const key = listed.AccessKeyMetadata?.find((entry) => entry.AccessKeyId === accessKeyId);
+    return key ? { kind: 'listed', status: key.Status } : { kind: 'gone' };
+  } catch (error) {
+    return { kind: 'error', reason: 'live check of the key status failed; key left untouched', error };
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   IAMClient,
   ListAccessKeysCommand,
   ListUserTagsCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +24,14 @@ const planned = (userName: string, accessKeyId: string): PlannedAction => ({
   reason: null,
   error: null,
 });
+
+const RUN_A = '20261130T000000Z-aaaaaa';
+const RUN_B = '20261130T000000Z-bbbbbb';
+
+async function recordOf(userName: string, accessKeyId: string): Promise<string | undefined> {
+  const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  return Tags.find((tag) => tag.Key === `key-hygiene:deactivated-${accessKeyId}`)?.Value;
+}
 
 async function status(userName: string): Promise<string | undefined> {
   const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
@@ -73,7 +82,13 @@ describe('Function: applyActions', () => {
     ]);
     // Assess
     expect(outcome?.status).toBe('applied');
-    expect(sent).toEqual(['GetAccessKeyLastUsedCommand', 'TagUserCommand', 'UpdateAccessKeyCommand']);
+    expect(sent).toEqual([
+      'GetAccessKeyLastUsedCommand',
+      'ListAccessKeysCommand',
+      'TagUserCommand',
+      'ListUserTagsCommand',
+      'UpdateAccessKeyCommand',
+    ]);
   });
 
   it('reports a failed UpdateAccessKey as failed, naming the record it left for the next run', async () => {
@@ -97,6 +112,60 @@ describe('Function: applyActions', () => {
         `UpdateAccessKey failed; key still active \\(the user already carries key-hygiene:deactivated-${KEYS.stale}`,
       ),
     );
+  });
+
+  it('leaves a key someone deactivated by hand since the plan alone, and writes no record on it', async () => {
+    // Prepare: incident response switches the key off between the plan and apply.
+    await iam.send(
+      new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Inactive' }),
+    );
+    // Act
+    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
+      planned('stale-sam', KEYS.stale),
+    ]);
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'skipped',
+      reason: 'already inactive, not deactivated by key-hygiene; no record written',
+    });
+    expect(await recordOf('stale-sam', KEYS.stale)).toBeUndefined();
+  });
+
+  it('leaves a key that is no longer listed under the planned user alone', async () => {
+    // Act: the plan names the key under another user than the one that holds it.
+    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
+      planned('fresh-fred', KEYS.stale),
+    ]);
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'skipped',
+      reason:
+        "live check: the key is not listed under fresh-fred (deleted, or another user's); left untouched",
+    });
+    expect(await status('stale-sam')).toBe('Active');
+    expect(await recordOf('fresh-fred', KEYS.stale)).toBeUndefined();
+  });
+
+  it('two runs acting on one key at the same moment leave one record, and only its run says it deactivated', async () => {
+    // Act: both runs' calls interleave on the one endpoint.
+    const [[a], [b]] = await Promise.all([
+      applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
+        planned('stale-sam', KEYS.stale),
+      ]),
+      applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_B }, [
+        planned('stale-sam', KEYS.stale),
+      ]),
+    ]);
+    // Assess
+    const record = await recordOf('stale-sam', KEYS.stale);
+    const outcomes = [a, b].map((outcome) => outcome?.status).sort();
+    expect(outcomes).toEqual(['applied', 'skipped']);
+    const winner = a?.status === 'applied' ? RUN_A : RUN_B;
+    expect(record).toMatch(new RegExp(` unused-key ${winner}$`));
+    expect([a, b].find((outcome) => outcome?.status === 'skipped')?.reason).toMatch(
+      /another key-hygiene run is deactivating this key at the same time/,
+    );
+    expect(await status('stale-sam')).toBe('Inactive');
   });
 
   it('skips a key that was used after the inventory was read (live confirmation)', async () => {
