@@ -337,3 +337,70 @@ describe('Slot-to-key matching on the credential-report path', () => {
     ).toBe(false);
   });
 });
+
+describe('The blast-radius cap on the credential-report path', () => {
+  let sandbox: RunningSandbox;
+  const stale = (name: string, id: string) => ({
+    name,
+    createDate: '2025-01-01T00:00:00Z',
+    accessKeys: [
+      {
+        id,
+        status: 'Active' as const,
+        createDate: '2025-01-01T00:00:00Z',
+        lastUsed: { date: '2026-01-01T00:00:00Z', service: 's3', region: 'us-east-1' },
+      },
+    ],
+  });
+  const fixture: FixtureInput = {
+    now: '2026-11-20T00:00:00Z',
+    accounts: [
+      {
+        id: '111111111111',
+        users: [
+          {
+            name: 'auditor',
+            createDate: '2025-01-01T00:00:00Z',
+            accessKeys: [{ id: AUDITOR_KEY, status: 'Active', createDate: '2025-01-01T00:00:00Z' }],
+          },
+          stale('stale-1', 'AKIASTALEONE00000001'),
+          stale('stale-2', 'AKIASTALETWO00000001'),
+          stale('stale-3', 'AKIASTALETHREE000001'),
+          {
+            // Its deactivated key was deleted by hand: more records than inactive keys, so the
+            // user is read live whatever the plan says.
+            name: 'rotated',
+            createDate: '2025-01-01T00:00:00Z',
+            tags: {
+              'key-hygiene:deactivated-AKIAGONE000000000001': '2026-06-01 unused-key 20260601T030000Z-abcdef',
+            },
+            accessKeys: [
+              {
+                id: 'AKIAROTATED000000001',
+                status: 'Active',
+                createDate: '2026-06-02T00:00:00Z',
+                lastUsed: { date: '2026-11-19T00:00:00Z', service: 's3', region: 'us-east-1' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('keeps the critical cap finding and applies nothing, whatever the second plan on live data counts', async () => {
+    // Act
+    const report = await audit(sandbox, { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '2' });
+    // Assess
+    expect(report.findings[0]).toMatchObject({ ruleId: 'blast-radius-cap', severity: 'critical' });
+    expect(report.summary.actionsApplied).toBe(0);
+    expect(calls(sandbox, 'UpdateAccessKey')).toBe(0);
+  });
+});
