@@ -18,7 +18,7 @@ export interface PresetDefault {
   preset: keyof (typeof PRESETS)['default'];
 }
 
-export interface SettingEntry {
+interface SettingFields {
   /** The Lambda environment variable. */
   env: string;
   /** The serverless param that sets it (`--param="unusedKeyDays=60"`). */
@@ -31,13 +31,20 @@ export interface SettingEntry {
   /** The value's schema, with the sentence shown when a value is wrong. */
   value: z.ZodType;
   text: SettingText;
-  /** The value when the variable is unset or blank; null when the setting is then absent. */
-  default: string | number | boolean | null | readonly never[] | PresetDefault;
-  /** The default as the README shows it, where the value alone would not say it all. */
-  defaultDoc?: string;
   /** One line for the README. */
   doc: string;
 }
+
+/** One setting. `defaultDoc` is the default as the README shows it, where the value would not say it all. */
+export type SettingEntry = SettingFields &
+  (
+    | {
+        /** The value when the variable is unset or blank; null when the setting is then absent. */
+        default: string | number | boolean | null | readonly never[];
+        defaultDoc?: string;
+      }
+    | { default: PresetDefault; defaultDoc: string }
+  );
 
 const ruleIdError = `expected rule ids separated by commas, out of ${RULE_IDS.join(', ')}`;
 
@@ -285,9 +292,7 @@ export interface SettingDoc {
 function defaultText(entry: SettingEntry): string {
   if (entry.defaultDoc !== undefined) return entry.defaultDoc;
   const value = entry.default;
-  if (value === null) return '';
-  if (Array.isArray(value)) return value.join(',');
-  if (typeof value === 'object') return `the preset's ${(value as PresetDefault).preset}`;
+  if (value === null || typeof value === 'object') return '';
   return String(value);
 }
 

@@ -150,11 +150,10 @@ function setAt(target: Record<string, unknown>, path: string, value: unknown): v
 function buildSettings(env: EnvValues): unknown {
   const preset = env.PRESET ?? 'default';
   const settings: Record<string, unknown> = {};
-  for (const entry of SETTINGS_TABLE as readonly SettingEntry[]) {
-    const given = env[entry.env as EnvName];
+  for (const entry of SETTINGS_TABLE) {
     const fallback = entry.default;
     const value =
-      given ??
+      env[entry.env] ??
       (fallback !== null && typeof fallback === 'object' && 'preset' in fallback
         ? PRESETS[preset][fallback.preset]
         : fallback);
