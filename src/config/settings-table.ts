@@ -14,7 +14,7 @@ import { PRESETS, values } from './values.js';
 export type SettingText = 'integer' | 'number' | 'boolean' | 'text' | 'list' | 'date';
 
 /** A default that the preset decides (`PRESETS`), unless the variable is set. */
-export interface PresetDefault {
+interface PresetDefault {
   preset: keyof (typeof PRESETS)['default'];
 }
 
@@ -280,7 +280,7 @@ export const SETTINGS_TABLE = [
 ] as const satisfies readonly SettingEntry[];
 
 /** One row of the README settings table: an entry of `SETTINGS_TABLE` in words. */
-export interface SettingDoc {
+interface SettingDoc {
   env: string;
   param: string;
   setting: string;

@@ -8,8 +8,6 @@ import { twoActiveKeysRule } from './two-active-keys.js';
 import type { Rule, RuleContext } from './types.js';
 import { unusedKeyRule } from './unused-key.js';
 
-export type { Rule } from './types.js';
-
 /**
  * Every rule under the key of its block in `settings.rules`, in the order of `RULE_IDS`. src/config
  * composes the rules' `settingsSchema`s from here into the settings schema.

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Finding, FindingAction, RuleId, UserRecord } from '../model.js';
 
 /** What every rule's settings block holds: the rule can be turned off (`RULES_DISABLED`). */
-export interface RuleSettingsBlock {
+interface RuleSettingsBlock {
   enabled: boolean;
 }
 
