@@ -1,8 +1,313 @@
-import { SETTINGS_DOC } from './settings.js';
+/**
+ * Every setting, once: its environment variable, the serverless param that sets it, where it lands
+ * in `Settings`, its value schema, its default and one line for the README. The `Settings` type and
+ * schema, the environment parsing (settings.ts), the README table (below) and the bad-input tests
+ * are derived from this table, and a test holds serverless.yml to it. Adding a setting is one entry
+ * here and its line in serverless.yml (a rule threshold also goes in the rule's settings schema).
+ */
+import { z } from 'zod';
+import { inactiveKeyCleanupSettingsSchema } from '../evaluate/inactive-key-cleanup.js';
+import { RULE_IDS } from '../model.js';
+import { PRESETS, values } from './values.js';
+
+/** How a variable's text becomes a value before its schema checks it. */
+export type SettingText = 'integer' | 'number' | 'boolean' | 'text' | 'list' | 'date';
+
+/** A default that the preset decides (`PRESETS`), unless the variable is set. */
+interface PresetDefault {
+  preset: keyof (typeof PRESETS)['default'];
+}
+
+interface SettingFields {
+  /** The Lambda environment variable. */
+  env: string;
+  /** The serverless param that sets it (`--param="unusedKeyDays=60"`). */
+  param: string;
+  /**
+   * Where it lands in `Settings` (`rules.unusedKey.days`). RULES_DISABLED and EXEMPT_USERS fan out
+   * to several fields; settings.ts places those two.
+   */
+  setting: string;
+  /** The value's schema, with the sentence shown when a value is wrong. */
+  value: z.ZodType;
+  text: SettingText;
+  /** One line for the README. */
+  doc: string;
+}
+
+/** One setting. `defaultDoc` is the default as the README shows it, where the value would not say it all. */
+export type SettingEntry = SettingFields &
+  (
+    | {
+        /** The value when the variable is unset or blank; null when the setting is then absent. */
+        default: string | number | boolean | null | readonly never[];
+        defaultDoc?: string;
+      }
+    | { default: PresetDefault; defaultDoc: string }
+  );
+
+const ruleIdError = `expected rule ids separated by commas, out of ${RULE_IDS.join(', ')}`;
+
+export const SETTINGS_TABLE = [
+  {
+    env: 'MODE',
+    param: 'mode',
+    setting: 'mode',
+    value: values.mode,
+    text: 'text',
+    default: 'report',
+    doc: '`report` lists findings and planned actions without changing IAM; `enforce` deactivates keys.',
+  },
+  {
+    env: 'PRESET',
+    param: 'preset',
+    setting: 'preset',
+    value: values.preset,
+    text: 'text',
+    default: 'default',
+    doc: '`cis` deactivates keys unused for 45 days (warning from day 31); explicit thresholds win over it.',
+  },
+  {
+    env: 'UNUSED_KEY_DAYS',
+    param: 'unusedKeyDays',
+    setting: 'rules.unusedKey.days',
+    value: values.unusedKeyDays,
+    text: 'integer',
+    default: { preset: 'unusedKeyDays' },
+    defaultDoc: `${PRESETS.default.unusedKeyDays} (cis: ${PRESETS.cis.unusedKeyDays})`,
+    doc: 'Deactivate an active key not used (never used: not since creation) for this many days (2 to 3650).',
+  },
+  {
+    env: 'UNUSED_KEY_WARN_DAYS',
+    param: 'unusedKeyWarnDays',
+    setting: 'rules.unusedKey.warnDays',
+    value: values.unusedKeyWarnDays,
+    text: 'integer',
+    default: { preset: 'unusedKeyWarnDays' },
+    defaultDoc: `${PRESETS.default.unusedKeyWarnDays} (cis: ${PRESETS.cis.unusedKeyWarnDays}; UNUSED_KEY_DAYS - 14 when only that is set)`,
+    doc: 'Warn (low severity) from this many unused days; must be less than UNUSED_KEY_DAYS.',
+  },
+  {
+    env: 'NEVER_USED_KEY_DAYS',
+    param: 'neverUsedKeyDays',
+    setting: 'rules.neverUsedKey.days',
+    value: values.neverUsedKeyDays,
+    text: 'integer',
+    default: 7,
+    doc: 'Report an active key never used this many days after its creation (1 to 3650).',
+  },
+  {
+    env: 'ROTATION_DAYS',
+    param: 'rotationDays',
+    setting: 'rules.rotationOverdue.days',
+    value: values.rotationDays,
+    text: 'integer',
+    default: 90,
+    doc: 'Report an active key older than this many days as due for rotation (1 to 3650).',
+  },
+  {
+    env: 'RULES_DISABLED',
+    param: 'rulesDisabled',
+    setting: 'rules.<rule>.enabled',
+    value: z.array(z.enum(RULE_IDS, { error: ruleIdError })),
+    text: 'list',
+    default: [],
+    doc: `Comma list of rule ids to turn off: ${RULE_IDS.join(', ')}.`,
+  },
+  {
+    env: 'CLEANUP_ENABLED',
+    param: 'cleanupEnabled',
+    setting: 'rules.inactiveKeyCleanup.enabled',
+    value: inactiveKeyCleanupSettingsSchema.shape.enabled,
+    text: 'boolean',
+    default: false,
+    doc: '`true` turns on inactive-key-cleanup: enforce mode deletes keys key-hygiene deactivated in an earlier run CLEANUP_DAYS ago and unused since; other old inactive keys are only reported.',
+  },
+  {
+    env: 'CLEANUP_DAYS',
+    param: 'cleanupDays',
+    setting: 'rules.inactiveKeyCleanup.days',
+    value: inactiveKeyCleanupSettingsSchema.shape.days,
+    text: 'integer',
+    default: 30,
+    doc: 'deleteAfterDays (1 to 3650): an inactive key is deleted (or, without our tag, reported) when its deactivation and last use are this many days old.',
+  },
+  {
+    env: 'EXEMPT_USERS',
+    param: 'exemptUsers',
+    setting: 'exemptions.userNames, exemptions.userGlobs',
+    value: z.array(values.userNamePattern),
+    text: 'list',
+    default: [],
+    doc: 'Comma list of user names never acted on; entries with `*` or `?` are globs (case-insensitive, like IAM names).',
+  },
+  {
+    env: 'EXEMPT_PATHS',
+    param: 'exemptPaths',
+    setting: 'exemptions.paths',
+    value: z.array(values.iamPath),
+    text: 'list',
+    default: [],
+    doc: 'Comma list of IAM paths such as `/system/`; users at or under a path are exempt.',
+  },
+  {
+    env: 'MAX_ACTIONS_PER_RUN',
+    param: 'maxActionsPerRun',
+    setting: 'maxActionsPerRun',
+    value: values.maxActionsPerRun,
+    text: 'integer',
+    default: 25,
+    doc: 'Blast-radius cap (1 to 1000): a run that would deactivate more keys deactivates none and raises a critical finding.',
+  },
+  {
+    env: 'MAX_ACTIONS_PERCENT',
+    param: 'maxActionsPercent',
+    setting: 'maxActionsPercent',
+    value: values.maxActionsPercent,
+    text: 'number',
+    default: null,
+    doc: 'Optional extra cap: this percentage (over 0, at most 100) of the audited active keys, rounded down.',
+  },
+  {
+    env: 'CONCURRENCY',
+    param: 'concurrency',
+    setting: 'concurrency',
+    value: values.concurrency,
+    text: 'integer',
+    default: 8,
+    doc: 'Parallel IAM calls while collecting the inventory (1 to 64).',
+  },
+  {
+    env: 'TIME_BUDGET_MARGIN_SECONDS',
+    param: 'timeBudgetMarginSeconds',
+    setting: 'timeBudgetMarginSeconds',
+    value: values.timeBudgetMarginSeconds,
+    text: 'integer',
+    default: 60,
+    doc: 'Stop starting new work when less than this many seconds of the Lambda timeout are left (1 to 900).',
+  },
+  {
+    env: 'INVENTORY_SOURCE',
+    param: 'inventorySource',
+    setting: 'inventorySource',
+    value: values.inventorySource,
+    text: 'text',
+    default: 'auto',
+    doc: '`auto` reads the credential report for whole-account audits and the live IAM API for `users: [...]` audits; `live` or `credential-report` forces one. The live API is the fallback when the report cannot be had.',
+  },
+  {
+    env: 'CREDENTIAL_REPORT_MAX_AGE_HOURS',
+    param: 'credentialReportMaxAgeHours',
+    setting: 'credentialReportMaxAgeHours',
+    value: values.credentialReportMaxAgeHours,
+    text: 'integer',
+    default: 4,
+    doc: 'A credential report older than this many hours (1 to 168) is regenerated; if IAM refuses, it is used with a warning.',
+  },
+  {
+    env: 'CREDENTIAL_REPORT_WAIT_SECONDS',
+    param: 'credentialReportWaitSeconds',
+    setting: 'credentialReportWaitSeconds',
+    value: values.credentialReportWaitSeconds,
+    text: 'integer',
+    default: 60,
+    doc: 'Wait at most this many seconds (1 to 600) for the credential report to be COMPLETE, then fall back to the live API.',
+  },
+  {
+    env: 'AS_OF',
+    param: 'asOf',
+    setting: 'asOf',
+    value: values.asOfDate,
+    text: 'date',
+    default: null,
+    doc: 'Evaluate as of this ISO 8601 date-time (e.g. `2027-01-01T00:00:00Z`) instead of now.',
+  },
+  {
+    env: 'REPORT_TOPIC_ARN',
+    param: 'reportTopicArn',
+    setting: 'reportTopicArn',
+    value: values.topicArn,
+    text: 'text',
+    default: null,
+    doc: 'Publish the report to this SNS topic (e.g. a central one) instead of the stack topic.',
+  },
+  {
+    env: 'REPORT_TOPIC_NAME',
+    param: 'reportTopicName',
+    setting: 'reportTopicName',
+    value: values.topicName,
+    text: 'text',
+    default: null,
+    defaultDoc: '`<service>-<stage>-reports` (serverless.yml)',
+    doc: "Name of the stack's report topic; its ARN is built at run time from the region and account.",
+  },
+  {
+    env: 'CHAT_FORMAT',
+    param: 'chatFormat',
+    setting: 'chatFormat',
+    value: values.chatFormat,
+    text: 'text',
+    default: 'json',
+    doc: 'What HTTPS subscribers get: `json` (the report) or `chatbot` (an Amazon Q Developer in chat applications custom notification).',
+  },
+  {
+    env: 'MAX_TEAM_MESSAGES',
+    param: 'maxTeamMessages',
+    setting: 'maxTeamMessages',
+    value: values.maxTeamMessages,
+    text: 'integer',
+    default: 50,
+    doc: 'Per-team routing: at most this many extra messages per run, one per `team` (else `owner`) tag value, most urgent first (0 to 500; 0 turns it off).',
+  },
+  {
+    env: 'SLACK_WEBHOOK_PARAMETER',
+    param: 'slackWebhookParameter',
+    setting: 'slackWebhookParameter',
+    value: values.ssmParameterName,
+    text: 'text',
+    default: null,
+    doc: 'Name of the SSM SecureString parameter holding a Slack incoming-webhook URL; when set, the `slackNotifier` function posts each report to Slack.',
+  },
+  {
+    env: 'REPORT_BUCKET',
+    param: 'reportBucket',
+    setting: 'reportBucket',
+    value: values.bucketName,
+    text: 'text',
+    default: null,
+    doc: 'S3 bucket that serverless creates (encrypted, private, TLS only) and each run archives its full report to, as JSON, CSV and HTML under `reports/`; the messages link to them.',
+  },
+] as const satisfies readonly SettingEntry[];
+
+/** One row of the README settings table: an entry of `SETTINGS_TABLE` in words. */
+interface SettingDoc {
+  env: string;
+  param: string;
+  setting: string;
+  /** The default, as a person would write it; empty when unset. */
+  default: string;
+  description: string;
+}
+
+function defaultText(entry: SettingEntry): string {
+  if (entry.defaultDoc !== undefined) return entry.defaultDoc;
+  const value = entry.default;
+  if (value === null || typeof value === 'object') return '';
+  return String(value);
+}
+
+/** Every environment variable the auditor reads, in README order. */
+export const SETTINGS_DOC: readonly SettingDoc[] = SETTINGS_TABLE.map((entry: SettingEntry) => ({
+  env: entry.env,
+  param: entry.param,
+  setting: entry.setting,
+  default: defaultText(entry),
+  description: entry.doc,
+}));
 
 /**
- * The README's settings table, generated from the same records the parser reads, so the
- * documentation cannot drift from the code (a test compares the two).
+ * The README's settings table (`npm run --silent settings-table`), generated from the same table the
+ * parser reads, so the documentation cannot drift from the code (a test compares the two).
  */
 export function renderSettingsTable(): string {
   const rows = SETTINGS_DOC.map(

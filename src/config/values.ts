@@ -1,9 +1,13 @@
 /**
  * The value schemas every setting is checked with. The environment variables, the `Settings` object
  * and the ad-hoc event's overrides all reuse these, so a range is written once and a threshold means
- * the same thing wherever it is set.
+ * the same thing wherever it is set. A rule's thresholds come from the rule's own settings schema.
  */
 import { z } from 'zod';
+import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
+import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
+import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';
+import { intBetween } from '../setting-values.js';
 import type { ZodIssue } from './zod-issue.js';
 
 /** IAM began recording key use in April 2015 and launched in 2010; an earlier `asOf` is a typo. */
@@ -18,23 +22,6 @@ export const PRESETS = {
   cis: { unusedKeyDays: 45, unusedKeyWarnDays: 31 },
 } as const;
 
-export const DEFAULTS = {
-  mode: 'report',
-  preset: 'default',
-  neverUsedKeyDays: 7,
-  rotationDays: 90,
-  cleanupEnabled: false,
-  cleanupDays: 30,
-  maxActionsPerRun: 25,
-  concurrency: 8,
-  timeBudgetMarginSeconds: 60,
-  inventorySource: 'auto',
-  credentialReportMaxAgeHours: 4,
-  credentialReportWaitSeconds: 60,
-  chatFormat: 'json',
-  maxTeamMessages: 50,
-} as const;
-
 /**
  * The warning day used when a deactivation threshold is set without one: two weeks earlier, and at
  * least day 1 so the window is never empty.
@@ -44,11 +31,6 @@ export const DEFAULTS = {
  */
 export function deriveWarnDays(unusedKeyDays: number): number {
   return Math.max(1, unusedKeyDays - WARN_WINDOW_DAYS);
-}
-
-function intBetween(min: number, max: number) {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
 }
 
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -69,19 +51,18 @@ const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,
 export const values = {
   mode: z.enum(['report', 'enforce'], { error: 'expected "report" or "enforce"' }),
   preset: z.enum(['default', 'cis'], { error: 'expected "default" or "cis"' }),
-  enabled: z.boolean({ error: 'expected true or false' }),
-  unusedKeyDays: intBetween(2, 3650),
-  unusedKeyWarnDays: intBetween(1, 3649),
-  neverUsedKeyDays: intBetween(1, 3650),
-  rotationDays: intBetween(1, 3650),
-  cleanupDays: intBetween(1, 3650),
+  unusedKeyDays: unusedKeySettingsSchema.shape.days,
+  unusedKeyWarnDays: unusedKeySettingsSchema.shape.warnDays,
+  neverUsedKeyDays: neverUsedKeySettingsSchema.shape.days,
+  rotationDays: rotationOverdueSettingsSchema.shape.days,
   maxActionsPerRun: intBetween(1, 1000),
   maxActionsPercent: z
     .number({ error: 'expected a percentage greater than 0 and at most 100' })
     .gt(0, { error: 'expected a percentage greater than 0 and at most 100' })
     .lte(100, { error: 'expected a percentage greater than 0 and at most 100' }),
   concurrency: intBetween(1, 64),
-  timeBudgetMarginSeconds: intBetween(0, 900),
+  // Not 0: with no margin the run never stops early, and Lambda ends it at its timeout with no report.
+  timeBudgetMarginSeconds: intBetween(1, 900),
   inventorySource: z.enum(['auto', 'live', 'credential-report'], {
     error: 'expected "auto", "live" or "credential-report"',
   }),

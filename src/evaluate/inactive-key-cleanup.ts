@@ -1,10 +1,19 @@
-import { ruleSettingsSchemas } from '../config/settings.js';
+import { z } from 'zod';
 import type { KeyFinding, KeyRecord, UserRecord } from '../model.js';
+import { enabledFlag, intBetween } from '../setting-values.js';
 import { daysBetween, toIsoDate } from '../time.js';
 import { deletionBlocker } from './deletion.js';
 import { dayCount, existedAt, keyFinding, keyOfUser } from './key-facts.js';
 import { deactivationOf, deactivationsOf } from './tags.js';
-import type { Rule, RuleContext } from './types.js';
+import type { Rule } from './types.js';
+
+/** inactive-key-cleanup's block of `settings.rules`: off unless enabled; `days` is CLEANUP_DAYS. */
+export const inactiveKeyCleanupSettingsSchema = z.strictObject({
+  enabled: enabledFlag,
+  days: intBetween(1, 3650),
+});
+
+export type InactiveKeyCleanupSettings = z.infer<typeof inactiveKeyCleanupSettingsSchema>;
 
 /**
  * When the key was deactivated, from the `key-hygiene:deactivated-<keyId>` tag the auditor writes.
@@ -41,18 +50,18 @@ function message(user: UserRecord, key: KeyRecord, idle: number): string {
  * deactivated by hand is reported, never deleted.
  *
  * @example
- * inactiveKeyCleanupRule.evaluate(erin, { now, settings }); // [{ ruleId: 'inactive-key-cleanup', severity: 'low', ... }]
+ * inactiveKeyCleanupRule.evaluate(erin, settings.rules.inactiveKeyCleanup, { now, rules: settings.rules }); // [{ ruleId: 'inactive-key-cleanup', severity: 'low', ... }]
  */
-export const inactiveKeyCleanupRule: Rule = {
+export const inactiveKeyCleanupRule: Rule<'inactiveKeyCleanup', InactiveKeyCleanupSettings> = {
   id: 'inactive-key-cleanup',
   description:
     'Inactive key whose last use and deactivation are N days old: delete it when key-hygiene deactivated it in an earlier run, else notify (off by default).',
   controls: [],
   action: 'delete',
   settingsKey: 'inactiveKeyCleanup',
-  settingsSchema: ruleSettingsSchemas.inactiveKeyCleanup,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
-    const { enabled, days } = settings.rules.inactiveKeyCleanup;
+  settingsSchema: inactiveKeyCleanupSettingsSchema,
+  evaluate(user, settings, { now }): KeyFinding[] {
+    const { enabled, days } = settings;
     if (!enabled || user.isRoot) return [];
     return user.keys.flatMap((key) => {
       if (key.status !== 'Inactive' || !existedAt(key, now)) return [];

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { KeyFinding, RuleId, UserRecord } from '../model.js';
 import { compareFindings } from '../order.js';
 import { inactiveKeyCleanupRule } from './inactive-key-cleanup.js';
@@ -8,22 +9,36 @@ import { twoActiveKeysRule } from './two-active-keys.js';
 import type { Rule, RuleContext } from './types.js';
 import { unusedKeyRule } from './unused-key.js';
 
-export type { Rule, RuleContext } from './types.js';
-
 /**
- * Every rule, in the order of `RULE_IDS`. A registry test checks ids are unique and complete.
- *
- * @example
- * RULES.map((rule) => rule.id); // ['unused-key', 'never-used-key', ...]
+ * Every rule under the key of its block in `settings.rules`, in the order of `RULE_IDS`. src/config
+ * composes the rules' `settingsSchema`s from here into the settings schema.
  */
-export const RULES: readonly Rule[] = [
-  unusedKeyRule,
-  neverUsedKeyRule,
-  rotationOverdueRule,
-  twoActiveKeysRule,
-  rootAccessKeyRule,
-  inactiveKeyCleanupRule,
-];
+export const RULES_BY_SETTINGS_KEY = {
+  unusedKey: unusedKeyRule,
+  neverUsedKey: neverUsedKeyRule,
+  rotationOverdue: rotationOverdueRule,
+  twoActiveKeys: twoActiveKeysRule,
+  rootAccessKey: rootAccessKeyRule,
+  inactiveKeyCleanup: inactiveKeyCleanupRule,
+} as const;
+
+type RulesByKey = typeof RULES_BY_SETTINGS_KEY;
+
+/** `settings.rules`: each rule's own block, as its schema defines it. */
+export type RuleSettings = { [K in keyof RulesByKey]: z.output<RulesByKey[K]['settingsSchema']> };
+
+/** Each rule typed by its key: the compiler checks every rule sits under its own `settingsKey`. */
+const RULE_BY_KEY: { readonly [K in keyof RuleSettings]: Rule<K, RuleSettings[K], RuleSettings> } =
+  RULES_BY_SETTINGS_KEY;
+
+/** Every rule, in the order of `RULE_IDS`. A registry test checks ids are unique and complete. */
+export const RULES: readonly Rule<keyof RuleSettings>[] = Object.values(RULE_BY_KEY);
+
+/** What evaluation reads: the evaluation time and each rule's settings block. */
+export interface EvaluationInput {
+  now: Date;
+  settings: { rules: RuleSettings };
+}
 
 /**
  * The rule with this id.
@@ -37,6 +52,15 @@ export function ruleById(id: RuleId): Rule {
   return rule;
 }
 
+/** One rule on one user, with its own settings block (and the others, for the rules that read them). */
+function evaluateRule<K extends keyof RuleSettings>(
+  key: K,
+  user: UserRecord,
+  context: RuleContext<RuleSettings>,
+): KeyFinding[] {
+  return RULE_BY_KEY[key].evaluate(user, context.rules[key], context);
+}
+
 /**
  * Runs every enabled rule on every user and returns the findings in report order. Pure: no AWS
  * call, no clock read.
@@ -44,6 +68,12 @@ export function ruleById(id: RuleId): Rule {
  * @example
  * const findings = evaluateRules(inventory.users, { now: asOf, settings });
  */
-export function evaluateRules(users: readonly UserRecord[], ctx: RuleContext): KeyFinding[] {
-  return users.flatMap((user) => RULES.flatMap((rule) => rule.evaluate(user, ctx))).sort(compareFindings);
+export function evaluateRules(
+  users: readonly UserRecord[],
+  { now, settings }: EvaluationInput,
+): KeyFinding[] {
+  const context = { now, rules: settings.rules };
+  return users
+    .flatMap((user) => RULES.flatMap((rule) => evaluateRule(rule.settingsKey, user, context)))
+    .sort(compareFindings);
 }

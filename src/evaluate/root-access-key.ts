@@ -1,10 +1,16 @@
-import { ruleSettingsSchemas } from '../config/settings.js';
-import type { KeyFinding, UserRecord } from '../model.js';
+import { z } from 'zod';
+import type { KeyFinding } from '../model.js';
+import { enabledFlag } from '../setting-values.js';
 import { toIsoDate } from '../time.js';
 import { activeKeys, keyFinding, keyLabel } from './key-facts.js';
-import type { Rule, RuleContext } from './types.js';
+import type { Rule } from './types.js';
 
 const CONTROLS = ['CIS 1.4', 'IAM.4'] as const;
+
+/** root-access-key's block of `settings.rules`: only whether it runs. */
+export const rootAccessKeySettingsSchema = z.strictObject({ enabled: enabledFlag });
+
+export type RootAccessKeySettings = z.infer<typeof rootAccessKeySettingsSchema>;
 
 /**
  * root-access-key: the root user has an active access key (critical, notify). Seen through the
@@ -12,17 +18,17 @@ const CONTROLS = ['CIS 1.4', 'IAM.4'] as const;
  * cannot and must not touch root keys; only the account owner can delete them.
  *
  * @example
- * rootAccessKeyRule.evaluate(rootRecord, { now, settings }); // [{ ruleId: 'root-access-key', severity: 'critical', ... }]
+ * rootAccessKeyRule.evaluate(rootRecord, settings.rules.rootAccessKey, { now, rules: settings.rules }); // [{ ruleId: 'root-access-key', severity: 'critical', ... }]
  */
-export const rootAccessKeyRule: Rule = {
+export const rootAccessKeyRule: Rule<'rootAccessKey', RootAccessKeySettings> = {
   id: 'root-access-key',
   description: 'The root user has an active access key: notify, critical.',
   controls: [...CONTROLS],
   action: 'notify',
   settingsKey: 'rootAccessKey',
-  settingsSchema: ruleSettingsSchemas.rootAccessKey,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
-    if (!settings.rules.rootAccessKey.enabled || !user.isRoot) return [];
+  settingsSchema: rootAccessKeySettingsSchema,
+  evaluate(user, settings, { now }): KeyFinding[] {
+    if (!settings.enabled || !user.isRoot) return [];
     return activeKeys(user, now).map((key) => {
       const created = key.createDate ? `, created ${toIsoDate(key.createDate)}` : '';
       const which = key.accessKeyId || key.slot !== null ? ` (${keyLabel(key)}${created})` : '';

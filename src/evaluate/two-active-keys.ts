@@ -1,10 +1,16 @@
-import { ruleSettingsSchemas } from '../config/settings.js';
-import type { KeyFinding, KeyRecord, UserRecord } from '../model.js';
+import { z } from 'zod';
+import type { KeyFinding, KeyRecord } from '../model.js';
+import { enabledFlag } from '../setting-values.js';
 import { toIsoDate } from '../time.js';
 import { activeKeys, keyFinding, keyLabel } from './key-facts.js';
-import type { Rule, RuleContext } from './types.js';
+import type { Rule } from './types.js';
 
 const CONTROLS = ['CIS 1.13'] as const;
+
+/** two-active-keys' block of `settings.rules`: only whether it runs. */
+export const twoActiveKeysSettingsSchema = z.strictObject({ enabled: enabledFlag });
+
+export type TwoActiveKeysSettings = z.infer<typeof twoActiveKeysSettingsSchema>;
 
 /** Oldest first; a key without a creation date sorts last, then by id so the order is stable. */
 function byAge(a: KeyRecord, b: KeyRecord): number {
@@ -24,17 +30,17 @@ function described(key: KeyRecord): string {
  * key fields (age, last use) describe the key the reader has to act on.
  *
  * @example
- * twoActiveKeysRule.evaluate(dave, { now, settings }); // [{ ruleId: 'two-active-keys', accessKeyId: <older key>, ... }]
+ * twoActiveKeysRule.evaluate(dave, settings.rules.twoActiveKeys, { now, rules: settings.rules }); // [{ ruleId: 'two-active-keys', accessKeyId: <older key>, ... }]
  */
-export const twoActiveKeysRule: Rule = {
+export const twoActiveKeysRule: Rule<'twoActiveKeys', TwoActiveKeysSettings> = {
   id: 'two-active-keys',
   description: 'User with two active keys: notify, to keep one (the finding names the older key).',
   controls: [...CONTROLS],
   action: 'notify',
   settingsKey: 'twoActiveKeys',
-  settingsSchema: ruleSettingsSchemas.twoActiveKeys,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
-    if (!settings.rules.twoActiveKeys.enabled || user.isRoot) return [];
+  settingsSchema: twoActiveKeysSettingsSchema,
+  evaluate(user, settings, { now }): KeyFinding[] {
+    if (!settings.enabled || user.isRoot) return [];
     const keys = activeKeys(user, now).sort(byAge);
     const [older, newer] = keys;
     if (!older || !newer) return [];

@@ -1,10 +1,32 @@
-import { ruleSettingsSchemas, type Settings } from '../config/settings.js';
+import { z } from 'zod';
 import type { Finding, KeyFinding, KeyRecord, UserRecord } from '../model.js';
+import { enabledFlag, intBetween } from '../setting-values.js';
 import { daysBetween } from '../time.js';
 import { activeKeys, dayCount, keyFinding, keyOfUser, lastUseText } from './key-facts.js';
-import type { Rule, RuleContext } from './types.js';
+import type { Rule } from './types.js';
 
 const CONTROLS = ['CIS 1.12', 'IAM.8', 'IAM.22'] as const;
+
+/** unused-key's block of `settings.rules`: deactivate at `days` unused days, warn from `warnDays`. */
+export const unusedKeySettingsSchema = z
+  .strictObject({ enabled: enabledFlag, days: intBetween(2, 3650), warnDays: intBetween(1, 3649) })
+  .superRefine(({ days, warnDays }, ctx) => {
+    if (warnDays >= days) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warnDays'],
+        input: warnDays,
+        message: `expected fewer days than the unused-key threshold (${days}), got ${warnDays}`,
+      });
+    }
+  });
+
+export type UnusedKeySettings = z.infer<typeof unusedKeySettingsSchema>;
+
+/** What unused-key reads of never-used-key's block: its threshold is a never-used key's grace period. */
+interface NeverUsedKeyThreshold {
+  neverUsedKey: { days: number };
+}
 
 /** Whether a key is due for deactivation (`deactivate`), in the warning window (`warn`), or neither. */
 export type UnusedKeyVerdict = 'deactivate' | 'warn' | null;
@@ -23,17 +45,22 @@ export function unusedDays(key: KeyRecord, now: Date): number | null {
 
 /**
  * The unused-key verdict for one active key, shared with never-used-key (which stays quiet when
- * this rule deactivates the key). A never-used key younger than the never-used threshold is in its
- * grace period and gets no verdict: a brand-new key is not a finding.
+ * this rule deactivates the key). A never-used key younger than `neverUsedKeyDays` (never-used-key's
+ * threshold) is in its grace period and gets no verdict: a brand-new key is not a finding.
  *
  * @example
- * unusedKeyVerdict(key, now, settings); // 'deactivate' at 90 days, 'warn' from 76, else null
+ * unusedKeyVerdict(key, now, settings.rules.unusedKey, 7); // 'deactivate' at 90 days, 'warn' from 76, else null
  */
-export function unusedKeyVerdict(key: KeyRecord, now: Date, settings: Settings): UnusedKeyVerdict {
-  const { days, warnDays } = settings.rules.unusedKey;
+export function unusedKeyVerdict(
+  key: KeyRecord,
+  now: Date,
+  settings: UnusedKeySettings,
+  neverUsedKeyDays: number,
+): UnusedKeyVerdict {
+  const { days, warnDays } = settings;
   const idle = unusedDays(key, now);
   if (idle === null) return null;
-  if (key.lastUsed === null && idle < settings.rules.neverUsedKey.days) return null;
+  if (key.lastUsed === null && idle < neverUsedKeyDays) return null;
   if (idle >= days) return 'deactivate';
   return idle >= warnDays ? 'warn' : null;
 }
@@ -64,21 +91,21 @@ function message(
  * (high); from `warnDays` it is announced (low, notify), so the report shows what is coming up.
  *
  * @example
- * unusedKeyRule.evaluate(alice, { now, settings }); // [{ ruleId: 'unused-key', severity: 'high', action: 'deactivate', ... }]
+ * unusedKeyRule.evaluate(alice, settings.rules.unusedKey, { now, rules: settings.rules }); // [{ ruleId: 'unused-key', severity: 'high', ... }]
  */
-export const unusedKeyRule: Rule = {
+export const unusedKeyRule: Rule<'unusedKey', UnusedKeySettings, NeverUsedKeyThreshold> = {
   id: 'unused-key',
   description:
     'Active key not used (or, never used, not since creation) for N days: deactivate; warn before.',
   controls: [...CONTROLS],
   action: 'deactivate',
   settingsKey: 'unusedKey',
-  settingsSchema: ruleSettingsSchemas.unusedKey,
-  evaluate(user: UserRecord, { now, settings }: RuleContext): KeyFinding[] {
-    const { enabled, days } = settings.rules.unusedKey;
+  settingsSchema: unusedKeySettingsSchema,
+  evaluate(user, settings, { now, rules }): KeyFinding[] {
+    const { enabled, days } = settings;
     if (!enabled || user.isRoot) return [];
     return activeKeys(user, now).flatMap((key) => {
-      const verdict = unusedKeyVerdict(key, now, settings);
+      const verdict = unusedKeyVerdict(key, now, settings, rules.neverUsedKey.days);
       const idle = unusedDays(key, now);
       if (verdict === null || idle === null) return [];
       return [

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { z } from 'zod';
+import { SETTINGS_TABLE, type SettingEntry } from '../../src/config/settings-table.js';
 import { type CallStats, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { relativeFixture } from '../support/relative-fixture.js';
 import { coldStart } from '../support/sandbox-lifecycle.js';
@@ -9,11 +10,17 @@ let sandbox: RunningSandbox;
 const calls = async (): Promise<CallStats> =>
   (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as CallStats;
 
+interface Case {
+  env: Record<string, string>;
+  error: RegExp;
+}
+
 /**
- * One or more bad values for every environment variable the functions read (the deployment's
- * params): each fails the cold start with a message naming the variable and its setting.
+ * Bad values picked by hand for the environment variables the functions read (the deployment's
+ * params), each with the exact sentence it must produce: the cold start fails naming the variable
+ * and its setting.
  */
-const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
+const CASES: readonly Case[] = [
   {
     env: { MODE: 'enforse' },
     error: /Invalid setting MODE \(mode\): expected "report" or "enforce", got "enforse"/,
@@ -105,7 +112,13 @@ const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
   {
     env: { TIME_BUDGET_MARGIN_SECONDS: '-1' },
     error:
-      /Invalid setting TIME_BUDGET_MARGIN_SECONDS \(timeBudgetMarginSeconds\): expected an integer from 0 to 900, got "-1"/,
+      /Invalid setting TIME_BUDGET_MARGIN_SECONDS \(timeBudgetMarginSeconds\): expected an integer from 1 to 900, got "-1"/,
+  },
+  {
+    // No margin: the run would never stop early, and Lambda would end it at its timeout unreported.
+    env: { TIME_BUDGET_MARGIN_SECONDS: '0' },
+    error:
+      /Invalid setting TIME_BUDGET_MARGIN_SECONDS \(timeBudgetMarginSeconds\): expected an integer from 1 to 900, got "0"/,
   },
   {
     env: { INVENTORY_SOURCE: 'report' },
@@ -158,6 +171,34 @@ const CASES: readonly { env: Record<string, string>; error: RegExp }[] = [
   },
 ];
 
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Values wrong for an entry's kind; for numbers, also each side of the range its schema allows. */
+function badValues(entry: SettingEntry): string[] {
+  if (entry.text === 'boolean') return ['yes'];
+  if (entry.text !== 'integer' && entry.text !== 'number') return ['not valid at all!'];
+  const bad = ['ten'];
+  if (entry.value instanceof z.ZodNumber) {
+    const { minValue, maxValue } = entry.value;
+    if (minValue !== null) bad.push(String(minValue - 1));
+    if (maxValue !== null) bad.push(String(maxValue + 1));
+  }
+  return bad;
+}
+
+/**
+ * Bad values for every entry of the settings table, so a new setting is covered by being added:
+ * each must be refused naming the variable, its setting and the value.
+ */
+const GENERATED_CASES: readonly Case[] = SETTINGS_TABLE.flatMap((entry: SettingEntry) =>
+  badValues(entry).map((value) => ({
+    env: { [entry.env]: value },
+    error: new RegExp(
+      `Invalid setting ${entry.env} \\(${literal(entry.setting)}\\): [^;]*got ${literal(JSON.stringify(value))}`,
+    ),
+  })),
+);
+
 describe('Bad input: deployment settings', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ fixture: relativeFixture() });
@@ -174,16 +215,19 @@ describe('Bad input: deployment settings', () => {
   });
 
   it('has a bad value for every setting the functions read', () => {
-    const covered = new Set(CASES.flatMap((c) => Object.keys(c.env)));
-    expect(SETTINGS_DOC.map((doc) => doc.env).filter((env) => !covered.has(env))).toEqual([]);
+    const covered = new Set([...CASES, ...GENERATED_CASES].flatMap((c) => Object.keys(c.env)));
+    expect(SETTINGS_TABLE.map((entry) => entry.env).filter((env) => !covered.has(env))).toEqual([]);
   });
 
-  it.each(CASES)('fails the cold start on $env, naming the setting', async ({ env, error }) => {
-    for (const handler of ['scheduled-audit', 'adhoc-audit'] as const) {
-      // Act
-      const attempt = coldStart(sandbox, handler, env);
-      // Assess
-      await expect(attempt).rejects.toThrow(error);
-    }
-  });
+  it.each([...CASES, ...GENERATED_CASES])(
+    'fails the cold start on $env, naming the setting',
+    async ({ env, error }) => {
+      for (const handler of ['scheduled-audit', 'adhoc-audit'] as const) {
+        // Act
+        const attempt = coldStart(sandbox, handler, env);
+        // Assess
+        await expect(attempt).rejects.toThrow(error);
+      }
+    },
+  );
 });

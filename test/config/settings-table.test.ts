@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS_DOC } from '../../src/config/settings.js';
-import { renderSettingsTable } from '../../src/config/settings-table.js';
+import { renderSettingsTable, SETTINGS_DOC } from '../../src/config/settings-table.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const serverlessYml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadSettings, SETTINGS_DOC, SettingsError } from '../../src/config/settings.js';
+import { loadSettings, SettingsError } from '../../src/config/settings.js';
+import { SETTINGS_DOC } from '../../src/config/settings-table.js';
 
 /** The message `loadSettings` throws for `env`, or fails the test when it does not throw. */
 function settingsErrorFor(env: Record<string, string>): string {
@@ -236,7 +237,7 @@ describe('Function: loadSettings', () => {
       ],
       [
         { TIME_BUDGET_MARGIN_SECONDS: 'soon' },
-        'Invalid setting TIME_BUDGET_MARGIN_SECONDS (timeBudgetMarginSeconds): expected an integer from 0 to 900, got "soon"',
+        'Invalid setting TIME_BUDGET_MARGIN_SECONDS (timeBudgetMarginSeconds): expected an integer from 1 to 900, got "soon"',
       ],
       [
         { AS_OF: '2027-01-01' },

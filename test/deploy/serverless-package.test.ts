@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SETTINGS_DOC } from '../../src/config/settings.js';
+import { SETTINGS_DOC } from '../../src/config/settings-table.js';
 import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
 import { packagedResolver, packagedTemplate } from '../support/packaged-template.js';
 import { simulateAs } from '../support/role-simulation.js';

@@ -3,9 +3,10 @@
  * test reads like the situation it sets up ("a key created 100 days ago, last used 91 days ago").
  */
 import { loadSettings, type Settings } from '../../src/config/settings.js';
+import type { EvaluationInput, RuleSettings } from '../../src/evaluate/registry.js';
 import { teamOf } from '../../src/evaluate/tags.js';
-import type { RuleContext } from '../../src/evaluate/types.js';
-import type { KeyRecord, UserRecord } from '../../src/model.js';
+import type { Rule } from '../../src/evaluate/types.js';
+import type { KeyFinding, KeyRecord, UserRecord } from '../../src/model.js';
 import { MS_PER_DAY } from '../../src/time.js';
 
 /** The evaluation time of every test unless it says otherwise. */
@@ -110,7 +111,16 @@ export function makeSettings(env: Record<string, string> = {}): Settings {
   return loadSettings(env);
 }
 
-/** A rule context at `NOW` with default settings, or the given ones. */
-export function makeContext(settings: Settings = makeSettings(), now: Date = NOW): RuleContext {
+/** An evaluation at `NOW` with default settings, or the given ones. */
+export function makeContext(settings: Settings = makeSettings(), now: Date = NOW): EvaluationInput {
   return { now, settings };
+}
+
+/** One rule on one user, handed its own settings block and the others, as `evaluateRules` does. */
+export function evaluateRule<K extends keyof RuleSettings>(
+  rule: Rule<K, RuleSettings[K], RuleSettings>,
+  user: UserRecord,
+  { now, settings }: EvaluationInput = makeContext(),
+): KeyFinding[] {
+  return rule.evaluate(user, settings.rules[rule.settingsKey], { now, rules: settings.rules });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inactiveKeyCleanupRule } from '../../src/evaluate/inactive-key-cleanup.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 const enabled = makeSettings({ CLEANUP_ENABLED: 'true' });
 
@@ -10,7 +10,7 @@ describe('Rule: inactive-key-cleanup', () => {
     const key = makeKey({ status: 'Inactive', ageDays: 900, lastUsedDaysAgo: 800 });
 
     // Act
-    const findings = inactiveKeyCleanupRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(inactiveKeyCleanupRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -31,7 +31,7 @@ describe('Rule: inactive-key-cleanup', () => {
     });
 
     // Act
-    const findings = inactiveKeyCleanupRule.evaluate(user, makeContext(enabled));
+    const findings = evaluateRule(inactiveKeyCleanupRule, user, makeContext(enabled));
 
     // Assess
     expect(findings).toEqual([
@@ -61,7 +61,7 @@ describe('Rule: inactive-key-cleanup', () => {
     });
 
     // Act
-    const findings = inactiveKeyCleanupRule.evaluate(user, makeContext(enabled));
+    const findings = evaluateRule(inactiveKeyCleanupRule, user, makeContext(enabled));
 
     // Assess: 2026-05-03 is 29 whole days before 2026-06-01T12:00Z
     expect(findings).toEqual([]);
@@ -78,7 +78,7 @@ describe('Rule: inactive-key-cleanup', () => {
     });
 
     // Act
-    const findings = inactiveKeyCleanupRule.evaluate(user, makeContext(enabled));
+    const findings = evaluateRule(inactiveKeyCleanupRule, user, makeContext(enabled));
 
     // Assess
     expect(findings.map((finding) => finding.accessKeyId)).toEqual([old.accessKeyId]);
@@ -92,7 +92,8 @@ describe('Rule: inactive-key-cleanup', () => {
     const key = makeKey({ status: 'Inactive', ageDays: 45, lastUsedDaysAgo: null });
 
     // Act
-    const findings = inactiveKeyCleanupRule.evaluate(
+    const findings = evaluateRule(
+      inactiveKeyCleanupRule,
       makeUser({ userName: 'judy', keys: [key] }),
       makeContext(enabled),
     );
@@ -110,8 +111,8 @@ describe('Rule: inactive-key-cleanup', () => {
 
     // Act
     const results = [
-      inactiveKeyCleanupRule.evaluate(makeUser({ keys: [active] }), makeContext(enabled)),
-      inactiveKeyCleanupRule.evaluate(makeRoot([inactive]), makeContext(enabled)),
+      evaluateRule(inactiveKeyCleanupRule, makeUser({ keys: [active] }), makeContext(enabled)),
+      evaluateRule(inactiveKeyCleanupRule, makeRoot([inactive]), makeContext(enabled)),
     ];
 
     // Assess

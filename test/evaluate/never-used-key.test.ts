@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { neverUsedKeyRule } from '../../src/evaluate/never-used-key.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 describe('Rule: never-used-key', () => {
   it('reports an active key never used exactly 7 days after its creation (medium, notify)', () => {
@@ -8,7 +8,11 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ accessKeyId: 'AKIAEXAMPLE000000010', ageDays: 7, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ userName: 'erin', keys: [key] }), makeContext());
+    const findings = evaluateRule(
+      neverUsedKeyRule,
+      makeUser({ userName: 'erin', keys: [key] }),
+      makeContext(),
+    );
 
     // Assess
     expect(findings).toEqual([
@@ -33,7 +37,7 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ ageDays: 6, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(neverUsedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -44,7 +48,7 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ ageDays: 300, lastUsedDaysAgo: 299 });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(neverUsedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -55,7 +59,7 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ ageDays: 80, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(neverUsedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toHaveLength(1);
@@ -66,7 +70,7 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ ageDays: 90, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(neverUsedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -78,7 +82,8 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ accessKeyId: 'AKIAEXAMPLE000000011', ageDays: 200, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(
+    const findings = evaluateRule(
+      neverUsedKeyRule,
       makeUser({ userName: 'erin', keys: [key] }),
       makeContext(settings),
     );
@@ -95,7 +100,7 @@ describe('Rule: never-used-key', () => {
     const key = makeKey({ ageDays: 29, lastUsedDaysAgo: null });
 
     // Act
-    const findings = neverUsedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext(settings));
+    const findings = evaluateRule(neverUsedKeyRule, makeUser({ keys: [key] }), makeContext(settings));
 
     // Assess
     expect(findings).toEqual([]);
@@ -109,9 +114,9 @@ describe('Rule: never-used-key', () => {
 
     // Act
     const results = [
-      neverUsedKeyRule.evaluate(makeUser({ keys: [inactive] }), makeContext()),
-      neverUsedKeyRule.evaluate(makeUser({ keys: [active] }), makeContext(disabled)),
-      neverUsedKeyRule.evaluate(makeRoot([active]), makeContext()),
+      evaluateRule(neverUsedKeyRule, makeUser({ keys: [inactive] }), makeContext()),
+      evaluateRule(neverUsedKeyRule, makeUser({ keys: [active] }), makeContext(disabled)),
+      evaluateRule(neverUsedKeyRule, makeRoot([active]), makeContext()),
     ];
 
     // Assess

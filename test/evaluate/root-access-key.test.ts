@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rootAccessKeyRule } from '../../src/evaluate/root-access-key.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 describe('Rule: root-access-key', () => {
   it('flags an active root key seen through GetAccountSummary, without id or dates (critical)', () => {
@@ -8,7 +8,7 @@ describe('Rule: root-access-key', () => {
     const key = makeKey({ accessKeyId: null, ageDays: null, lastUsedDaysAgo: null });
 
     // Act
-    const findings = rootAccessKeyRule.evaluate(makeRoot([key]), makeContext());
+    const findings = evaluateRule(rootAccessKeyRule, makeRoot([key]), makeContext());
 
     // Assess
     expect(findings).toEqual([
@@ -41,7 +41,7 @@ describe('Rule: root-access-key', () => {
     ];
 
     // Act
-    const findings = rootAccessKeyRule.evaluate(makeRoot(keys), makeContext());
+    const findings = evaluateRule(rootAccessKeyRule, makeRoot(keys), makeContext());
 
     // Assess
     expect(findings).toHaveLength(1);
@@ -55,9 +55,9 @@ describe('Rule: root-access-key', () => {
 
     // Act
     const results = [
-      rootAccessKeyRule.evaluate(makeUser({ keys: [makeKey()] }), makeContext()),
-      rootAccessKeyRule.evaluate(makeRoot([]), makeContext()),
-      rootAccessKeyRule.evaluate(makeRoot([makeKey()]), makeContext(disabled)),
+      evaluateRule(rootAccessKeyRule, makeUser({ keys: [makeKey()] }), makeContext()),
+      evaluateRule(rootAccessKeyRule, makeRoot([]), makeContext()),
+      evaluateRule(rootAccessKeyRule, makeRoot([makeKey()]), makeContext(disabled)),
     ];
 
     // Assess

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rotationOverdueRule } from '../../src/evaluate/rotation-overdue.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 describe('Rule: rotation-overdue', () => {
   it('reports an active key created exactly 90 days ago, even if used today (medium, notify)', () => {
@@ -8,7 +8,8 @@ describe('Rule: rotation-overdue', () => {
     const key = makeKey({ accessKeyId: 'AKIAEXAMPLE000000020', ageDays: 90, lastUsedDaysAgo: 0 });
 
     // Act
-    const findings = rotationOverdueRule.evaluate(
+    const findings = evaluateRule(
+      rotationOverdueRule,
       makeUser({ userName: 'frank', keys: [key] }),
       makeContext(),
     );
@@ -33,7 +34,7 @@ describe('Rule: rotation-overdue', () => {
     const key = makeKey({ ageDays: 89, lastUsedDaysAgo: 0 });
 
     // Act
-    const findings = rotationOverdueRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(rotationOverdueRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -45,7 +46,7 @@ describe('Rule: rotation-overdue', () => {
     const key = makeKey({ ageDays: 200, lastUsedDaysAgo: 0 });
 
     // Act
-    const findings = rotationOverdueRule.evaluate(makeUser({ keys: [key] }), makeContext(settings));
+    const findings = evaluateRule(rotationOverdueRule, makeUser({ keys: [key] }), makeContext(settings));
 
     // Assess
     expect(findings).toEqual([]);
@@ -59,9 +60,9 @@ describe('Rule: rotation-overdue', () => {
 
     // Act
     const results = [
-      rotationOverdueRule.evaluate(makeUser({ keys: [inactive] }), makeContext()),
-      rotationOverdueRule.evaluate(makeUser({ keys: [active] }), makeContext(disabled)),
-      rotationOverdueRule.evaluate(makeRoot([active]), makeContext()),
+      evaluateRule(rotationOverdueRule, makeUser({ keys: [inactive] }), makeContext()),
+      evaluateRule(rotationOverdueRule, makeUser({ keys: [active] }), makeContext(disabled)),
+      evaluateRule(rotationOverdueRule, makeRoot([active]), makeContext()),
     ];
 
     // Assess

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { twoActiveKeysRule } from '../../src/evaluate/two-active-keys.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 describe('Rule: two-active-keys', () => {
   it('raises one finding per user, about the older key (low, notify)', () => {
@@ -10,7 +10,7 @@ describe('Rule: two-active-keys', () => {
     const user = makeUser({ userName: 'grace', keys: [newer, older] });
 
     // Act
-    const findings = twoActiveKeysRule.evaluate(user, makeContext());
+    const findings = evaluateRule(twoActiveKeysRule, user, makeContext());
 
     // Assess
     expect(findings).toEqual([
@@ -33,7 +33,7 @@ describe('Rule: two-active-keys', () => {
     const user = makeUser({ keys: [makeKey(), makeKey({ status: 'Inactive' })] });
 
     // Act
-    const findings = twoActiveKeysRule.evaluate(user, makeContext());
+    const findings = evaluateRule(twoActiveKeysRule, user, makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -46,9 +46,9 @@ describe('Rule: two-active-keys', () => {
 
     // Act
     const results = [
-      twoActiveKeysRule.evaluate(makeUser({ keys: [makeKey()] }), makeContext()),
-      twoActiveKeysRule.evaluate(makeUser({ keys: twoKeys() }), makeContext(disabled)),
-      twoActiveKeysRule.evaluate(makeRoot(twoKeys()), makeContext()),
+      evaluateRule(twoActiveKeysRule, makeUser({ keys: [makeKey()] }), makeContext()),
+      evaluateRule(twoActiveKeysRule, makeUser({ keys: twoKeys() }), makeContext(disabled)),
+      evaluateRule(twoActiveKeysRule, makeRoot(twoKeys()), makeContext()),
     ];
 
     // Assess

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unusedKeyRule } from '../../src/evaluate/unused-key.js';
-import { makeContext, makeKey, makeRoot, makeSettings, makeUser, NOW } from './factories.js';
+import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser, NOW } from './factories.js';
 
 describe('Rule: unused-key', () => {
   it('deactivates an active key unused for exactly 90 days (high)', () => {
@@ -9,7 +9,7 @@ describe('Rule: unused-key', () => {
     const user = makeUser({ userName: 'alice', keys: [key] });
 
     // Act
-    const findings = unusedKeyRule.evaluate(user, makeContext());
+    const findings = evaluateRule(unusedKeyRule, user, makeContext());
 
     // Assess
     expect(findings).toEqual([
@@ -46,7 +46,7 @@ describe('Rule: unused-key', () => {
     const user = makeUser({ userName: 'bob', keys: [key] });
 
     // Act
-    const findings = unusedKeyRule.evaluate(user, makeContext());
+    const findings = evaluateRule(unusedKeyRule, user, makeContext());
 
     // Assess
     expect(findings).toHaveLength(1);
@@ -62,8 +62,8 @@ describe('Rule: unused-key', () => {
     const dayBefore = makeUser({ keys: [makeKey({ ageDays: 400, lastUsedDaysAgo: 75 })] });
 
     // Act
-    const warned = unusedKeyRule.evaluate(onWarnDay, makeContext());
-    const quiet = unusedKeyRule.evaluate(dayBefore, makeContext());
+    const warned = evaluateRule(unusedKeyRule, onWarnDay, makeContext());
+    const quiet = evaluateRule(unusedKeyRule, dayBefore, makeContext());
 
     // Assess
     expect(warned).toHaveLength(1);
@@ -80,7 +80,7 @@ describe('Rule: unused-key', () => {
     };
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings[0]).toMatchObject({ severity: 'low', daysSinceLastUse: 89 });
@@ -91,7 +91,7 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ accessKeyId: 'AKIAEXAMPLE000000003', ageDays: 120, lastUsedDaysAgo: null });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ userName: 'carol', keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ userName: 'carol', keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toHaveLength(1);
@@ -113,7 +113,7 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ ageDays: 1000, lastUsedDaysAgo: 3 });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -124,7 +124,7 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ status: 'Inactive', ageDays: 1000, lastUsedDaysAgo: 900 });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
@@ -137,8 +137,8 @@ describe('Rule: unused-key', () => {
     const old = makeUser({ keys: [makeKey({ ageDays: 7, lastUsedDaysAgo: null })] });
 
     // Act
-    const youngFindings = unusedKeyRule.evaluate(young, makeContext(settings));
-    const oldFindings = unusedKeyRule.evaluate(old, makeContext(settings));
+    const youngFindings = evaluateRule(unusedKeyRule, young, makeContext(settings));
+    const oldFindings = evaluateRule(unusedKeyRule, old, makeContext(settings));
 
     // Assess
     expect(youngFindings).toEqual([]);
@@ -153,7 +153,9 @@ describe('Rule: unused-key', () => {
     const at30 = makeUser({ keys: [makeKey({ ageDays: 400, lastUsedDaysAgo: 30 })] });
 
     // Act
-    const results = [at45, at31, at30].map((user) => unusedKeyRule.evaluate(user, makeContext(settings)));
+    const results = [at45, at31, at30].map((user) =>
+      evaluateRule(unusedKeyRule, user, makeContext(settings)),
+    );
 
     // Assess
     expect(results.map((findings) => findings[0]?.severity ?? 'none')).toEqual(['high', 'low', 'none']);
@@ -165,7 +167,7 @@ describe('Rule: unused-key', () => {
     const fresh = makeKey({ ageDays: 400, lastUsedDaysAgo: 1 });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ keys: [stale, fresh] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ keys: [stale, fresh] }), makeContext());
 
     // Assess
     expect(findings.map((finding) => finding.accessKeyId)).toEqual([stale.accessKeyId]);
@@ -176,7 +178,7 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ accessKeyId: null, slot: 2, ageDays: 400, lastUsedDaysAgo: 100 });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ userName: 'dave', keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ userName: 'dave', keys: [key] }), makeContext());
 
     // Assess
     expect(findings[0]?.message).toMatch(/^Access key 2 of dave has not been used for 100 days/);
@@ -189,8 +191,8 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ ageDays: 400, lastUsedDaysAgo: 200 });
 
     // Act
-    const whenDisabled = unusedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext(disabled));
-    const forRoot = unusedKeyRule.evaluate(makeRoot([key]), makeContext());
+    const whenDisabled = evaluateRule(unusedKeyRule, makeUser({ keys: [key] }), makeContext(disabled));
+    const forRoot = evaluateRule(unusedKeyRule, makeRoot([key]), makeContext());
 
     // Assess
     expect(whenDisabled).toEqual([]);
@@ -202,7 +204,7 @@ describe('Rule: unused-key', () => {
     const key = makeKey({ ageDays: -10, lastUsedDaysAgo: null });
 
     // Act
-    const findings = unusedKeyRule.evaluate(makeUser({ keys: [key] }), makeContext());
+    const findings = evaluateRule(unusedKeyRule, makeUser({ keys: [key] }), makeContext());
 
     // Assess
     expect(findings).toEqual([]);
