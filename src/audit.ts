@@ -4,6 +4,7 @@
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
+import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
 import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
 import type { Settings } from './config/settings.js';
@@ -116,6 +117,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
             unusedKeyDays: settings.rules.unusedKey.days,
             deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
             shouldStop,
+            archivedRun: archivedRuns(deps, settings, accountId),
           },
           planned,
         )
@@ -165,4 +167,21 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
   }
   deps.logger.info('audit finished', { runId, summary: archived.summary, complete: archived.complete });
   return archived;
+}
+
+/** Each run's archived report read at most once per audit; none without a bucket and an S3 client. */
+function archivedRuns(
+  deps: AuditDeps,
+  settings: Settings,
+  accountId: string,
+): ((runId: string) => Promise<ArchivedRun>) | undefined {
+  const { s3 } = deps;
+  const bucket = settings.reportBucket;
+  if (!s3 || !bucket) return undefined;
+  const read = new Map<string, Promise<ArchivedRun>>();
+  return (runId) => {
+    const cached = read.get(runId) ?? readArchivedRun(s3, { bucket, region: deps.region, accountId }, runId);
+    read.set(runId, cached);
+    return cached;
+  };
 }

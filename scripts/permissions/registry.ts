@@ -1,4 +1,5 @@
 import { APPLY_PERMISSIONS } from '../../src/apply/apply.js';
+import { READ_ARCHIVE_PERMISSIONS } from '../../src/archive/read-archive.js';
 import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import type { PermissionDeclaration } from '../../src/aws/permissions.js';
 import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/collect/credential-report-collector.js';
@@ -63,6 +64,11 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
   },
   { module: 'src/apply/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
   { module: 'src/archive/write-archive.ts', functions: AUDIT_FUNCTIONS, permissions: ARCHIVE_PERMISSIONS },
+  {
+    module: 'src/archive/read-archive.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: READ_ARCHIVE_PERMISSIONS,
+  },
 
   {
     module: 'src/undo/find-deactivations.ts',

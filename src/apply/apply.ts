@@ -8,6 +8,7 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { type ArchivedRun, archiveLists } from '../archive/read-archive.js';
 import { describeAwsError } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { deletionBlocker } from '../evaluate/deletion.js';
@@ -70,6 +71,11 @@ export interface ApplyDeps {
   deleteAfterDays?: number;
   /** Asked before each action; true once the time budget is spent. */
   shouldStop?: () => boolean;
+  /**
+   * The archived report of a run (see `readArchivedRun`). A deletion needs the deactivating run's
+   * archive to list the key as deactivated; without an archive nothing is deleted.
+   */
+  archivedRun?: (runId: string) => Promise<ArchivedRun>;
 }
 
 const DAY_MS = 86_400_000;
@@ -272,8 +278,9 @@ async function deleteOne(
   } catch (error) {
     return ended('failed', 'live check before deletion failed; key left untouched', error);
   }
+  const deactivation = tag === undefined ? null : parseDeactivation(tag);
   const blocker = deletionBlocker({
-    deactivation: tag === undefined ? null : parseDeactivation(tag),
+    deactivation,
     status,
     lastUsed,
     now: deps.now,
@@ -281,6 +288,23 @@ async function deleteOne(
     currentRunId: deps.runId,
   });
   if (blocker) return skipped(`live check: ${blocker}; not deleted`);
+  // The tag passed, but a tag can be written by anyone allowed to tag users: the deactivating run's
+  // own archived report must list the key.
+  const runId = deactivation?.runId ?? '';
+  if (!deps.archivedRun) {
+    return skipped(
+      'deletion needs the report archive (reportBucket) to confirm the deactivation; not deleted',
+    );
+  }
+  const archived = await deps.archivedRun(runId);
+  if (archived.kind === 'unread') {
+    return skipped(`the deactivating run's archived report cannot confirm it: ${archived.why}; not deleted`);
+  }
+  if (!archiveLists(archived, action.userName, accessKeyId)) {
+    return skipped(
+      `the archived report of run ${runId} does not list this key as deactivated, so its tag is not key-hygiene's record; not deleted`,
+    );
+  }
   try {
     await iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: accessKeyId }));
   } catch (error) {

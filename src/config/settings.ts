@@ -41,15 +41,29 @@ const ruleSchemas = Object.fromEntries(RULES.map((rule) => [rule.settingsKey, ru
  * the exemptions. `loadSettings` and `applyEventOverrides` both end here, so an override can never
  * produce settings the environment could not.
  */
-export const settingsSchema = z.strictObject({
-  ...topLevelShape,
-  rules: z.strictObject(ruleSchemas),
-  exemptions: z.strictObject({
-    userNames: z.array(values.userNamePattern),
-    userGlobs: z.array(values.userNamePattern),
-    paths: z.array(values.iamPath),
-  }),
-});
+export const settingsSchema = z
+  .strictObject({
+    ...topLevelShape,
+    rules: z.strictObject(ruleSchemas),
+    exemptions: z.strictObject({
+      userNames: z.array(values.userNamePattern),
+      userGlobs: z.array(values.userNamePattern),
+      paths: z.array(values.iamPath),
+    }),
+  })
+  // Deletion is irreversible: it acts only on a key the deactivating run's archived report lists as
+  // deactivated, since a user tag alone can be forged by anyone allowed to tag users.
+  .superRefine((settings, ctx) => {
+    if (settings.rules.inactiveKeyCleanup.enabled && settings.reportBucket === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reportBucket'],
+        input: null,
+        message:
+          'is required when CLEANUP_ENABLED is "true": a key is deleted only when the archived report of the run that deactivated it lists it; set reportBucket or turn cleanup off',
+      });
+    }
+  });
 
 /** What the auditor does, how strictly, and to whom. Built by `loadSettings`, never by hand. */
 export type Settings = z.output<typeof settingsSchema>;

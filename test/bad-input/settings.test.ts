@@ -65,6 +65,11 @@ const CASES: readonly Case[] = [
   },
   { env: { CLEANUP_ENABLED: 'yes' }, error: /Invalid setting CLEANUP_ENABLED .*expected "true" or "false"/ },
   {
+    // Deletion is irreversible: it needs the archived reports to confirm each deactivation.
+    env: { CLEANUP_ENABLED: 'true' },
+    error: /Invalid setting REPORT_BUCKET \(reportBucket\): is required when CLEANUP_ENABLED is "true"/,
+  },
+  {
     env: { CLEANUP_DAYS: '0' },
     error:
       /Invalid setting CLEANUP_DAYS \(rules\.inactiveKeyCleanup\.days\): expected an integer from 1 to 3650, got "0"/,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inactiveKeyCleanupRule } from '../../src/evaluate/inactive-key-cleanup.js';
 import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
-const enabled = makeSettings({ CLEANUP_ENABLED: 'true' });
+const enabled = makeSettings({ CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports' });
 
 describe('Rule: inactive-key-cleanup', () => {
   it('is off by default', () => {

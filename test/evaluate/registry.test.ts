@@ -101,7 +101,7 @@ describe('Function: evaluateRules', () => {
       ageDays: fc.integer({ min: 0, max: 2000 }),
       lastUsedDaysAgo: fc.option(fc.integer({ min: 0, max: 2000 })),
     });
-    const settings = makeSettings({ CLEANUP_ENABLED: 'true' });
+    const settings = makeSettings({ CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports' });
 
     // Act, Assess
     fc.assert(

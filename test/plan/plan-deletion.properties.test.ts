@@ -38,6 +38,7 @@ const settingsArb = fc
       makeSettings({
         MODE: raw.mode,
         CLEANUP_ENABLED: 'true',
+        REPORT_BUCKET: 'key-hygiene-reports',
         CLEANUP_DAYS: String(raw.cleanupDays),
         MAX_ACTIONS_PER_RUN: String(raw.cap),
       }),

@@ -20,7 +20,7 @@ function deactivatedUser(tagValue: string | null, lastUsedDaysAgo = 200): UserRe
 }
 
 function planWith(users: UserRecord[], env: Record<string, string>, runId: string | null = RUN) {
-  const settings = makeSettings({ CLEANUP_ENABLED: 'true', ...env });
+  const settings = makeSettings({ CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports', ...env });
   const findings = evaluateRules(users, { now: NOW, settings });
   return plan({ users, findings, errors: [], settings, now: NOW, selfAccessKeyId: null, runId });
 }

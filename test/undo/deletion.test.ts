@@ -1,4 +1,4 @@
-import { ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { ListUserTagsCommand, TagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyActions } from '../../src/apply/apply.js';
 import { runAudit } from '../../src/audit.js';
@@ -13,6 +13,10 @@ const T0 = new Date('2026-11-20T03:00:00Z');
 const DAY_MS = 86_400_000;
 const HAND_KEY = 'AKIAHANDOFF000000001';
 const OLD_TAG_KEY = 'AKIAOLDTAG0000000001';
+const FORGED_KEY = 'AKIAFORGED0000000001';
+const FORGED_RUN = '20260812T030000Z-f0f0f0';
+/** Every run archives here: a deletion needs the deactivating run's archived report. */
+const BUCKET = 'key-hygiene-test-reports';
 
 let deps: AuditDeps;
 
@@ -51,6 +55,7 @@ function fixture() {
       ],
     },
   ];
+  account.buckets = [{ name: BUCKET }];
   return { ...base, now: T0.toISOString() };
 }
 
@@ -66,7 +71,7 @@ async function moveClock(days: number): Promise<void> {
 }
 
 function enforce(env: Record<string, string> = {}): Promise<AuditReport> {
-  return runAudit(deps, { settings: loadSettings({ MODE: 'enforce', ...env }) });
+  return runAudit(deps, { settings: loadSettings({ MODE: 'enforce', REPORT_BUCKET: BUCKET, ...env }) });
 }
 
 const keyIds = (userName: string) => keyStatuses(env.iam, userName);
@@ -138,7 +143,7 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
     // Act
     const off = await enforce();
     const preview = await runAudit(deps, {
-      settings: loadSettings({ MODE: 'report', CLEANUP_ENABLED: 'true' }),
+      settings: loadSettings({ MODE: 'report', CLEANUP_ENABLED: 'true', REPORT_BUCKET: BUCKET }),
     });
     // Assess
     expect(deletions(off)).toEqual([]);
@@ -210,5 +215,86 @@ describe('Deletion by inactive-key-cleanup, against the sandbox with its clock',
     });
     expect(await keyIds('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
     expect(await keyIds('never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Inactive' });
+  });
+});
+
+describe('Deletion trusts the archive, not the tag alone', () => {
+  const forgedEnv = useSandbox(() => {
+    const base = fixture();
+    const account = base.accounts[0];
+    if (!account) throw new Error('fixture without an account');
+    account.users = [
+      ...(account.users ?? []),
+      {
+        name: 'forged-fay',
+        createDate: daysAgo(T0, 900),
+        // A tag anyone allowed to tag users could write, naming a run whose archive never listed it.
+        tags: {
+          [`key-hygiene:deactivated-${FORGED_KEY}`]: `${daysAgo(T0, 100).slice(0, 10)} unused-key ${FORGED_RUN}`,
+        },
+        accessKeys: [
+          {
+            id: FORGED_KEY,
+            status: 'Inactive',
+            createDate: daysAgo(T0, 800),
+            lastUsed: { date: daysAgo(T0, 200), service: 's3', region: 'us-east-1' },
+          },
+        ],
+      },
+    ];
+    return base;
+  });
+
+  it('never deletes a key whose tag names a run that did not deactivate it, and says why', async () => {
+    // Prepare
+    const clients = createClients({ endpoint: forgedEnv.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
+    const forgedDeps: AuditDeps = { ...deps, ...clients, clock: () => forgedEnv.sandbox.state.clock.now() };
+    // Act
+    const report = await runAudit(forgedDeps, {
+      settings: loadSettings({ MODE: 'enforce', CLEANUP_ENABLED: 'true', REPORT_BUCKET: BUCKET }),
+    });
+    // Assess
+    expect(deletions(report).find((a) => a.accessKeyId === FORGED_KEY)).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(
+        /^the deactivating run's archived report cannot confirm it: s3:\/\/key-hygiene-test-reports\/reports\/\d{12}\/2026\/08\/12\/20260812T030000Z-f0f0f0\.json could not be read/,
+      ),
+    });
+    expect(await keyStatuses(forgedEnv.iam, 'forged-fay')).toEqual({ [FORGED_KEY]: 'Inactive' });
+  });
+
+  it('never deletes a key whose tag names a real, archived run that did not list it', async () => {
+    // Prepare: a real run deactivates and archives; then someone copies its run id into a tag.
+    const clients = createClients({ endpoint: forgedEnv.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
+    const forgedDeps: AuditDeps = { ...deps, ...clients, clock: () => forgedEnv.sandbox.state.clock.now() };
+    const settings = loadSettings({ MODE: 'enforce', CLEANUP_ENABLED: 'true', REPORT_BUCKET: BUCKET });
+    const first = await runAudit(forgedDeps, { settings });
+    await forgedEnv.iam.send(
+      new TagUserCommand({
+        UserName: 'forged-fay',
+        Tags: [
+          { Key: `key-hygiene:deactivated-${FORGED_KEY}`, Value: `2026-11-20 unused-key ${first.runId}` },
+        ],
+      }),
+    );
+    const response = await fetch(`${forgedEnv.sandbox.url}/_sandbox/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ now: new Date(T0.getTime() + 31 * DAY_MS).toISOString() }),
+    });
+    expect(response.status).toBe(200);
+    // Act
+    const later = await runAudit(forgedDeps, { settings });
+    // Assess
+    expect(deletions(later).find((a) => a.accessKeyId === FORGED_KEY)).toMatchObject({
+      status: 'skipped',
+      reason: `the archived report of run ${first.runId} does not list this key as deactivated, so its tag is not key-hygiene's record; not deleted`,
+    });
+    expect(await keyStatuses(forgedEnv.iam, 'forged-fay')).toEqual({ [FORGED_KEY]: 'Inactive' });
+    // The keys that run did deactivate are deleted as usual.
+    expect(
+      deletions(later)
+        .filter((a) => a.status === 'applied')
+        .map((a) => a.accessKeyId),
+    ).toEqual([KEYS.neverUsedOld, KEYS.stale]);
   });
 });
