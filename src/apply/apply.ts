@@ -179,16 +179,9 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
   try {
     await iam.send(new TagUserCommand({ UserName: action.userName, Tags: [{ Key: tagKey, Value: value }] }));
     // Read back: two runs acting on one key at once both tag it; the last record written wins, and
-    // only the run that holds it deactivates, so each report tells the truth about its own run.
-    const tags = await iam.send(new ListUserTagsCommand({ UserName: action.userName }));
-    const recorded = tags.Tags?.find((tag) => tag.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
-    if (recorded !== value) {
-      return {
-        ...action,
-        status: 'skipped',
-        reason: `another key-hygiene run is deactivating this key at the same time and holds its record (${recorded ?? 'removed'}); left to it`,
-      };
-    }
+    // only the run that holds it reports the deactivation, so each report is true of its own run.
+    const recorded = await recordOf(iam, action.userName, tagKey);
+    if (recorded !== value) return heldByAnother(action, recorded);
   } catch (error) {
     return {
       ...action,
@@ -213,7 +206,37 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
       error: describeAwsError(error),
     };
   }
+  // Checked again after the call: a run that overwrote the record meanwhile reports the
+  // deactivation as its own, and this one must not claim it too.
+  try {
+    const recorded = await recordOf(iam, action.userName, tagKey);
+    if (recorded !== value) return heldByAnother(action, recorded);
+  } catch (error) {
+    return {
+      ...action,
+      status: 'failed',
+      reason: 'the key was deactivated, but reading its record back failed; check the tag by hand',
+      error: describeAwsError(error),
+    };
+  }
   return { ...action, status: 'applied', reason: null, error: null };
+}
+
+async function recordOf(
+  iam: ApplyDeps['iam'],
+  userName: string,
+  tagKey: string,
+): Promise<string | undefined> {
+  const tags = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+  return tags.Tags?.find((tag) => tag.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
+}
+
+function heldByAnother(action: PlannedAction, recorded: string | undefined): PlannedAction {
+  return {
+    ...action,
+    status: 'skipped',
+    reason: `another key-hygiene run is deactivating this key at the same time and holds its record (${recorded ?? 'removed'}); left to it`,
+  };
 }
 
 type KeyState =

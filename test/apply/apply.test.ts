@@ -88,6 +88,7 @@ describe('Function: applyActions', () => {
       'TagUserCommand',
       'ListUserTagsCommand',
       'UpdateAccessKeyCommand',
+      'ListUserTagsCommand',
     ]);
   });
 

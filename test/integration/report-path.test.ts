@@ -1,4 +1,4 @@
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { IAMClient, ListAccessKeysCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TIME_BUDGET_SKIP_REASON } from '../../src/apply/apply.js';
@@ -114,6 +114,29 @@ describe('Audit on the credential-report path', () => {
     ).toBe(true);
     expect(calls(acme, 'ListAccessKeys')).toBe(0);
     expect(calls(acme, 'UpdateAccessKey')).toBe(0);
+  });
+
+  it('two enforce runs started at the same moment leave one record per key, and both reports are true', async () => {
+    // Act
+    const [a, b] = await Promise.all([audit(acme, { MODE: 'enforce' }), audit(acme, { MODE: 'enforce' })]);
+    // Assess: every key is deactivated once, by the run its record names; the other run says so.
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: acme.url });
+    const byRun = new Map([
+      [a.runId, applied(a)],
+      [b.runId, applied(b)],
+    ]);
+    expect([...applied(a), ...applied(b)].sort()).toEqual(DEACTIVATED_IN_ACME);
+    for (const entry of DEACTIVATED_IN_ACME) {
+      const [userName = '', keyId = ''] = entry.split('/');
+      const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: userName }));
+      const record = Tags.find((tag) => tag.Key === `key-hygiene:deactivated-${keyId}`)?.Value ?? '';
+      const runId = record.split(' ').at(-1) ?? '';
+      expect(byRun.get(runId)).toContain(entry);
+      const other = runId === a.runId ? b : a;
+      expect(other.actions.find((x) => `${x.userName}/${x.accessKeyId}` === entry)).toMatchObject({
+        status: 'skipped',
+      });
+    }
   });
 
   it('says which source was used, and when the report was made, in the text report', async () => {
