@@ -1,21 +1,18 @@
-import { FUNCTION_NAMES, permissionsOf } from './registry.js';
+import { type PermissionRegistry, permissionsOf } from './registry.js';
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
 /**
- * The README's table of the role's permissions, generated from the registry (the same declarations
- * the simulator test holds the packaged role to), one row per action and resource.
- *
- * @example
- * console.log(renderPermissionsTable()); // | action | resource | functions | why |
+ * The README's table of the roles' permissions, generated from the registry (the same declarations
+ * the simulator test holds the packaged roles to), one row per action and resource.
  */
-export function renderPermissionsTable(): string {
+export function renderPermissionsTable(registry: PermissionRegistry): string {
   const rows = new Map<
     string,
     { action: string; resource: string; granted: boolean; functions: string[]; why: string }
   >();
-  for (const fn of FUNCTION_NAMES) {
-    for (const d of permissionsOf(fn)) {
+  for (const { name } of registry.functions) {
+    for (const d of permissionsOf(registry, name)) {
       const key = `${d.action} ${d.resource}`;
       const row = rows.get(key) ?? {
         action: d.action,
@@ -24,7 +21,7 @@ export function renderPermissionsTable(): string {
         functions: [],
         why: d.why,
       };
-      row.functions.push(fn);
+      row.functions.push(name);
       rows.set(key, row);
     }
   }

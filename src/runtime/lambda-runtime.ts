@@ -6,6 +6,10 @@ import type { AuditDeps } from '../audit.js';
 import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 
+// What Lambda does with the role of every function built on this runtime (logs, traces); the
+// permission gathering (scripts/permissions) reaches it through this module.
+export { LAMBDA_RUNTIME_PERMISSIONS } from './platform/audit-functions.js';
+
 /** Everything a handler needs, built once per cold start. */
 export interface LambdaRuntime {
   settings: Settings;

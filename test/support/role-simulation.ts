@@ -5,8 +5,7 @@
  */
 import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
 import {
-  FUNCTION_NAMES,
-  type FunctionName,
+  type PermissionRegistry,
   permissionsOf,
   uniquePermissions,
 } from '../../scripts/permissions/registry.js';
@@ -108,17 +107,10 @@ export function templateFunctionNames(resolver: CfnResolver): string[] {
   return rolesUnderTest(resolver).flatMap((role) => role.functions);
 }
 
-export function isRegisteredFunction(name: string): name is FunctionName {
-  return (FUNCTION_NAMES as readonly string[]).includes(name);
-}
-
 /** The granted declarations (not `grant: false`) of every function that runs with the role. */
-export function declarationsOf(role: RoleUnderTest): PermissionDeclaration[] {
+export function declarationsOf(registry: PermissionRegistry, role: RoleUnderTest): PermissionDeclaration[] {
   return uniquePermissions(
-    role.functions
-      .filter(isRegisteredFunction)
-      .flatMap((fn) => permissionsOf(fn))
-      .filter((d) => d.grant !== false),
+    role.functions.flatMap((fn) => permissionsOf(registry, fn)).filter((d) => d.grant !== false),
   );
 }
 
