@@ -9,9 +9,9 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
-import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
+import { ANY_USER, onlyTagKeys, type PermissionDeclaration } from '../aws/permissions.js';
 import { deletionBlocker } from '../evaluate/deletion.js';
-import { deactivationTagValue, parseDeactivation } from '../evaluate/tags.js';
+import { deactivationTagValue, parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import type { ActionOutcome } from '../model.js';
 import { toIsoDate } from '../time.js';
 
@@ -30,6 +30,8 @@ export const APPLY_PERMISSIONS = [
   {
     action: 'iam:TagUser',
     resource: ANY_USER,
+    // Never the exemption tags, nor tags other policies of the account may trust.
+    condition: onlyTagKeys(`${TAG_KEYS.deactivatedPrefix}*`),
     why: 'tags the user with why, when and in which run its key was deactivated',
   },
   {
@@ -45,11 +47,13 @@ export const APPLY_PERMISSIONS = [
   {
     action: 'iam:DeleteAccessKey',
     resource: ANY_USER,
+    onlyWhenParam: 'cleanupEnabled',
     why: 'deletion: deletes a key key-hygiene deactivated in an earlier run, CLEANUP_DAYS ago (off by default)',
   },
   {
     action: 'iam:UntagUser',
     resource: ANY_USER,
+    condition: onlyTagKeys(`${TAG_KEYS.deactivatedPrefix}*`),
     why: 'deletion: removes the deactivation tag of the deleted key',
   },
 ] as const satisfies readonly PermissionDeclaration[];
