@@ -5,7 +5,10 @@ import type { PermissionDeclaration } from '../../aws/permissions.js';
 const SLACK_LOG_GROUP =
   'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Service}-${Stage}-slackNotifier';
 
-/** serverless.yml creates the notifier's log group: Lambda only writes to it, and sends traces. */
+/**
+ * serverless.yml creates the notifier's log group: Lambda only writes to it, sends traces, and
+ * sends a post that failed after its retries to the on-failure destination.
+ */
 export const SLACK_NOTIFIER_RUNTIME_PERMISSIONS = [
   {
     action: 'logs:CreateLogStream',
@@ -21,4 +24,9 @@ export const SLACK_NOTIFIER_RUNTIME_PERMISSIONS = [
   },
   { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing is on: Lambda sends trace segments' },
   { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing is on: Lambda sends trace telemetry' },
+  {
+    action: 'sqs:SendMessage',
+    resource: '${SlackNotifierFailureQueue.Arn}',
+    why: 'Lambda keeps a report it could not post to Slack, after its retries, in the failed-slack-posts queue',
+  },
 ] as const satisfies readonly PermissionDeclaration[];
