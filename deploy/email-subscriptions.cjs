@@ -1,5 +1,5 @@
-// Serverless variable resolver: one SNS email subscription per address in the `alertEmails`
-// param (comma separated). CloudFormation cannot loop over a list, so the resources are built here.
+// Serverless variable resolver: one SNS email subscription to the report topic and one to the alarm
+// topic per address in the `alertEmails` param (comma separated). CloudFormation cannot loop over a list, so the resources are built here.
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 module.exports = async ({ resolveVariable }) => {
@@ -25,6 +25,12 @@ module.exports = async ({ resolveVariable }) => {
         FilterPolicyScope: 'MessageAttributes',
         FilterPolicy: { team: [{ exists: false }] },
       },
+    };
+    // The same people hear of the alarms, through the alarm topic (it does not share the report
+    // topic's fate). SNS asks each address to confirm each subscription.
+    resources[`AlarmEmailSubscription${index + 1}`] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
     };
   });
   return resources;

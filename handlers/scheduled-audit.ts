@@ -8,6 +8,10 @@ import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
 import { type RunSummary, summarizeRun } from '../src/runtime/run-summary.js';
 
+// Only this function has an on-failure destination, which Lambda writes to with its role; the
+// permission gathering (scripts/permissions) walks from here.
+export { ASYNC_FAILURE_DESTINATION_PERMISSIONS } from '../src/runtime/platform/scheduled-audit.js';
+
 const runtime = createLambdaRuntime(process.env);
 const { metrics } = runtime;
 

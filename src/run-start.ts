@@ -10,7 +10,10 @@ import type { PermissionDeclaration } from './aws/permissions.js';
 import type { Settings } from './config/settings.js';
 import { newRunId } from './run-id.js';
 
-/** The account id comes from STS GetCallerIdentity, which AWS allows every principal. */
+/**
+ * The account id comes from STS GetCallerIdentity, which AWS allows every principal.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const RUN_START_PERMISSIONS = [
   {
     action: 'sts:GetCallerIdentity',

@@ -10,14 +10,17 @@ import {
 } from '@aws-sdk/client-iam';
 import { type ArchivedRun, archiveLists } from '../archive/read-archive.js';
 import { describeAwsError } from '../aws/errors.js';
-import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
+import { ANY_USER, onlyTagKeys, type PermissionDeclaration } from '../aws/permissions.js';
 import { deletionBlocker } from '../evaluate/deletion.js';
-import { deactivationTagKey, deactivationTagValue, parseDeactivation } from '../evaluate/tags.js';
+import { deactivationTagKey, deactivationTagValue, parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import type { PlannedAction } from '../model.js';
 import { SKIP_REASONS } from '../plan/skip-reasons.js';
 import { toIsoDate } from '../time.js';
 
-/** The IAM calls `applyActions` makes: the only mutations, on users of this account. */
+/**
+ * The IAM calls `applyActions` makes: the only mutations, on users of this account.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const APPLY_PERMISSIONS = [
   {
     action: 'iam:GetAccessKeyLastUsed',
@@ -32,26 +35,30 @@ export const APPLY_PERMISSIONS = [
   {
     action: 'iam:TagUser',
     resource: ANY_USER,
+    // Never the exemption tags, nor tags other policies of the account may trust.
+    condition: onlyTagKeys(`${TAG_KEYS.deactivatedPrefix}*`),
     why: 'tags the user with why, when and in which run its key was deactivated',
   },
   {
     action: 'iam:ListAccessKeys',
     resource: ANY_USER,
-    why: 'deletion (inactive-key-cleanup): re-reads the key status right before deleting',
+    why: 're-reads the key status under its user right before deactivating or deleting it',
   },
   {
     action: 'iam:ListUserTags',
     resource: ANY_USER,
-    why: 'deletion: re-reads the deactivation tag right before deleting',
+    why: 'reads the deactivation record back after writing it, and before deleting a key',
   },
   {
     action: 'iam:DeleteAccessKey',
     resource: ANY_USER,
+    onlyWhenParam: 'cleanupEnabled',
     why: 'deletion: deletes a key key-hygiene deactivated in an earlier run, CLEANUP_DAYS ago (off by default)',
   },
   {
     action: 'iam:UntagUser',
     resource: ANY_USER,
+    condition: onlyTagKeys(`${TAG_KEYS.deactivatedPrefix}*`),
     why: 'deletion: removes the deactivation tag of the deleted key',
   },
 ] as const satisfies readonly PermissionDeclaration[];

@@ -10,6 +10,7 @@ import { auditReportSchema } from '../report/schema.js';
 import { runStartOf } from '../run-id.js';
 import { archiveKey, archiveLocation } from './archive-location.js';
 
+/** @public gathered by the permission walk (scripts/permissions/registry.ts) */
 export const READ_ARCHIVE_PERMISSIONS = [
   {
     action: 's3:GetObject',

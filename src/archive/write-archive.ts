@@ -17,6 +17,7 @@ import {
 /**
  * The IAM actions the archive needs, on `arn:aws:s3:::<bucket>/reports/*` only. serverless.yml's
  * `ReportArchivePolicy` grants exactly these (test/deploy checks it).
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
  */
 export const ARCHIVE_PERMISSIONS = [
   {

@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, requestHandlerOptions } from './request-timeouts.js';
 
 /** The SDK clients the audit uses. Logic receives them; nothing in `src/` builds its own. */
 export interface AwsClients {
@@ -29,11 +30,14 @@ export interface ClientOptions {
    * The Lambda runtime turns it on when `AWS_ENDPOINT_URL(_S3)` is set, for `invoke local`.
    */
   forcePathStyle?: boolean;
+  /** Connection and response timeouts of every call (default `DEFAULT_REQUEST_TIMEOUTS`). */
+  timeouts?: RequestTimeouts;
 }
 
 /**
  * Builds the IAM, SNS, STS and S3 clients with the adaptive retry mode, which adds client-side rate
- * limiting on top of backoff, so a throttled account slows the audit down instead of failing it.
+ * limiting on top of backoff, so a throttled account slows the audit down instead of failing it, and
+ * with request timeouts, so a stalled connection fails the call instead of the run.
  *
  * @example
  * const { iam, sns, sts, s3 } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
@@ -42,6 +46,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   const config = {
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
+    requestHandler: requestHandlerOptions(options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),

@@ -1,8 +1,9 @@
 /**
  * One permission a call site needs, declared next to the call (as Cloud Custodian's actions declare
- * theirs) and gathered per function in `scripts/permissions/registry.ts`. `test/deploy/least-privilege`
- * packages the service and checks with an IAM policy simulator that the role grants each declaration
- * on exactly its resource, and nothing that no declaration asks for.
+ * theirs) in an exported `*_PERMISSIONS` list; `scripts/permissions/registry.ts` gathers them per
+ * function by walking each handler's imports. `test/deploy/least-privilege` packages the service
+ * and checks with an IAM policy simulator that the role grants each declaration on exactly its
+ * resource, and nothing that no declaration asks for.
  *
  * @example
  * export const PUBLISH_PERMISSIONS = [
@@ -29,6 +30,11 @@ export interface PermissionDeclaration {
   /** The IAM `Condition` block the grant carries, if any (e.g. `kms:ViaService`). */
   readonly condition?: PermissionCondition;
   /**
+   * The serverless param (`cleanupEnabled`) that must be `true` for the role to hold this: the code
+   * makes the call only when that setting is on, so a deployment without it is not granted it.
+   */
+  readonly onlyWhenParam?: string;
+  /**
    * For a permission AWS uses on the caller's behalf during another call of the same module (SNS
    * uses the topic's KMS key during `sns:Publish`): that call's action. Without it, the module must
    * make the call itself; a declaration whose call is gone fails the scan of SDK calls.
@@ -50,3 +56,12 @@ export type PermissionCondition = Readonly<
 
 /** Any IAM user of the deployment's account: the resource of every per-user IAM call. */
 export const ANY_USER = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*';
+
+/**
+ * The condition that lets TagUser and UntagUser touch only tag keys matching `pattern`: every key of
+ * the request must match (`ForAllValues`), and the request must name keys (`Null` false), since
+ * `ForAllValues` alone holds for a request with none.
+ */
+export function onlyTagKeys(pattern: string): PermissionCondition {
+  return { 'ForAllValues:StringLike': { 'aws:TagKeys': pattern }, Null: { 'aws:TagKeys': 'false' } };
+}

@@ -20,7 +20,10 @@ import {
 import { ROOT_USER_NAME } from './live-collector.js';
 import type { InventoryResult } from './types.js';
 
-/** The IAM call the credential-report path makes here (the report itself: credential-report-fetch.ts). */
+/**
+ * The IAM call the credential-report path makes here (the report itself: credential-report-fetch.ts).
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const CREDENTIAL_REPORT_PERMISSIONS = [
   {
     action: 'iam:GetAccountAuthorizationDetails',

@@ -6,7 +6,10 @@ import {
 } from '@aws-sdk/client-iam';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 
-/** The IAM call that downloads the credential report. */
+/**
+ * The IAM call that downloads the credential report.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS = [
   {
     action: 'iam:GetCredentialReport',

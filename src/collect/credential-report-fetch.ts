@@ -3,7 +3,10 @@ import { GenerateCredentialReportCommand, type IAMClient } from '@aws-sdk/client
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 
-/** The IAM call that generates the credential report (the download: credential-report-download.ts). */
+/**
+ * The IAM call that generates the credential report (the download: credential-report-download.ts).
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const CREDENTIAL_REPORT_FETCH_PERMISSIONS = [
   {
     action: 'iam:GenerateCredentialReport',

@@ -33,7 +33,10 @@ export interface LiveCollectRequest {
   accountId?: string;
 }
 
-/** The IAM calls the live collector makes; the role grants exactly these (scripts/permissions). */
+/**
+ * The IAM calls the live collector makes; the role grants exactly these (scripts/permissions).
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const LIVE_COLLECTOR_PERMISSIONS = [
   { action: 'iam:ListUsers', resource: '*', why: 'lists every user of the account (takes no resource)' },
   { action: 'iam:GetUser', resource: ANY_USER, why: 'reads the users an ad-hoc audit names' },

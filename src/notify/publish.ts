@@ -8,6 +8,7 @@ import { buildSnsPublish, type SnsPublish, type SnsPublishOptions } from './sns-
  * The calls `publishReport` makes. SNS encrypts with the topic's KMS key on the publisher's behalf,
  * so the publisher needs GenerateDataKey and Decrypt on that key (not the `GenerateDataKey*`
  * wildcard some examples use: SNS asks for a plaintext data key, nothing else).
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
  */
 export const PUBLISH_PERMISSIONS = [
   { action: 'sns:Publish', resource: '${ReportTopic}', why: 'publishes the report to the report topic' },

@@ -55,9 +55,10 @@ export function checkWebhookUrl(url: string, parameterName: string): URL {
 /**
  * Posts a message to a Slack incoming webhook. A 2xx is `posted`. A 4xx other than 429 (a bad
  * payload, a revoked webhook, an archived channel) is logged with Slack's answer and returned as
- * `rejected`, not thrown: retrying would fail the same way, forever. A 5xx, a 429, a network error
- * or a timeout throws a {@link SlackDeliveryError}, so the invocation fails and is retried. Neither
- * the log lines nor the errors contain the URL.
+ * `rejected`, not thrown: retrying would fail the same way, forever. A 5xx, a 429, a network error,
+ * a timeout or a redirect (never followed) throws a {@link SlackDeliveryError}, so the invocation
+ * fails, is retried and, failing still, lands in the failed-posts queue. Neither the log lines nor
+ * the errors contain the URL.
  *
  * @example
  * ```ts
@@ -76,6 +77,9 @@ export async function postToSlack(
       method: 'POST',
       headers: { 'Content-Type': 'application/json; charset=utf-8' },
       body: JSON.stringify(message),
+      // Slack never redirects a webhook; a redirect would carry the report where the parameter
+      // does not point (a 307 or 308 re-sends the body), so it is never followed.
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch (error) {
@@ -88,6 +92,13 @@ export async function postToSlack(
     );
   }
   const body = (await response.text().catch(() => '')).slice(0, MAX_LOGGED_BODY);
+  if (response.status >= 300 && response.status < 400) {
+    // Not the webhook answering: fail (retried, then alarmed) rather than report a post that never happened.
+    throw new SlackDeliveryError(
+      `Slack answered ${response.status}, a redirect, to the report${options.runId ? ` of run ${options.runId}` : ''}; not followed, as the report would go elsewhere than the webhook. Check the URL in the parameter.`,
+      { status: response.status },
+    );
+  }
   if (response.ok) {
     logger.info('report posted to Slack', { runId: options.runId, status: response.status });
     return { outcome: 'posted', status: response.status };

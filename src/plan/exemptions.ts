@@ -34,12 +34,13 @@ type TagVerdict =
   | { kind: 'invalid' | 'expired'; value: string };
 
 function readExemptTag(user: UserRecord, now: Date): TagVerdict {
-  const raw = tagValue(user.tags, TAG_KEYS.exempt);
-  if (raw === undefined) return { kind: 'none' };
-  const value = raw.trim();
+  const value = tagValue(user.tags, TAG_KEYS.exempt);
+  if (value === undefined) return { kind: 'none' };
+  // Exactly the values the role's explicit Deny covers (StringEqualsIgnoreCase 'true'): IAM cannot
+  // trim, so ' true' is reported as unreadable rather than exempting what the Deny would not guard.
   if (value.toLowerCase() === 'true') return { kind: 'exempt', until: null };
   if (value.toLowerCase() === 'false') return { kind: 'none' };
-  if (!parseIsoDate(value)) return { kind: 'invalid', value: raw };
+  if (!parseIsoDate(value)) return { kind: 'invalid', value };
   // Inclusive: a tag saying 2026-06-30 still holds all of 30 June (UTC).
   return toIsoDate(now) <= value ? { kind: 'exempt', until: value } : { kind: 'expired', value };
 }
@@ -50,8 +51,8 @@ function reasonTag(user: UserRecord): string | null {
 }
 
 /**
- * Whether and why a user is exempt at `now`: by the tag `key-hygiene:exempt` (`true`, any case, or a
- * `YYYY-MM-DD` date until which it holds, inclusive), else by a configured name, glob or IAM path
+ * Whether and why a user is exempt at `now`: by the tag `key-hygiene:exempt` (`true`, any case and
+ * nothing around it, or a `YYYY-MM-DD` date until which it holds, inclusive), else by a configured name, glob or IAM path
  * (the user's path starts with it). The root account is never exempt: its findings are the ones a
  * security team must always see. An expired or unreadable tag exempts nothing (see `exemptTagProblem`).
  *

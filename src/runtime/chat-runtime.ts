@@ -3,6 +3,11 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SettingsError } from '../config/errors.js';
 import { loadSettings } from '../config/settings.js';
 
+// What Lambda does with the notifier's own role (logs, traces); the permission gathering
+// (scripts/permissions) reaches it through this module.
+/** @public gathered by the permission walk (scripts/permissions/registry.ts) */
+export { SLACK_NOTIFIER_RUNTIME_PERMISSIONS } from './platform/slack-notifier.js';
+
 /** What the chat notifier needs, built once per cold start. */
 export interface ChatRuntime {
   logger: Logger;

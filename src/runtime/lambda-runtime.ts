@@ -6,6 +6,11 @@ import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clien
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
 
+// What Lambda does with the role of every function built on this runtime (logs, traces); the
+// permission gathering (scripts/permissions) reaches it through this module.
+/** @public gathered by the permission walk (scripts/permissions/registry.ts) */
+export { LAMBDA_RUNTIME_PERMISSIONS } from './platform/audit-functions.js';
+
 /** Everything a handler needs, built once per cold start. */
 export interface LambdaRuntime {
   settings: Settings;

@@ -5,7 +5,10 @@ import { forEachConcurrent } from '../concurrency.js';
 import { parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import type { AuditError } from '../model.js';
 
-/** IAM permissions `findRunDeactivations` calls. */
+/**
+ * IAM permissions `findRunDeactivations` calls.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const FIND_DEACTIVATIONS_PERMISSIONS = [
   {
     action: 'iam:ListUsers',

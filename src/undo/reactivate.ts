@@ -6,12 +6,16 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
-import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
+import { ANY_USER, onlyTagKeys, type PermissionDeclaration } from '../aws/permissions.js';
+import { TAG_KEYS } from '../evaluate/tags.js';
 import { runStartOf } from '../run-id.js';
 import type { RunDeactivation } from './find-deactivations.js';
 import type { UndoAction } from './types.js';
 
-/** IAM permissions `reactivate` calls. */
+/**
+ * IAM permissions `reactivate` calls.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
 export const REACTIVATE_PERMISSIONS = [
   {
     action: 'iam:ListAccessKeys',
@@ -24,7 +28,12 @@ export const REACTIVATE_PERMISSIONS = [
     why: 'undo: checks the key was not used since the run',
   },
   { action: 'iam:UpdateAccessKey', resource: ANY_USER, why: 'undo: reactivates the key (sets it Active)' },
-  { action: 'iam:UntagUser', resource: ANY_USER, why: 'undo: removes the deactivation tag' },
+  {
+    action: 'iam:UntagUser',
+    resource: ANY_USER,
+    condition: onlyTagKeys(`${TAG_KEYS.deactivatedPrefix}*`),
+    why: 'undo: removes the deactivation tag',
+  },
 ] as const satisfies readonly PermissionDeclaration[];
 
 export const UNDO_SKIP_REASONS = {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES } from '../../scripts/permissions/registry.js';
+import { gatherPermissions } from '../../scripts/permissions/registry.js';
 import type { PermissionDeclaration } from '../../src/aws/permissions.js';
 import { packagedResolver } from '../support/packaged-template.js';
 import {
@@ -18,9 +18,11 @@ import {
 } from '../support/role-simulation.js';
 
 // Every IAM role of the packaged CloudFormation, evaluated by @cloud-copilot/iam-simulate against
-// the permissions the code declares (scripts/permissions/registry.ts). A new declaration, function or
-// role is picked up without editing this file.
+// the permissions the code declares (gathered from each handler's imports by
+// scripts/permissions/registry.ts). A new declaration, function or role is picked up without
+// editing this file.
 
+const registry = await gatherPermissions();
 const resolver = packagedResolver();
 const roles = rolesUnderTest(resolver);
 const { partition, region, accountId } = resolver.deployment;
@@ -119,11 +121,26 @@ describe('Least privilege: the packaged roles, evaluated by an IAM policy simula
   it('finds the roles and gives every function of the template a permission list, and every list a function', () => {
     // Assess
     expect(roles.length).toBeGreaterThan(0);
-    expect(templateFunctionNames(resolver).sort()).toEqual([...FUNCTION_NAMES].sort());
+    expect(templateFunctionNames(resolver).sort()).toEqual(registry.functions.map((f) => f.name).sort());
+  });
+
+  it('walks each function from the handler the packaged template runs', () => {
+    // Prepare
+    const prefix = `${resolver.stackName}-`;
+    const handlers = Object.entries(resolver.template.Resources)
+      .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && resolver.exists(id))
+      .map(([id, r]) => ({
+        name: resolver.ref(id).slice(prefix.length),
+        entry: String(r.Properties?.Handler).replace(/\.\w+$/, '.ts'),
+      }));
+    // Assess
+    expect(handlers.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      [...registry.functions].sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 
   describe.each(roles.map((role) => [role.logicalId, role] as const))('role %s', (_id, role) => {
-    const declared = declarationsOf(role);
+    const declared = declarationsOf(registry, role);
     const changesKeys = declared.some((d) => d.action === 'iam:UpdateAccessKey');
 
     it.each(declared.map((d) => [d.action, d.resource, d] as const))(

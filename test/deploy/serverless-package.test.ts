@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS_DOC } from '../../src/config/settings-table.js';
 import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
-import { packagedResolver, packagedTemplate } from '../support/packaged-template.js';
+import { createLambdaRuntime } from '../../src/runtime/lambda-runtime.js';
+import { recordAuditMetrics } from '../../src/runtime/metrics.js';
+import { FINDINGS, finding, sampleReport } from '../report/sample-report.js';
+import { PACKAGE_PARAMS } from '../support/package-service.js';
+import { defaultResolver, packagedResolver, packagedTemplate } from '../support/packaged-template.js';
 import { simulateAs } from '../support/role-simulation.js';
 
 // The template comes from one `serverless package` per test run (test/support/package-service.ts).
@@ -17,6 +22,9 @@ interface TemplateResource {
   Properties: Record<string, unknown>;
 }
 const resolver = packagedResolver();
+/** The stage packaged with every param at its default. */
+const defaults = defaultResolver();
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 function resourcesOfType(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [
@@ -38,10 +46,15 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const topics = resourcesOfType('AWS::SNS::Topic');
     const subscriptions = resourcesOfType('AWS::SNS::Subscription');
-    // Assess
-    expect(topics).toHaveLength(1);
-    expect(topics[0]?.[1].Properties.KmsMasterKeyId).toEqual({ Ref: 'ReportTopicKey' });
-    const emails = subscriptions.filter(([, s]) => s.Properties.Protocol === 'email');
+    // Assess: the report topic and the alarms' own topic, each with its own key.
+    expect(topics.map(([id]) => id).sort()).toEqual(['AlarmTopic', 'ReportTopic']);
+    expect(template.Resources.ReportTopic?.Properties?.KmsMasterKeyId).toEqual({ Ref: 'ReportTopicKey' });
+    expect(template.Resources.AlarmTopic?.Properties?.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
+    const emails = subscriptions.filter(
+      ([, s]) =>
+        s.Properties.Protocol === 'email' &&
+        JSON.stringify(s.Properties.TopicArn) === '{"Ref":"ReportTopic"}',
+    );
     expect(emails.map(([, s]) => s.Properties)).toEqual([
       {
         TopicArn: { Ref: 'ReportTopic' },
@@ -74,7 +87,8 @@ describe('Deployment: serverless package', () => {
 
   describe('operations: a failed nightly run is retried, kept and announced', () => {
     const functionName = resolver.ref('ScheduledAuditLambdaFunction');
-    const topicArn = resolver.ref('ReportTopic');
+    const topicArn = resolver.ref('AlarmTopic');
+    const alarmTopicArn = topicArn;
     const alarms = resourcesOfType('AWS::CloudWatch::Alarm').map(([id, a]) => ({
       id,
       arn: resolver.getAtt(id, 'Arn'),
@@ -83,11 +97,24 @@ describe('Deployment: serverless package', () => {
     const alarmOn = (namespace: string, metric: string) =>
       alarms.filter((a) => a.properties.Namespace === namespace && a.properties.MetricName === metric);
 
-    it('never runs two nightly audits at once: reserved concurrency 1', () => {
+    it('never runs two nightly audits at once: reserved concurrency 1 (when the reservedConcurrency param says so)', () => {
+      // Prepare
+      const properties = resolver.resolve(
+        resolver.resource('ScheduledAuditLambdaFunction').Properties,
+      ) as Record<string, unknown>;
+      // Assess: a string, as CloudFormation takes integers from params.
+      expect(PACKAGE_PARAMS.reservedConcurrency).toBe('1');
+      expect(Number(properties.ReservedConcurrentExecutions)).toBe(1);
+    });
+
+    it('reserves no concurrency by default, so an account whose limit is 10 can deploy it', () => {
+      // Prepare
+      const properties = defaults.resolve(
+        defaults.resource('ScheduledAuditLambdaFunction').Properties,
+      ) as Record<string, unknown>;
       // Assess
-      expect(resolver.resource('ScheduledAuditLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(
-        1,
-      );
+      expect(properties).not.toHaveProperty('ReservedConcurrentExecutions');
+      expect(readme).toMatch(/`reservedConcurrency`/);
     });
 
     it('retries a failed asynchronous run twice, then sends it to an encrypted queue', () => {
@@ -96,30 +123,37 @@ describe('Deployment: serverless package', () => {
         ([, c]) => resolver.resolve(c.Properties) as Record<string, unknown>,
       );
       const queues = resourcesOfType('AWS::SQS::Queue');
-      // Assess
-      expect(configs).toEqual([
-        {
-          FunctionName: functionName,
-          Qualifier: '$LATEST',
-          MaximumRetryAttempts: 2,
-          DestinationConfig: {
-            OnFailure: { Destination: resolver.getAtt('ScheduledAuditFailureQueue', 'Arn') },
-          },
+      // Assess: the nightly audit's, and the Slack notifier's (see below).
+      expect(configs).toContainEqual({
+        FunctionName: functionName,
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Destination: resolver.getAtt('ScheduledAuditFailureQueue', 'Arn') },
         },
+      });
+      expect(configs).toHaveLength(2);
+      expect(queues.map(([id]) => id).sort()).toEqual([
+        'ScheduledAuditFailureQueue',
+        'SlackNotifierFailureQueue',
       ]);
-      expect(queues.map(([id]) => id)).toEqual(['ScheduledAuditFailureQueue']);
-      const queue = queues[0]?.[1].Properties ?? {};
-      expect(
-        queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined,
-        'queue encrypted',
-      ).toBe(true);
-      // Lambda keeps a failed event for the full SQS maximum, 14 days: time to look after a holiday.
-      expect(queue.MessageRetentionPeriod).toBe(1_209_600);
+      for (const [id, { Properties: queue }] of queues) {
+        expect(
+          queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined,
+          `${id} encrypted`,
+        ).toBe(true);
+        // Lambda keeps a failed event for the full SQS maximum, 14 days: time to look after a holiday.
+        expect(queue.MessageRetentionPeriod, id).toBe(1_209_600);
+      }
     });
 
-    it('alarms on any error of the nightly function, to the report topic', () => {
+    it('alarms on any error of the nightly function, to the alarm topic', () => {
       // Prepare
-      const [errors, ...others] = alarmOn('AWS/Lambda', 'Errors');
+      const [errors, ...others] = alarmOn('AWS/Lambda', 'Errors').filter(
+        (a) =>
+          JSON.stringify(a.properties.Dimensions) ===
+          JSON.stringify([{ Name: 'FunctionName', Value: functionName }]),
+      );
       // Assess
       expect(others).toEqual([]);
       expect(errors?.properties).toMatchObject({
@@ -128,11 +162,11 @@ describe('Deployment: serverless package', () => {
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
-        AlarmActions: [topicArn],
+        AlarmActions: [alarmTopicArn],
       });
     });
 
-    it('alarms when a failed run waits in the queue, to the report topic', () => {
+    it('alarms when a failed run waits in the queue, to the alarm topic', () => {
       // Prepare
       const [depth, ...others] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
       // Assess
@@ -144,13 +178,13 @@ describe('Deployment: serverless package', () => {
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
-        AlarmActions: [topicArn],
+        AlarmActions: [alarmTopicArn],
       });
     });
 
     it('lets these alarms, and no other account, publish to the KMS-encrypted topic (simulated)', async () => {
       // Prepare: CloudWatch publishes as its service principal; the topic and key policies decide.
-      const keyArn = resolver.getAtt('ReportTopicKey', 'Arn');
+      const keyArn = resolver.getAtt('AlarmTopicKey', 'Arn');
       const asCloudWatch = (action: string, resource: string, sourceArn: string, sourceAccount: string) =>
         simulateAs(resolver, {
           principal: 'cloudwatch.amazonaws.com',
@@ -174,16 +208,45 @@ describe('Deployment: serverless package', () => {
           asCloudWatch('kms:Decrypt', keyArn, alarm.arn, accountId),
         ]),
       );
-      const foreign = await asCloudWatch(
-        'sns:Publish',
-        topicArn,
-        alarms[0]?.arn.replace(accountId, '210987654321') ?? '',
-        '210987654321',
-      );
+      const foreignArn = alarms[0]?.arn.replace(accountId, '210987654321') ?? '';
+      const foreign = await asCloudWatch('sns:Publish', topicArn, foreignArn, '210987654321');
+      // The key's statement is limited the same way: another account's alarm, or an alarm of this
+      // account that is not this stack's, cannot use the key.
+      const foreignKey = await Promise.all([
+        asCloudWatch('kms:GenerateDataKey', keyArn, foreignArn, '210987654321'),
+        asCloudWatch('kms:Decrypt', keyArn, foreignArn, '210987654321'),
+        asCloudWatch(
+          'kms:GenerateDataKey',
+          keyArn,
+          resolver.arn('cloudwatch', 'alarm:other-alarm'),
+          accountId,
+        ),
+        asCloudWatch('kms:GenerateDataKey', keyArn, alarms[0]?.arn ?? '', '210987654321'),
+      ]);
+      // Alarms do not depend on the report topic or its key.
+      const reportTopic = await Promise.all([
+        asCloudWatch('sns:Publish', resolver.ref('ReportTopic'), alarms[0]?.arn ?? '', accountId),
+        asCloudWatch(
+          'kms:GenerateDataKey',
+          resolver.getAtt('ReportTopicKey', 'Arn'),
+          alarms[0]?.arn ?? '',
+          accountId,
+        ),
+      ]);
       // Assess
-      expect(alarms).toHaveLength(2);
+      expect(alarms.map((a) => a.id).sort()).toEqual([
+        'ActionsFailedAlarm',
+        'BlastRadiusCapAlarm',
+        'IncompleteRunAlarm',
+        'ScheduledAuditErrorsAlarm',
+        'ScheduledAuditFailureQueueAlarm',
+        'SlackNotifierErrorsAlarm',
+      ]);
       expect(new Set(ours)).toEqual(new Set(['Allowed']));
       expect(foreign).not.toBe('Allowed');
+      for (const result of foreignKey) expect(result).not.toBe('Allowed');
+      for (const result of reportTopic) expect(result).not.toBe('Allowed');
+      for (const alarm of alarms) expect(alarm.properties.AlarmActions, alarm.id).toEqual([alarmTopicArn]);
     });
 
     it('outputs the failed-runs queue URL for `aws sqs receive-message`', () => {
@@ -271,7 +334,8 @@ describe('Deployment: serverless package', () => {
     const statements = (
       (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
     ).flatMap((p) => p.PolicyDocument.Statement);
-    const granted = statements.flatMap(actionsOf).filter((a) => !/^(logs|xray):/.test(a));
+    // (Logs, traces and the failure destination are Lambda's: checked in least-privilege.test.ts.)
+    const granted = statements.flatMap(actionsOf).filter((a) => !/^(logs|xray|sqs):/.test(a));
     const ssm = statements.find((st) => actionsOf(st).includes('ssm:GetParameter'));
     const kms = statements.find((st) => actionsOf(st).includes('kms:Decrypt'));
     // Assess
@@ -281,6 +345,9 @@ describe('Deployment: serverless package', () => {
       'SlackNotifierSubscription',
       'SlackNotifierInvokePermission',
       'SlackNotifierLogGroup',
+      'SlackNotifierFailureQueue',
+      'SlackNotifierErrorsAlarm',
+      'SlackNotifierLambdaEvConf',
     ]) {
       expect(resources[name]?.Condition, name).toBe('HasSlackWebhook');
     }
@@ -296,5 +363,103 @@ describe('Deployment: serverless package', () => {
       Protocol: 'lambda',
       FilterPolicy: { team: [{ exists: false }], mode: ['report', 'enforce'] },
     });
+  });
+
+  describe('operations: the Slack notifier fails loudly too', () => {
+    it('retries a failed post twice, then keeps it in its own encrypted queue', () => {
+      // Prepare
+      const config = resolver.resolve(resolver.resource('SlackNotifierLambdaEvConf').Properties);
+      // Assess
+      expect(config).toEqual({
+        FunctionName: resolver.ref('SlackNotifierLambdaFunction'),
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Destination: resolver.getAtt('SlackNotifierFailureQueue', 'Arn') },
+        },
+      });
+    });
+
+    it('alarms on any error of the notifier, to the alarm topic', () => {
+      // Prepare
+      const alarm = resolver.resolve(resolver.resource('SlackNotifierErrorsAlarm').Properties);
+      // Assess
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: resolver.ref('SlackNotifierLambdaFunction') }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [resolver.ref('AlarmTopic')],
+      });
+    });
+  });
+
+  describe('operations: alarms on what a run did, from the metrics it records', () => {
+    // The metrics one run records, as the deployed function records them: its runtime built from
+    // the packaged environment, for a run with a failed action, users not reached and the cap tripped.
+    const fn = resolver.resource('ScheduledAuditLambdaFunction').Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const runtime = createLambdaRuntime(resolver.resolve(fn.Environment.Variables) as Record<string, string>);
+    const capTripped = finding({
+      ruleId: 'blast-radius-cap',
+      severity: 'critical',
+      userName: null,
+      accessKeyId: null,
+      controls: [],
+      message: '30 keys are due for deactivation, more than the blast-radius cap of 25 per run',
+      action: 'notify',
+    });
+    const report = sampleReport({
+      complete: false,
+      notReached: ['zoe'],
+      findings: [...FINDINGS, capTripped],
+    });
+    recordAuditMetrics(runtime.metrics, report);
+    const emf = runtime.metrics.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      };
+    };
+    const [directive] = emf._aws.CloudWatchMetrics;
+
+    it.each([
+      ['ActionsFailedAlarm', 'a failed action'],
+      ['IncompleteRunAlarm', 'an incomplete run'],
+      ['BlastRadiusCapAlarm', 'a tripped blast-radius cap'],
+    ])('%s fires on %s: it watches a metric the run records, with its namespace and dimensions', (id) => {
+      // Prepare
+      const alarm = resolver.resolve(resolver.resource(id).Properties) as {
+        Namespace: string;
+        MetricName: string;
+        Dimensions: { Name: string; Value: string }[];
+        Threshold: number;
+        ComparisonOperator: string;
+        AlarmActions: string[];
+      };
+      // Assess
+      expect(alarm.Namespace).toBe(directive?.Namespace);
+      expect(directive?.Metrics.map((m) => m.Name)).toContain(alarm.MetricName);
+      expect(alarm.Dimensions).toEqual(
+        (directive?.Dimensions[0] ?? []).map((name) => ({ Name: name, Value: emf[name] })),
+      );
+      expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(Number(emf[alarm.MetricName])).toBeGreaterThanOrEqual(alarm.Threshold);
+      expect(alarm.AlarmActions).toEqual([resolver.ref('AlarmTopic')]);
+    });
+  });
+
+  it('subscribes the configured email to the alarm topic too, and outputs that topic', () => {
+    // Prepare
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription')
+      .map(([, s]) => resolver.resolve(s.Properties) as Record<string, unknown>)
+      .filter((s) => s.TopicArn === resolver.ref('AlarmTopic'));
+    // Assess
+    expect(subscriptions).toEqual([
+      { TopicArn: resolver.ref('AlarmTopic'), Protocol: 'email', Endpoint: 'secops@example.com' },
+    ]);
+    expect(resolver.resolve(template.Outputs?.AlarmTopicArn?.Value)).toBe(resolver.ref('AlarmTopic'));
   });
 });

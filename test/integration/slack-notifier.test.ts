@@ -284,6 +284,28 @@ describe('Handler: slackNotifier against the sandbox and a local webhook', () =>
     expect(webhook.bodies).toHaveLength(1);
   });
 
+  it.each([302, 307])(
+    'refuses a %s redirect: the report goes nowhere else, and the invocation fails so it is retried and alarmed',
+    async (status) => {
+      // Prepare
+      const elsewhere = await startWebhookServer();
+      webhook.redirect(status, elsewhere.url);
+      const handler = await coldStart();
+      const [event] = await publishAndReceive(teamReport(), 0);
+
+      // Act
+      const error = (await handler(event, context).catch((e: unknown) => e)) as Error;
+      await elsewhere.close();
+
+      // Assess
+      expect(error.name).toBe('SlackDeliveryError');
+      expect(error.message).toContain(`Slack answered ${status}, a redirect`);
+      expect(error.message).not.toContain(webhook.secret);
+      expect(webhook.bodies).toHaveLength(1);
+      expect(elsewhere.bodies).toEqual([]);
+    },
+  );
+
   it('throws when the webhook cannot be reached at all', async () => {
     // Prepare
     await fetch(`${sandbox.url}/_sandbox/parameters`, {

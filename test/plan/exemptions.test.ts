@@ -138,6 +138,23 @@ describe('Function: exemptionFor', () => {
   });
 });
 
+describe("Function: exemptionFor and the role's explicit Deny", () => {
+  it('does not exempt `true` with anything around it, which the Deny (no trimming in IAM) would not cover, and says so', () => {
+    // Prepare
+    const users = [' true', 'true ', '\ttrue', ' TRUE '].map((value) =>
+      makeUser({ tags: { 'key-hygiene:exempt': value } }),
+    );
+
+    // Act
+    const exemptions = users.map((user) => exemptionFor(user, settings, NOW));
+    const problems = users.map((user) => exemptTagProblem(user, NOW)?.kind);
+
+    // Assess
+    expect(exemptions).toEqual([null, null, null, null]);
+    expect(problems).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+  });
+});
+
 describe('Function: exemptTagProblem', () => {
   it('explains an unreadable tag value', () => {
     // Prepare

@@ -1,5 +1,6 @@
-// Vitest globalSetup of the `deploy` project: runs `serverless package` once per test run (it is the
-// slow part) and hands the generated CloudFormation to every test file through `inject`.
+// Vitest globalSetup of the `deploy` project: runs `serverless package` once per test run for a
+// configured stage and once with every param at its default (it is the slow part), and hands the
+// generated CloudFormation to every test file through `inject`.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,14 +11,36 @@ import { TEST_DEPLOYMENT } from './cfn-resolver.js';
 
 const run = promisify(execFile);
 
-/** The params of the packaged stage: the package test expects this subscription; the bucket and the webhook parameter turn the archive's and the Slack notifier's resources on. */
-const PACKAGE_PARAMS = [
-  'alertEmails=secops@example.com',
-  'reportBucket=acme-key-hygiene-reports',
-  'slackWebhookParameter=/key-hygiene/slack-webhook',
-];
+/**
+ * The params of the configured stage: the package test expects this subscription; the bucket, the
+ * webhook parameter and cleanup turn the archive's, the Slack notifier's and deletion's resources
+ * on; the exemptions and the reserved concurrency are checked in the template. The exemption
+ * entries carry the spaces and the missing trailing slash the settings accept.
+ */
+export const PACKAGE_PARAMS = {
+  alertEmails: 'secops@example.com',
+  reportBucket: 'acme-key-hygiene-reports',
+  slackWebhookParameter: '/key-hygiene/slack-webhook',
+  cleanupEnabled: 'true',
+  exemptUsers: 'backup, ci-*,svc-??',
+  exemptPaths: '/system, /break-glass/',
+  reservedConcurrency: '1',
+} as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // One after the other: serverless-esbuild builds in the service's own `.esbuild` folder.
+  const configured = await packageService(
+    Object.entries(PACKAGE_PARAMS).map(([name, value]) => `${name}=${value}`),
+  );
+  const defaults = await packageService([]);
+  project.provide('packagedTemplate', configured.template);
+  project.provide('defaultTemplate', defaults.template);
+  return async () => {
+    await Promise.all([configured.cleanup(), defaults.cleanup()]);
+  };
+}
+
+async function packageService(params: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'key-hygiene-package-'));
   const { stage, region } = TEST_DEPLOYMENT;
   await run(
@@ -31,7 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       region,
       '--package',
       dir,
-      ...PACKAGE_PARAMS.map((param) => `--param=${param}`),
+      ...params.map((param) => `--param=${param}`),
     ],
     {
       env: {
@@ -44,8 +67,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   );
   const template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  project.provide('packagedTemplate', template);
-  return async () => {
-    await rm(dir, { recursive: true, force: true });
-  };
+  return { template, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -5,8 +5,7 @@
  */
 import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
 import {
-  FUNCTION_NAMES,
-  type FunctionName,
+  type PermissionRegistry,
   permissionsOf,
   uniquePermissions,
 } from '../../scripts/permissions/registry.js';
@@ -42,7 +41,8 @@ export interface Probe {
   action: string;
   /** A concrete resource ARN, or `*` for actions that take none. */
   resource: string;
-  context?: Record<string, string>;
+  /** Request context keys; a multivalued key (`aws:TagKeys`) takes a list. */
+  context?: Record<string, string | string[]>;
 }
 
 export const asList = <T>(value: T | T[] | undefined): T[] =>
@@ -108,17 +108,10 @@ export function templateFunctionNames(resolver: CfnResolver): string[] {
   return rolesUnderTest(resolver).flatMap((role) => role.functions);
 }
 
-export function isRegisteredFunction(name: string): name is FunctionName {
-  return (FUNCTION_NAMES as readonly string[]).includes(name);
-}
-
 /** The granted declarations (not `grant: false`) of every function that runs with the role. */
-export function declarationsOf(role: RoleUnderTest): PermissionDeclaration[] {
+export function declarationsOf(registry: PermissionRegistry, role: RoleUnderTest): PermissionDeclaration[] {
   return uniquePermissions(
-    role.functions
-      .filter(isRegisteredFunction)
-      .flatMap((fn) => permissionsOf(fn))
-      .filter((d) => d.grant !== false),
+    role.functions.flatMap((fn) => permissionsOf(registry, fn)).filter((d) => d.grant !== false),
   );
 }
 
@@ -247,20 +240,33 @@ function accountOf(resource: string): string | undefined {
 
 /**
  * A request context that satisfies a declared condition (first value of each key; `*` in a Like
- * pattern becomes a name). Negated operators cannot be satisfied this way: teach this function.
+ * pattern becomes a name; a `ForAllValues` key gets a one-element list; `Null: false` a value).
+ * Negated operators cannot be satisfied this way: teach this function.
  */
-export function contextSatisfying(condition: PermissionCondition | undefined): Record<string, string> {
-  const context: Record<string, string> = {};
+export function contextSatisfying(
+  condition: PermissionCondition | undefined,
+): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = {};
+  const present: string[] = [];
   // Values are written as CloudFormation Fn::Sub strings (`ssm.${AWS::Region}.amazonaws.com`); the
   // caller resolves them first (resolveCondition).
   for (const [operator, keys] of Object.entries(condition ?? {})) {
-    if (/Not|IfExists|ForAllValues|ForAnyValue|Null/.test(operator)) {
+    if (operator === 'Null') {
+      for (const [key, value] of Object.entries(keys)) {
+        if (value !== 'false') throw new Error(`Cannot derive a request context for Null ${key}: ${value}`);
+        present.push(key);
+      }
+      continue;
+    }
+    if (/Not|IfExists|ForAnyValue|Null/.test(operator)) {
       throw new Error(`Cannot derive a request context for condition operator ${operator}`);
     }
     for (const [key, value] of Object.entries(keys)) {
       const first = asList(value as string | string[])[0] ?? '';
-      context[key] = operator.endsWith('Like') ? first.replaceAll('*', 'example') : first;
+      const satisfying = operator.endsWith('Like') ? first.replaceAll('*', 'example') : first;
+      context[key] = operator.startsWith('ForAllValues:') ? [satisfying] : satisfying;
     }
   }
+  for (const key of present) context[key] ??= 'example';
   return context;
 }

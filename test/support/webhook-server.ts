@@ -10,12 +10,14 @@ export interface WebhookServer {
   bodies: unknown[];
   /** The status and body of the next answers (default 200 `ok`, as Slack answers). */
   answer(status: number, body?: string): void;
+  /** Answer with a redirect (`status` 3xx) to `location` from now on. */
+  redirect(status: number, location: string): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookServer(): Promise<WebhookServer> {
   const bodies: unknown[] = [];
-  let reply = { status: 200, body: 'ok' };
+  let reply: { status: number; body: string; location?: string } = { status: 200, body: 'ok' };
   const secret = 'XXsecretXXwebhookXXtoken';
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -23,7 +25,10 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       bodies.push(req.url?.endsWith(secret) ? JSON.parse(text) : { wrongPath: req.url });
-      res.writeHead(reply.status, { 'Content-Type': 'text/plain' });
+      res.writeHead(reply.status, {
+        'Content-Type': 'text/plain',
+        ...(reply.location ? { Location: reply.location } : {}),
+      });
       res.end(reply.body);
     });
   });
@@ -35,6 +40,9 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     bodies,
     answer(status, body = status < 300 ? 'ok' : 'error') {
       reply = { status, body };
+    },
+    redirect(status, location) {
+      reply = { status, body: 'moved', location };
     },
     close: () =>
       new Promise<void>((resolve) => {
