@@ -2,10 +2,10 @@ import { APPLY_PERMISSIONS } from '../../src/apply/apply.js';
 import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import { AUDIT_PERMISSIONS } from '../../src/audit.js';
 import type { PermissionDeclaration } from '../../src/aws/permissions.js';
-import { CREDENTIAL_REPORT_PERMISSIONS } from '../../src/collect/credential-report-collector.js';
 import { CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS } from '../../src/collect/credential-report-download.js';
 import { CREDENTIAL_REPORT_FETCH_PERMISSIONS } from '../../src/collect/credential-report-fetch.js';
 import { LIVE_COLLECTOR_PERMISSIONS } from '../../src/collect/live-collector.js';
+import { USER_DETAILS_PERMISSIONS } from '../../src/collect/user-details.js';
 import { PUBLISH_PERMISSIONS } from '../../src/notify/publish.js';
 import { SLACK_NOTIFIER_PERMISSIONS } from '../../src/notify/slack-webhook-url.js';
 import {
@@ -48,6 +48,11 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     permissions: LIVE_COLLECTOR_PERMISSIONS,
   },
   {
+    module: 'src/collect/user-details.ts',
+    functions: AUDIT_FUNCTIONS,
+    permissions: USER_DETAILS_PERMISSIONS,
+  },
+  {
     module: 'src/collect/credential-report-fetch.ts',
     functions: AUDIT_FUNCTIONS,
     permissions: CREDENTIAL_REPORT_FETCH_PERMISSIONS,
@@ -56,11 +61,6 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     module: 'src/collect/credential-report-download.ts',
     functions: AUDIT_FUNCTIONS,
     permissions: CREDENTIAL_REPORT_DOWNLOAD_PERMISSIONS,
-  },
-  {
-    module: 'src/collect/credential-report-collector.ts',
-    functions: AUDIT_FUNCTIONS,
-    permissions: CREDENTIAL_REPORT_PERMISSIONS,
   },
   { module: 'src/apply/apply.ts', functions: AUDIT_FUNCTIONS, permissions: APPLY_PERMISSIONS },
   { module: 'src/archive/write-archive.ts', functions: AUDIT_FUNCTIONS, permissions: ARCHIVE_PERMISSIONS },

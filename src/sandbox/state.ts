@@ -303,6 +303,11 @@ export class SandboxState {
   private callStats = new Map<string, Map<string, ActionStats>>();
   /** Credential report test aids (see {@link CredentialReportAid}); every account uses them. */
   credentialReportAid: CredentialReportAid = { csv: null, stuck: false, refuseGeneration: false };
+  /**
+   * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
+   * answered `AccessDenied`, as for a caller whose role or an SCP denies them. `reset()` clears it.
+   */
+  readonly deniedActions = new Set<string>();
   /** Seeded source of generated IDs. */
   rng: Random;
 
@@ -325,6 +330,7 @@ export class SandboxState {
     this.published.length = 0;
     this.callStats = new Map();
     this.credentialReportAid = { csv: null, stuck: false, refuseGeneration: false };
+    this.deniedActions.clear();
     this.rng = createRandom(`${this.source.seed}/ids`);
     let now: Date | string | null = this.source.now !== undefined ? this.source.now : (fixture?.now ?? null);
     if (now === null && synthetic && this.source.now === undefined) now = SYNTHETIC_DEFAULT_NOW;
