@@ -59,6 +59,13 @@ export const LIVE_COLLECTOR_PERMISSIONS = [
 
 export const ROOT_USER_NAME = '<root_account>';
 
+/**
+ * Users on the first page of a whole-account listing: enough to keep every lane busy while the
+ * next 1,000 load, few enough to arrive at once (a throttled account loses the time before the
+ * first user's calls; later pages arrive while earlier users are read).
+ */
+const FIRST_PAGE_SIZE = 100;
+
 /** A user to read; `tags` is null when the listing did not give them (ListUserTags reads them). */
 type ListedUser = Omit<UserDetail, 'tags'> & { tags: Record<string, string> | null };
 
@@ -84,6 +91,13 @@ export async function collectLive(
   const errors: AuditError[] = [];
   const notReached: string[] = [];
   let usersDone = 0;
+
+  // Read while the first page of users loads: under a throttle that call costs no time there,
+  // where after the last user it would add one round trip to the run.
+  const rootErrors: AuditError[] = [];
+  const rootRead = request.userNames
+    ? Promise.resolve(null)
+    : readRootKeys(deps.iam, request.accountId ?? '', rootErrors);
 
   // The listing call that is running, for the error entry if it fails.
   const listing = { operation: 'GetAccountAuthorizationDetails' };
@@ -119,10 +133,9 @@ export async function collectLive(
     });
   }
 
-  if (!request.userNames) {
-    const root = await readRootKeys(deps.iam, request.accountId ?? '', errors);
-    if (root) users.push(root);
-  }
+  const root = await rootRead;
+  if (root) users.push(root);
+  errors.push(...rootErrors);
 
   // Concurrency completes users out of order; a stable order keeps reports diffable.
   users.sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
@@ -140,7 +153,7 @@ async function* listAllUsers(
 ): AsyncGenerator<ListedUser> {
   let pages = 0;
   try {
-    for await (const page of pageUserDetails(deps.iam)) {
+    for await (const page of pageUserDetails(deps.iam, { firstPageSize: FIRST_PAGE_SIZE })) {
       pages += 1;
       yield* page;
     }

@@ -64,8 +64,8 @@ describe('Function: collectLive', () => {
     };
     const { iam } = stats.services;
     expect(Object.fromEntries(Object.entries(iam.actions).map(([action, s]) => [action, s.total]))).toEqual({
-      // 600 users: one page of user details with their paths and tags.
-      GetAccountAuthorizationDetails: 1,
+      // 600 users with their paths and tags: a first page of 100 (work starts at once), then 500.
+      GetAccountAuthorizationDetails: 2,
       ListAccessKeys: 600,
       GetAccessKeyLastUsed: keys,
       GetAccountSummary: 1,
