@@ -323,7 +323,7 @@ function evaluateTargets(rows: readonly Row[]): Target[] {
   const liveVsNaive =
     live?.wallMs != null && naive?.wallMs != null && naive.wallMs > 0 ? live.wallMs / naive.wallMs : null;
   targets.push({
-    name: `live path at ${TARGETS.liveVsNaiveUsers.toLocaleString('en')} users in <= ${TARGETS.liveVsNaiveRatio}x the naive scan's wall time (same run)`,
+    name: `live path at ${TARGETS.liveVsNaiveUsers.toLocaleString('en')} users in <= ${TARGETS.liveVsNaiveRatio.toFixed(1)}x the naive scan's wall time (same run)`,
     measured:
       liveVsNaive === null
         ? 'not measured'

@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { generateSyntheticAccount } from '../src/sandbox/synthetic.js';
 import { startSandboxProcess } from './sandbox-process.js';
 
@@ -124,6 +124,9 @@ async function main(): Promise<void> {
       quick: QUICK,
       node: process.version,
       cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      // The machine is shared: its load (1, 5, 15 minutes) bears on the throughput.
+      loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
       throughput: {
         operation: 'ListAccessKeys',
         concurrency: CONCURRENCY,
@@ -146,7 +149,8 @@ async function main(): Promise<void> {
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(
       `ListAccessKeys: ${throughput.requestsPerSecond} requests/s (${throughput.requests} in ${throughput.seconds} s, ` +
-        `${CONCURRENCY} keep-alive clients, ${throughput.errors} errors; target >= ${TARGET_RPS})\n` +
+        `${CONCURRENCY} keep-alive clients, ${throughput.errors} errors; target >= ${TARGET_RPS}; ` +
+        `load average ${results.loadAverage.join(' / ')} on ${results.cpus} CPUs)\n` +
         `Memory with ${USERS} synthetic users: ${afterLoad.rssMb} MB RSS after load, ${afterRun.rssMb} MB after the run, ` +
         `${afterRun.peakMb} MB peak (target < ${TARGET_RSS_MB} MB with ${TARGET_USERS} users: ` +
         `${memoryMeasured ? (results.memory.pass ? 'met' : 'missed') : 'not measured'}); started in ${loadSeconds} s\n` +
