@@ -2,27 +2,34 @@
  * Sandbox benchmark: ListAccessKeys throughput of one sandbox process (no injected latency) and the
  * resident memory of that process holding a 50,000-user synthetic account.
  *
- * Run with `npx tsx bench/sandbox-bench.ts`. Loopback only; every loop is bounded.
- * Writes bench/sandbox-results.json.
+ * Run with `npx tsx bench/sandbox-bench.ts [--quick]`. Loopback only; every loop is bounded.
+ * Writes bench/sandbox-results.json; `--quick` (5,000 users, fewer requests) writes
+ * bench/sandbox-results-quick.json instead and leaves the memory target not measured, since it
+ * is about 50,000 users.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { generateSyntheticAccount } from '../src/sandbox/synthetic.js';
 import { startSandboxProcess } from './sandbox-process.js';
 
-const USERS = 50_000;
+const QUICK = process.argv.includes('--quick');
+/** The memory target's account size; a quick run loads a tenth of it. */
+const TARGET_USERS = 50_000;
+const USERS = QUICK ? 5_000 : TARGET_USERS;
 const SEED = 'bench';
 /** The synthetic account is generated relative to this clock (the sandbox pins it). */
 const SYNTHETIC_NOW = new Date('2026-11-20T00:00:00Z');
-const REQUESTS = 30_000;
+const REQUESTS = QUICK ? 6_000 : 30_000;
+const WARM_UP_REQUESTS = QUICK ? 1_000 : 2_000;
 const CONCURRENCY = 16;
 const MAX_SECONDS = 60;
 const TARGET_RPS = 2_000;
 const TARGET_RSS_MB = 300;
-const RESULTS = new URL('./sandbox-results.json', import.meta.url);
+// A quick sanity run never overwrites the committed figures.
+const RESULTS = new URL(QUICK ? './sandbox-results-quick.json' : './sandbox-results.json', import.meta.url);
 const AUTHORIZATION =
   'AWS4-HMAC-SHA256 Credential=AKIABENCHMARK0000001/20261120/us-east-1/iam/aws4_request, ' +
   'SignedHeaders=content-type;host;x-amz-date, Signature=0000';
@@ -101,7 +108,7 @@ async function main(): Promise<void> {
     const pid = child.pid ?? 0;
     const afterLoad = await memoryOf(pid);
     // Warm up the JIT and the connections before timing.
-    await measureThroughput(url, names, 2_000);
+    await measureThroughput(url, names, WARM_UP_REQUESTS);
     const throughput = await measureThroughput(url, names, REQUESTS);
     // A full credential report of 50,000 rows is the largest thing the sandbox builds.
     const target = new URL('/', url);
@@ -111,10 +118,15 @@ async function main(): Promise<void> {
       if (status !== 200) throw new Error(`${action} answered HTTP ${status}`);
     }
     const afterRun = await memoryOf(pid);
+    const memoryMeasured = USERS >= TARGET_USERS;
     const results = {
       measuredAt: new Date().toISOString(),
+      quick: QUICK,
       node: process.version,
       cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      // The machine is shared: its load (1, 5, 15 minutes) bears on the throughput.
+      loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
       throughput: {
         operation: 'ListAccessKeys',
         concurrency: CONCURRENCY,
@@ -130,18 +142,22 @@ async function main(): Promise<void> {
         rssMbAfterRunAndCredentialReport: afterRun.rssMb,
         peakRssMb: afterRun.peakMb,
         targetRssMb: TARGET_RSS_MB,
-        pass: afterRun.peakMb < TARGET_RSS_MB,
+        // null: not measured (the target is about 50,000 users).
+        pass: memoryMeasured ? afterRun.peakMb < TARGET_RSS_MB : null,
       },
     };
     await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(
       `ListAccessKeys: ${throughput.requestsPerSecond} requests/s (${throughput.requests} in ${throughput.seconds} s, ` +
-        `${CONCURRENCY} keep-alive clients, ${throughput.errors} errors; target >= ${TARGET_RPS})\n` +
+        `${CONCURRENCY} keep-alive clients, ${throughput.errors} errors; target >= ${TARGET_RPS}; ` +
+        `load average ${results.loadAverage.join(' / ')} on ${results.cpus} CPUs)\n` +
         `Memory with ${USERS} synthetic users: ${afterLoad.rssMb} MB RSS after load, ${afterRun.rssMb} MB after the run, ` +
-        `${afterRun.peakMb} MB peak (target < ${TARGET_RSS_MB} MB); started in ${loadSeconds} s\n` +
+        `${afterRun.peakMb} MB peak (target < ${TARGET_RSS_MB} MB with ${TARGET_USERS} users: ` +
+        `${memoryMeasured ? (results.memory.pass ? 'met' : 'missed') : 'not measured'}); started in ${loadSeconds} s\n` +
         `Written to ${RESULTS.pathname}\n`,
     );
-    if (!results.throughput.pass || !results.memory.pass) process.exitCode = 1;
+    // Only a measured miss fails the run; a target not measured at this size is listed, not failed.
+    if (!results.throughput.pass || results.memory.pass === false) process.exitCode = 1;
   } finally {
     const exited = once(child, 'exit');
     child.kill('SIGTERM');

@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { adaptiveRetryStrategy } from './rate-limiter.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, requestHandlerOptions } from './request-timeouts.js';
 
 /** The SDK clients the audit uses. Logic receives them; nothing in `src/` builds its own. */
@@ -36,26 +37,29 @@ export interface ClientOptions {
 
 /**
  * Builds the IAM, SNS, STS and S3 clients with the adaptive retry mode, which adds client-side rate
- * limiting on top of backoff, so a throttled account slows the audit down instead of failing it, and
- * with request timeouts, so a stalled connection fails the call instead of the run.
+ * limiting on top of backoff, so a throttled account slows the audit down instead of failing it
+ * (its rate limiter cut once per throttled round: see rate-limiter.ts), and with request timeouts,
+ * so a stalled connection fails the call instead of the run.
  *
  * @example
  * const { iam, sns, sts, s3 } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
-  const config = {
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 8,
+  const maxAttempts = options.maxAttempts ?? 8;
+  // Each client its own strategy: a rate limiter measures one client's calls.
+  const config = () => ({
+    retryStrategy: adaptiveRetryStrategy(maxAttempts),
+    maxAttempts,
     requestHandler: requestHandlerOptions(options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
+  });
   return {
-    iam: new IAMClient(config),
-    sns: new SNSClient(config),
-    sts: new STSClient(config),
-    s3: new S3Client({ ...config, forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
+    iam: new IAMClient(config()),
+    sns: new SNSClient(config()),
+    sts: new STSClient(config()),
+    s3: new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
   };
 }
 

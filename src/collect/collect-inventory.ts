@@ -50,18 +50,23 @@ export async function collectInventory(
   const scope = userNames ? 'targeted audit of named users' : 'whole-account audit';
   const useReport =
     settings.inventorySource === 'credential-report' || (settings.inventorySource === 'auto' && !userNames);
-  const live = async (reason: string): Promise<CollectedInventory> => ({
-    inventory: await collectLive(
+  const live = async (reason: string): Promise<CollectedInventory> => {
+    const notes: string[] = [];
+    const inventory = await collectLive(
       {
         iam: deps.iam,
         concurrency: settings.concurrency,
         ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
         ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+        warn: (message) => {
+          notes.push(message);
+          deps.warn?.(message);
+        },
       },
       { accountId, ...(userNames ? { userNames } : {}) },
-    ),
-    source: { kind: 'live-api', reason },
-  });
+    );
+    return { inventory, source: { kind: 'live-api', reason: [reason, ...notes].join('; ') } };
+  };
   if (!useReport) {
     return live(settings.inventorySource === 'live' ? `${scope}; INVENTORY_SOURCE is live` : scope);
   }

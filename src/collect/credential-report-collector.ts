@@ -1,6 +1,5 @@
-import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
-import type { PermissionDeclaration } from '../aws/permissions.js';
 import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
 import { resolveUsers } from '../resolve/resolve-keys.js';
@@ -19,18 +18,7 @@ import {
 } from './credential-report-parse.js';
 import { ROOT_USER_NAME } from './live-collector.js';
 import type { InventoryResult } from './types.js';
-
-/**
- * The IAM call the credential-report path makes here (the report itself: credential-report-fetch.ts).
- * @public gathered by the permission walk (scripts/permissions/registry.ts)
- */
-export const CREDENTIAL_REPORT_PERMISSIONS = [
-  {
-    action: 'iam:GetAccountAuthorizationDetails',
-    resource: '*',
-    why: "reads every user's path and tags (exemptions) in pages of 1,000, instead of ListUserTags per user (takes no resource)",
-  },
-] as const satisfies readonly PermissionDeclaration[];
+import { pageUserDetails, type UserDetail } from './user-details.js';
 
 export interface ReportCollectorDeps extends FetchReportDeps {
   /** Parallel users when a user created after the report is read live. */
@@ -49,14 +37,6 @@ export interface ReportInventory extends InventoryResult {
   generatedAt: Date;
   /** Things the reader should know about the report (age, refused generation, missing root row). */
   warnings: string[];
-}
-
-/** Per-user details the report lacks. */
-interface UserDetail {
-  arn: string;
-  path: string;
-  createDate: Date | null;
-  tags: Record<string, string>;
 }
 
 /**
@@ -99,7 +79,7 @@ export async function collectFromCredentialReport(
   const newer: UserRecord[] = [];
   for (const [userName, detail] of details) {
     if (!inReport.has(userName) && isWanted(userName)) {
-      newer.push({ userName, ...detail, team: teamOf(detail.tags), isRoot: false, keys: [] });
+      newer.push({ ...detail, team: teamOf(detail.tags), isRoot: false, keys: [] });
     }
   }
   const live = await resolveUsers(
@@ -170,23 +150,12 @@ async function fetchAndParse(
   }
 }
 
+/** The per-user details the report lacks (path, tags), by user name. */
 async function readUserDetails(iam: Pick<IAMClient, 'send'>): Promise<Map<string, UserDetail>> {
   const details = new Map<string, UserDetail>();
   try {
-    for await (const page of paginateGetAccountAuthorizationDetails(
-      { client: iam as IAMClient, pageSize: 1000 },
-      { Filter: ['User'] },
-    )) {
-      for (const user of page.UserDetailList ?? []) {
-        const tags: Record<string, string> = {};
-        for (const tag of user.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
-        details.set(user.UserName ?? '', {
-          arn: user.Arn ?? '',
-          path: user.Path ?? '/',
-          createDate: user.CreateDate ?? null,
-          tags,
-        });
-      }
+    for await (const page of pageUserDetails(iam)) {
+      for (const user of page) details.set(user.userName, user);
     }
   } catch (error) {
     const { code, message } = describeAwsError(error);

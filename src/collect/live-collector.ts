@@ -15,15 +15,18 @@ import { forEachConcurrent } from '../concurrency.js';
 import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
 import type { InventoryResult } from './types.js';
+import { pageUserDetails, type UserDetail } from './user-details.js';
 
 export interface LiveCollectorDeps {
   iam: Pick<IAMClient, 'send'>;
-  /** Parallel users in flight; each user costs 2 calls plus one per key. */
+  /** Parallel users in flight; each user costs 1 call plus one per key (2 for named users). */
   concurrency: number;
   /** Asked before each user is started; true once the time budget is spent. */
   shouldStop?: () => boolean;
   /** Called after every 500 users so long runs show progress. */
   onProgress?: (progress: { usersDone: number }) => void;
+  /** Told when the users are listed the slower way (GetAccountAuthorizationDetails refused). */
+  warn?: (message: string) => void;
 }
 
 export interface LiveCollectRequest {
@@ -38,11 +41,19 @@ export interface LiveCollectRequest {
  * @public gathered by the permission walk (scripts/permissions/registry.ts)
  */
 export const LIVE_COLLECTOR_PERMISSIONS = [
-  { action: 'iam:ListUsers', resource: '*', why: 'lists every user of the account (takes no resource)' },
+  {
+    action: 'iam:ListUsers',
+    resource: '*',
+    why: 'lists every user when GetAccountAuthorizationDetails is refused (takes no resource)',
+  },
   { action: 'iam:GetUser', resource: ANY_USER, why: 'reads the users an ad-hoc audit names' },
   { action: 'iam:ListAccessKeys', resource: ANY_USER, why: "lists each user's access keys" },
   { action: 'iam:GetAccessKeyLastUsed', resource: ANY_USER, why: "reads each key's last use" },
-  { action: 'iam:ListUserTags', resource: ANY_USER, why: "reads each user's exemption tags" },
+  {
+    action: 'iam:ListUserTags',
+    resource: ANY_USER,
+    why: 'reads the exemption tags of named users (and of every user when GetAccountAuthorizationDetails is refused)',
+  },
   {
     action: 'iam:GetAccountSummary',
     resource: '*',
@@ -53,8 +64,20 @@ export const LIVE_COLLECTOR_PERMISSIONS = [
 export const ROOT_USER_NAME = '<root_account>';
 
 /**
- * The live API path: ListUsers (or GetUser for named users), then per user ListAccessKeys,
- * ListUserTags and GetAccessKeyLastUsed for each key, with bounded concurrency.
+ * Users on the first page of a whole-account listing: enough to keep every lane busy while the
+ * next 1,000 load, few enough to arrive at once (a throttled account loses the time before the
+ * first user's calls; later pages arrive while earlier users are read).
+ */
+const FIRST_PAGE_SIZE = 100;
+
+/** A user to read; `tags` is null when the listing did not give them (ListUserTags reads them). */
+type ListedUser = Omit<UserDetail, 'tags'> & { tags: Record<string, string> | null };
+
+/**
+ * The live API path, with bounded concurrency: the users with their paths and tags from
+ * GetAccountAuthorizationDetails pages (or GetUser and ListUserTags for named users), then per user
+ * ListAccessKeys and GetAccessKeyLastUsed for each key, about 2 calls per key. When
+ * GetAccountAuthorizationDetails is refused, ListUsers and ListUserTags per user list them instead.
  *
  * A user whose keys or tags cannot be read is left out of the records and reported as an error:
  * without tags its exemptions are unknown, so nothing may be done to it. A key whose last use
@@ -73,9 +96,18 @@ export async function collectLive(
   const notReached: string[] = [];
   let usersDone = 0;
 
-  const source: AsyncIterable<User> = request.userNames
+  // Read while the first page of users loads: under a throttle that call costs no time there,
+  // where after the last user it would add one round trip to the run.
+  const rootErrors: AuditError[] = [];
+  const rootRead = request.userNames
+    ? Promise.resolve(null)
+    : readRootKeys(deps.iam, request.accountId ?? '', rootErrors);
+
+  // The listing call that is running, for the error entry if it fails.
+  const listing = { operation: 'GetAccountAuthorizationDetails' };
+  const source: AsyncIterable<ListedUser> = request.userNames
     ? namedUsers(deps.iam, request.userNames, errors)
-    : listAllUsers(deps.iam);
+    : listAllUsers(deps, listing);
 
   let listingFailed = false;
   try {
@@ -90,41 +122,77 @@ export async function collectLive(
       },
       {
         ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
-        onNotStarted: (user) => notReached.push(user.UserName ?? '?'),
+        onNotStarted: (user) => notReached.push(user.userName),
       },
     );
   } catch (error) {
     // Only the listing itself can throw here (per-user failures are recorded), so the run is
     // incomplete: we do not know which users exist beyond the pages already read.
     listingFailed = true;
-    errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
+    errors.push({
+      userName: null,
+      accessKeyId: null,
+      operation: listing.operation,
+      ...describeAwsError(error),
+    });
   }
 
-  if (!request.userNames) {
-    const root = await readRootKeys(deps.iam, request.accountId ?? '', errors);
-    if (root) users.push(root);
-  }
+  const root = await rootRead;
+  if (root) users.push(root);
+  errors.push(...rootErrors);
 
   // Concurrency completes users out of order; a stable order keeps reports diffable.
   users.sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
   return { users, errors, notReached, complete: !listingFailed && notReached.length === 0 };
 }
 
-async function* listAllUsers(iam: Pick<IAMClient, 'send'>): AsyncGenerator<User> {
-  for await (const page of paginateListUsers({ client: iam as IAMClient, pageSize: 1000 }, {})) {
-    yield* page.Users ?? [];
+/**
+ * Every user, with tags. A refused first page of GetAccountAuthorizationDetails (an SCP may deny
+ * it) switches to ListUsers, whose users then need ListUserTags; a page failing later ends the
+ * listing, as switching midway would list some users twice.
+ */
+async function* listAllUsers(
+  deps: Pick<LiveCollectorDeps, 'iam' | 'warn'>,
+  listing: { operation: string },
+): AsyncGenerator<ListedUser> {
+  let pages = 0;
+  try {
+    for await (const page of pageUserDetails(deps.iam, { firstPageSize: FIRST_PAGE_SIZE })) {
+      pages += 1;
+      yield* page;
+    }
+    return;
+  } catch (error) {
+    if (pages > 0) throw error;
+    const { code, message } = describeAwsError(error);
+    deps.warn?.(
+      `GetAccountAuthorizationDetails failed (${code}: ${message}); listed the users with ListUsers and read their tags with ListUserTags, one call per user more`,
+    );
   }
+  listing.operation = 'ListUsers';
+  for await (const page of paginateListUsers({ client: deps.iam as IAMClient, pageSize: 1000 }, {})) {
+    for (const user of page.Users ?? []) yield { ...fromUser(user), tags: null };
+  }
+}
+
+function fromUser(user: User): Omit<ListedUser, 'tags'> {
+  return {
+    userName: user.UserName ?? '',
+    arn: user.Arn ?? '',
+    path: user.Path ?? '/',
+    createDate: user.CreateDate ?? null,
+  };
 }
 
 async function* namedUsers(
   iam: Pick<IAMClient, 'send'>,
   userNames: readonly string[],
   errors: AuditError[],
-): AsyncGenerator<User> {
+): AsyncGenerator<ListedUser> {
   for (const userName of userNames) {
     try {
       const { User: user } = await iam.send(new GetUserCommand({ UserName: userName }));
-      if (user) yield user;
+      if (user) yield { ...fromUser(user), tags: null };
     } catch (error) {
       const described = describeAwsError(error);
       errors.push({
@@ -142,23 +210,17 @@ async function* namedUsers(
 
 async function readUser(
   iam: Pick<IAMClient, 'send'>,
-  user: User,
+  user: ListedUser,
   errors: AuditError[],
 ): Promise<UserRecord | null> {
-  const userName = user.UserName ?? '';
+  const { userName } = user;
   let operation = 'ListAccessKeys';
   try {
     const metadata = await listKeys(iam, userName);
     operation = 'ListUserTags';
-    const tags: Record<string, string> = {};
-    for await (const page of paginateListUserTags({ client: iam as IAMClient }, { UserName: userName })) {
-      for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
-    }
+    const tags = user.tags ?? (await listTags(iam, userName));
     return {
-      userName,
-      arn: user.Arn ?? '',
-      path: user.Path ?? '/',
-      createDate: user.CreateDate ?? null,
+      ...user,
       tags,
       team: teamOf(tags),
       isRoot: false,
@@ -168,6 +230,14 @@ async function readUser(
     errors.push({ userName, accessKeyId: null, operation, ...describeAwsError(error) });
     return null;
   }
+}
+
+async function listTags(iam: Pick<IAMClient, 'send'>, userName: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  for await (const page of paginateListUserTags({ client: iam as IAMClient }, { UserName: userName })) {
+    for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
+  }
+  return tags;
 }
 
 async function listKeys(iam: Pick<IAMClient, 'send'>, userName: string): Promise<AccessKeyMetadata[]> {

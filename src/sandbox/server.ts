@@ -218,6 +218,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
         return;
       }
+      if (state.deniedActions.has(`${service.name}:${action}`)) {
+        throw awsErrors.accessDenied(
+          `User: ${caller.arn} is not authorized to perform: ${service.name}:${action} with an explicit deny`,
+        );
+      }
       const region = scope?.region ?? 'us-east-1';
       const result = handler({ state, params, caller, account, region, requestId });
       state.recordCall(service.name, action, 'ok');

@@ -46,6 +46,11 @@ export class SandboxState {
   // S3, buckets by (global) name
   readonly buckets = new Map<string, SandboxBucket>();
   private callCounter = new CallCounter();
+  /**
+   * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
+   * answered `AccessDenied`, as for a caller whose role or an SCP denies them. `reset()` clears it.
+   */
+  readonly deniedActions = new Set<string>();
 
   constructor(source: StateSource) {
     this.source = source;
@@ -64,6 +69,7 @@ export class SandboxState {
     this.published.length = 0;
     this.callCounter = new CallCounter();
     this.credentialReportAid = noCredentialReportAid();
+    this.deniedActions.clear();
     this.rng = createRandom(`${this.source.seed}/ids`);
     this.defaultAccountId = loadState(this, this.source);
   }

@@ -22,6 +22,7 @@ describe('Function: collectLive', () => {
 
   afterEach(() => {
     synthetic.faults.configure({ failRate: 0, throttleRps: 0 });
+    synthetic.state.deniedActions.clear();
   });
 
   it('reads every user with its keys, last use and tags, plus the root key', async () => {
@@ -47,6 +48,70 @@ describe('Function: collectLive', () => {
     const root = result.users.find((u) => u.isRoot);
     expect(root?.arn).toBe('arn:aws:iam::111111111111:root');
     expect(root?.keys).toHaveLength(1);
+  });
+
+  it('audits the whole account in about two IAM calls per key: no call per user for tags', async () => {
+    // Prepare
+    await fetch(`${synthetic.url}/_sandbox/reset`, { method: 'POST' });
+    const account = synthetic.state.defaultAccount;
+    const keys = account.userList.reduce((sum, user) => sum + user.keys.length, 0);
+    // Act
+    const result = await collectLive({ iam: client(synthetic.url), concurrency: 8 }, {});
+    // Assess
+    expect(result.complete).toBe(true);
+    const stats = (await (await fetch(`${synthetic.url}/_sandbox/calls`)).json()) as {
+      services: { iam: { total: number; actions: Record<string, { total: number }> } };
+    };
+    const { iam } = stats.services;
+    expect(Object.fromEntries(Object.entries(iam.actions).map(([action, s]) => [action, s.total]))).toEqual({
+      // 600 users with their paths and tags: a first page of 100 (work starts at once), then 500.
+      GetAccountAuthorizationDetails: 2,
+      ListAccessKeys: 600,
+      GetAccessKeyLastUsed: keys,
+      GetAccountSummary: 1,
+    });
+    expect(iam.total / keys).toBeLessThanOrEqual(2.05);
+  });
+
+  it("takes each user's path and tags from the listing", async () => {
+    // Act
+    const result = await collectLive({ iam: client(synthetic.url), concurrency: 8 }, {});
+    // Assess
+    const byName = new Map(result.users.map((user) => [user.userName, user]));
+    const account = synthetic.state.defaultAccount;
+    expect(account.userList.some((user) => user.path !== '/')).toBe(true);
+    expect(account.userList.some((user) => user.tags.size > 0)).toBe(true);
+    for (const user of account.userList) {
+      const record = byName.get(user.name);
+      expect({ path: record?.path, tags: record?.tags }, user.name).toEqual({
+        path: user.path,
+        tags: Object.fromEntries(user.tags),
+      });
+    }
+  });
+
+  it('lists the users with ListUsers and reads tags per user when GetAccountAuthorizationDetails is denied', async () => {
+    // Prepare
+    const expected = await collectLive({ iam: client(synthetic.url), concurrency: 8 }, {});
+    await fetch(`${synthetic.url}/_sandbox/reset`, { method: 'POST' });
+    synthetic.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
+    const warnings: string[] = [];
+    // Act
+    const result = await collectLive(
+      { iam: client(synthetic.url), concurrency: 8, warn: (message) => warnings.push(message) },
+      {},
+    );
+    // Assess
+    expect(result).toEqual(expected);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^GetAccountAuthorizationDetails failed \(AccessDenied: .*\); listed the users with ListUsers/,
+      ),
+    ]);
+    const stats = (await (await fetch(`${synthetic.url}/_sandbox/calls`)).json()) as {
+      services: { iam: { actions: Record<string, { total: number }> } };
+    };
+    expect(stats.services.iam.actions.ListUserTags?.total).toBe(600);
   });
 
   it('pages through a 600-user account and returns each user exactly once', async () => {

@@ -67,13 +67,13 @@ describe('Deployment: serverless package', () => {
     ]);
   });
 
-  it('runs the functions on nodejs22.x arm64, the audits with a timeout above the time-budget margin', () => {
+  it('runs the functions on nodejs24.x arm64, the audits with a timeout above the time-budget margin', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
     expect(functions).toHaveLength(3);
     for (const fn of functions) {
-      expect(fn.Runtime).toBe('nodejs22.x');
+      expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Architectures).toEqual(['arm64']);
       expect(fn.Timeout).toBe(fn.Handler === 'handlers/slack-notifier.handler' ? 60 : 900);
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;

@@ -197,6 +197,21 @@ describe('Audit on the credential-report path', () => {
     expect(warnings).toEqual([expect.stringMatching(/falling back to the live IAM API$/)]);
   });
 
+  it('still audits the whole account when GetAccountAuthorizationDetails is denied, and says how', async () => {
+    // Prepare: both paths list users with it; an SCP may deny it.
+    acme.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
+    // Act
+    const report = await audit(acme, {});
+    // Assess
+    expect(report.source.kind).toBe('live-api');
+    expect(report.source.reason).toMatch(
+      /^whole-account audit; credential report not used: GetAccountAuthorizationDetails failed \(AccessDenied: .*; GetAccountAuthorizationDetails failed \(AccessDenied: .*\); listed the users with ListUsers and read their tags with ListUserTags/,
+    );
+    expect(report.complete).toBe(true);
+    expect(report.errors).toEqual([]);
+    expect(report.actions.map((a) => `${a.userName}/${a.accessKeyId}`)).toEqual(DEACTIVATED_IN_ACME);
+  });
+
   it('cut short by the time budget while applying, then rerun: finishes the job and repeats nothing', async () => {
     // Prepare: the Lambda "runs out of time" once two keys have been deactivated.
     const remainingTimeMs = () => (calls(acme, 'UpdateAccessKey') >= 2 ? 0 : 900_000);
