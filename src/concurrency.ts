@@ -5,9 +5,6 @@
  *
  * `shouldStop` is consulted before each new item; once it says stop, no new work starts and the
  * items not started are handed to `onNotStarted` (so a report can list what was not reached).
- *
- * @example
- * await forEachConcurrent(paginateUsers(iam), 8, async (user) => audit(user));
  */
 export async function forEachConcurrent<T>(
   items: Iterable<T> | AsyncIterable<T>,

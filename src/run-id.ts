@@ -8,13 +8,7 @@ import { randomBytes } from 'node:crypto';
 /** The exact shape `newRunId` produces; anything else is not a run id. */
 export const RUN_ID_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{6}$/;
 
-/**
- * The start time a run id encodes, or null when the text is not a run id (or names no real time).
- *
- * @example
- * runStartOf('20261120T030000Z-1a2b3c')?.toISOString(); // '2026-11-20T03:00:00.000Z'
- * runStartOf('yesterday'); // null
- */
+/** The start time a run id encodes, or null when the text is not a run id (or names no real time). */
 export function runStartOf(runId: string): Date | null {
   const match = RUN_ID_PATTERN.exec(runId);
   if (!match) return null;

@@ -4,12 +4,7 @@
  */
 import { z } from 'zod';
 
-/**
- * An integer in a closed range, with the sentence a person sees when it is not.
- *
- * @example
- * intBetween(2, 3650).safeParse(1).error?.issues[0]?.message; // 'expected an integer from 2 to 3650'
- */
+/** An integer in a closed range; otherwise a person reads `expected an integer from <min> to <max>`. */
 export function intBetween(min: number, max: number) {
   const error = `expected an integer from ${min} to ${max}`;
   return z.int({ error }).min(min, { error }).max(max, { error });

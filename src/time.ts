@@ -8,22 +8,12 @@ export const MS_PER_DAY = 86_400_000;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/**
- * Whole days from `from` to `to`: `floor((to - from) / 86400000)`. Negative when `from` is later.
- *
- * @example
- * daysBetween(new Date('2026-01-01T00:00:00Z'), new Date('2026-04-01T12:00:00Z')); // 90
- */
+/** Whole days from `from` to `to`: `floor((to - from) / 86400000)`. Negative when `from` is later. */
 export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / MS_PER_DAY);
 }
 
-/**
- * The UTC calendar date of `date` as `YYYY-MM-DD`.
- *
- * @example
- * toIsoDate(new Date('2026-03-05T23:59:59Z')); // '2026-03-05'
- */
+/** The UTC calendar date of `date` as `YYYY-MM-DD`. */
 export function toIsoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -31,10 +21,6 @@ export function toIsoDate(date: Date): string {
 /**
  * Parses a strict `YYYY-MM-DD` calendar date (midnight UTC). Returns null for anything else,
  * including dates that do not exist (`2026-02-30`), because `Date` would silently roll them over.
- *
- * @example
- * parseIsoDate('2026-02-28')?.toISOString(); // '2026-02-28T00:00:00.000Z'
- * parseIsoDate('2026-02-30'); // null
  */
 export function parseIsoDate(value: string): Date | null {
   const match = ISO_DATE.exec(value);

@@ -26,9 +26,6 @@ export interface ArchiveInput {
 /**
  * The CSV (one row per key) and the self-contained HTML report. The JSON report is
  * not here: the writer serialises it last, with the links of what was written.
- *
- * @example
- * const files = archiveFiles({ report, rows: buildKeyRows(users, report), settings });
  */
 export function archiveFiles(input: ArchiveInput): ArchiveFile[] {
   return [

@@ -28,10 +28,6 @@ const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
 /**
  * The archive prefix of a run, dated by the day (UTC) the run started, so a bucket listing by
  * account and date finds it: `reports/111111111111/2026/11/20/20261120T030000Z-1a2b3c`.
- *
- * @example
- * archiveLocation(report, { bucket: 'acme-key-hygiene-reports', region: 'eu-west-1' }).prefix;
- * // 'reports/111111111111/2026/11/20/20261120T030000Z-1a2b3c'
  */
 export function archiveLocation(
   report: Pick<AuditReport, 'accountId' | 'runId' | 'startedAt'>,

@@ -101,17 +101,10 @@ async function put(
 }
 
 /**
- * Writes the renderings (`files`), then the full JSON report, under the run's prefix, and returns
- * the report with `archive` (the links of what was written) and an `errors` entry for each object
- * that could not be rendered or written. Never throws for an S3 failure: an archive problem must
- * not lose the run or its delivery.
- *
- * The JSON goes last so that it carries the links of the other objects and the errors of any that
- * failed.
- *
- * @example
- * const archived = await writeArchive({ s3, logger }, { bucket, region }, report, files);
- * archived.archive?.csv?.consoleUrl;
+ * Writes the renderings (`files`), then the JSON report, under the run's prefix, and returns the
+ * report with `archive` (the links of what was written) and an error entry per object that failed.
+ * The JSON goes last so that it carries those links and errors. Never throws for an S3 failure: an
+ * archive problem must not lose the run or its delivery.
  */
 export async function writeArchive(
   deps: ArchiveDeps,
@@ -166,9 +159,6 @@ export async function writeArchive(
 /**
  * Archives a finished run: builds the key rows from the inventory, renders the files and writes
  * them with {@link writeArchive}.
- *
- * @example
- * report = await archiveReport({ s3, logger }, { bucket, region }, { report, users, settings });
  */
 export async function archiveReport(
   deps: ArchiveDeps,

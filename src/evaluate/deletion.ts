@@ -28,10 +28,6 @@ export interface DeletionFacts {
  * - the key is still Inactive;
  * - it was not used after that run started (an inactive key cannot sign, so a later use means
  *   someone reactivated it in between, and the deactivation is no longer ours).
- *
- * @example
- * deletionBlocker({ deactivation, status: 'Inactive', lastUsed, now, deleteAfterDays: 30, currentRunId });
- * // null, or e.g. 'deactivated 12 days ago, fewer than the 30 days CLEANUP_DAYS asks for'
  */
 export function deletionBlocker(facts: DeletionFacts): string | null {
   const { deactivation, now, deleteAfterDays } = facts;

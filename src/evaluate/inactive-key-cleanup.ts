@@ -41,16 +41,9 @@ function message(user: UserRecord, key: KeyRecord, idle: number): string {
 
 /**
  * inactive-key-cleanup (off by default): an inactive key whose last use (or creation) and whose
- * deactivation are both `days` (CLEANUP_DAYS, default 30) or more days old (low: "delete it").
- * Without the deactivation tag only the last use counts.
- *
- * The finding's action is `delete` only when key-hygiene itself deactivated the key in a recorded
- * run at least `days` ago and the key was not used since (see `deletionBlocker`); the planner then
- * adds the checks that need the current run. Every other such key is `notify`: a key someone
- * deactivated by hand is reported, never deleted.
- *
- * @example
- * inactiveKeyCleanupRule.evaluate(erin, settings.rules.inactiveKeyCleanup, { now, rules: settings.rules }); // [{ ruleId: 'inactive-key-cleanup', severity: 'low', ... }]
+ * deactivation (when tagged) are both `days` (CLEANUP_DAYS, default 30) or more days old (low).
+ * The action is `delete` only when key-hygiene itself deactivated the key (see `deletionBlocker`);
+ * a key someone deactivated by hand is reported (`notify`), never deleted.
  */
 export const inactiveKeyCleanupRule: Rule<'inactiveKeyCleanup', InactiveKeyCleanupSettings> = {
   id: 'inactive-key-cleanup',

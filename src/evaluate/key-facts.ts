@@ -32,9 +32,6 @@ export type KeyFacts = Pick<
 /**
  * The key facts at `now`. Days are whole days, rounded down; a last use after `now` (possible when
  * previewing an earlier date) counts as 0 days ago.
- *
- * @example
- * keyFacts(user, user.keys[0], now).daysSinceLastUse; // 120 or 'never'
  */
 export function keyFacts(user: UserRecord, key: KeyRecord, now: Date): KeyFacts {
   return {
@@ -84,12 +81,7 @@ export function accountFinding(fields: FindingFields): AccountFinding {
   };
 }
 
-/**
- * Whether the key existed at `now`. A preview of an earlier date must not judge keys created later.
- *
- * @example
- * existedAt(key, new Date('2020-01-01T00:00:00Z')); // false for a key created in 2024
- */
+/** Whether the key existed at `now`. A preview of an earlier date must not judge keys created later. */
 export function existedAt(key: KeyRecord, now: Date): boolean {
   return key.createDate === null || key.createDate.getTime() <= now.getTime();
 }
@@ -99,12 +91,7 @@ export function activeKeys(user: UserRecord, now: Date): KeyRecord[] {
   return user.keys.filter((key) => key.status === 'Active' && existedAt(key, now));
 }
 
-/**
- * How a sentence names a key: its id, or its credential-report slot when the id is unknown.
- *
- * @example
- * keyLabel({ accessKeyId: null, slot: 2, ... }); // 'access key 2'
- */
+/** How a sentence names a key: its id, or `access key <slot>` when only the credential report knows it. */
 export function keyLabel(key: Pick<KeyRecord, 'accessKeyId' | 'slot'>): string {
   if (key.accessKeyId) return key.accessKeyId;
   return key.slot === null ? 'an access key' : `access key ${key.slot}`;

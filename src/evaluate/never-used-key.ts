@@ -22,9 +22,6 @@ interface UnusedKeyBlock {
  * never-used-key: an active key never used `days` days (default 7) after its creation (medium,
  * notify). Keys created for a workload that never arrived are cheap to delete now. Quiet when
  * unused-key already deactivates the key, so one key does not get two findings for one problem.
- *
- * @example
- * neverUsedKeyRule.evaluate(bob, settings.rules.neverUsedKey, { now, rules: settings.rules }); // [{ ruleId: 'never-used-key', ... }]
  */
 export const neverUsedKeyRule: Rule<'neverUsedKey', NeverUsedKeySettings, UnusedKeyBlock> = {
   id: 'never-used-key',

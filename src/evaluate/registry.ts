@@ -40,12 +40,7 @@ export interface EvaluationInput {
   settings: { rules: RuleSettings };
 }
 
-/**
- * The rule with this id.
- *
- * @example
- * ruleById('unused-key').controls; // ['CIS 1.12', 'IAM.8', 'IAM.22']
- */
+/** The rule with this id. */
 export function ruleById(id: RuleId): Rule {
   const rule = RULES.find((candidate) => candidate.id === id);
   if (!rule) throw new Error(`No rule with id ${id}`);
@@ -64,9 +59,6 @@ function evaluateRule<K extends keyof RuleSettings>(
 /**
  * Runs every enabled rule on every user and returns the findings in report order. Pure: no AWS
  * call, no clock read.
- *
- * @example
- * const findings = evaluateRules(inventory.users, { now: asOf, settings });
  */
 export function evaluateRules(
   users: readonly UserRecord[],

@@ -16,9 +16,6 @@ export type RootAccessKeySettings = z.infer<typeof rootAccessKeySettingsSchema>;
  * root-access-key: the root user has an active access key (critical, notify). Seen through the
  * credential report, or GetAccountSummary on the live path (then without id or dates). The auditor
  * cannot and must not touch root keys; only the account owner can delete them.
- *
- * @example
- * rootAccessKeyRule.evaluate(rootRecord, settings.rules.rootAccessKey, { now, rules: settings.rules }); // [{ ruleId: 'root-access-key', severity: 'critical', ... }]
  */
 export const rootAccessKeyRule: Rule<'rootAccessKey', RootAccessKeySettings> = {
   id: 'root-access-key',

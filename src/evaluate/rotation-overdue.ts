@@ -18,9 +18,6 @@ export type RotationOverdueSettings = z.infer<typeof rotationOverdueSettingsSche
 /**
  * rotation-overdue: an active key created `days` or more days ago (default 90; medium, notify).
  * Rotation needs the owner to move the workload, so the auditor never does it itself.
- *
- * @example
- * rotationOverdueRule.evaluate(carol, settings.rules.rotationOverdue, { now, rules: settings.rules }); // [{ ruleId: 'rotation-overdue', severity: 'medium', ... }]
  */
 export const rotationOverdueRule: Rule<'rotationOverdue', RotationOverdueSettings> = {
   id: 'rotation-overdue',

@@ -30,12 +30,7 @@ export function deactivationTagKey(accessKeyId: string): string {
   return `${TAG_KEYS.deactivatedPrefix}${accessKeyId}`;
 }
 
-/**
- * The value of a tag, matching its key without regard to case; undefined when absent.
- *
- * @example
- * tagValue({ 'Key-Hygiene:Exempt': 'true' }, 'key-hygiene:exempt'); // 'true'
- */
+/** The value of a tag, matching its key without regard to case; undefined when absent. */
 export function tagValue(tags: Readonly<Record<string, string>>, key: string): string | undefined {
   if (Object.hasOwn(tags, key)) return tags[key];
   const wanted = key.toLowerCase();
@@ -52,13 +47,7 @@ export interface Deactivation {
   runId: string | null;
 }
 
-/**
- * The value of the deactivation tag: `<YYYY-MM-DD> <rule> <runId>`.
- *
- * @example
- * deactivationTagValue(new Date('2026-11-20T03:04:00Z'), 'unused-key', '20261120T030000Z-1a2b3c');
- * // '2026-11-20 unused-key 20261120T030000Z-1a2b3c'
- */
+/** The value of the deactivation tag: `<YYYY-MM-DD> <rule> <runId>`. */
 export function deactivationTagValue(date: Date, rule: string, runId: string): string {
   return `${toIsoDate(date)} ${rule} ${runId}`;
 }
@@ -66,11 +55,6 @@ export function deactivationTagValue(date: Date, rule: string, runId: string): s
 /**
  * Parses a deactivation tag's value. Null when it does not start with a valid date. The last word is
  * the run id only when it has a run id's shape, so an old two-part value keeps its rule.
- *
- * @example
- * parseDeactivation('2026-03-01 unused-key 20260301T030000Z-1a2b3c');
- * // { date: 2026-03-01T00:00:00Z, rule: 'unused-key', runId: '20260301T030000Z-1a2b3c' }
- * parseDeactivation('2026-03-01 unused-key'); // { date, rule: 'unused-key', runId: null }
  */
 export function parseDeactivation(value: string): Deactivation | null {
   const [day = '', ...rest] = value.trim().split(/\s+/);
@@ -85,10 +69,6 @@ export function parseDeactivation(value: string): Deactivation | null {
 /**
  * When, by which rule and in which run a key was deactivated, from the user's
  * `key-hygiene:deactivated-<keyId>` tag. Null when the tag is absent or does not start with a valid date.
- *
- * @example
- * deactivationOf({ 'key-hygiene:deactivated-AKIA1': '2026-03-01 unused-key' }, 'AKIA1');
- * // { date: 2026-03-01T00:00:00Z, rule: 'unused-key', runId: null }
  */
 export function deactivationOf(
   tags: Readonly<Record<string, string>>,
@@ -102,9 +82,6 @@ export function deactivationOf(
  * Every deactivation the user's tags record, oldest first. For a key known only by its
  * credential-report slot (no key id to look its tag up by), these say whether the user may have a
  * key that key-hygiene deactivated; only the live key ids, read before anything is done, decide.
- *
- * @example
- * deactivationsOf({ 'key-hygiene:deactivated-AKIA1': '2026-03-01 unused-key' }); // [{ date: 2026-03-01..., ... }]
  */
 export function deactivationsOf(tags: Readonly<Record<string, string>>): Deactivation[] {
   const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();

@@ -28,9 +28,6 @@ function described(key: KeyRecord): string {
  * two-active-keys: a user with two active keys (low, notify). One finding per user, about the OLDER
  * key: that is the one to deactivate once its workload has moved to the newer key, so the finding's
  * key fields (age, last use) describe the key the reader has to act on.
- *
- * @example
- * twoActiveKeysRule.evaluate(dave, settings.rules.twoActiveKeys, { now, rules: settings.rules }); // [{ ruleId: 'two-active-keys', accessKeyId: <older key>, ... }]
  */
 export const twoActiveKeysRule: Rule<'twoActiveKeys', TwoActiveKeysSettings> = {
   id: 'two-active-keys',

@@ -34,9 +34,6 @@ export type UnusedKeyVerdict = 'deactivate' | 'warn' | null;
 /**
  * Whole days since the key was last used or, never used, since it was created. Null when neither
  * date is known (a root key seen only through GetAccountSummary).
- *
- * @example
- * unusedDays({ lastUsed: null, createDate: new Date('2026-01-01T00:00:00Z'), ... }, new Date('2026-04-01T00:00:00Z')); // 90
  */
 export function unusedDays(key: KeyRecord, now: Date): number | null {
   const since = key.lastUsed?.date ?? key.createDate;
@@ -47,9 +44,6 @@ export function unusedDays(key: KeyRecord, now: Date): number | null {
  * The unused-key verdict for one active key, shared with never-used-key (which stays quiet when
  * this rule deactivates the key). A never-used key younger than `neverUsedKeyDays` (never-used-key's
  * threshold) is in its grace period and gets no verdict: a brand-new key is not a finding.
- *
- * @example
- * unusedKeyVerdict(key, now, settings.rules.unusedKey, 7); // 'deactivate' at 90 days, 'warn' from 76, else null
  */
 export function unusedKeyVerdict(
   key: KeyRecord,
@@ -89,9 +83,6 @@ function message(
 /**
  * unused-key: an active key not used (never used: not since creation) for `days` days is deactivated
  * (high); from `warnDays` it is announced (low, notify), so the report shows what is coming up.
- *
- * @example
- * unusedKeyRule.evaluate(alice, settings.rules.unusedKey, { now, rules: settings.rules }); // [{ ruleId: 'unused-key', severity: 'high', ... }]
  */
 export const unusedKeyRule: Rule<'unusedKey', UnusedKeySettings, NeverUsedKeyThreshold> = {
   id: 'unused-key',

@@ -27,16 +27,9 @@ export const PUBLISH_PERMISSIONS = [
 ] as const satisfies readonly PermissionDeclaration[];
 
 /**
- * Publishes the report to an SNS topic with `MessageStructure: 'json'` (see {@link buildSnsPublish}).
- *
- * A failure is thrown as a {@link DeliveryError} naming the topic and what to check, with the SDK
- * error as `cause`. The caller lets it fail the invocation: it runs after the IAM work is done, so
- * Lambda's retry and error alarms work without any action being repeated.
- *
- * @example
- * ```ts
- * const { messageId } = await publishReport(new SNSClient({}), topicArn, report, { chatFormat: 'chatbot' });
- * ```
+ * Publishes the report to an SNS topic (see {@link buildSnsPublish}). A failure is thrown as a
+ * {@link DeliveryError} naming the topic and what to check: it comes after the IAM work is done, so
+ * failing the invocation lets Lambda retry and alarm without repeating any action.
  */
 export async function publishReport(
   sns: Pick<SNSClient, 'send'>,
@@ -50,11 +43,6 @@ export async function publishReport(
 /**
  * Publishes a prepared message (an audit's or an undo's) for run `runId`; failures as in
  * {@link publishReport}.
- *
- * @example
- * ```ts
- * await publishMessage(sns, topicArn, report.runId, buildUndoSnsPublish(report));
- * ```
  */
 export async function publishMessage(
   sns: Pick<SNSClient, 'send'>,

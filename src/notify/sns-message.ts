@@ -49,35 +49,11 @@ interface Cut {
 }
 
 /**
- * Builds an SNS Publish for the report, with one message per protocol (`MessageStructure: 'json'`):
- * - `default`: a one-line summary (SMS, and any protocol without its own key);
- * - `email`: the plain-text report ({@link renderText});
- * - `sqs`, `lambda`, `http`, `https`: the JSON report; with `chatFormat: 'chatbot'` the `https`
- *   member is the Amazon Q Developer (AWS Chatbot) custom notification instead ({@link renderChatbot}).
- *
- * Message attributes for subscription filter policies: `accountId`, `highestSeverity`, `mode`
- * (String) and `actionsApplied` (Number), and `team` (String) on a team's copy of the report only,
- * so `{"team": [{"exists": false}]}` selects the full report.
- *
- * Size: the whole publish (message, subject, attribute names, types and values, in UTF-8 bytes
- * after JSON escaping) stays within `maxBytes` (default 262,144). When the report is too big,
- * findings are dropped from the end (the least severe go first) in the email text and in the
- * JSON copies alike; the text says "N more findings not shown", and the JSON copies carry
- * `truncated: { findingsOmitted, actionsOmitted, exemptOmitted, errorsOmitted, notReachedOmitted }`
- * (see `auditReportSchema`). The `summary` counts are never changed: they describe the whole run.
- * Only if the other lists alone are too big (thousands of errors or exemptions) are they cut too,
- * to at most half the budget, so some findings still make it in. The number of findings kept is
- * found by a galloping then binary search, so a 50,000-finding report costs a dozen
- * serialisations of small prefixes, not one per finding.
- *
- * @example
- * ```ts
- * const publish = buildSnsPublish(report);
- * await sns.send(new PublishCommand({
- *   TopicArn: topicArn, Subject: publish.subject, Message: publish.message,
- *   MessageStructure: publish.messageStructure, MessageAttributes: publish.messageAttributes,
- * }));
- * ```
+ * Builds an SNS Publish with one member per protocol: a one-line `default`, the text report for
+ * `email`, the JSON report for the others (or the chat notification for `https`, with `chatFormat:
+ * 'chatbot'`). The whole publish stays within `maxBytes`: findings are cut from the end, least
+ * severe first, and only when the other lists alone are too big are they cut too, to half the
+ * budget, so some findings still make it in. The `summary` is never changed.
  */
 export function buildSnsPublish(report: AuditReport, options: SnsPublishOptions = {}): SnsPublish {
   const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
@@ -144,14 +120,9 @@ export function buildSnsPublish(report: AuditReport, options: SnsPublishOptions 
 
 /**
  * The email subject: printable ASCII, one line, at most 99 characters, e.g.
- * `[key-hygiene] 111111111111: 1 critical, 3 deactivated, 5 to review`. Adds `INCOMPLETE` when
- * users were not reached and `(report)` in report mode. Parts that do not fit are left off, the
- * least important (to review) first. A team's copy names the team after the account.
- *
- * @example
- * ```ts
- * buildSubject(report); // '[key-hygiene] INCOMPLETE 111111111111 (report): 4 to deactivate, 13 to review'
- * ```
+ * `[key-hygiene] INCOMPLETE 111111111111 (report): 4 to deactivate, 13 to review`. Parts that do
+ * not fit are left off, the least important (to review) first. A team's copy names the team after
+ * the account.
  */
 export function buildSubject(report: AuditReport): string {
   const parts = outcomeParts(report, summarizeOutcome(report));
@@ -184,6 +155,7 @@ function buildAttributes(report: AuditReport): Record<string, SnsMessageAttribut
     highestSeverity: { DataType: 'String', StringValue: report.summary.highestSeverity },
     actionsApplied: { DataType: 'Number', StringValue: String(report.summary.actionsApplied) },
     mode: { DataType: 'String', StringValue: report.mode },
+    // No key at all without a team: filter policies select full reports with `"team": [{"exists": false}]`.
     ...(report.team === undefined ? {} : { team: { DataType: 'String', StringValue: report.team } }),
   };
 }
@@ -234,22 +206,12 @@ export function largestFitting(low: number, high: number, fits: (n: number) => b
   return good;
 }
 
-/**
- * The text with everything but printable ASCII removed, as SNS subjects require.
- *
- * @example
- * printableAscii('caf\u00e9\n  ok'); // 'caf ok'
- */
+/** The text cut to printable ASCII (runs of spaces made one), as SNS subjects require. */
 export function printableAscii(value: string): string {
   return value.replace(/[^\x20-\x7E]/g, '').replace(/ {2,}/g, ' ');
 }
 
-/**
- * Size in UTF-8 bytes, the unit of SNS's limits.
- *
- * @example
- * utf8Bytes('\u00e9'); // 2
- */
+/** Size in UTF-8 bytes, the unit of SNS's limits. */
 export function utf8Bytes(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }

@@ -13,10 +13,6 @@ const deliveredReportSchema = auditReportSchema.loose();
  * shortened to fit SNS's size limit, with its `truncated` marker).
  *
  * @throws NotifyError naming the message when it is not a key-hygiene report.
- * @example
- * ```ts
- * const report = reportFromSnsMessage(record.Sns.Message, record.Sns.MessageId);
- * ```
  */
 export function reportFromSnsMessage(message: string, messageId: string): AuditReport {
   let json: unknown;

@@ -20,12 +20,7 @@ const PARTITIONS: ReadonlyArray<readonly [prefix: string, partition: string]> = 
   ['eu-isoe-', 'aws-iso-e'],
 ];
 
-/**
- * The AWS partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...), for ARNs and console links.
- *
- * @example
- * partitionOf('cn-north-1'); // 'aws-cn'
- */
+/** The AWS partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...), for ARNs and console links. */
 export function partitionOf(region: string): string {
   return PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
@@ -34,14 +29,6 @@ export function partitionOf(region: string): string {
  * The ARN of the report topic. An explicit ARN wins (it lets a team point at an existing central
  * topic); otherwise the ARN is built from the topic name, because `serverless invoke local` cannot
  * resolve CloudFormation references in `environment`, so only the name is configured there.
- *
- * @example
- * ```ts
- * resolveTopicArn({ topicName: 'key-hygiene-reports', region: 'eu-west-1', accountId: '111111111111' });
- * // 'arn:aws:sns:eu-west-1:111111111111:key-hygiene-reports'
- * resolveTopicArn({ topicName: 'reports', region: 'cn-north-1', accountId: '111111111111' });
- * // 'arn:aws-cn:sns:cn-north-1:111111111111:reports'
- * ```
  */
 export function resolveTopicArn(ref: TopicRef): string {
   const topicArn = ref.topicArn?.trim();

@@ -3,10 +3,6 @@
  * Case-insensitive, because IAM user names are (`Alice` and `alice` cannot both exist). No regular
  * expression is built from configuration, so a glob like `a*a*a*a*b` cannot backtrack badly: the
  * greedy two-pointer walk below is O(name x glob) at worst.
- *
- * @example
- * matchesGlob('ci-deploy', 'CI-*'); // true
- * matchesGlob('svc-01', 'svc-?'); // false
  */
 export function matchesGlob(name: string, glob: string): boolean {
   const text = name.toLowerCase();

@@ -48,12 +48,8 @@ export interface ArchiveLinks {
 }
 
 /**
- * The archived report's links from `report.archive`: each of `html`, `json` and `csv` is an
- * archived object whose `consoleUrl` a person opens (or a plain URL). Read defensively: the field
- * is optional, and anything that is not a URL string is ignored.
- *
- * @example
- * archiveLinks({ ...report, archive: { html: { s3Uri, consoleUrl: 'https://…' } } }); // { html: 'https://…' }
+ * The archived report's links from `report.archive` (each object's `consoleUrl`, or a plain URL).
+ * Read defensively: the field is optional, and anything that is not a URL string is ignored.
  */
 export function archiveLinks(report: AuditReport): ArchiveLinks {
   const archive = (report as { archive?: unknown }).archive;
@@ -132,9 +128,6 @@ function exemptLine(entry: ExemptEntry): string {
 /**
  * The lists a chat message shows, empty ones left out: what was done (or would be, in report
  * mode), the top findings by severity (the warning window aside), what is coming up, exemptions.
- *
- * @example
- * for (const list of digestLists(report)) console.log(list.title, list.lines.length, list.total);
  */
 export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_DIGEST_LIMITS): DigestList[] {
   const enforce = report.mode === 'enforce';

@@ -34,15 +34,9 @@ export interface ChatbotNotification {
 export const CHATBOT_LIMITS = { title: 250, description: 3500, nextSteps: 5, nextStep: 300 } as const;
 
 /**
- * The report as a custom notification: the title has the account (and team) and the counts, the
- * description the headline and the short lists (what was done, top findings, coming up) with
- * "and N more" lines, the next steps what the reader should do, including the archived report's
- * link when there is one. Every string from the account is escaped (see `mrkdwnText`).
- *
- * @example
- * ```ts
- * const body = JSON.stringify(renderChatbot(report)); // the SNS message's `https` member
- * ```
+ * The report as a custom notification (serialized, the SNS message's `https` member): the counts
+ * in the title, the short lists in the description, what to do next in the next steps. Every
+ * string from the account is escaped (see `mrkdwnText`), so a user name cannot ping a channel.
  */
 export function renderChatbot(report: AuditReport): ChatbotNotification {
   const outcome = summarizeOutcome(report);
@@ -92,6 +86,7 @@ export function renderChatbot(report: AuditReport): ChatbotNotification {
         runId: report.runId,
         mode: report.mode,
         asOf: report.asOf,
+        // A Record<string, string>, serialized as is: no team means no key, not an undefined one.
         ...(report.team === undefined ? {} : { team: report.team }),
       },
     },

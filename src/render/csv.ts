@@ -34,22 +34,12 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /**
  * Makes a cell safe to open in a spreadsheet: a value that starts like a formula gets a leading
  * apostrophe, so `=HYPERLINK(...)` in a user name or tag shows as text instead of running.
- *
- * @example
- * neutraliseFormula('=1+2'); // "'=1+2"
- * neutraliseFormula('alice'); // 'alice'
  */
 export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/**
- * One RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF, with quotes doubled.
- *
- * @example
- * csvField('a,b'); // '"a,b"'
- * csvField('say "hi"'); // '"say ""hi"""'
- */
+/** One RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF, with quotes doubled. */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -99,10 +89,6 @@ function cells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
  * Renders the key rows as CSV: the header, then exactly one line per row, in row order. Every cell
  * goes through {@link neutraliseFormula} and {@link csvField}: user names and tag values are chosen
  * by whoever can create users, and must not run as formulas or break the columns.
- *
- * @example
- * const csv = renderCsv(buildKeyRows(inventory.users, report));
- * // user,key,status,created,last_used,...\r\nbob,AKIABOB0000000000001,Active,...\r\n
  */
 export function renderCsv(rows: readonly KeyRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];

@@ -12,11 +12,6 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * Makes any string safe as HTML text and as a quoted attribute value: the five characters that
  * can open markup or close an attribute become entities, and control and bidi characters (see
  * {@link clean}) become U+FFFD so a user name cannot reorder what the reader sees.
- *
- * @example
- * ```ts
- * escapeHtml('<img src=x onerror=alert(1)>'); // '&lt;img src=x onerror=alert(1)&gt;'
- * ```
  */
 export function escapeHtml(value: string): string {
   return clean(value).replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);

@@ -34,12 +34,6 @@ export interface HtmlTableOptions<T> {
  * A table the report's inline script can sort (click a header) and filter (a text box it adds
  * above the table). Without JavaScript it is a plain table. Every cell also carries its column
  * name in `data-label`, which the phone layout shows next to the value. Null cells print as `-`.
- *
- * @example
- * ```ts
- * renderHtmlTable({ id: 'actions', label: 'Actions', items: report.actions, empty: 'No actions.',
- *   columns: [{ header: 'User', cell: (a) => a.userName }] });
- * ```
  */
 export function renderHtmlTable<T>(options: HtmlTableOptions<T>): string {
   if (options.items.length === 0) return `<p class="empty">${escapeHtml(options.empty)}</p>`;

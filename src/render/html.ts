@@ -23,13 +23,6 @@ const NOT_REACHED_NAMED = 100;
  * Renders the report and the account's key rows (see `buildKeyRows`) as one HTML document.
  * Pure: the same input gives the same bytes. Every string from the account (user names, tag
  * values, reasons, error messages) is escaped for HTML text or attributes.
- *
- * @example
- * ```ts
- * const html = renderHtml(report, buildKeyRows(inventory.users, report));
- * await s3.send(new PutObjectCommand({ Bucket, Key: `${prefix}/${report.runId}.html`, Body: html,
- *   ContentType: 'text/html; charset=utf-8' }));
- * ```
  */
 export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string {
   const teams = new Map(rows.map((row) => [row.userName, row.team] as const));

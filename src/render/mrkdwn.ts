@@ -41,9 +41,6 @@ export function mrkdwnText(value: string): string {
 /**
  * A name or id in a code span: shown exactly (no formatting inside), `&<>` as entities; a backtick,
  * which would end the span, is replaced.
- *
- * @example
- * mrkdwnCode('svc_deploy'); // '`svc_deploy`'
  */
 export function mrkdwnCode(value: string): string {
   const inner = entities(clean(value)).replace(/`/g, LOOK_ALIKES['`'] ?? "'");
@@ -53,9 +50,6 @@ export function mrkdwnCode(value: string): string {
 /**
  * A link `<url|label>` when `url` is an http(s) URL, else null. The URL's `|` and `>` (which would
  * end it early) are percent-encoded; the label is free text.
- *
- * @example
- * mrkdwnLink('https://example.com/r.html', 'Full report'); // '<https://example.com/r.html|Full report>'
  */
 export function mrkdwnLink(url: string, label: string): string | null {
   let parsed: URL;
@@ -69,12 +63,7 @@ export function mrkdwnLink(url: string, label: string): string | null {
   return `<${href}|${mrkdwnText(label)}>`;
 }
 
-/**
- * Cuts text to at most `max` characters (code points), ending in `…` when cut.
- *
- * @example
- * truncateChars('abcdef', 4); // 'abc…'
- */
+/** Cuts text to at most `max` characters (code points, the `…` included), ending in `…` when cut. */
 export function truncateChars(value: string, max: number): string {
   const chars = Array.from(value);
   if (chars.length <= max) return value;

@@ -20,11 +20,6 @@ export interface RunOutcome {
  * Derives the headline counts from a complete (not truncated) report. A finding counts as "to
  * review" unless an applied action took its key out of service in this run: a key that was just
  * deactivated needs nothing more from the reader, even if it also was overdue for rotation.
- *
- * @example
- * ```ts
- * const { deactivated, toReview, critical } = summarizeOutcome(report);
- * ```
  */
 export function summarizeOutcome(report: AuditReport): RunOutcome {
   const count = (status: string, action: string) =>
@@ -50,11 +45,6 @@ export function summarizeOutcome(report: AuditReport): RunOutcome {
  * `Account 111111111111 (enforce, as of 2026-11-20): 3 keys deactivated, 5 findings to review, 1 critical`.
  * A team's copy of the report starts `Team payments, account 111111111111`. The account id and the
  * team are printed as given; callers that need layout safety clean them.
- *
- * @example
- * ```ts
- * headline(report, summarizeOutcome(report));
- * ```
  */
 export function headline(report: AuditReport, outcome: RunOutcome): string {
   const parts: string[] = [];
@@ -84,11 +74,6 @@ export function headline(report: AuditReport, outcome: RunOutcome): string {
  * The counts in a few words, most important first, as a subject or a chat title shows them, e.g.
  * `['1 critical', '3 deactivated', '5 to review']` (`to deactivate` in report mode, `no findings`
  * when there is nothing).
- *
- * @example
- * ```ts
- * outcomeParts(report, summarizeOutcome(report)).join(', '); // '1 critical, 3 deactivated, 5 to review'
- * ```
  */
 export function outcomeParts(report: AuditReport, outcome: RunOutcome): string[] {
   const parts: string[] = [];

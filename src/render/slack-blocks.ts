@@ -65,20 +65,10 @@ function listBlocks(list: DigestList, maxChars: number, maxBlocks: number): Slac
 }
 
 /**
- * The report as a Slack Block Kit message: a header with the account and the counts, the headline,
- * an INCOMPLETE warning when users were not reached, what was deactivated (or would be), the top
- * findings by severity with user and key, what is coming up (keys inside the warning window), a
- * few exemptions, the archived report's links when the run archived it, and the run's details.
- *
- * Slack's limits hold whatever the report: at most 50 blocks, 3000 characters per section and 150
- * in the header; a list that does not fit ends with "…and N more … in the full report". Names and
- * key ids are code spans, other text from the account is escaped (`&<>` as entities, formatting
- * characters replaced, broadcast mentions broken), so a user named `<!channel>` pings nobody.
- *
- * @example
- * ```ts
- * await fetch(webhookUrl, { method: 'POST', body: JSON.stringify(buildSlackMessage(report)) });
- * ```
+ * The report as a Slack Block Kit message, within {@link SLACK_LIMITS} whatever the report: Slack
+ * rejects a message over them, so a list that does not fit ends with "…and N more … in the full
+ * report". Text from the account is escaped (see `mrkdwn.ts`), so a user named `<!channel>` pings
+ * nobody.
  */
 export function buildSlackMessage(report: AuditReport): SlackMessage {
   const outcome = summarizeOutcome(report);

@@ -10,24 +10,12 @@ const UNSAFE_CHARS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu;
 /**
  * Replaces characters that could break the layout of a plain-text report with U+FFFD, so a user
  * name or tag value cannot inject lines, fake sections or reorder text.
- *
- * @example
- * ```ts
- * clean('bob\nCRITICAL (0)'); // 'bob\uFFFDCRITICAL (0)'
- * ```
  */
 export function clean(value: string): string {
   return value.replace(UNSAFE_CHARS, '\uFFFD');
 }
 
-/**
- * `1 key`, `3 keys`; pass the plural when it is not the singular plus `s`.
- *
- * @example
- * ```ts
- * plural(2, 'entry', 'entries'); // '2 entries'
- * ```
- */
+/** `1 key`, `3 keys`; pass the plural when it is not the singular plus `s`. */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : pluralForm}`;
 }
@@ -35,11 +23,6 @@ export function plural(n: number, singular: string, pluralForm = `${singular}s`)
 /**
  * Wraps text at spaces into lines of at most `width` characters (code points), the first line
  * starting with `first` and the others with `rest`. Words longer than a line are split.
- *
- * @example
- * ```ts
- * wrap('a b c', { width: 3, first: '- ', rest: '  ' }); // ['- a', '  b', '  c']
- * ```
  */
 export function wrap(
   text: string,

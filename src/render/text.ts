@@ -27,21 +27,9 @@ const NOT_REACHED_NAMED = 5;
 
 /**
  * Renders the report as plain text for an email read on a phone: no Markdown or HTML, lines of at
- * most 78 characters (long words aside), stable output for the same report.
- *
- * Order: headline with the counts; an INCOMPLETE warning when the run did not reach every user;
- * what was done (or, in report mode, what enforce mode would do); findings by severity; COMING UP
- * (unused keys inside the warning window, i.e. low `unused-key` findings); exempt keys; skipped
- * actions; errors; the run footer. Every string that comes from the account (user names, tag
- * values, AWS error messages) is passed through {@link clean}, so it cannot break the layout.
- *
- * The headline counts always describe the whole report, even when `maxFindings` hides findings.
- *
- * @example
- * ```ts
- * const body = renderText(report);            // the full report
- * const short = renderText(report, { maxFindings: 20 }); // "... 35 more findings not shown"
- * ```
+ * most 78 characters (long words aside), stable output for the same report. Every string from the
+ * account goes through {@link clean}, so it cannot break the layout. The headline counts describe
+ * the whole report even when `maxFindings` hides findings.
  */
 export function renderText(report: AuditReport, options: RenderTextOptions = {}): string {
   const outcome = summarizeOutcome(report);

@@ -40,11 +40,6 @@ const RANGES: ReadonlyArray<{ id: string; label: string; min: number | null; max
 /**
  * The verdict for one key: an exemption wins, then an action or a critical or high finding
  * (`due`), then any other finding (`review`), then inactive keys, then the rest (`ok`).
- *
- * @example
- * ```ts
- * keyVerdict(row); // 'due' for a key the run deactivated
- * ```
  */
 export function keyVerdict(row: KeyRow): KeyVerdict {
   if (row.exemption) return 'exempt';
@@ -56,11 +51,6 @@ export function keyVerdict(row: KeyRow): KeyVerdict {
 /**
  * Counts keys by days since last use, in the buckets the HTML chart shows (every bucket present,
  * empty ones with count 0), each split by {@link keyVerdict}.
- *
- * @example
- * ```ts
- * bucketByLastUse(rows).map((b) => `${b.label}: ${b.count}`);
- * ```
  */
 export function bucketByLastUse(rows: readonly KeyRow[]): UsageBucket[] {
   const buckets = RANGES.map((range) => ({

@@ -36,11 +36,6 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /**
  * The chart as a `<figure>`: the SVG (`role="img"`, with a title and a description that lists
  * every count), a legend, the thresholds, and the counts as a table.
- *
- * @example
- * ```ts
- * renderUsageChart(bucketByLastUse(rows), report.thresholds);
- * ```
  */
 export function renderUsageChart(buckets: readonly UsageBucket[], thresholds?: ReportThresholds): string {
   const slot = PLOT_WIDTH / Math.max(1, buckets.length);

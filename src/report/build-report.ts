@@ -38,34 +38,10 @@ export interface ReportInput {
 }
 
 /**
- * Builds the canonical, schema-versioned {@link AuditReport} from a run's results.
- *
- * Summary semantics (documented because dashboards and filter policies depend on them):
- * - `usersAudited` counts IAM users only: the root record (`isRoot`) is the account itself, not a
- *   user, and counting it would make the number disagree with the IAM console.
- * - `keysAudited` and `activeKeys` count every key seen, the root user's included: a root key is
- *   the most dangerous key in the account and is audited like any other.
- * - `findingsBySeverity` always has all five severities; `findingsByRule` always has the six rule
- *   ids (zero when nothing fired, so a metric or a query never meets a missing key), plus any
- *   safeguard id (e.g. `blast-radius-cap`) that raised a finding.
- * - `highestSeverity` is the most severe finding's severity, or `none`.
- * - `actionsPlanned/Applied/Skipped/Failed` count actions by status.
- *
- * Ordering is total and independent of the order the (concurrent) inventory produced things in,
- * so two runs over the same account give byte-identical reports:
- * findings by severity, rule, user, key; actions by status (applied, failed, planned, skipped),
- * user, key; exempt entries and errors by user and key. `notReached` keeps the listing order.
- * Inputs are not mutated.
- *
- * @example
- * ```ts
- * const report = buildReport({
- *   runId, accountId: '111111111111', mode: 'report', asOf: now,
- *   startedAt, finishedAt: new Date(), source: { kind: 'live-api', reason: 'targeted audit' },
- *   complete: true, notReached: [], users, findings, actions, exempt: [], errors: [],
- * });
- * report.summary.highestSeverity; // 'high'
- * ```
+ * Builds the canonical, schema-versioned {@link AuditReport} from a run's results. The summary's
+ * counts and the list order are a contract dashboards and filter policies rely on (README, "The
+ * report"): every list is sorted in a total order, never the concurrent inventory's, so two runs
+ * over the same account list things alike. Inputs are not mutated.
  */
 export function buildReport(input: ReportInput): AuditReport {
   // Each entry names its user's team (resolved when the user was collected), for per-team routing.
@@ -94,6 +70,7 @@ export function buildReport(input: ReportInput): AuditReport {
     source: {
       kind: input.source.kind,
       reason: input.source.reason,
+      // Spread, not an undefined property: the report has the same keys as its JSON copy.
       ...(input.source.generatedAt ? { generatedAt: input.source.generatedAt } : {}),
     },
     complete: input.complete,
@@ -103,6 +80,7 @@ export function buildReport(input: ReportInput): AuditReport {
     actions,
     exempt,
     errors,
+    // Spread, not an undefined property: the report has the same keys as its JSON copy.
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
   };
 }
@@ -131,9 +109,6 @@ function summarize(
 /**
  * The summary of a set of findings, actions, exemptions and errors, with the scope counts given:
  * {@link buildReport} counts the users and keys, a team's copy of a report keeps the run's.
- *
- * @example
- * summarizeEntries({ usersAudited: 3, keysAudited: 4, activeKeys: 4 }, findings, actions, 0, 0);
  */
 export function summarizeEntries(
   scope: Pick<AuditSummary, 'usersAudited' | 'keysAudited' | 'activeKeys'>,

@@ -60,10 +60,6 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 /**
  * Joins the inventory with the report, in inventory order. Findings are matched to keys by key id
  * (or user and slot); findings with no user (account-level safeguards) do not appear in any row.
- *
- * @example
- * const rows = buildKeyRows(inventory.users, report);
- * rows.filter((row) => row.daysSinceLastUse === 'never').length;
  */
 export function buildKeyRows(users: readonly UserRecord[], report: AuditReport): KeyRow[] {
   const asOf = new Date(report.asOf);

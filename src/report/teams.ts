@@ -10,9 +10,6 @@ import { summarizeEntries } from './build-report.js';
 /**
  * The teams a report names, the ones that most need to read it first: highest severity, then
  * most findings, then name.
- *
- * @example
- * reportTeams(report); // ['payments', 'data-platform']
  */
 export function reportTeams(report: AuditReport): string[] {
   const stats = new Map<string, { rank: number; findings: number }>();
@@ -42,10 +39,6 @@ export function reportTeams(report: AuditReport): string[] {
  * about its users, and `team` set. The summary's finding, action, exemption and error counts are
  * the team's; the scope counts (users and keys audited) and `complete`/`notReached` describe the
  * run, since an unreached user's team is unknown.
- *
- * @example
- * const payments = reportForTeam(report, 'payments');
- * payments.findings.every((f) => f.team === 'payments'); // true
  */
 export function reportForTeam(report: AuditReport, team: string): AuditReport {
   const findings = report.findings.filter((f) => f.team === team);
@@ -71,12 +64,7 @@ export interface TeamSplit {
   omitted: string[];
 }
 
-/**
- * One report per team the run names, the most urgent teams first, at most `maxTeams` of them.
- *
- * @example
- * const { reports, omitted } = splitByTeam(report, 50);
- */
+/** One report per team the run names, the most urgent teams first, at most `maxTeams` of them. */
 export function splitByTeam(report: AuditReport, maxTeams: number): TeamSplit {
   const teams = reportTeams(report);
   return {

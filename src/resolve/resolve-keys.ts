@@ -24,9 +24,6 @@ export interface ResolveResult {
  * The credential-report slot a live key probably sits in: the one slot whose creation time equals
  * the key's, to the second. Null when none or both match (two keys created in the same second).
  * Only a hint for the reader of the report: a key is never acted on because of it.
- *
- * @example
- * slotHint(reportKeys, new Date('2026-01-01T10:00:00Z')); // 1, 2 or null
  */
 export function slotHint(reportKeys: readonly KeyRecord[], createDate: Date | null): 1 | 2 | null {
   if (createDate === null) return null;
@@ -62,10 +59,6 @@ function reportLastUse(
  * matches an unplanned slot keeps the report's last use (see `reportLastUse`). Tags, path and ARN
  * stay those of the given record. A user whose keys cannot be listed keeps its report record and
  * gets an error entry, so nothing is done to it.
- *
- * @example
- * const { users } = await resolveUsers({ iam, concurrency: 8 }, [reportRecordOfAlice]);
- * users[0]?.keys[0]?.accessKeyId; // 'AKIA...'
  */
 export async function resolveUsers(
   deps: ResolveDeps,
@@ -100,7 +93,7 @@ export async function resolveUsers(
       }
     },
     {
-      ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
+      shouldStop: deps.shouldStop,
       onNotStarted: (user) => notReached.push(user.userName),
     },
   );
