@@ -5,6 +5,7 @@
 
 import type { AuditReport, AuditSummary } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
+import { compareText } from '../order.js';
 import { summarizeEntries } from './build-report.js';
 
 /**
@@ -30,7 +31,7 @@ export function reportTeams(report: AuditReport): string[] {
   }
   for (const entry of [...report.actions, ...report.exempt]) touch(entry.team);
   return [...stats.entries()]
-    .sort(([a, x], [b, y]) => x.rank - y.rank || y.findings - x.findings || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a, x], [b, y]) => x.rank - y.rank || y.findings - x.findings || compareText(a, b))
     .map(([team]) => team);
 }
 
