@@ -1,4 +1,5 @@
 import { APPLY_PERMISSIONS } from '../../src/apply/apply.js';
+import { DELIVERY_RECORD_PERMISSIONS } from '../../src/archive/delivery-record.js';
 import { READ_ARCHIVE_PERMISSIONS } from '../../src/archive/read-archive.js';
 import { ARCHIVE_PERMISSIONS } from '../../src/archive/write-archive.js';
 import type { PermissionDeclaration } from '../../src/aws/permissions.js';
@@ -68,6 +69,12 @@ export const PERMISSIONS_BY_MODULE: readonly ModulePermissions[] = [
     module: 'src/archive/read-archive.ts',
     functions: AUDIT_FUNCTIONS,
     permissions: READ_ARCHIVE_PERMISSIONS,
+  },
+  // A retry of the nightly event resumes its delivery; ad-hoc invocations are not retried.
+  {
+    module: 'src/archive/delivery-record.ts',
+    functions: ['scheduledAudit'],
+    permissions: DELIVERY_RECORD_PERMISSIONS,
   },
 
   {

@@ -10,11 +10,10 @@ export interface FaultSettings {
   /** Share of requests answered `ServiceFailure` 500, from 0 to 1. */
   failRate: number;
   /**
-   * Refuses one operation from a given call on, as the service refuses a caller without permission
+   * Refuse operations from a given call on, as the service refuses a caller without permission
    * (a policy or key changed mid-run): a failure the SDK does not retry, so no backoff is waited.
-   * Null = off.
    */
-  deny: DenyWindow | null;
+  deny: readonly DenyWindow[];
 }
 
 /** Calls `after + 1` to `after + count` of `operation` (`sns:Publish`, `s3:PutObject`) are refused. */
@@ -26,7 +25,7 @@ export interface DenyWindow {
   count?: number;
 }
 
-export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0, deny: null };
+export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] };
 
 interface Bucket {
   tokens: number;
@@ -43,8 +42,8 @@ export class Faults {
   private readonly seed: string;
   private rng: Random;
   private buckets = new Map<string, Bucket>();
-  /** Calls of the denied operation seen so far. */
-  private denyCalls = 0;
+  /** Calls of each deny window's operation seen so far. */
+  private denyCalls: number[] = [];
 
   constructor(settings: Partial<FaultSettings>, seed: string) {
     this.settings = validate({ ...NO_FAULTS, ...settings });
@@ -61,14 +60,14 @@ export class Faults {
   configure(settings: Partial<FaultSettings>): void {
     this.settings = validate({ ...this.settings, ...settings });
     this.buckets.clear();
-    this.denyCalls = 0;
+    this.denyCalls = [];
   }
 
   /** Back to the start: the seed's first draw and full buckets. */
   reset(): void {
     this.rng = createRandom(`${this.seed}/faults`);
     this.buckets.clear();
-    this.denyCalls = 0;
+    this.denyCalls = [];
   }
 
   /** Milliseconds to delay this answer (0 when latency is off). */
@@ -101,14 +100,18 @@ export class Faults {
     return failRate > 0 && this.rng.next() < failRate;
   }
 
-  /** True when this call of `operation` (`service:Action`) falls in the deny window; counts it. */
+  /** True when this call of `operation` (`service:Action`) falls in a deny window; counts it. */
   denied(operation: string): boolean {
-    const { deny } = this.settings;
-    if (deny === null || deny.operation !== operation) return false;
-    this.denyCalls += 1;
-    return (
-      this.denyCalls > deny.after && (deny.count === undefined || this.denyCalls <= deny.after + deny.count)
-    );
+    let denied = false;
+    this.settings.deny.forEach((window, i) => {
+      if (window.operation !== operation) return;
+      const call = (this.denyCalls[i] ?? 0) + 1;
+      this.denyCalls[i] = call;
+      if (call > window.after && (window.count === undefined || call <= window.after + window.count)) {
+        denied = true;
+      }
+    });
+    return denied;
   }
 
   /**
@@ -137,13 +140,15 @@ function validate(settings: FaultSettings): FaultSettings {
   if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
     throw new RangeError(`failRate must be between 0 and 1, got ${failRate}`);
   }
-  if (deny !== null) {
-    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(deny.operation)) {
-      throw new RangeError(`deny.operation must be service:Action (e.g. sns:Publish), got ${deny.operation}`);
+  for (const window of deny) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(window.operation)) {
+      throw new RangeError(
+        `deny.operation must be service:Action (e.g. sns:Publish), got ${window.operation}`,
+      );
     }
     for (const [name, value] of [
-      ['after', deny.after],
-      ['count', deny.count ?? 1],
+      ['after', window.after],
+      ['count', window.count ?? 1],
     ] as const) {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new RangeError(`deny.${name} must be an integer >= 0, got ${value}`);

@@ -16,7 +16,7 @@ describe('Sandbox fault injection', () => {
   });
   beforeEach(() => {
     sandbox.state.reset();
-    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0, deny: null });
+    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] });
     sandbox.faults.reset();
   });
 
@@ -111,7 +111,7 @@ describe('Sandbox fault injection', () => {
 
   it('refuses an operation from a given call on, as a lost permission, which the SDK does not retry', async () => {
     // Prepare: the first Publish passes, every later one is refused
-    sandbox.faults.configure({ deny: { operation: 'sns:Publish', after: 1 } });
+    sandbox.faults.configure({ deny: [{ operation: 'sns:Publish', after: 1 }] });
     const sns = snsClient(sandbox, { maxAttempts: 3 });
     const publish = () =>
       sns.send(
@@ -135,7 +135,7 @@ describe('Sandbox fault injection', () => {
 
   it('refuses only the calls inside a deny window, and S3 answers AccessDenied', async () => {
     // Prepare: the second PutObject alone is refused
-    sandbox.faults.configure({ deny: { operation: 's3:PutObject', after: 1, count: 1 } });
+    sandbox.faults.configure({ deny: [{ operation: 's3:PutObject', after: 1, count: 1 }] });
     const s3 = s3Client(sandbox);
     const put = (key: string) =>
       s3.send(new PutObjectCommand({ Bucket: 'acme-key-hygiene-reports', Key: key, Body: key }));
@@ -154,10 +154,10 @@ describe('Sandbox fault injection', () => {
   });
 
   it('refuses impossible settings with a message naming them', () => {
-    expect(() => sandbox.faults.configure({ deny: { operation: 'Publish', after: 0 } })).toThrow(
+    expect(() => sandbox.faults.configure({ deny: [{ operation: 'Publish', after: 0 }] })).toThrow(
       /deny.operation must be service:Action/,
     );
-    expect(() => new Faults({ deny: { operation: 'sns:Publish', after: -1 } }, 's')).toThrow(/deny.after/);
+    expect(() => new Faults({ deny: [{ operation: 'sns:Publish', after: -1 }] }, 's')).toThrow(/deny.after/);
     expect(() => sandbox.faults.configure({ failRate: 2 })).toThrow(/failRate must be between 0 and 1/);
     expect(() => new Faults({ throttleRps: -1 }, 's')).toThrow(/throttleRps/);
   });
