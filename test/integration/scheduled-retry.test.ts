@@ -224,6 +224,25 @@ describe('Function: scheduledAudit, retried with the same event', () => {
     expect(published()).toHaveLength(1);
   });
 
+  it('refuses to deliver an archived report of another run', async () => {
+    // Prepare
+    const run = await nightly();
+    await failedFirstAttempt(run);
+    const record = JSON.parse(await readObject(RECORD_KEY));
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: RECORD_KEY,
+        Body: JSON.stringify({ ...record, runId: '20261120T030000Z-000000' }),
+      }),
+    );
+    // Act
+    const attempt = run(EVENT_ID);
+    // Assess
+    await expect(attempt).rejects.toThrow(/is not the archived report of run 20261120T030000Z-000000/);
+    expect(published()).toHaveLength(1);
+  });
+
   it('still delivers when the record cannot be written', async () => {
     // Prepare: every PutObject after the archive's three is refused
     env.sandbox.faults.configure({ deny: [{ operation: 's3:PutObject', after: 3 }] });
