@@ -19,6 +19,7 @@ export const DELIVERY_RECORD_PREFIX = 'deliveries/';
  * The calls of the record, on `deliveries/` only (serverless.yml's `ReportArchivePolicy`). S3
  * answers a read of a missing object with 403, not 404, unless the caller may list the bucket, so
  * the record is looked up by listing its exact key; the listing is allowed for that prefix alone.
+ * @public gathered with the other declarations (scripts/permissions/registry.ts)
  */
 export const DELIVERY_RECORD_PERMISSIONS = [
   {
