@@ -62,13 +62,19 @@ export async function startRun(
   settings: Pick<Settings, 'timeBudgetMarginSeconds'>,
   startedAt: Date = deps.clock(),
 ): Promise<RunStart> {
-  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
+  const accountId = await accountIdOf(deps);
   const marginMs = settings.timeBudgetMarginSeconds * 1000;
   const { remainingTimeMs } = deps;
   return {
     runId: newRunId(startedAt),
-    accountId: identity.Account ?? 'unknown',
+    accountId,
     startedAt,
     shouldStop: remainingTimeMs ? () => remainingTimeMs() < marginMs : undefined,
   };
+}
+
+/** The account the clients act in, from STS GetCallerIdentity. */
+export async function accountIdOf(deps: Pick<AuditDeps, 'sts'>): Promise<string> {
+  const identity = await deps.sts.send(new GetCallerIdentityCommand({}));
+  return identity.Account ?? 'unknown';
 }

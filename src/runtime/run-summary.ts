@@ -1,4 +1,4 @@
-import type { Delivery } from '../deliver.js';
+import type { EventRun } from '../audit-once.js';
 import type { AuditReport } from '../model.js';
 
 /** What the scheduled function returns: small enough for any log line or console view. */
@@ -10,9 +10,11 @@ export interface RunSummary {
   summary: AuditReport['summary'];
   topicArn: string;
   messageId: string;
+  /** True when this attempt only finished delivering the report of an earlier attempt of the event. */
+  resumed: boolean;
 }
 
-export function summarizeRun(report: AuditReport, delivery: Delivery): RunSummary {
+export function summarizeRun({ report, delivery, resumed }: EventRun): RunSummary {
   return {
     runId: report.runId,
     accountId: report.accountId,
@@ -20,5 +22,6 @@ export function summarizeRun(report: AuditReport, delivery: Delivery): RunSummar
     complete: report.complete,
     summary: report.summary,
     ...delivery,
+    resumed,
   };
 }

@@ -55,4 +55,9 @@ export const awsErrors = {
   snsInvalidParameter: (what: string) => new AwsError('InvalidParameter', 400, `Invalid parameter: ${what}`),
   snsInvalidParameterValue: (message: string) => new AwsError('ParameterValueInvalid', 400, message),
   snsTopicNotFound: () => new AwsError('NotFound', 404, 'Topic does not exist'),
+  /** The answer of an injected deny (`Faults.deny`), worded as each query service words a refusal. */
+  denied: (service: string, action: string) =>
+    service === 'sns'
+      ? new AwsError('AuthorizationError', 403, `User is not authorized to perform: SNS:${action}`)
+      : new AwsError('AccessDenied', 403, `User is not authorized to perform: ${service}:${action}`),
 } as const;

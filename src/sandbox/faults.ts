@@ -9,9 +9,23 @@ export interface FaultSettings {
   throttleRps: number;
   /** Share of requests answered `ServiceFailure` 500, from 0 to 1. */
   failRate: number;
+  /**
+   * Refuse operations from a given call on, as the service refuses a caller without permission
+   * (a policy or key changed mid-run): a failure the SDK does not retry, so no backoff is waited.
+   */
+  deny: readonly DenyWindow[];
 }
 
-export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0 };
+/** Calls `after + 1` to `after + count` of `operation` (`sns:Publish`, `s3:PutObject`) are refused. */
+export interface DenyWindow {
+  operation: string;
+  /** Calls let through first, counted from `configure` or `reset`. */
+  after: number;
+  /** Calls refused after those; absent = every later call. */
+  count?: number;
+}
+
+export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] };
 
 interface Bucket {
   tokens: number;
@@ -28,6 +42,8 @@ export class Faults {
   private readonly seed: string;
   private rng: Random;
   private buckets = new Map<string, Bucket>();
+  /** Calls of each deny window's operation seen so far. */
+  private denyCalls: number[] = [];
 
   constructor(settings: Partial<FaultSettings>, seed: string) {
     this.settings = validate({ ...NO_FAULTS, ...settings });
@@ -44,12 +60,14 @@ export class Faults {
   configure(settings: Partial<FaultSettings>): void {
     this.settings = validate({ ...this.settings, ...settings });
     this.buckets.clear();
+    this.denyCalls = [];
   }
 
   /** Back to the start: the seed's first draw and full buckets. */
   reset(): void {
     this.rng = createRandom(`${this.seed}/faults`);
     this.buckets.clear();
+    this.denyCalls = [];
   }
 
   /** Milliseconds to delay this answer (0 when latency is off). */
@@ -82,21 +100,37 @@ export class Faults {
     return failRate > 0 && this.rng.next() < failRate;
   }
 
+  /** True when this call of `operation` (`service:Action`) falls in a deny window; counts it. */
+  denied(operation: string): boolean {
+    let denied = false;
+    this.settings.deny.forEach((window, i) => {
+      if (window.operation !== operation) return;
+      const call = (this.denyCalls[i] ?? 0) + 1;
+      this.denyCalls[i] = call;
+      if (call > window.after && (window.count === undefined || call <= window.after + window.count)) {
+        denied = true;
+      }
+    });
+    return denied;
+  }
+
   /**
-   * The injected faults of one request, in the order every service applies them: wait the
-   * latency, then take a throttle token, then draw a failure. Each service words the answer its own
-   * way (`Throttling` or `SlowDown`, `ServiceFailure` or `InternalError`).
+   * The injected faults of one request of `operation` (`service:Action`), in the order every
+   * service applies them: wait the latency, take a throttle token, draw a failure, then the deny
+   * window. Each service words the answer its own way (`Throttling` or `SlowDown`, `ServiceFailure`
+   * or `InternalError`, `AccessDenied` or `AuthorizationError`).
    */
-  async apply(accountId: string): Promise<'throttled' | 'failed' | null> {
+  async apply(accountId: string, operation: string): Promise<'throttled' | 'failed' | 'denied' | null> {
     const delay = this.latency();
     if (delay > 0) await sleep(delay);
     if (this.throttled(accountId)) return 'throttled';
-    return this.failed() ? 'failed' : null;
+    if (this.failed()) return 'failed';
+    return this.denied(operation) ? 'denied' : null;
   }
 }
 
 function validate(settings: FaultSettings): FaultSettings {
-  const { latencyMs, throttleRps, failRate } = settings;
+  const { latencyMs, throttleRps, failRate, deny } = settings;
   if (!Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new RangeError(`latencyMs must be a number >= 0, got ${latencyMs}`);
   }
@@ -105,6 +139,21 @@ function validate(settings: FaultSettings): FaultSettings {
   }
   if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
     throw new RangeError(`failRate must be between 0 and 1, got ${failRate}`);
+  }
+  for (const window of deny) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(window.operation)) {
+      throw new RangeError(
+        `deny.operation must be service:Action (e.g. sns:Publish), got ${window.operation}`,
+      );
+    }
+    for (const [name, value] of [
+      ['after', window.after],
+      ['count', window.count ?? 1],
+    ] as const) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new RangeError(`deny.${name} must be an integer >= 0, got ${value}`);
+      }
+    }
   }
   return settings;
 }

@@ -93,7 +93,11 @@ export async function handleS3Request(
       if (error instanceof AwsError) throw s3Errors.invalidAccessKeyId(scope.accessKeyId);
       throw error;
     }
-    const fault = await faults.apply(caller.accountId);
+    const fault = await faults.apply(caller.accountId, `s3:${operation}`);
+    if (fault === 'denied') {
+      fail(s3Errors.accessDenied());
+      return;
+    }
     if (fault !== null) {
       fail(fault === 'throttled' ? s3Errors.slowDown() : s3Errors.internalError(), fault);
       return;

@@ -213,7 +213,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const fault = await faults.apply(account.id);
+      const fault = await faults.apply(account.id, `${service.name}:${action}`);
+      if (fault === 'denied') {
+        fail(awsErrors.denied(service.name, action));
+        return;
+      }
       if (fault !== null) {
         fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
         return;
@@ -265,10 +269,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const fault = await faults.apply(account.id);
+      const fault = await faults.apply(account.id, `${service.name}:${operation}`);
       if (fault !== null) {
-        state.recordCall(service.name, operation, fault);
-        if (fault === 'throttled') sendJsonError(res, 'ThrottlingException', 'Rate exceeded', requestId);
+        state.recordCall(service.name, operation, fault === 'denied' ? 'error' : fault);
+        if (fault === 'denied') {
+          sendJsonError(
+            res,
+            'AccessDeniedException',
+            `User is not authorized to perform: ${service.name}:${operation}`,
+            requestId,
+          );
+        } else if (fault === 'throttled')
+          sendJsonError(res, 'ThrottlingException', 'Rate exceeded', requestId);
         else sendJsonError(res, 'InternalServerError', 'An internal error occurred.', requestId, 500);
         return true;
       }

@@ -281,10 +281,13 @@ describe('Deployment: serverless package', () => {
     });
   });
 
-  it('expires archived reports after reportRetentionDays (400 by default)', () => {
+  it('expires archived reports after reportRetentionDays (400 by default), delivery records after 30 days', () => {
     const bucket = template.Resources.ReportBucket as TemplateResource;
     expect(bucket.Properties.LifecycleConfiguration).toEqual({
-      Rules: [{ Id: 'ExpireArchivedReports', Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: 400 }],
+      Rules: [
+        { Id: 'ExpireArchivedReports', Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: 400 },
+        { Id: 'ExpireDeliveryRecords', Status: 'Enabled', Prefix: 'deliveries/', ExpirationInDays: 30 },
+      ],
     });
   });
 

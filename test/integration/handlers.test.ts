@@ -91,8 +91,12 @@ describe('Handlers against the sandbox', () => {
   });
 
   it('deactivates only stale keys in enforce mode, tags the user, and publishes the report', async () => {
-    // Prepare
-    const handler = await coldStart('scheduled-audit', { MODE: 'enforce' });
+    // Prepare: in enforce mode the nightly function needs the report bucket (its delivery records)
+    sandbox.state.addBucket('111111111111', { name: 'key-hygiene-test-archive' });
+    const handler = await coldStart('scheduled-audit', {
+      MODE: 'enforce',
+      REPORT_BUCKET: 'key-hygiene-test-archive',
+    });
     // Act
     const result = (await handler(
       {

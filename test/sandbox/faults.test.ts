@@ -1,7 +1,9 @@
 import { GetUserCommand, ListAccessKeysCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Faults, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, errorOf, iamClient, PROD } from './helpers.js';
+import { ACME_FIXTURE, errorOf, iamClient, PROD, s3Client, snsClient } from './helpers.js';
 
 describe('Sandbox fault injection', () => {
   let sandbox: RunningSandbox;
@@ -14,7 +16,7 @@ describe('Sandbox fault injection', () => {
   });
   beforeEach(() => {
     sandbox.state.reset();
-    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0 });
+    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] });
     sandbox.faults.reset();
   });
 
@@ -107,7 +109,55 @@ describe('Sandbox fault injection', () => {
     expect(PROD).toBe(sandbox.state.defaultAccountId);
   });
 
+  it('refuses an operation from a given call on, as a lost permission, which the SDK does not retry', async () => {
+    // Prepare: the first Publish passes, every later one is refused
+    sandbox.faults.configure({ deny: [{ operation: 'sns:Publish', after: 1 }] });
+    const sns = snsClient(sandbox, { maxAttempts: 3 });
+    const publish = () =>
+      sns.send(
+        new PublishCommand({
+          TopicArn: `arn:aws:sns:us-east-1:${PROD}:key-hygiene-demo-reports`,
+          Message: 'hello',
+        }),
+      );
+    // Act
+    const first = await publish();
+    const second = await errorOf(publish());
+    const third = await errorOf(publish());
+    // Assess
+    expect(first.MessageId).toBeTruthy();
+    expect(second).toMatchObject({ name: 'AuthorizationErrorException', status: 403, attempts: 1 });
+    expect(third).toMatchObject({ status: 403 });
+    expect(sandbox.state.published).toHaveLength(1);
+    // Other operations are untouched.
+    await iamClient(sandbox).send(new GetUserCommand({ UserName: 'alice' }));
+  });
+
+  it('refuses only the calls inside a deny window, and S3 answers AccessDenied', async () => {
+    // Prepare: the second PutObject alone is refused
+    sandbox.faults.configure({ deny: [{ operation: 's3:PutObject', after: 1, count: 1 }] });
+    const s3 = s3Client(sandbox);
+    const put = (key: string) =>
+      s3.send(new PutObjectCommand({ Bucket: 'acme-key-hygiene-reports', Key: key, Body: key }));
+    // Act
+    await put('a');
+    const refused = await errorOf(put('b'));
+    await put('c');
+    // Assess
+    expect(refused).toMatchObject({ name: 'AccessDenied', status: 403 });
+    await expect(
+      s3.send(new GetObjectCommand({ Bucket: 'acme-key-hygiene-reports', Key: 'c' })),
+    ).resolves.toBeDefined();
+    await expect(
+      s3.send(new GetObjectCommand({ Bucket: 'acme-key-hygiene-reports', Key: 'b' })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
   it('refuses impossible settings with a message naming them', () => {
+    expect(() => sandbox.faults.configure({ deny: [{ operation: 'Publish', after: 0 }] })).toThrow(
+      /deny.operation must be service:Action/,
+    );
+    expect(() => new Faults({ deny: [{ operation: 'sns:Publish', after: -1 }] }, 's')).toThrow(/deny.after/);
     expect(() => sandbox.faults.configure({ failRate: 2 })).toThrow(/failRate must be between 0 and 1/);
     expect(() => new Faults({ throttleRps: -1 }, 's')).toThrow(/throttleRps/);
   });
