@@ -218,6 +218,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
         return;
       }
+      const planned = faults.planned(action, (name) => params.get(name));
+      if (planned !== null) {
+        const answers = {
+          ServiceFailure: () => awsErrors.serviceFailure(),
+          AccessDenied: () =>
+            awsErrors.accessDenied(
+              `User: ${caller.arn} is not authorized to perform: ${service.name}:${action}`,
+            ),
+          NoSuchEntity: () => awsErrors.noSuchUser(params.get('UserName') ?? '(none)'),
+        } as const;
+        fail(answers[planned](), 'failed');
+        return;
+      }
       const region = scope?.region ?? 'us-east-1';
       const result = handler({ state, params, caller, account, region, requestId });
       state.recordCall(service.name, action, 'ok');
