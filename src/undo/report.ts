@@ -114,7 +114,11 @@ export function undoHeadline(report: UndoReport): string {
   const { summary } = report;
   const parts =
     summary.found === 0
-      ? ['nothing to undo (no key carries a deactivation tag naming this run)']
+      ? [
+          report.complete
+            ? 'nothing to undo (no key carries a deactivation tag naming this run)'
+            : 'no key found so far (incomplete: not every user could be read)',
+        ]
       : [
           `${plural(summary.reactivated, 'key')} reactivated`,
           ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),

@@ -34,7 +34,9 @@ export function buildUndoSnsPublish(report: UndoReport, options: { maxBytes?: nu
   const { summary } = report;
   const counts =
     summary.found === 0
-      ? 'nothing to undo'
+      ? report.complete
+        ? 'nothing to undo'
+        : 'nothing found so far'
       : `${summary.reactivated} reactivated, ${summary.skipped} skipped`;
   const failed = summary.failed > 0 ? `, ${summary.failed} failed` : '';
   const subject = printableAscii(
