@@ -58,7 +58,6 @@ export async function findRunDeactivations(
       for (const user of page.Users ?? []) if (user.UserName) yield user.UserName;
     }
   }
-  let listed = true;
   try {
     await forEachConcurrent(
       userNames(),
@@ -83,11 +82,11 @@ export async function findRunDeactivations(
       },
     );
   } catch (error) {
-    listed = false;
     errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
   }
   found.sort((a, b) => compare(a.userName, b.userName) || compare(a.accessKeyId, b.accessKeyId));
-  return { found, errors, notReached, complete: listed && errors.length === 0 && notReached.length === 0 };
+  // A ListUsers failure is one of the errors: every failure and every user not reached leaves it incomplete.
+  return { found, errors, notReached, complete: errors.length === 0 && notReached.length === 0 };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
