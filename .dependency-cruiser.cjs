@@ -7,7 +7,8 @@
  *   src/key-ref.ts, src/order.ts, src/time.ts, src/run-id.ts, src/concurrency.ts).
  * The sandbox stands apart: it imports no product code, and no product code imports it.
  */
-const LEAVES = '^src/(aws/|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
+const LEAVES =
+  '^src/(aws/|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
 const STEPS = '^src/(collect|evaluate|plan|resolve|apply|report|render|archive|notify|undo|config)/';
 const PIPELINES = '^src/(audit|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
 const ABOVE_STEPS =
