@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { runStartOf } from '../run-id.js';
+import { moreAggressiveThan } from './enforce-bounds.js';
 import { EventValidationError } from './errors.js';
 import { type Settings, validateSettings } from './settings.js';
 import { deriveWarnDays, describeValue, issueSentence, PRESETS, values } from './values.js';
@@ -176,9 +177,31 @@ const EVENT_FIELD_BY_SETTING: Readonly<Record<string, string>> = {
   'rules.rotationOverdue.days': 'thresholds.rotationDays',
 };
 
+/** True when the event carries the field at this dotted path (`thresholds.unusedKeyDays`). */
+function eventSets(event: AdhocEvent, field: string): boolean {
+  let value: unknown = event;
+  for (const part of field.split('.')) {
+    value =
+      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value !== undefined;
+}
+
+/** The event field to blame for a setting the event moved: the field that sets it, else the preset. */
+function blamedField(setting: string, event: AdhocEvent): string {
+  const field = EVENT_FIELD_BY_SETTING[setting];
+  if (field !== undefined && eventSets(event, field)) return field;
+  if (setting.startsWith('rules.unusedKey.') && event.preset !== undefined) return 'preset';
+  return field ?? setting;
+}
+
 /**
  * The deployed settings with the event's overrides, re-checked against the settings schema (for
  * example a `thresholds.unusedKeyWarnDays` that is not below the deployed unused-key threshold).
+ *
+ * An event that enforces may only make the run more cautious than the deployed settings (higher
+ * thresholds, a lower cap; `users` only narrows the run): anything that would act on more keys is
+ * refused, naming the field and the deployed value. A report-mode event may preview anything.
  *
  * Precedence: the event's `preset` replaces the preset thresholds, even ones set explicitly at deploy
  * time (the caller asked "what would this preset do?"); the event's `thresholds` win over both. As in
@@ -193,14 +216,23 @@ export function applyEventOverrides(settings: Settings, event: AdhocEvent): Sett
   const base = event.preset
     ? { days: PRESETS[event.preset].unusedKeyDays, warnDays: PRESETS[event.preset].unusedKeyWarnDays }
     : { days: settings.rules.unusedKey.days, warnDays: settings.rules.unusedKey.warnDays };
+  const mode = event.mode ?? settings.mode;
   const days = thresholds.unusedKeyDays ?? base.days;
+  // A threshold raised on its own in enforce mode keeps the deployed warning day when that is later
+  // (and still before the threshold), so raising a threshold never counts as warning earlier, which
+  // an enforce event may not do.
+  const deployedWarnDays = settings.rules.unusedKey.warnDays;
+  const derivedWarnDays =
+    mode === 'enforce' && deployedWarnDays < days
+      ? Math.max(deriveWarnDays(days), deployedWarnDays)
+      : deriveWarnDays(days);
   const warnDays =
     thresholds.unusedKeyWarnDays ??
-    (thresholds.unusedKeyDays === undefined ? base.warnDays : deriveWarnDays(days));
+    (thresholds.unusedKeyDays === undefined ? base.warnDays : derivedWarnDays);
   const { rules } = settings;
   const next: Settings = {
     ...settings,
-    mode: event.mode ?? settings.mode,
+    mode,
     preset,
     rules: {
       ...rules,
@@ -223,6 +255,14 @@ export function applyEventOverrides(settings: Settings, event: AdhocEvent): Sett
         message: issueSentence(issue),
       })),
     );
+  }
+  if (next.mode === 'enforce') {
+    const looser = moreAggressiveThan(settings, next);
+    if (looser.length > 0) {
+      throw new EventValidationError(
+        looser.map((issue) => ({ ...issue, name: blamedField(issue.setting ?? issue.name, event) })),
+      );
+    }
   }
   return next;
 }

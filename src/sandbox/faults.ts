@@ -27,6 +27,28 @@ export interface DenyWindow {
 
 export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] };
 
+/**
+ * A failure a test plans for particular requests, where a failure rate would hit any of them:
+ * `faults.failNext({ action: 'UntagUser', params: { UserName: 'bob' }, code: 'AccessDenied' })`.
+ */
+export interface PlannedFailure {
+  /** The operation, e.g. `UntagUser`. */
+  action: string;
+  /** Only requests whose parameters have these values (`{ UserName: 'bob' }`). */
+  params?: Readonly<Record<string, string>>;
+  /**
+   * The answer: `ServiceFailure` 500 (the default), `AccessDenied` 403 (which the SDK does not
+   * retry), or `NoSuchEntity` 404 (the user deleted between two calls, a race no fixture shows).
+   */
+  code?: 'ServiceFailure' | 'AccessDenied' | 'NoSuchEntity';
+  /** Matching requests let through before the failures start (the second page: 1). Default 0. */
+  after?: number;
+  /** Matching requests that fail, then the plan is spent. Default 1. */
+  times?: number;
+}
+
+type Plan = Required<PlannedFailure>;
+
 interface Bucket {
   tokens: number;
   /** performance.now() of the last refill. */
@@ -44,6 +66,7 @@ export class Faults {
   private buckets = new Map<string, Bucket>();
   /** Calls of each deny window's operation seen so far. */
   private denyCalls: number[] = [];
+  private plans: Plan[] = [];
 
   constructor(settings: Partial<FaultSettings>, seed: string) {
     this.settings = validate({ ...NO_FAULTS, ...settings });
@@ -63,11 +86,41 @@ export class Faults {
     this.denyCalls = [];
   }
 
-  /** Back to the start: the seed's first draw and full buckets. */
+  /** Back to the start: the seed's first draw, full buckets and no planned failure. */
   reset(): void {
     this.rng = createRandom(`${this.seed}/faults`);
     this.buckets.clear();
     this.denyCalls = [];
+    this.plans = [];
+  }
+
+  /** Plans a failure of the next request(s) that match; see `PlannedFailure`. */
+  failNext(failure: PlannedFailure): void {
+    const { action, params = {}, code = 'ServiceFailure', after = 0, times = 1 } = failure;
+    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(times) || times < 1) {
+      throw new RangeError(`after must be an integer >= 0 and times >= 1, got ${after} and ${times}`);
+    }
+    this.plans.push({ action, params, code, after, times });
+  }
+
+  /**
+   * The planned failure this request meets, or null; the first plan that matches decides, and
+   * counts the request. `param` reads the request's parameters by name.
+   */
+  planned(action: string, param: (name: string) => string | undefined): Plan['code'] | null {
+    const plan = this.plans.find(
+      (candidate) =>
+        candidate.action === action &&
+        Object.entries(candidate.params).every(([name, value]) => param(name) === value),
+    );
+    if (!plan) return null;
+    if (plan.after > 0) {
+      plan.after -= 1;
+      return null;
+    }
+    plan.times -= 1;
+    if (plan.times === 0) this.plans = this.plans.filter((candidate) => candidate !== plan);
+    return plan.code;
   }
 
   /** Milliseconds to delay this answer (0 when latency is off). */

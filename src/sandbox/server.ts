@@ -227,6 +227,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           `User: ${caller.arn} is not authorized to perform: ${service.name}:${action} with an explicit deny`,
         );
       }
+      const planned = faults.planned(action, (name) => params.get(name));
+      if (planned !== null) {
+        const answers = {
+          ServiceFailure: () => awsErrors.serviceFailure(),
+          AccessDenied: () =>
+            awsErrors.accessDenied(
+              `User: ${caller.arn} is not authorized to perform: ${service.name}:${action}`,
+            ),
+          NoSuchEntity: () => awsErrors.noSuchUser(params.get('UserName') ?? '(none)'),
+        } as const;
+        fail(answers[planned](), 'failed');
+        return;
+      }
       const region = scope?.region ?? 'us-east-1';
       const result = handler({ state, params, caller, account, region, requestId });
       state.recordCall(service.name, action, 'ok');

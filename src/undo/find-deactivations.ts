@@ -30,25 +30,30 @@ export interface RunDeactivation {
 export interface FoundDeactivations {
   found: RunDeactivation[];
   errors: AuditError[];
-  /** False when the user listing or some user's tags could not be read. */
+  /** Users whose tags were not read because the time budget ran out, in listing order. */
+  notReached: string[];
+  /** False when the user listing or some user's tags could not be read, or some were not reached. */
   complete: boolean;
 }
 
 /**
  * Every `key-hygiene:deactivated-<keyId>` tag whose value names `runId`, across all users: ListUsers,
- * then ListUserTags per user with at most `concurrency` calls in flight. A user deleted meanwhile is
- * passed over; any other failure is recorded and makes the result incomplete.
+ * then ListUserTags per user with at most `concurrency` calls in flight. Once `shouldStop` says the
+ * time budget is spent, no user's tags are read any more and those users are `notReached`. A user
+ * deleted meanwhile is passed over (IAM deletes a user only without keys, so nothing of it is left
+ * to reactivate); any other failure is recorded and makes the result incomplete.
  *
  * @example
- * const { found, complete } = await findRunDeactivations(iam, '20261120T030000Z-1a2b3c', 8);
+ * const { found, complete } = await findRunDeactivations(iam, '20261120T030000Z-1a2b3c', { concurrency: 8 });
  */
 export async function findRunDeactivations(
   iam: Pick<IAMClient, 'send'>,
   runId: string,
-  concurrency: number,
+  options: { concurrency: number; shouldStop?: () => boolean },
 ): Promise<FoundDeactivations> {
   const found: RunDeactivation[] = [];
   const errors: AuditError[] = [];
+  const notReached: string[] = [];
   const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();
   const client = { client: iam as IAMClient };
   async function* userNames(): AsyncGenerator<string> {
@@ -56,28 +61,35 @@ export async function findRunDeactivations(
       for (const user of page.Users ?? []) if (user.UserName) yield user.UserName;
     }
   }
-  let listed = true;
   try {
-    await forEachConcurrent(userNames(), concurrency, async (userName) => {
-      try {
-        for await (const page of paginateListUserTags(client, { UserName: userName })) {
-          for (const { Key = '', Value = '' } of page.Tags ?? []) {
-            if (!Key.toLowerCase().startsWith(prefix)) continue;
-            if (parseDeactivation(Value)?.runId !== runId) continue;
-            found.push({ userName, accessKeyId: Key.slice(prefix.length), tagKey: Key, tagValue: Value });
+    await forEachConcurrent(
+      userNames(),
+      options.concurrency,
+      async (userName) => {
+        try {
+          for await (const page of paginateListUserTags(client, { UserName: userName })) {
+            for (const { Key = '', Value = '' } of page.Tags ?? []) {
+              if (!Key.toLowerCase().startsWith(prefix)) continue;
+              if (parseDeactivation(Value)?.runId !== runId) continue;
+              found.push({ userName, accessKeyId: Key.slice(prefix.length), tagKey: Key, tagValue: Value });
+            }
           }
+        } catch (error) {
+          if (isNoSuchEntity(error)) return;
+          errors.push({ userName, accessKeyId: null, operation: 'ListUserTags', ...describeAwsError(error) });
         }
-      } catch (error) {
-        if (isNoSuchEntity(error)) return;
-        errors.push({ userName, accessKeyId: null, operation: 'ListUserTags', ...describeAwsError(error) });
-      }
-    });
+      },
+      {
+        ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+        onNotStarted: (userName) => notReached.push(userName),
+      },
+    );
   } catch (error) {
-    listed = false;
     errors.push({ userName: null, accessKeyId: null, operation: 'ListUsers', ...describeAwsError(error) });
   }
   found.sort((a, b) => compare(a.userName, b.userName) || compare(a.accessKeyId, b.accessKeyId));
-  return { found, errors, complete: listed && errors.length === 0 };
+  // A ListUsers failure is one of the errors: every failure and every user not reached leaves it incomplete.
+  return { found, errors, notReached, complete: errors.length === 0 && notReached.length === 0 };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -20,12 +20,12 @@ export const REACTIVATE_PERMISSIONS = [
   {
     action: 'iam:ListAccessKeys',
     resource: ANY_USER,
-    why: 'undo: checks the key still exists and is inactive',
+    why: 'undo: checks the key is still listed under the user and inactive',
   },
   {
     action: 'iam:GetAccessKeyLastUsed',
     resource: ANY_USER,
-    why: 'undo: checks the key was not used since the run',
+    why: 'undo: checks the key was not used since the run, and whose a key not listed under the user is',
   },
   { action: 'iam:UpdateAccessKey', resource: ANY_USER, why: 'undo: reactivates the key (sets it Active)' },
   {
@@ -38,14 +38,18 @@ export const REACTIVATE_PERMISSIONS = [
 
 export const UNDO_SKIP_REASONS = {
   userGone: 'the user no longer exists; nothing to reactivate',
-  keyGone: 'the key was deleted since the run; nothing to reactivate (the tag was removed)',
-  alreadyActive:
-    'the key is Active already (reactivated since the run); left as it is (the stale tag was removed)',
+  keyGone: (tag: TagOutcome) => `the key was deleted since the run; nothing to reactivate (${tag})`,
+  alreadyActive: (tag: TagOutcome) =>
+    `the key is Active already (reactivated since the run); left as it is (${tag})`,
   usedSince: (date: Date, runId: string) =>
     `the key was used at ${date.toISOString()}, after run ${runId} deactivated it, so someone reactivated and deactivated it since; left Inactive (tag kept)`,
-  otherOwner: (owner: string) => `the key belongs to ${owner} now, not to this user; left untouched`,
+  otherOwner: (owner: string) =>
+    `the key is not listed under this user: it belongs to ${owner}; left untouched (tag kept)`,
   timeBudget: 'time budget spent before this key; run the undo again to finish',
 } as const;
+
+/** What became of a stale deactivation tag, in a skip reason. */
+type TagOutcome = 'the stale tag was removed' | `removing the stale tag failed; remove ${string} by hand`;
 
 export interface ReactivateDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -53,31 +57,41 @@ export interface ReactivateDeps {
   shouldStop?: () => boolean;
 }
 
+export interface Reactivation {
+  actions: UndoAction[];
+  /** False when the time budget ran out before every key was reached (those are skipped, saying so). */
+  complete: boolean;
+}
+
 /**
  * Reverses one run's deactivations, one key at a time (there are at most the run's cap of them).
  * For each key, right before acting, it checks that the key is still what the run left behind:
- * still under the user (else it was deleted), still Inactive (else someone reactivated it), and
- * not used after the run started (an inactive key cannot be used, so a later use means it was
- * reactivated and deactivated again by someone else). Only then: UpdateAccessKey Active and
- * UntagUser the deactivation tag. Every skip has its reason.
+ * listed under the tag's user (else it was deleted, or it is another user's key and a tag that
+ * names it is no record of ours), still Inactive (else someone reactivated it), and not used after
+ * the run started (an inactive key cannot be used, so a later use means it was reactivated and
+ * deactivated again by someone else). Only then: UpdateAccessKey Active and UntagUser the
+ * deactivation tag. Every skip has its reason; every AWS failure is in its key's action.
  *
  * Exemptions are not consulted: reactivating only restores what the user had before the run.
  *
  * @example
- * const actions = await reactivate({ iam }, runId, found);
+ * const { actions, complete } = await reactivate({ iam, shouldStop }, runId, found);
  */
 export async function reactivate(
   deps: ReactivateDeps,
   runId: string,
   found: readonly RunDeactivation[],
-): Promise<UndoAction[]> {
+): Promise<Reactivation> {
   const runStart = runStartOf(runId);
   const actions: UndoAction[] = [];
+  let complete = true;
   for (const entry of found) {
-    if (deps.shouldStop?.()) actions.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.timeBudget));
-    else actions.push(await reactivateOne(deps.iam, runId, runStart, entry));
+    if (deps.shouldStop?.()) {
+      complete = false;
+      actions.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.timeBudget));
+    } else actions.push(await reactivateOne(deps.iam, runId, runStart, entry));
   }
-  return actions;
+  return { actions, complete };
 }
 
 function outcome(
@@ -96,6 +110,48 @@ function outcome(
   };
 }
 
+async function removeTag(iam: Pick<IAMClient, 'send'>, entry: RunDeactivation): Promise<UndoAction['error']> {
+  try {
+    await iam.send(new UntagUserCommand({ UserName: entry.userName, TagKeys: [entry.tagKey] }));
+    return null;
+  } catch (error) {
+    return describeAwsError(error);
+  }
+}
+
+/** Removes a tag that no longer records a deactivation, and says so in the key's skip. */
+async function skipRemovingTag(
+  iam: Pick<IAMClient, 'send'>,
+  entry: RunDeactivation,
+  reason: (tag: TagOutcome) => string,
+): Promise<UndoAction> {
+  const error = await removeTag(iam, entry);
+  const tag: TagOutcome = error
+    ? `removing the stale tag failed; remove ${entry.tagKey} by hand`
+    : 'the stale tag was removed';
+  return outcome(entry, 'skipped', reason(tag), error);
+}
+
+/**
+ * A key the tag names but the user's listing does not: deleted since the run (its stale tag is
+ * removed), or another principal's key (left untouched, tag kept: it is no record of ours).
+ */
+async function notUnderUser(iam: Pick<IAMClient, 'send'>, entry: RunDeactivation): Promise<UndoAction> {
+  try {
+    const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: entry.accessKeyId }));
+    // The root user's keys have no UserName.
+    return outcome(entry, 'skipped', UNDO_SKIP_REASONS.otherOwner(used.UserName ?? 'another principal'));
+  } catch (error) {
+    if (isNoSuchEntity(error)) return skipRemovingTag(iam, entry, UNDO_SKIP_REASONS.keyGone);
+    return outcome(
+      entry,
+      'failed',
+      'the key is not listed under the user, and whose it is could not be read; left untouched',
+      describeAwsError(error),
+    );
+  }
+}
+
 async function reactivateOne(
   iam: Pick<IAMClient, 'send'>,
   runId: string,
@@ -103,14 +159,6 @@ async function reactivateOne(
   entry: RunDeactivation,
 ): Promise<UndoAction> {
   const { userName, accessKeyId } = entry;
-  const removeTag = async (): Promise<UndoAction['error']> => {
-    try {
-      await iam.send(new UntagUserCommand({ UserName: userName, TagKeys: [entry.tagKey] }));
-      return null;
-    } catch (error) {
-      return describeAwsError(error);
-    }
-  };
   let status: string | undefined;
   try {
     const listed = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
@@ -124,19 +172,11 @@ async function reactivateOne(
       describeAwsError(error),
     );
   }
-  if (status === undefined) {
-    const error = await removeTag();
-    return outcome(entry, 'skipped', UNDO_SKIP_REASONS.keyGone, error);
-  }
-  if (status === 'Active') {
-    const error = await removeTag();
-    return outcome(entry, 'skipped', UNDO_SKIP_REASONS.alreadyActive, error);
-  }
+  // The owner check: only a key listed under the tag's user is acted on.
+  if (status === undefined) return notUnderUser(iam, entry);
+  if (status === 'Active') return skipRemovingTag(iam, entry, UNDO_SKIP_REASONS.alreadyActive);
   try {
     const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
-    if (used.UserName && used.UserName !== userName) {
-      return outcome(entry, 'skipped', UNDO_SKIP_REASONS.otherOwner(used.UserName));
-    }
     const lastUsed = used.AccessKeyLastUsed?.LastUsedDate;
     if (lastUsed && (!runStart || lastUsed.getTime() > runStart.getTime())) {
       return outcome(entry, 'skipped', UNDO_SKIP_REASONS.usedSince(lastUsed, runId));
@@ -154,9 +194,14 @@ async function reactivateOne(
       new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Active' }),
     );
   } catch (error) {
-    return outcome(entry, 'failed', 'UpdateAccessKey failed; key still Inactive', describeAwsError(error));
+    return outcome(
+      entry,
+      'failed',
+      'UpdateAccessKey failed; key still Inactive (tag kept, so the undo can be run again)',
+      describeAwsError(error),
+    );
   }
-  const error = await removeTag();
+  const error = await removeTag(iam, entry);
   return error
     ? outcome(
         entry,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditError } from '../model.js';
 import { compareText } from '../order.js';
 import { clean, plural, wrap } from '../render/text-format.js';
+import { UNDO_SKIP_REASONS } from './reactivate.js';
 import type { UndoAction, UndoReport } from './types.js';
 
 export interface UndoReportInput {
@@ -11,6 +12,7 @@ export interface UndoReportInput {
   startedAt: Date;
   finishedAt: Date;
   complete: boolean;
+  notReached: readonly string[];
   actions: readonly UndoAction[];
   errors: readonly AuditError[];
 }
@@ -21,7 +23,7 @@ const STATUS_ORDER: readonly UndoAction['status'][] = ['reactivated', 'failed', 
  * Builds the undo report: actions by status (reactivated, failed, skipped), then user and key.
  *
  * @example
- * buildUndoReport({ runId, undoneRunId, accountId, startedAt, finishedAt, complete: true, actions, errors: [] });
+ * buildUndoReport({ runId, undoneRunId, accountId, startedAt, finishedAt, complete: true, notReached: [], actions, errors: [] });
  */
 export function buildUndoReport(input: UndoReportInput): UndoReport {
   const actions = [...input.actions].sort(
@@ -40,6 +42,7 @@ export function buildUndoReport(input: UndoReportInput): UndoReport {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     complete: input.complete,
+    notReached: [...input.notReached],
     summary: {
       found: actions.length,
       reactivated: count('reactivated'),
@@ -71,6 +74,7 @@ export const undoReportSchema = z.strictObject({
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   complete: z.boolean(),
+  notReached: z.array(z.string()),
   summary: z.strictObject({ found: count, reactivated: count, skipped: count, failed: count, errors: count }),
   actions: z.array(
     z.strictObject({
@@ -91,7 +95,9 @@ export const undoReportSchema = z.strictObject({
       message: z.string(),
     }),
   ),
-  truncated: z.strictObject({ actionsOmitted: count, errorsOmitted: count }).optional(),
+  truncated: z
+    .strictObject({ actionsOmitted: count, errorsOmitted: count, notReachedOmitted: count })
+    .optional(),
 });
 
 // The schema and the type must describe the same shape.
@@ -108,13 +114,35 @@ export function undoHeadline(report: UndoReport): string {
   const { summary } = report;
   const parts =
     summary.found === 0
-      ? ['nothing to undo (no key carries a deactivation tag naming this run)']
+      ? [
+          report.complete
+            ? 'nothing to undo (no key carries a deactivation tag naming this run)'
+            : 'no key found so far (incomplete: not every user could be read)',
+        ]
       : [
           `${plural(summary.reactivated, 'key')} reactivated`,
           ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
           ...(summary.failed > 0 ? [`${summary.failed} failed`] : []),
         ];
   return `Account ${report.accountId}: undo of run ${report.undoneRunId}: ${parts.join(', ')}`;
+}
+
+/** Why an undo is incomplete, in one sentence: what it could not read, and what it did not reach. */
+function incompleteSentence(report: UndoReport): string {
+  const keysLeft = report.actions.filter((action) => action.reason === UNDO_SKIP_REASONS.timeBudget).length;
+  const notDone = [
+    ...(report.notReached.length > 0
+      ? [`the tags of ${plural(report.notReached.length, 'user')} were not read (NOT REACHED)`]
+      : []),
+    ...(keysLeft > 0 ? [`${plural(keysLeft, 'key')} not reactivated (SKIPPED)`] : []),
+  ];
+  const causes = [
+    ...(report.errors.length > 0
+      ? ['some users could not be read (see ERRORS), so a key of that run may have been missed']
+      : []),
+    ...(notDone.length > 0 ? [`the time budget ran out: ${notDone.join(' and ')}`] : []),
+  ];
+  return `INCOMPLETE: ${causes.join('; ')}; run the undo again.`;
 }
 
 /**
@@ -128,13 +156,7 @@ export function renderUndoText(report: UndoReport, options: { maxEntries?: numbe
   const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
   const shown = report.actions.slice(0, max);
   const sections: string[][] = [['KEY-HYGIENE UNDO', ...wrap(`${clean(undoHeadline(report))}.`)]];
-  if (!report.complete) {
-    sections.push(
-      wrap(
-        'INCOMPLETE: some users could not be read (see ERRORS), so a key of that run may have been missed; run the undo again.',
-      ),
-    );
-  }
+  if (!report.complete) sections.push(wrap(incompleteSentence(report)));
   const groups: Array<[string, UndoAction['status']]> = [
     ['REACTIVATED', 'reactivated'],
     ['FAILED', 'failed'],
@@ -165,6 +187,16 @@ export function renderUndoText(report: UndoReport, options: { maxEntries?: numbe
   }
   if (shown.length < report.actions.length) {
     sections.push([`${plural(report.actions.length - shown.length, 'more key')} not shown.`]);
+  }
+  if (report.notReached.length > 0) {
+    const users = report.notReached.slice(0, max);
+    sections.push([
+      `NOT REACHED (${report.notReached.length} users, tags not read):`,
+      ...wrap(users.map(clean).join(', '), { first: '- ', rest: '  ' }),
+      ...(users.length < report.notReached.length
+        ? [`${plural(report.notReached.length - users.length, 'more user')} not shown.`]
+        : []),
+    ]);
   }
   if (report.errors.length > 0) {
     sections.push([

@@ -11,7 +11,8 @@ import type { UndoReport } from './types.js';
 /**
  * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
  * one that is still as the run left it (see `reactivate`). An unknown run id is not an error: the
- * report says there was nothing to undo. The MODE setting does not apply: an undo only ever
+ * report says there was nothing to undo. Like an audit, it stops starting new work when the time
+ * budget is spent and says so (`complete: false`, the users and keys not reached); a rerun finishes. The MODE setting does not apply: an undo only ever
  * reverses what an enforce run did, and is itself an explicit request.
  *
  * @example
@@ -25,16 +26,21 @@ export async function runUndo(
   const { runId, accountId, startedAt, shouldStop } = await startRun(deps, settings);
   deps.logger.info('undo started', { runId, accountId, undoneRunId });
 
-  const found = await findRunDeactivations(deps.iam, undoneRunId, settings.concurrency);
-  const actions = await reactivate({ iam: deps.iam, shouldStop }, undoneRunId, found.found);
+  const budget = shouldStop ? { shouldStop } : {};
+  const found = await findRunDeactivations(deps.iam, undoneRunId, {
+    concurrency: settings.concurrency,
+    ...budget,
+  });
+  const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, found.found);
   const report = buildUndoReport({
     runId,
     undoneRunId,
     accountId,
     startedAt,
     finishedAt: deps.clock(),
-    complete: found.complete,
-    actions,
+    complete: found.complete && reactivation.complete,
+    notReached: found.notReached,
+    actions: reactivation.actions,
     errors: found.errors,
   });
   deps.logger.info('undo finished', {

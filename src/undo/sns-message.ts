@@ -34,7 +34,9 @@ export function buildUndoSnsPublish(report: UndoReport, options: { maxBytes?: nu
   const { summary } = report;
   const counts =
     summary.found === 0
-      ? 'nothing to undo'
+      ? report.complete
+        ? 'nothing to undo'
+        : 'nothing found so far'
       : `${summary.reactivated} reactivated, ${summary.skipped} skipped`;
   const failed = summary.failed > 0 ? `, ${summary.failed} failed` : '';
   const subject = printableAscii(
@@ -49,17 +51,20 @@ export function buildUndoSnsPublish(report: UndoReport, options: { maxBytes?: nu
         sum + utf8Bytes(name) + utf8Bytes(value.DataType) + utf8Bytes(value.StringValue),
       0,
     );
+  const longest = Math.max(report.actions.length, report.errors.length, report.notReached.length);
   const compose = (entries: number): string => {
     const cut =
-      entries >= Math.max(report.actions.length, report.errors.length)
+      entries >= longest
         ? report
         : {
             ...report,
             actions: report.actions.slice(0, entries),
             errors: report.errors.slice(0, entries),
+            notReached: report.notReached.slice(0, entries),
             truncated: {
               actionsOmitted: Math.max(0, report.actions.length - entries),
               errorsOmitted: Math.max(0, report.errors.length - entries),
+              notReachedOmitted: Math.max(0, report.notReached.length - entries),
             },
           };
     const json = JSON.stringify(cut);
@@ -76,6 +81,6 @@ export function buildUndoSnsPublish(report: UndoReport, options: { maxBytes?: nu
       `The undo report of run ${report.runId} does not fit in ${maxBytes} bytes.`,
     );
   }
-  const entries = largestFitting(0, Math.max(report.actions.length, report.errors.length), fits);
+  const entries = largestFitting(0, longest, fits);
   return { subject, message: compose(entries), messageStructure: 'json', messageAttributes };
 }

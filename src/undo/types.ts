@@ -36,8 +36,13 @@ export interface UndoReport {
   accountId: string;
   startedAt: string;
   finishedAt: string;
-  /** False when some users' tags could not be read, so a key of the run may have been missed. */
+  /**
+   * False when a key of the run may have been missed or left undone: some users' tags could not be
+   * read (see `errors`), or the time budget ran out (see `notReached`, and the keys skipped for it).
+   */
   complete: boolean;
+  /** Users whose tags were not read because the time budget ran out; run the undo again. */
+  notReached: string[];
   summary: UndoSummary;
   actions: UndoAction[];
   errors: AuditError[];

@@ -181,6 +181,44 @@ const CASES: readonly { name: string; event: unknown; error: RegExp }[] = [
     event: { preset: 'CIS' },
     error: /preset: expected "default" or "cis", got "CIS"/,
   },
+  // The handler below is deployed in enforce mode with the default thresholds (unused-key 90 days,
+  // warning from 76, never-used 7, rotation 90) and cap (25): an event may not loosen any of them.
+  {
+    name: 'the loosest enforce event: a cap of 1000 and a 2-day threshold',
+    event: { mode: 'enforce', maxActionsPerRun: 1000, thresholds: { unusedKeyDays: 2 } },
+    error:
+      /thresholds\.unusedKeyDays: unusedKeyDays 2 is more aggressive than the deployed 90: an enforce event may only raise it; use mode "report" to preview; .*maxActionsPerRun: maxActionsPerRun 1000 is more aggressive than the deployed 25: an enforce event may only lower it/,
+  },
+  {
+    name: 'a higher cap, enforcing by the deployed mode',
+    event: { maxActionsPerRun: 26 },
+    error: /^Invalid event: maxActionsPerRun: maxActionsPerRun 26 is more aggressive than the deployed 25/,
+  },
+  {
+    name: 'a shorter unused-key threshold with its warning day',
+    event: { thresholds: { unusedKeyDays: 60, unusedKeyWarnDays: 46 } },
+    error: /thresholds\.unusedKeyDays: unusedKeyDays 60 is more aggressive than the deployed 90/,
+  },
+  {
+    name: 'an earlier warning day',
+    event: { thresholds: { unusedKeyWarnDays: 30 } },
+    error: /thresholds\.unusedKeyWarnDays: unusedKeyWarnDays 30 is more aggressive than the deployed 76/,
+  },
+  {
+    name: 'a shorter never-used threshold',
+    event: { thresholds: { neverUsedKeyDays: 1 } },
+    error: /thresholds\.neverUsedKeyDays: neverUsedKeyDays 1 is more aggressive than the deployed 7/,
+  },
+  {
+    name: 'a shorter rotation threshold',
+    event: { thresholds: { rotationDays: 30 } },
+    error: /thresholds\.rotationDays: rotationDays 30 is more aggressive than the deployed 90/,
+  },
+  {
+    name: 'a stricter preset',
+    event: { mode: 'enforce', preset: 'cis' },
+    error: /preset: unusedKeyDays 45 is more aggressive than the deployed 90/,
+  },
   {
     name: 'several bad fields at once',
     event: { mode: 'enforse', maxActionsPerRun: 0 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../../src/config/adhoc-event.js';
 import { EventValidationError } from '../../src/config/errors.js';
-import { loadSettings } from '../../src/config/settings.js';
+import { loadSettings, type Settings } from '../../src/config/settings.js';
 
 /** The message `parseAdhocEvent` throws for `input`, or fails the test when it does not throw. */
 function eventErrorFor(input: unknown): string {
@@ -179,6 +179,7 @@ describe('Function: parseAdhocEvent', () => {
 
 describe('Function: applyEventOverrides', () => {
   const deployed = loadSettings({ MODE: 'report', UNUSED_KEY_DAYS: '90', UNUSED_KEY_WARN_DAYS: '80' });
+  const enforceDeployed = { ...deployed, mode: 'enforce' as const };
 
   it('returns the deployed settings unchanged for an empty event', () => {
     // Prepare
@@ -191,26 +192,26 @@ describe('Function: applyEventOverrides', () => {
     expect(settings).toEqual(deployed);
   });
 
-  it('overrides mode, asOf, the cap and the thresholds', () => {
+  it('overrides mode, asOf, the cap and the thresholds (a report-mode preview may loosen any of them)', () => {
     // Prepare
     const event = parseAdhocEvent({
-      mode: 'enforce',
+      mode: 'report',
       asOf: '2027-01-01T00:00:00Z',
       maxActionsPerRun: 3,
       thresholds: { unusedKeyDays: 120, unusedKeyWarnDays: 100, neverUsedKeyDays: 2, rotationDays: 365 },
     });
 
     // Act
-    const settings = applyEventOverrides(deployed, event);
+    const settings = applyEventOverrides(enforceDeployed, event);
 
     // Assess
-    expect(settings.mode).toBe('enforce');
+    expect(settings.mode).toBe('report');
     expect(settings.asOf).toEqual(new Date('2027-01-01T00:00:00Z'));
     expect(settings.maxActionsPerRun).toBe(3);
     expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 120, warnDays: 100 });
     expect(settings.rules.neverUsedKey.days).toBe(2);
     expect(settings.rules.rotationOverdue.days).toBe(365);
-    expect(deployed.mode).toBe('report');
+    expect(enforceDeployed.mode).toBe('enforce');
   });
 
   it('applies the preset thresholds when the event names a preset', () => {
@@ -259,5 +260,159 @@ describe('Function: applyEventOverrides', () => {
 
     // Assess: a threshold given alone brings its own warning day, 14 days earlier
     expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 60, warnDays: 46 });
+  });
+});
+
+/** The refusal `applyEventOverrides` throws, or fails the test when it does not throw. */
+function refusalOf(deployed: Settings, input: unknown): string {
+  try {
+    applyEventOverrides(deployed, parseAdhocEvent(input));
+  } catch (error) {
+    expect(error).toBeInstanceOf(EventValidationError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+const onlyRaise = (field: string, label: string, value: number, deployedValue: number) =>
+  `Invalid event: ${field}: ${label} ${value} is more aggressive than the deployed ${deployedValue}: an enforce event may only raise it; use mode "report" to preview`;
+
+/** A second issue in the same message, without the message's prefix. */
+const also = (message: string) => message.replace(/^Invalid event: /, '');
+
+describe('Function: applyEventOverrides, when the event enforces', () => {
+  // Deployed: unused-key 90 days (warning from 80), never-used 7, rotation 90, cap 25.
+  const deployed = loadSettings({ MODE: 'report', UNUSED_KEY_DAYS: '90', UNUSED_KEY_WARN_DAYS: '80' });
+
+  it.each([
+    ['a longer unused-key threshold', { thresholds: { unusedKeyDays: 120 } }],
+    ['the same unused-key threshold', { thresholds: { unusedKeyDays: 90 } }],
+    ['a later warning day', { thresholds: { unusedKeyWarnDays: 85 } }],
+    ['a longer never-used threshold', { thresholds: { neverUsedKeyDays: 30 } }],
+    ['a longer rotation threshold', { thresholds: { rotationDays: 365 } }],
+    ['a lower cap', { maxActionsPerRun: 5 }],
+    ['the same cap', { maxActionsPerRun: 25 }],
+    ['fewer users', { users: ['alice'] }],
+    ['no override at all', {}],
+  ])('accepts %s: the run is at least as cautious as the deployed one', (_name, fields) => {
+    // Prepare
+    const event = parseAdhocEvent({ mode: 'enforce', ...fields });
+
+    // Act
+    const settings = applyEventOverrides(deployed, event);
+
+    // Assess
+    expect(settings.mode).toBe('enforce');
+  });
+
+  it.each([
+    [
+      'a shorter unused-key threshold',
+      { thresholds: { unusedKeyDays: 60, unusedKeyWarnDays: 50 } },
+      `${onlyRaise('thresholds.unusedKeyDays', 'unusedKeyDays', 60, 90)}; ${also(onlyRaise('thresholds.unusedKeyWarnDays', 'unusedKeyWarnDays', 50, 80))}`,
+    ],
+    [
+      'an earlier warning day',
+      { thresholds: { unusedKeyWarnDays: 50 } },
+      onlyRaise('thresholds.unusedKeyWarnDays', 'unusedKeyWarnDays', 50, 80),
+    ],
+    [
+      'a shorter never-used threshold',
+      { thresholds: { neverUsedKeyDays: 3 } },
+      onlyRaise('thresholds.neverUsedKeyDays', 'neverUsedKeyDays', 3, 7),
+    ],
+    [
+      'a shorter rotation threshold',
+      { thresholds: { rotationDays: 30 } },
+      onlyRaise('thresholds.rotationDays', 'rotationDays', 30, 90),
+    ],
+    [
+      'a higher cap',
+      { maxActionsPerRun: 26 },
+      'Invalid event: maxActionsPerRun: maxActionsPerRun 26 is more aggressive than the deployed 25: an enforce event may only lower it; use mode "report" to preview',
+    ],
+    [
+      'a stricter preset',
+      { preset: 'cis' },
+      `${onlyRaise('preset', 'unusedKeyDays', 45, 90)}; ${also(onlyRaise('preset', 'unusedKeyWarnDays', 31, 80))}`,
+    ],
+  ])('refuses %s, naming the field and the deployed value', (_name, fields, message) => {
+    // Act, Assess
+    expect(refusalOf(deployed, { mode: 'enforce', ...fields })).toBe(message);
+  });
+
+  it('keeps the deployed warning day when a threshold raised on its own would warn earlier', () => {
+    // Prepare: the deployed window is 10 days; a threshold alone would bring a 14-day one.
+    const event = parseAdhocEvent({ mode: 'enforce', thresholds: { unusedKeyDays: 91 } });
+
+    // Act
+    const settings = applyEventOverrides(deployed, event);
+
+    // Assess
+    expect(settings.rules.unusedKey).toEqual({ enabled: true, days: 91, warnDays: 80 });
+    expect(
+      applyEventOverrides(deployed, parseAdhocEvent({ mode: 'report', thresholds: { unusedKeyDays: 91 } }))
+        .rules.unusedKey.warnDays,
+    ).toBe(77);
+  });
+
+  it('accepts a milder preset than the deployed one, and refuses a stricter one', () => {
+    // Prepare
+    const cis = loadSettings({ MODE: 'enforce', PRESET: 'cis' });
+    const standard = loadSettings({ MODE: 'enforce' });
+
+    // Act
+    const milder = applyEventOverrides(cis, parseAdhocEvent({ preset: 'default' }));
+
+    // Assess
+    expect(milder.rules.unusedKey).toMatchObject({ days: 90, warnDays: 76 });
+    expect(refusalOf(standard, { preset: 'cis' })).toBe(
+      `${onlyRaise('preset', 'unusedKeyDays', 45, 90)}; ${also(onlyRaise('preset', 'unusedKeyWarnDays', 31, 76))}`,
+    );
+  });
+
+  it('refuses the loosest event anyone could send, and names every field at once', () => {
+    // Act
+    const message = refusalOf(deployed, {
+      mode: 'enforce',
+      maxActionsPerRun: 1000,
+      thresholds: { unusedKeyDays: 2 },
+    });
+
+    // Assess
+    expect(message).toContain(also(onlyRaise('thresholds.unusedKeyDays', 'unusedKeyDays', 2, 90)));
+    expect(message).toContain(
+      'maxActionsPerRun: maxActionsPerRun 1000 is more aggressive than the deployed 25',
+    );
+  });
+
+  it('holds an event that sets no mode to the deployed enforce mode and its bounds', () => {
+    // Prepare
+    const enforcing = { ...deployed, mode: 'enforce' as const };
+
+    // Act, Assess
+    expect(refusalOf(enforcing, { maxActionsPerRun: 1000 })).toMatch(
+      /^Invalid event: maxActionsPerRun: maxActionsPerRun 1000 is more aggressive than the deployed 25/,
+    );
+    expect(
+      applyEventOverrides(enforcing, parseAdhocEvent({ mode: 'report', maxActionsPerRun: 1000 })),
+    ).toMatchObject({ mode: 'report', maxActionsPerRun: 1000 });
+  });
+
+  it('lets a report-mode event preview anything', () => {
+    // Prepare
+    const event = parseAdhocEvent({
+      mode: 'report',
+      preset: 'cis',
+      maxActionsPerRun: 1000,
+      thresholds: { unusedKeyDays: 2, unusedKeyWarnDays: 1, neverUsedKeyDays: 1, rotationDays: 1 },
+    });
+
+    // Act
+    const settings = applyEventOverrides({ ...deployed, mode: 'enforce' }, event);
+
+    // Assess
+    expect(settings).toMatchObject({ mode: 'report', maxActionsPerRun: 1000 });
+    expect(settings.rules.unusedKey).toMatchObject({ days: 2, warnDays: 1 });
   });
 });

@@ -202,6 +202,57 @@ describe('Handlers against the sandbox', () => {
     expect(await iamCalls()).toBe(before);
   });
 
+  it('refuses an enforce event looser than the deployed settings before any IAM call, naming field and deployed value', async () => {
+    // Prepare: deployed in report mode with the default thresholds and cap.
+    const handler = await coldStart('adhoc-audit');
+    const before = await iamCalls();
+    // Act
+    const attempt = handler(
+      { mode: 'enforce', maxActionsPerRun: 1000, thresholds: { unusedKeyDays: 2 } },
+      context,
+    );
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      'thresholds.unusedKeyDays: unusedKeyDays 2 is more aggressive than the deployed 90: an enforce event may only raise it; use mode "report" to preview',
+    );
+    await expect(attempt).rejects.toThrow(
+      'maxActionsPerRun: maxActionsPerRun 1000 is more aggressive than the deployed 25: an enforce event may only lower it',
+    );
+    expect(await iamCalls()).toBe(before);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
+    expect(await keyStatuses('idle-ida')).toEqual({ [KEYS.idle]: 'Active' });
+  });
+
+  it('runs an enforce event more cautious than the deployed settings, acting only within its tighter bounds', async () => {
+    // Prepare: stale-sam's key is unused for 200 days, never-nina's for 120.
+    const handler = await coldStart('adhoc-audit');
+    // Act
+    const report = (await handler(
+      { mode: 'enforce', maxActionsPerRun: 5, thresholds: { unusedKeyDays: 150 } },
+      context,
+    )) as AuditReport;
+    // Assess
+    expect(report.actions.map((a) => [a.accessKeyId, a.status])).toEqual([[KEYS.stale, 'applied']]);
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+    expect(await keyStatuses('never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Active' });
+  });
+
+  it('previews a looser event in report mode, acting on nothing', async () => {
+    // Prepare
+    const handler = await coldStart('adhoc-audit', { MODE: 'enforce' });
+    // Act
+    const report = (await handler(
+      { mode: 'report', maxActionsPerRun: 1000, thresholds: { unusedKeyDays: 2 } },
+      context,
+    )) as AuditReport;
+    // Assess: more keys than the deployed thresholds would touch, all only planned.
+    const planned = report.actions.filter((a) => a.status === 'planned').map((a) => a.accessKeyId);
+    expect(planned).toEqual(expect.arrayContaining([KEYS.stale, KEYS.neverUsedOld, KEYS.idle]));
+    expect(report.actions.every((a) => a.status === 'planned')).toBe(true);
+    expect(await keyStatuses('idle-ida')).toEqual({ [KEYS.idle]: 'Active' });
+    expect(await keyStatuses('stale-sam')).toEqual({ [KEYS.stale]: 'Active' });
+  });
+
   it('refuses to combine a preview date with enforce mode', async () => {
     // Prepare
     const handler = await coldStart('adhoc-audit');

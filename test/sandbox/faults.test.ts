@@ -73,6 +73,38 @@ describe('Sandbox fault injection', () => {
     expect(sandbox.state.calls().failed).toBe(1);
   });
 
+  it('fails only the requests a test plans to fail, as often as planned, with the planned answer', async () => {
+    // Prepare: bob's keys fail once with AccessDenied; the second ListUsers page fails once.
+    const iam = iamClient(sandbox);
+    sandbox.faults.failNext({ action: 'ListAccessKeys', params: { UserName: 'bob' }, code: 'AccessDenied' });
+    sandbox.faults.failNext({ action: 'ListUsers', after: 1 });
+    // Act
+    const alice = await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }));
+    const denied = await errorOf(iam.send(new ListAccessKeysCommand({ UserName: 'bob' })));
+    const bobAgain = await iam.send(new ListAccessKeysCommand({ UserName: 'bob' }));
+    const first = await iam.send(new ListUsersCommand({ MaxItems: 1 }));
+    const second = await errorOf(iam.send(new ListUsersCommand({ MaxItems: 1, Marker: first.Marker })));
+    const retried = await iam.send(new ListUsersCommand({ MaxItems: 1, Marker: first.Marker }));
+    // Assess
+    expect(alice.AccessKeyMetadata).toHaveLength(1);
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect((denied as Error).message).toMatch(/is not authorized to perform: iam:ListAccessKeys/);
+    expect(bobAgain.AccessKeyMetadata).toHaveLength(1);
+    expect(second).toMatchObject({ name: 'ServiceFailureException', status: 500 });
+    expect(retried.Users).toHaveLength(1);
+    expect(sandbox.state.calls().failed).toBe(2);
+  });
+
+  it('forgets planned failures on reset', async () => {
+    // Prepare
+    sandbox.faults.failNext({ action: 'GetUser' });
+    // Act
+    sandbox.faults.reset();
+    // Assess
+    const { User } = await iamClient(sandbox).send(new GetUserCommand({ UserName: 'alice' }));
+    expect(User?.UserName).toBe('alice');
+  });
+
   it('fails the same requests under the same seed', async () => {
     // Prepare
     const run = async () => {

@@ -26,6 +26,7 @@ function report(actions: UndoAction[]) {
     startedAt: new Date('2026-11-21T10:00:00Z'),
     finishedAt: new Date('2026-11-21T10:00:05Z'),
     complete: true,
+    notReached: [],
     actions,
     errors: [],
   });

@@ -112,7 +112,7 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
       [
         KEYS.neverUsedOld,
         'skipped',
-        'the key was deleted since the run; nothing to reactivate (the tag was removed)',
+        'the key was deleted since the run; nothing to reactivate (the stale tag was removed)',
       ],
       [
         KEYS.stale,
