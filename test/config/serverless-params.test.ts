@@ -20,7 +20,13 @@ const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 /** Params that serverless.yml uses itself and does not pass to the functions. */
-const DEPLOY_ONLY_PARAMS = ['schedule', 'alertEmails', 'reportRetentionDays', 'logRetentionDays'];
+const DEPLOY_ONLY_PARAMS = [
+  'schedule',
+  'alertEmails',
+  'reportRetentionDays',
+  'logRetentionDays',
+  'reservedConcurrency',
+];
 
 /** Variables for the runtime and Powertools rather than settings of the audit. */
 const RUNTIME_VARIABLES = [
