@@ -13,6 +13,8 @@ export interface UndoReportInput {
   finishedAt: Date;
   complete: boolean;
   notReached: readonly string[];
+  /** See `UndoReport.tagsOnly`; null when absent. */
+  tagsOnly?: string | null;
   actions: readonly UndoAction[];
   errors: readonly AuditError[];
 }
@@ -43,6 +45,7 @@ export function buildUndoReport(input: UndoReportInput): UndoReport {
     finishedAt: input.finishedAt.toISOString(),
     complete: input.complete,
     notReached: [...input.notReached],
+    tagsOnly: input.tagsOnly ?? null,
     summary: {
       found: actions.length,
       reactivated: count('reactivated'),
@@ -75,6 +78,7 @@ export const undoReportSchema = z.strictObject({
   finishedAt: z.iso.datetime(),
   complete: z.boolean(),
   notReached: z.array(z.string()),
+  tagsOnly: z.string().nullable(),
   summary: z.strictObject({ found: count, reactivated: count, skipped: count, failed: count, errors: count }),
   actions: z.array(
     z.strictObject({
@@ -157,6 +161,8 @@ export function renderUndoText(report: UndoReport, options: { maxEntries?: numbe
   const shown = report.actions.slice(0, max);
   const sections: string[][] = [['KEY-HYGIENE UNDO', ...wrap(`${clean(undoHeadline(report))}.`)]];
   if (!report.complete) sections.push(wrap(incompleteSentence(report)));
+  if (report.tagsOnly !== null)
+    sections.push(wrap(`Checked against the user tags only: ${clean(report.tagsOnly)}.`));
   const groups: Array<[string, UndoAction['status']]> = [
     ['REACTIVATED', 'reactivated'],
     ['FAILED', 'failed'],

@@ -1,3 +1,4 @@
+import { archiveLists, readArchivedRun } from '../archive/read-archive.js';
 import type { Settings } from '../config/settings.js';
 import { type Delivery, reportTopicArn } from '../deliver.js';
 import { publishMessage } from '../notify/publish.js';
@@ -6,7 +7,7 @@ import { findRunDeactivations } from './find-deactivations.js';
 import { reactivate } from './reactivate.js';
 import { buildUndoReport } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
-import type { UndoReport } from './types.js';
+import type { UndoAction, UndoReport } from './types.js';
 
 /**
  * Undoes one run: finds the keys whose deactivation tag names `undoneRunId` and reactivates each
@@ -31,7 +32,39 @@ export async function runUndo(
     concurrency: settings.concurrency,
     ...budget,
   });
-  const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, found.found);
+  // A tag can be written by anyone allowed to tag users: with a report bucket, only the keys the
+  // undone run's own archived report lists as deactivated are reactivated.
+  const archived =
+    settings.reportBucket && deps.s3
+      ? await readArchivedRun(
+          deps.s3,
+          { bucket: settings.reportBucket, region: deps.region, accountId },
+          undoneRunId,
+        )
+      : null;
+  const confirmed = archived?.kind === 'read' ? archived : null;
+  const listed = found.found.filter(
+    (key) => confirmed === null || archiveLists(confirmed, key.userName, key.accessKeyId),
+  );
+  const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, listed);
+  const unlisted = found.found
+    .filter((key) => !listed.includes(key))
+    .map(
+      (key): UndoAction => ({
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        deactivation: key.tagValue,
+        status: 'skipped',
+        reason: `the archived report of run ${undoneRunId} does not list this key as deactivated, so its tag is not key-hygiene's record; left inactive`,
+        error: null,
+      }),
+    );
+  const tagsOnly =
+    archived === null
+      ? 'no report bucket is set, so the archived report of the undone run could not confirm the tags'
+      : archived.kind === 'unread'
+        ? archived.why
+        : null;
   const report = buildUndoReport({
     runId,
     undoneRunId,
@@ -40,7 +73,8 @@ export async function runUndo(
     finishedAt: deps.clock(),
     complete: found.complete && reactivation.complete,
     notReached: found.notReached,
-    actions: reactivation.actions,
+    tagsOnly,
+    actions: [...reactivation.actions, ...unlisted],
     errors: found.errors,
   });
   deps.logger.info('undo finished', {

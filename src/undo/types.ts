@@ -43,6 +43,11 @@ export interface UndoReport {
   complete: boolean;
   /** Users whose tags were not read because the time budget ran out; run the undo again. */
   notReached: string[];
+  /**
+   * Null when the undone run's archived report confirmed each key it reactivated; otherwise why the
+   * undo had only the user tags to go on (no report bucket, or the archive could not be read).
+   */
+  tagsOnly: string | null;
   summary: UndoSummary;
   actions: UndoAction[];
   errors: AuditError[];
