@@ -4,6 +4,9 @@
  * never by calling the code under test. Days are the whole numbers the scenario was built from; tag
  * keys compare without case, as IAM does; dates compare as UTC calendar days.
  */
+import { expect } from 'vitest';
+import { keyRefLabel } from '../../src/key-ref.js';
+import type { ActionStatus, PlannedAction } from '../../src/model.js';
 import { SKIP_REASONS } from '../../src/plan/skip-reasons.js';
 import {
   dayFrom,
@@ -29,7 +32,7 @@ export interface ExpectedAction {
   userName: string;
   /** The key id, or `(slot N)`. */
   key: string;
-  status: 'planned' | 'skipped';
+  status: ActionStatus;
   reason: string | RegExp | null;
 }
 
@@ -272,4 +275,25 @@ export function expectedPlan(scenario: Scenario): ExpectedPlan {
     noted,
     due,
   };
+}
+
+/** A plan's actions as the model states them (the key as the report names it), in the model's order. */
+export function described(actions: readonly PlannedAction[]): ExpectedAction[] {
+  return actions
+    .map((action) => ({
+      action: action.action,
+      userName: action.userName,
+      key: keyRefLabel(action.key),
+      status: action.status,
+      reason: action.reason,
+    }))
+    .sort(byUserThenKey);
+}
+
+/** The model's actions in `toEqual` form: a pattern reason becomes a matcher. */
+export function asMatchers(actions: readonly ExpectedAction[]) {
+  return actions.map((action) => ({
+    ...action,
+    reason: action.reason instanceof RegExp ? expect.stringMatching(action.reason) : action.reason,
+  }));
 }

@@ -7,7 +7,7 @@ import { keyRefLabel } from '../../src/key-ref.js';
 import type { UserRecord } from '../../src/model.js';
 import { plan } from '../../src/plan/plan.js';
 import { runStartOf } from '../../src/run-id.js';
-import { byUserThenKey, type ExpectedAction, expectedPlan } from './expected-plan.js';
+import { asMatchers, described, expectedPlan } from './expected-plan.js';
 import { type Scenario, scenarioArb as scenarioArbOf } from './scenario.js';
 
 const scenarioArb = scenarioArbOf({ cleanup: true });
@@ -113,23 +113,7 @@ describe('Properties: plan (deletions)', () => {
         const result = planOf(scenario);
 
         // Assess
-        const actual = result.actions
-          .map(
-            (action): ExpectedAction => ({
-              action: action.action,
-              userName: action.userName,
-              key: keyRefLabel(action.key),
-              status: action.status === 'planned' ? 'planned' : 'skipped',
-              reason: action.reason,
-            }),
-          )
-          .sort(byUserThenKey);
-        expect(actual).toEqual(
-          expected.actions.map((action) => ({
-            ...action,
-            reason: action.reason instanceof RegExp ? expect.stringMatching(action.reason) : action.reason,
-          })),
-        );
+        expect(described(result.actions)).toEqual(asMatchers(expected.actions));
       }),
       { numRuns: 400 },
     );
