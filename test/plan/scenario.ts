@@ -313,6 +313,8 @@ function settingsOf(spec: SettingsSpec): Settings {
     EXEMPT_PATHS: spec.exemptPaths.join(','),
     CLEANUP_ENABLED: String(spec.cleanupEnabled),
     CLEANUP_DAYS: String(spec.cleanupDays),
+    // Deletion checks the deactivating run's archived report, so cleanup needs the bucket.
+    ...(spec.cleanupEnabled ? { REPORT_BUCKET: 'key-hygiene-reports' } : {}),
   });
 }
 
