@@ -128,7 +128,7 @@ export function plan(input: PlanInput): Plan {
   const findings = [
     ...kept,
     ...(cap ? [capFinding(cap, settings.mode)] : []),
-    ...unfinishedDeactivations(users, actions, now),
+    ...unfinishedDeactivations(users, actions, now, (userName) => exemptions.has(userName)),
   ];
   return {
     findings: findings.sort(compareFindings),

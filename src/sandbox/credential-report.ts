@@ -112,7 +112,10 @@ export function buildCredentialReportCsv(account: SandboxAccount): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A new report generation: the CSV snapshot taken now, COMPLETE after `delayMs` of real time. */
+/**
+ * A new report generation: the CSV snapshot taken now, COMPLETE after `delayMs` of real time (a
+ * person at the CLI waits) or of sandbox clock (a test advances it), whichever passes first.
+ */
 export function generateCredentialReport(
   account: SandboxAccount,
   now: Date,
@@ -121,6 +124,7 @@ export function generateCredentialReport(
   return {
     generatedTime: now,
     readyAt: Date.now() + delayMs,
+    readyOnClock: now.getTime() + delayMs,
     content: Buffer.from(buildCredentialReportCsv(account), 'utf8').toString('base64'),
   };
 }

@@ -80,6 +80,8 @@ export interface CredentialReport {
   generatedTime: Date;
   /** Real time (ms) from which the report is COMPLETE. */
   readyAt: number;
+  /** Sandbox-clock time (ms) from which it is COMPLETE too, so a test moves the clock, not waits. */
+  readyOnClock: number;
   /** Base64 of the CSV, built once per generation. */
   content: string;
 }

@@ -287,9 +287,13 @@ const untagUser: ActionHandler = (ctx) => {
   return null;
 };
 
-/** COMPLETE once its delay has passed, unless the `stuck` test aid holds it in INPROGRESS. */
-function reportReady(ctx: RequestContext, report: { readyAt: number }): boolean {
-  return !ctx.state.credentialReportAid.stuck && Date.now() >= report.readyAt;
+/**
+ * COMPLETE once its delay has passed in real time or on the sandbox clock, unless the `stuck` test
+ * aid holds it in INPROGRESS.
+ */
+function reportReady(ctx: RequestContext, report: { readyAt: number; readyOnClock: number }): boolean {
+  if (ctx.state.credentialReportAid.stuck) return false;
+  return Date.now() >= report.readyAt || ctx.state.clock.now().getTime() >= report.readyOnClock;
 }
 
 const generateCredentialReportAction: ActionHandler = (ctx) => {

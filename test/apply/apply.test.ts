@@ -14,6 +14,8 @@ import { KEYS, relativeFixture } from '../support/relative-fixture.js';
 
 let sandbox: RunningSandbox;
 let iam: IAMClient;
+/** The run's time, read once per test from the sandbox clock: what apply is handed and what it writes. */
+let now: Date;
 
 const planned = (userName: string, accessKeyId: string): PlannedAction => ({
   action: 'deactivate',
@@ -50,20 +52,19 @@ describe('Function: applyActions', () => {
 
   beforeEach(async () => {
     await fetch(`${sandbox.url}/_sandbox/reset`, { method: 'POST' });
+    now = sandbox.state.clock.now();
   });
 
   it('deactivates the key and tags the user with the date and rule', async () => {
     // Act
-    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90 }, [
-      planned('stale-sam', KEYS.stale),
-    ]);
+    const [outcome] = await applyActions({ iam, now, unusedKeyDays: 90 }, [planned('stale-sam', KEYS.stale)]);
     // Assess
     expect(outcome).toMatchObject({ status: 'applied', error: null });
     expect(await status('stale-sam')).toBe('Inactive');
     const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: 'stale-sam' }));
     expect(Tags).toContainEqual({
       Key: `key-hygiene:deactivated-${KEYS.stale}`,
-      Value: `${new Date().toISOString().slice(0, 10)} unused-key`,
+      Value: `${now.toISOString().slice(0, 10)} unused-key`,
     });
   });
 
@@ -77,7 +78,7 @@ describe('Function: applyActions', () => {
       }) as IAMClient['send'],
     };
     // Act
-    const [outcome] = await applyActions({ iam: observed, now: new Date(), unusedKeyDays: 90 }, [
+    const [outcome] = await applyActions({ iam: observed, now, unusedKeyDays: 90 }, [
       planned('stale-sam', KEYS.stale),
     ]);
     // Assess
@@ -103,7 +104,7 @@ describe('Function: applyActions', () => {
       }) as IAMClient['send'],
     };
     // Act
-    const [outcome] = await applyActions({ iam: racing, now: new Date(), unusedKeyDays: 90 }, [
+    const [outcome] = await applyActions({ iam: racing, now, unusedKeyDays: 90 }, [
       planned('stale-sam', KEYS.stale),
     ]);
     // Assess
@@ -121,7 +122,7 @@ describe('Function: applyActions', () => {
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Inactive' }),
     );
     // Act
-    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
+    const [outcome] = await applyActions({ iam, now, unusedKeyDays: 90, runId: RUN_A }, [
       planned('stale-sam', KEYS.stale),
     ]);
     // Assess
@@ -134,7 +135,7 @@ describe('Function: applyActions', () => {
 
   it('leaves a key that is no longer listed under the planned user alone', async () => {
     // Act: the plan names the key under another user than the one that holds it.
-    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
+    const [outcome] = await applyActions({ iam, now, unusedKeyDays: 90, runId: RUN_A }, [
       planned('fresh-fred', KEYS.stale),
     ]);
     // Assess
@@ -150,12 +151,8 @@ describe('Function: applyActions', () => {
   it('two runs acting on one key at the same moment leave one record, and only its run says it deactivated', async () => {
     // Act: both runs' calls interleave on the one endpoint.
     const [[a], [b]] = await Promise.all([
-      applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_A }, [
-        planned('stale-sam', KEYS.stale),
-      ]),
-      applyActions({ iam, now: new Date(), unusedKeyDays: 90, runId: RUN_B }, [
-        planned('stale-sam', KEYS.stale),
-      ]),
+      applyActions({ iam, now, unusedKeyDays: 90, runId: RUN_A }, [planned('stale-sam', KEYS.stale)]),
+      applyActions({ iam, now, unusedKeyDays: 90, runId: RUN_B }, [planned('stale-sam', KEYS.stale)]),
     ]);
     // Assess
     const record = await recordOf('stale-sam', KEYS.stale);
@@ -178,9 +175,7 @@ describe('Function: applyActions', () => {
     });
     await sts.send(new GetCallerIdentityCommand({}));
     // Act
-    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90 }, [
-      planned('stale-sam', KEYS.stale),
-    ]);
+    const [outcome] = await applyActions({ iam, now, unusedKeyDays: 90 }, [planned('stale-sam', KEYS.stale)]);
     // Assess
     expect(outcome?.status).toBe('skipped');
     expect(outcome?.reason).toMatch(/live check: used 0 days ago \(sts\)/);
@@ -191,9 +186,7 @@ describe('Function: applyActions', () => {
     // Prepare
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale }));
     // Act
-    const [outcome] = await applyActions({ iam, now: new Date(), unusedKeyDays: 90 }, [
-      planned('stale-sam', KEYS.stale),
-    ]);
+    const [outcome] = await applyActions({ iam, now, unusedKeyDays: 90 }, [planned('stale-sam', KEYS.stale)]);
     // Assess
     expect(outcome?.status).toBe('failed');
     expect(outcome?.error?.code).toBe('NoSuchEntity');
@@ -207,7 +200,7 @@ describe('Function: applyActions', () => {
       reason: 'exempt',
     };
     // Act
-    const outcomes = await applyActions({ iam, now: new Date(), unusedKeyDays: 90, shouldStop: () => true }, [
+    const outcomes = await applyActions({ iam, now, unusedKeyDays: 90, shouldStop: () => true }, [
       skipped,
       planned('stale-sam', KEYS.stale),
     ]);

@@ -15,7 +15,8 @@ const deps = (overrides: { maxWaitMs?: number; maxAgeMs?: number } = {}) => ({
   maxAgeMs: overrides.maxAgeMs ?? 4 * HOUR_MS,
   maxWaitMs: overrides.maxWaitMs ?? 10_000,
   concurrency: 4,
-  sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+  // The collector's pauses pass on the sandbox clock: no real waiting.
+  sleep: async (ms: number) => sandbox.state.clock.advance(ms),
 });
 
 const iamCalls = () => sandbox.state.calls().services.iam?.actions ?? {};
@@ -138,13 +139,15 @@ describe('Function: collectFromCredentialReport', () => {
     // Prepare
     sandbox.state.credentialReportAid.stuck = true;
     // Act
-    const error = await failure(collectFromCredentialReport(deps({ maxWaitMs: 300 }), {}));
+    const error = await failure(collectFromCredentialReport(deps({ maxWaitMs: 60_000 }), {}));
     // Assess
     expect(error).toBeInstanceOf(CredentialReportUnavailableError);
     expect(error.message).toBe(
-      'the credential report was still INPROGRESS after 0 s (CREDENTIAL_REPORT_WAIT_SECONDS); raise that setting for a large account',
+      'the credential report was still INPROGRESS after 60 s (CREDENTIAL_REPORT_WAIT_SECONDS); raise that setting for a large account',
     );
-    expect(iamCalls().GenerateCredentialReport?.total).toBeGreaterThan(2);
+    // The first call, then one after each pause of the backoff (0.25, 0.5, 1, then 2 s, the last
+    // cut to what is left of the minute): 33 pauses on the sandbox clock, none in real time.
+    expect(iamCalls().GenerateCredentialReport?.total).toBe(34);
   });
 
   it('names ReportNotPresent when generation is refused and no report exists', async () => {

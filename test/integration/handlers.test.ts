@@ -1,9 +1,10 @@
 import { IAMClient, ListAccessKeysCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
+import { SKIP_REASONS } from '../../src/plan/skip-reasons.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
+import { AUDITOR_KEY, KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
 import { coldStart as coldStartOn, type Handler, lambdaContext } from '../support/sandbox-lifecycle.js';
 
 let sandbox: RunningSandbox;
@@ -90,6 +91,32 @@ describe('Handlers against the sandbox', () => {
     expect(report.findings.some((f) => f.userName !== null && f.accessKeyId === KEYS.brandNew)).toBe(false);
   });
 
+  it('spares only the key it signs with in a preview where every key is stale, saying why', async () => {
+    // Prepare: three years on, every key is unused past the threshold, the auditor's own included
+    // (the sandbox records its use as it signs this very audit, so only a preview makes it stale).
+    const handler = await coldStart('adhoc-audit');
+    const asOf = new Date(sandbox.state.clock.now().getTime() + 3 * 365 * 86_400_000).toISOString();
+    // Act
+    const report = auditReportSchema.parse(await handler({ mode: 'report', asOf }, context)) as AuditReport;
+    // Assess
+    const byKey = new Map(report.actions.map((action) => [action.accessKeyId, action]));
+    expect(byKey.get(AUDITOR_KEY)).toMatchObject({
+      userName: 'auditor',
+      action: 'deactivate',
+      status: 'skipped',
+      reason: SKIP_REASONS.selfKey,
+    });
+    expect(SKIP_REASONS.selfKey).toBe('the auditor is signed with this key');
+    const planned = report.actions.filter((action) => action.status === 'planned');
+    expect(planned.map((action) => action.accessKeyId).sort()).toEqual(
+      Object.values(KEYS)
+        .filter((key) => key !== KEYS.exempt)
+        .sort(),
+    );
+    expect(report.actions.filter((action) => action.status === 'skipped')).toHaveLength(1);
+    expect(await keyStatuses('auditor')).toEqual({ [AUDITOR_KEY]: 'Active' });
+  });
+
   it('deactivates only stale keys in enforce mode, tags the user, and publishes the report', async () => {
     // Prepare: in enforce mode the nightly function needs the report bucket (its delivery records)
     sandbox.state.addBucket('111111111111', { name: 'key-hygiene-test-archive' });
@@ -121,9 +148,9 @@ describe('Handlers against the sandbox', () => {
     expect(await keyStatuses('rotate-rita')).toEqual({ [KEYS.rotation]: 'Active' });
     expect(await keyStatuses('auditor')).toEqual({ AKIAIOSFODNN7EXAMPLE: 'Active' });
     const tags = await userTags('stale-sam');
-    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toBe(
-      `${new Date().toISOString().slice(0, 10)} unused-key ${result.runId}`,
-    );
+    // The record is dated the day the run started (its id says which), not the day the test ends.
+    const runDay = result.runId.replace(/^(\d{4})(\d{2})(\d{2})T.*$/, '$1-$2-$3');
+    expect(tags[`key-hygiene:deactivated-${KEYS.stale}`]).toBe(`${runDay} unused-key ${result.runId}`);
 
     const messages = await published();
     // The full report, then the copy for the one team the fixture tags (stale-sam's `payments`).

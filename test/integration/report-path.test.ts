@@ -42,7 +42,8 @@ function depsFor(sandbox: RunningSandbox, extra: Partial<AuditDeps> = {}): Audit
     clock: () => sandbox.state.clock.now(),
     selfAccessKeyId: AUDITOR_KEY,
     logger: { info: () => undefined, warn: () => undefined },
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+    // The credential-report polls pause on the sandbox clock: no real waiting.
+    sleep: async (ms) => sandbox.state.clock.advance(ms),
     ...extra,
   };
 }
@@ -166,7 +167,7 @@ describe('Audit on the credential-report path', () => {
     [
       'stuck INPROGRESS',
       { stuck: true },
-      /^whole-account audit; credential report not used: the credential report was still INPROGRESS after 1 s \(CREDENTIAL_REPORT_WAIT_SECONDS\)/,
+      /^whole-account audit; credential report not used: the credential report was still INPROGRESS after 60 s \(CREDENTIAL_REPORT_WAIT_SECONDS\)/,
     ],
     [
       'ReportNotPresent',
@@ -187,7 +188,7 @@ describe('Audit on the credential-report path', () => {
       warn: (_m: string, extra: Record<string, unknown>) => warnings.push(String(extra.message)),
     };
     // Act
-    const report = await audit(acme, { CREDENTIAL_REPORT_WAIT_SECONDS: '1' }, { logger });
+    const report = await audit(acme, { CREDENTIAL_REPORT_WAIT_SECONDS: '60' }, { logger });
     // Assess
     expect(report.source.kind).toBe('live-api');
     expect(report.source.reason).toMatch(reason);

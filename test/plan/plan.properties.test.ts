@@ -1,119 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/config/settings.js';
+import { keyFinding } from '../../src/evaluate/key-facts.js';
 import { evaluateRules } from '../../src/evaluate/registry.js';
 import { keyRefLabel } from '../../src/key-ref.js';
-import type { AuditError, UserRecord } from '../../src/model.js';
+import type { UserRecord } from '../../src/model.js';
 import { exemptionFor } from '../../src/plan/exemptions.js';
 import { type Plan, plan } from '../../src/plan/plan.js';
-import { REPORT_MODE_REASON } from '../../src/plan/skip-reasons.js';
-import { makeKey, makeSettings, makeUser, NOW } from '../evaluate/factories.js';
+import { REPORT_MODE_REASON, SKIP_REASONS } from '../../src/plan/skip-reasons.js';
+import { asMatchers, described, expectedPlan } from './expected-plan.js';
+import { type Scenario, scenarioArb as scenarioArbOf } from './scenario.js';
 
-const keyArb = fc.record({
-  status: fc.constantFrom('Active' as const, 'Active' as const, 'Inactive' as const),
-  ageDays: fc.integer({ min: 0, max: 1500 }),
-  lastUsedDaysAgo: fc.option(fc.integer({ min: 0, max: 1500 }), { freq: 3 }),
-  // Mostly keys with ids; now and then one known only by its credential-report slot.
-  knownId: fc.integer({ min: 0, max: 9 }).map((roll) => roll > 0),
-});
-
-const userArb = fc.record({
-  keys: fc.array(keyArb, { maxLength: 2 }),
-  path: fc.constantFrom('/', '/system/', '/team/a/'),
-  exemptTag: fc.constantFrom(undefined, 'true', '2026-12-31', '2026-01-01', 'yes'),
-  nameKind: fc.constantFrom('user', 'ci-'),
-  readError: fc.constantFrom('none', 'none', 'none', 'key', 'user'),
-});
-
-const settingsArb = fc
-  .record({
-    mode: fc.constantFrom('report', 'enforce'),
-    days: fc.integer({ min: 2, max: 200 }),
-    cap: fc.integer({ min: 1, max: 6 }),
-    percent: fc.option(fc.integer({ min: 1, max: 100 })),
-    exemptUsers: fc.constantFrom('', 'ci-*', 'user-1'),
-    exemptPaths: fc.constantFrom('', '/system/'),
-  })
-  .map(
-    (raw): Settings =>
-      makeSettings({
-        MODE: raw.mode,
-        UNUSED_KEY_DAYS: String(raw.days),
-        MAX_ACTIONS_PER_RUN: String(raw.cap),
-        MAX_ACTIONS_PERCENT: raw.percent === null ? '' : String(raw.percent),
-        EXEMPT_USERS: raw.exemptUsers,
-        EXEMPT_PATHS: raw.exemptPaths,
-      }),
-  );
-
-interface Scenario {
-  users: UserRecord[];
-  errors: AuditError[];
-  selfAccessKeyId: string | null;
-  settings: Settings;
-}
-
-const scenarioArb = fc
-  .record({
-    users: fc.array(userArb, { maxLength: 10 }),
-    settings: settingsArb,
-    selfIndex: fc.option(fc.nat()),
-  })
-  .map(({ users: specs, settings, selfIndex }): Scenario => {
-    const errors: AuditError[] = [];
-    const users = specs.map((spec, u) => {
-      const userName = `${spec.nameKind}-${u}`;
-      const keys = spec.keys.map((key, k) =>
-        makeKey({
-          accessKeyId: key.knownId ? `AKIAPROP${String(u).padStart(6, '0')}${k}00000` : null,
-          slot: key.knownId ? null : ((k + 1) as 1 | 2),
-          status: key.status,
-          ageDays: key.ageDays,
-          lastUsedDaysAgo: key.lastUsedDaysAgo === null ? null : Math.min(key.lastUsedDaysAgo, key.ageDays),
-        }),
-      );
-      const firstId = keys[0]?.accessKeyId ?? null;
-      if (spec.readError === 'user')
-        errors.push({
-          userName,
-          accessKeyId: null,
-          operation: 'ListUserTags',
-          code: 'ServiceFailure',
-          message: '',
-        });
-      if (spec.readError === 'key' && firstId)
-        errors.push({
-          userName,
-          accessKeyId: firstId,
-          operation: 'GetAccessKeyLastUsed',
-          code: 'Throttling',
-          message: '',
-        });
-      return makeUser({
-        userName,
-        path: spec.path,
-        keys,
-        tags: spec.exemptTag ? { 'key-hygiene:exempt': spec.exemptTag } : {},
-      });
-    });
-    const ids = users.flatMap((user) =>
-      user.keys.flatMap((key) => (key.accessKeyId ? [key.accessKeyId] : [])),
-    );
-    const selfAccessKeyId =
-      selfIndex === null || ids.length === 0 ? null : (ids[selfIndex % ids.length] ?? null);
-    return { users, errors, selfAccessKeyId, settings };
-  });
+const scenarioArb = scenarioArbOf({ cleanup: false });
 
 function planOf(scenario: Scenario): Plan {
-  const findings = evaluateRules(scenario.users, { now: NOW, settings: scenario.settings });
-  return plan({ ...scenario, findings, now: NOW });
+  const { users, errors, settings, now, selfAccessKeyId } = scenario;
+  const findings = evaluateRules(users, { now, settings });
+  return plan({ users, findings, errors, settings, now, selfAccessKeyId });
 }
 
+/** The cap the existing properties check against: the model's, from the scenario alone. */
 function capOf(scenario: Scenario): number {
-  const { settings, users } = scenario;
-  if (settings.maxActionsPercent === null) return settings.maxActionsPerRun;
-  const active = users.flatMap((user) => user.keys).filter((key) => key.status === 'Active').length;
-  return Math.min(settings.maxActionsPerRun, Math.floor((active * settings.maxActionsPercent) / 100));
+  return expectedPlan(scenario).capLimit;
 }
 
 describe('Properties: plan', () => {
@@ -144,7 +51,7 @@ describe('Properties: plan', () => {
         // Prepare
         const exempt = new Set(
           scenario.users
-            .filter((user) => exemptionFor(user, scenario.settings, NOW))
+            .filter((user) => exemptionFor(user, scenario.settings, scenario.now))
             .map((user) => user.userName),
         );
 
@@ -197,7 +104,7 @@ describe('Properties: plan', () => {
           if (!key) continue; // a key known only by its slot, always skipped
           expect(key.status).toBe('Active');
           const lastUse = key.lastUsed?.date ?? key.createDate;
-          expect(lastUse && NOW.getTime() - lastUse.getTime() >= days * 86_400_000).toBe(true);
+          expect(lastUse && scenario.now.getTime() - lastUse.getTime() >= days * 86_400_000).toBe(true);
           if (keyRefLabel(action.key) === scenario.selfAccessKeyId) expect(action.status).toBe('skipped');
         }
       }),
@@ -219,6 +126,192 @@ describe('Properties: plan', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+  it('plans exactly the actions an independent model of the rules and safeguards expects, with their reasons', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const expected = expectedPlan(scenario);
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess
+        expect(described(result.actions)).toEqual(asMatchers(expected.actions));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('plans every eligible key while they fit under the cap, and none once they do not', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const { eligible, capLimit } = expectedPlan(scenario);
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess
+        const planned = described(result.actions.filter((action) => action.status === 'planned'));
+        const capFindings = result.findings.filter((finding) => finding.ruleId === 'blast-radius-cap');
+        if (eligible.length <= capLimit) {
+          expect(planned.map(({ userName, key }) => `${userName}/${key}`)).toEqual(
+            eligible.map(({ userName, key }) => `${userName}/${key}`),
+          );
+          expect(capFindings).toEqual([]);
+          expect(result.cap).toBeNull();
+        } else {
+          expect(planned).toEqual([]);
+          expect(capFindings).toEqual([
+            expect.objectContaining({
+              severity: 'critical',
+              message: expect.stringContaining(`${eligible.length} keys are due`),
+            }),
+          ]);
+          expect(result.cap).toMatchObject({ count: eligible.length, limit: capLimit });
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never acts on a key it could not read, nor on any key of a user it could not read', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const unreadable = new Set(
+          scenario.errors.flatMap((error) =>
+            error.userName === null ? [] : [error.accessKeyId ?? `user:${error.userName}`],
+          ),
+        );
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess
+        for (const action of result.actions) {
+          const label = keyRefLabel(action.key);
+          if (!unreadable.has(label) && !unreadable.has(`user:${action.userName}`)) continue;
+          expect(action.status).toBe('skipped');
+          expect(action.reason).toMatch(/^an error occurred reading this key: /);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('exempts exactly the users the model exempts, by the tag, name, glob or path it expects, and never root', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const expected = expectedPlan(scenario);
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess: one entry per key of each exempt user, saying what matched.
+        const entries = result.exempt.map((entry) => ({
+          userName: entry.userName,
+          source: entry.source,
+          matched: entry.matched,
+          until: entry.until,
+        }));
+        const wanted = scenario.users.flatMap((user) => {
+          const exemption = expected.exempt.get(user.userName);
+          return exemption ? user.keys.map(() => ({ userName: user.userName, ...exemption })) : [];
+        });
+        expect(entries).toEqual(wanted);
+        for (const entry of result.exempt) {
+          const due = expected.due.get(entry.userName) ?? [];
+          if (entry.accessKeyId !== null && due.includes(entry.accessKeyId)) {
+            expect(entry.suppressedRules).toContain('unused-key');
+          }
+        }
+        // The root account's findings are never hidden by an exemption.
+        for (const root of scenario.users.filter((user) => user.isRoot)) {
+          const active = root.keys.filter(
+            (key) => key.status === 'Active' && (key.createDate?.getTime() ?? 0) <= scenario.now.getTime(),
+          );
+          const rootFindings = result.findings.filter((finding) => finding.userName === root.userName);
+          expect(rootFindings.map((finding) => finding.ruleId)).toEqual(active.map(() => 'root-access-key'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('notes an expired or unreadable exempt tag on every finding of its user, and on no one else', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const { noted } = expectedPlan(scenario);
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess
+        for (const finding of result.findings) {
+          if (finding.userName === null || finding.ruleId === 'unfinished-deactivation') continue;
+          expect(finding.message.includes('Note: the tag key-hygiene:exempt '), finding.message).toBe(
+            noted.has(finding.userName),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports every active key whose deactivation record claims what this plan does not do', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare
+        const { unfinished } = expectedPlan(scenario);
+
+        // Act
+        const result = planOf(scenario);
+
+        // Assess
+        const reported = result.findings
+          .filter((finding) => finding.ruleId === 'unfinished-deactivation')
+          .map((finding) => `${finding.userName}/${finding.userName === null ? '' : finding.accessKeyId}`)
+          .sort();
+        expect(reported).toEqual(unfinished);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('never acts on the root account, even when a finding asks it to deactivate a root key', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        // Prepare: the rules never ask this; a future rule, or a changed one, might.
+        const { users, errors, settings, now, selfAccessKeyId } = scenario;
+        const root = users.find((user) => user.isRoot);
+        const active = root?.keys.filter((key) => key.status === 'Active') ?? [];
+        fc.pre(active.length > 0);
+        const forged = active.map((key) =>
+          keyFinding(root as UserRecord, key, now, {
+            ruleId: 'unused-key',
+            controls: [],
+            severity: 'high',
+            action: 'deactivate',
+            message: 'forged',
+          }),
+        );
+        const findings = [...evaluateRules(users, { now, settings }), ...forged];
+
+        // Act
+        const result = plan({ users, findings, errors, settings, now, selfAccessKeyId });
+
+        // Assess
+        const onRoot = result.actions.filter((action) => action.userName === root?.userName);
+        expect(onRoot).toHaveLength(forged.length);
+        for (const action of onRoot) {
+          expect(action).toMatchObject({ status: 'skipped', reason: SKIP_REASONS.rootKey });
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

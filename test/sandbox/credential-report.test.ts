@@ -113,14 +113,18 @@ describe('Sandbox credential report', () => {
   });
 
   it('is INPROGRESS and NotReady until a configured delay has passed', async () => {
-    const slow = await startSandbox({ fixture: ACME_FIXTURE, credentialReportDelayMs: 300 });
+    // An hour of delay: no test run lasts that long in real time, so only the clock moves it on.
+    const delayMs = 60 * 60 * 1000;
+    const slow = await startSandbox({ fixture: ACME_FIXTURE, credentialReportDelayMs: delayMs });
     try {
       const client = iamClient(slow);
       expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
       expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS');
       const notReady = await errorOf(client.send(new GetCredentialReportCommand({})));
       expect(notReady).toMatchObject({ name: 'CredentialReportNotReadyException', status: 404 });
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      slow.state.clock.advance(delayMs - 1000);
+      expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS');
+      slow.state.clock.advance(1000);
       expect((await client.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
       expect((await client.send(new GetCredentialReportCommand({}))).Content?.byteLength).toBeGreaterThan(0);
     } finally {
