@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+import type { TestSpecification } from 'vitest/node';
+import { BaseSequencer } from 'vitest/node';
+
+// The tests `npm run mutation` may run against a mutant (Stryker narrows them further to those that
+// import the mutated file, then to those that reach the mutant): the unit tests of the rules, the
+// plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the README
+// permissions table (the `why` of each permission apply and undo declare), and the team tag test.
+// Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
+// delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
+// sandbox traffic, and a mutant only they can kill is one a focused test should name.
+
+/**
+ * Property tests last: Stryker stops a mutant's run at its first failing test, and a killed mutant
+ * should not first wait for hundreds of generated inventories.
+ */
+class PropertiesLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const isProperty = (file: TestSpecification) => file.moduleId.includes('properties');
+    const sorted = await super.sort(files);
+    return [...sorted.filter((file) => !isProperty(file)), ...sorted.filter(isProperty)];
+  }
+}
+
+export default defineConfig({
+  test: {
+    setupFiles: ['test/setup-env.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Each mutant reruns its tests in the same worker: re-importing the SDK for every test file
+    // would cost more than the tests themselves.
+    isolate: false,
+    sequence: { sequencer: PropertiesLast },
+    include: [
+      'test/{plan,apply,undo,evaluate,mutation-kills}/**/*.test.ts',
+      'test/permissions/permissions-table.test.ts',
+      'test/report/teams.test.ts',
+    ],
+    exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts'],
+  },
+});
