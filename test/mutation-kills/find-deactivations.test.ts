@@ -26,7 +26,7 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
       }),
     );
     // Act
-    const result = await findRunDeactivations(env.iam, EARLIER_RUN, 2);
+    const result = await findRunDeactivations(env.iam, EARLIER_RUN, { concurrency: 2 });
     // Assess
     expect(result).toEqual({
       found: [
@@ -72,7 +72,7 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
       if (input.UserName === 'dora') env.sandbox.state.accounts.get(ACCOUNT_ID)?.users.delete('dora');
     });
     // Act
-    const result = await findRunDeactivations(iam, EARLIER_RUN, 1);
+    const result = await findRunDeactivations(iam, EARLIER_RUN, { concurrency: 1 });
     // Assess
     expect(result.found.map((entry) => entry.userName)).toEqual(['abe', 'sol', 'uma', 'uma']);
     expect(result.errors).toEqual([]);
@@ -81,7 +81,9 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
 
   it('records a user whose tags cannot be read, and says the search is incomplete', async () => {
     // Act
-    const result = await findRunDeactivations(failingOn(env.sandbox, 'ListUserTagsCommand'), EARLIER_RUN, 1);
+    const result = await findRunDeactivations(failingOn(env.sandbox, 'ListUserTagsCommand'), EARLIER_RUN, {
+      concurrency: 1,
+    });
     // Assess
     expect(result.found).toEqual([]);
     expect(result.complete).toBe(false);
@@ -96,7 +98,9 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
 
   it('records a failed user listing, and says the search is incomplete', async () => {
     // Act
-    const result = await findRunDeactivations(failingOn(env.sandbox, 'ListUsersCommand'), EARLIER_RUN, 1);
+    const result = await findRunDeactivations(failingOn(env.sandbox, 'ListUsersCommand'), EARLIER_RUN, {
+      concurrency: 1,
+    });
     // Assess
     expect(result).toMatchObject({
       found: [],

@@ -10,6 +10,10 @@ import { reactivate, UNDO_SKIP_REASONS } from '../../src/undo/reactivate.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
 import { EARLIER_RUN, failingOn, KEY, killsFixture } from './sandbox-account.js';
 
+/** The actions of one reactivation (its `complete` flag is covered by test/undo). */
+const reactivateActions = async (...args: Parameters<typeof reactivate>) =>
+  (await reactivate(...args)).actions;
+
 const env = useSandbox(killsFixture);
 
 const VALUE = `2026-10-01 unused-key ${EARLIER_RUN}`;
@@ -38,7 +42,7 @@ describe('Function: reactivate (each check and each failure)', () => {
     // Prepare
     const stored = entry('uma', KEY.undone, `Key-Hygiene:Deactivated-${KEY.undone}`);
     // Act
-    const actions = await reactivate({ iam: env.iam, shouldStop: () => false }, EARLIER_RUN, [stored]);
+    const actions = await reactivateActions({ iam: env.iam, shouldStop: () => false }, EARLIER_RUN, [stored]);
     // Assess
     expect(actions).toEqual([
       {
@@ -57,7 +61,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('starts nothing once the time budget is spent, and says to run the undo again', async () => {
     // Act
     let asked = 0;
-    const actions = await reactivate({ iam: env.iam, shouldStop: () => ++asked > 1 }, EARLIER_RUN, [
+    const actions = await reactivateActions({ iam: env.iam, shouldStop: () => ++asked > 1 }, EARLIER_RUN, [
       DORA,
       entry('uma', KEY.undoneToo),
     ]);
@@ -71,7 +75,7 @@ describe('Function: reactivate (each check and each failure)', () => {
 
   it('skips a user that no longer exists', async () => {
     // Act
-    const [action] = await reactivate({ iam: env.iam }, EARLIER_RUN, [entry('ghost', KEY.doomed)]);
+    const [action] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('ghost', KEY.doomed)]);
     // Assess
     expect(action).toMatchObject({
       status: 'skipped',
@@ -84,7 +88,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('fails, touching nothing, when the keys cannot be listed', async () => {
     // Act
     const iam = failingOn(env.sandbox, 'ListAccessKeysCommand');
-    const [action] = await reactivate({ iam }, EARLIER_RUN, [DORA]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({
       status: 'failed',
@@ -99,7 +103,7 @@ describe('Function: reactivate (each check and each failure)', () => {
     // Prepare
     await env.iam.send(new DeleteAccessKeyCommand({ UserName: 'dora', AccessKeyId: KEY.doomed }));
     // Act
-    const [action] = await reactivate({ iam: env.iam }, EARLIER_RUN, [DORA]);
+    const [action] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({ status: 'skipped', reason: UNDO_SKIP_REASONS.keyGone, error: null });
     expect(await tagsOf('dora')).toEqual([]);
@@ -107,7 +111,7 @@ describe('Function: reactivate (each check and each failure)', () => {
 
   it('skips a key already active and removes its stale tag', async () => {
     // Act
-    const [removed] = await reactivate({ iam: env.iam }, EARLIER_RUN, [entry('abe', KEY.active)]);
+    const [removed] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('abe', KEY.active)]);
     // Assess
     expect(removed).toMatchObject({
       status: 'skipped',
@@ -120,7 +124,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('reports the tag it could not remove from a key deleted since the run', async () => {
     // Act
     const iam = failingOn(env.sandbox, 'UntagUserCommand');
-    const [action] = await reactivate({ iam }, EARLIER_RUN, [entry('abe', KEY.doomed)]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [entry('abe', KEY.doomed)]);
     // Assess
     expect(action).toMatchObject({
       status: 'skipped',
@@ -131,10 +135,10 @@ describe('Function: reactivate (each check and each failure)', () => {
 
   it('leaves Inactive a key used after the run started, and reactivates one used at its very start', async () => {
     // Act: sol's key was last used at 2026-10-01T03:00:00Z, the start EARLIER_RUN names.
-    const [atStart] = await reactivate({ iam: env.iam }, EARLIER_RUN, [entry('sol', KEY.usedAtStart)]);
-    const [before] = await reactivate({ iam: env.iam }, '20261001T025959Z-aaaaaa', [DORA]);
+    const [atStart] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('sol', KEY.usedAtStart)]);
+    const [before] = await reactivateActions({ iam: env.iam }, '20261001T025959Z-aaaaaa', [DORA]);
     env.sandbox.state.reset();
-    const [after] = await reactivate({ iam: env.iam }, '20260501T030000Z-dddddd', [DORA]);
+    const [after] = await reactivateActions({ iam: env.iam }, '20260501T030000Z-dddddd', [DORA]);
     // Assess
     expect(atStart?.status).toBe('reactivated');
     expect(before?.status).toBe('reactivated');
@@ -149,7 +153,7 @@ describe('Function: reactivate (each check and each failure)', () => {
 
   it('leaves a used key Inactive when the run id names no time, since no use can be placed after it', async () => {
     // Act
-    const [action] = await reactivate({ iam: env.iam }, 'manual-2026', [DORA]);
+    const [action] = await reactivateActions({ iam: env.iam }, 'manual-2026', [DORA]);
     // Assess
     expect(action?.status).toBe('skipped');
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
@@ -161,7 +165,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       new UpdateAccessKeyCommand({ UserName: 'abe', AccessKeyId: KEY.active, Status: 'Inactive' }),
     );
     // Act
-    const [action] = await reactivate({ iam: env.iam }, 'manual-2026', [entry('abe', KEY.active)]);
+    const [action] = await reactivateActions({ iam: env.iam }, 'manual-2026', [entry('abe', KEY.active)]);
     // Assess
     expect(action?.status).toBe('reactivated');
   });
@@ -169,7 +173,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('fails, leaving the key Inactive, when its last use cannot be read', async () => {
     // Act
     const iam = failingOn(env.sandbox, 'GetAccessKeyLastUsedCommand');
-    const [action] = await reactivate({ iam }, EARLIER_RUN, [DORA]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({
       status: 'failed',
@@ -182,7 +186,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('fails, keeping the tag, when UpdateAccessKey fails', async () => {
     // Act
     const iam = failingOn(env.sandbox, 'UpdateAccessKeyCommand');
-    const [action] = await reactivate({ iam }, EARLIER_RUN, [DORA]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({
       status: 'failed',
@@ -195,7 +199,7 @@ describe('Function: reactivate (each check and each failure)', () => {
   it('reports a reactivation whose tag could not be removed', async () => {
     // Act
     const iam = failingOn(env.sandbox, 'UntagUserCommand');
-    const [action] = await reactivate({ iam }, EARLIER_RUN, [DORA]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({
       status: 'reactivated',
