@@ -6,9 +6,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { applyActions } from '../../src/apply/apply.js';
+import type { ArchivedRun } from '../../src/archive/read-archive.js';
 import type { PlannedAction } from '../../src/model.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
-import { CURRENT_RUN, failingOn, KEY, killsFixture, T0 } from './sandbox-account.js';
+import { CURRENT_RUN, EARLIER_RUN, failingOn, KEY, killsFixture, T0 } from './sandbox-account.js';
 
 const env = useSandbox(killsFixture);
 
@@ -22,7 +23,23 @@ const deletion = (userName = 'dora', accessKeyId: string = KEY.doomed): PlannedA
   error: null,
 });
 
-const DEPS = { now: T0, unusedKeyDays: 90, runId: CURRENT_RUN, deleteAfterDays: 30 };
+// The earlier run's archived report lists every key the fixture tags as deactivated by it; deletion
+// checks that listing after its live re-checks.
+const ARCHIVED = new Set(
+  [
+    ['dora', KEY.doomed],
+    ['uma', KEY.undone],
+    ['uma', KEY.undoneToo],
+    ['abe', KEY.active],
+    ['sol', KEY.usedAtStart],
+  ].map(([user, keyId]) => `${user}\u0000${keyId}`),
+);
+const archivedRun = async (runId: string): Promise<ArchivedRun> =>
+  runId === EARLIER_RUN
+    ? { kind: 'read', deactivated: ARCHIVED }
+    : { kind: 'unread', why: `no archived report for ${runId}` };
+
+const DEPS = { now: T0, unusedKeyDays: 90, runId: CURRENT_RUN, deleteAfterDays: 30, archivedRun };
 const TAG = `key-hygiene:deactivated-${KEY.doomed}`;
 
 async function keysOf(userName: string): Promise<string[]> {

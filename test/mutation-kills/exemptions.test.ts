@@ -5,30 +5,26 @@ import { makeRoot, makeSettings, makeUser, NOW } from '../evaluate/factories.js'
 const settings = makeSettings({ EXEMPT_USERS: 'Backup,ci-*', EXEMPT_PATHS: '/system/' });
 
 describe('Exemptions: values as people type them', () => {
-  it('reads a tag value with spaces around it, and shows an unreadable one as it was written', () => {
-    // Prepare
-    const padded = makeUser({ tags: { 'key-hygiene:exempt': ' 2026-06-30 ' } });
-    const off = makeUser({ tags: { 'key-hygiene:exempt': ' False ' } });
-    const unreadable = makeUser({ tags: { 'key-hygiene:exempt': ' yes ' } });
-    const expired = makeUser({ tags: { 'key-hygiene:exempt': ' 2026-05-31 ' } });
+  it('reads a tag value exactly as the role’s Deny does: padded, it is unreadable and shown as written', () => {
+    // Prepare: IAM cannot trim a tag value, so a padded `true` or date exempts nothing.
+    const invalid = (value: string) => ({
+      kind: 'invalid',
+      value,
+      message: `the tag key-hygiene:exempt is ${JSON.stringify(value)}, which is neither "true" nor a YYYY-MM-DD date, so it exempts nothing`,
+    });
+    const values = [' true ', ' 2026-06-30 ', ' yes ', 'TRUE', '2026-06-30', 'False', '2026-05-31'];
     // Act
-    const results = [padded, off, unreadable, expired].map((user) => [
-      exemptionFor(user, settings, NOW),
-      exemptTagProblem(user, NOW),
-    ]);
+    const results = values
+      .map((value) => makeUser({ tags: { 'key-hygiene:exempt': value } }))
+      .map((user) => [exemptionFor(user, settings, NOW), exemptTagProblem(user, NOW)]);
     // Assess
     expect(results).toEqual([
+      [null, invalid(' true ')],
+      [null, invalid(' 2026-06-30 ')],
+      [null, invalid(' yes ')],
+      [{ source: 'tag', matched: 'true', until: null, reason: null }, null],
       [{ source: 'tag', matched: '2026-06-30', until: '2026-06-30', reason: null }, null],
       [null, null],
-      [
-        null,
-        {
-          kind: 'invalid',
-          value: ' yes ',
-          message:
-            'the tag key-hygiene:exempt is " yes ", which is neither "true" nor a YYYY-MM-DD date, so it exempts nothing',
-        },
-      ],
       [
         null,
         { kind: 'expired', value: '2026-05-31', message: 'the tag key-hygiene:exempt expired on 2026-05-31' },

@@ -62,6 +62,7 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
         },
       ],
       errors: [],
+      notReached: [],
       complete: true,
     });
   });

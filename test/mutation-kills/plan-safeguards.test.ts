@@ -130,7 +130,7 @@ describe('Plan: the blast-radius cap, in words and numbers', () => {
       ],
     });
     const users = [dora, stale('alice', 'AKIAALICE00000000001'), stale('bob', 'AKIABOB0000000000001')];
-    const env = { CLEANUP_ENABLED: 'true', MAX_ACTIONS_PER_RUN: '2' };
+    const env = { CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports', MAX_ACTIONS_PER_RUN: '2' };
     const runId = '20260601T120000Z-aaaaaa';
     // Act
     const enforced = planFor(users, makeSettings({ ...env, MODE: 'enforce' }), { runId });
@@ -275,7 +275,11 @@ describe('Plan: which reason a skipped key shows', () => {
 
   it('does not delete a key missing from the inventory, or when the run is unknown', () => {
     // Prepare: a delete finding for a key the inventory does not hold.
-    const settings = makeSettings({ MODE: 'enforce', CLEANUP_ENABLED: 'true' });
+    const settings = makeSettings({
+      MODE: 'enforce',
+      CLEANUP_ENABLED: 'true',
+      REPORT_BUCKET: 'key-hygiene-reports',
+    });
     const dora = makeUser({
       userName: 'dora',
       tags: { [TAG('AKIADORA000000000001')]: '2026-04-01 unused-key 20260401T030000Z-bbbbbb' },

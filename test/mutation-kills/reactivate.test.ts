@@ -105,8 +105,26 @@ describe('Function: reactivate (each check and each failure)', () => {
     // Act
     const [action] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [DORA]);
     // Assess
-    expect(action).toMatchObject({ status: 'skipped', reason: UNDO_SKIP_REASONS.keyGone, error: null });
+    expect(action).toMatchObject({
+      status: 'skipped',
+      reason: UNDO_SKIP_REASONS.keyGone('the stale tag was removed'),
+      error: null,
+    });
     expect(await tagsOf('dora')).toEqual([]);
+  });
+
+  it('leaves another user’s key and its owner’s tag alone when the tag names it under the wrong user', async () => {
+    // Act: the entry names dora's key under abe.
+    const [action] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('abe', KEY.doomed)]);
+    // Assess
+    expect(action).toMatchObject({
+      status: 'skipped',
+      reason: UNDO_SKIP_REASONS.otherOwner('dora'),
+      error: null,
+    });
+    expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
+    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('abe')).toEqual([`key-hygiene:deactivated-${KEY.active}`]);
   });
 
   it('skips a key already active and removes its stale tag', async () => {
@@ -115,7 +133,7 @@ describe('Function: reactivate (each check and each failure)', () => {
     // Assess
     expect(removed).toMatchObject({
       status: 'skipped',
-      reason: UNDO_SKIP_REASONS.alreadyActive,
+      reason: UNDO_SKIP_REASONS.alreadyActive('the stale tag was removed'),
       error: null,
     });
     expect(await tagsOf('abe')).toEqual([]);
@@ -123,14 +141,16 @@ describe('Function: reactivate (each check and each failure)', () => {
 
   it('reports the tag it could not remove from a key deleted since the run', async () => {
     // Act
+    await env.iam.send(new DeleteAccessKeyCommand({ UserName: 'dora', AccessKeyId: KEY.doomed }));
     const iam = failingOn(env.sandbox, 'UntagUserCommand');
-    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [entry('abe', KEY.doomed)]);
+    const [action] = await reactivateActions({ iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({
       status: 'skipped',
-      reason: UNDO_SKIP_REASONS.keyGone,
+      reason: UNDO_SKIP_REASONS.keyGone(`removing the stale tag failed; remove ${DORA.tagKey} by hand`),
       error: { code: 'ServiceFailure' },
     });
+    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
   });
 
   it('leaves Inactive a key used after the run started, and reactivates one used at its very start', async () => {
@@ -190,7 +210,7 @@ describe('Function: reactivate (each check and each failure)', () => {
     // Assess
     expect(action).toMatchObject({
       status: 'failed',
-      reason: 'UpdateAccessKey failed; key still Inactive',
+      reason: 'UpdateAccessKey failed; key still Inactive (tag kept, so the undo can be run again)',
       error: { code: 'ServiceFailure' },
     });
     expect(await tagsOf('dora')).toEqual([DORA.tagKey]);

@@ -295,7 +295,9 @@ describe('Rules: edges the main rule tests leave open', () => {
 
   it('inactive-key-cleanup deletes only what an earlier run of ours deactivated, and describes each key', () => {
     // Prepare
-    const settings = makeContext(makeSettings({ CLEANUP_ENABLED: 'true' }));
+    const settings = makeContext(
+      makeSettings({ CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports' }),
+    );
     const ours = makeUser({
       userName: 'olga',
       tags: { 'key-hygiene:deactivated-AKIAOURS000000000001': `2026-03-01 unused-key ${RUN}` },
