@@ -205,6 +205,7 @@ function built(account: EvalAccount): {
     ROTATION_DAYS: String(account.rotationDays),
     RULES_DISABLED: account.disabled.join(','),
     CLEANUP_ENABLED: String(account.cleanup),
+    REPORT_BUCKET: 'key-hygiene-reports',
     CLEANUP_DAYS: String(account.cleanupDays),
   });
   return { user, settings, now };
