@@ -206,6 +206,8 @@ function built(account: EvalAccount): {
     RULES_DISABLED: account.disabled.join(','),
     CLEANUP_ENABLED: String(account.cleanup),
     CLEANUP_DAYS: String(account.cleanupDays),
+    // Deletion checks the deactivating run's archived report, so cleanup needs the bucket.
+    ...(account.cleanup ? { REPORT_BUCKET: 'key-hygiene-reports' } : {}),
   });
   return { user, settings, now };
 }
