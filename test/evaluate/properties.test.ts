@@ -205,9 +205,8 @@ function built(account: EvalAccount): {
     ROTATION_DAYS: String(account.rotationDays),
     RULES_DISABLED: account.disabled.join(','),
     CLEANUP_ENABLED: String(account.cleanup),
+    REPORT_BUCKET: 'key-hygiene-reports',
     CLEANUP_DAYS: String(account.cleanupDays),
-    // Deletion checks the deactivating run's archived report, so cleanup needs the bucket.
-    ...(account.cleanup ? { REPORT_BUCKET: 'key-hygiene-reports' } : {}),
   });
   return { user, settings, now };
 }
