@@ -173,6 +173,27 @@ function capLimitOf(scenario: Scenario): number {
   return Math.min(settings.maxActionsPerRun, Math.floor((active * settings.maxActionsPercent) / 100));
 }
 
+/**
+ * Why a key a finding targets is left alone, first reason first: it could not be read, the user's
+ * exempt tag is unreadable, it has no id, the auditor signs with it, this run deactivated it.
+ */
+function skipReasonOf(facts: {
+  codes: readonly string[];
+  invalidTag: boolean;
+  id: string | null;
+  selfAccessKeyId: string | null;
+  sameRun: boolean;
+}): string | RegExp | null {
+  if (facts.codes.length > 0) return `an error occurred reading this key: ${facts.codes.join(', ')}`;
+  if (facts.invalidTag) {
+    return /^the tag key-hygiene:exempt is ".*", which is neither "true" nor a YYYY-MM-DD date, so it exempts nothing; fix or remove the tag/;
+  }
+  if (facts.id === null) return SKIP_REASONS.keyIdUnknown;
+  if (facts.id === facts.selfAccessKeyId) return SKIP_REASONS.selfKey;
+  if (facts.sameRun) return 'deactivated by this same run; only a later run may delete it';
+  return null;
+}
+
 /** Sorts actions by user, then key, by code point. */
 export const byUserThenKey = (a: ExpectedAction, b: ExpectedAction) =>
   a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
@@ -209,22 +230,16 @@ export function expectedPlan(scenario: Scenario): ExpectedPlan {
             ? ('deactivate' as const)
             : deletion(key, record, settings, now);
       if (wanted !== null) {
-        const codes = [
-          ...(user.readError ? ['ServiceFailure'] : []),
-          ...(id !== null && key.readError ? ['Throttling'] : []),
-        ];
-        const blocked =
-          codes.length > 0
-            ? `an error occurred reading this key: ${codes.join(', ')}`
-            : problem === 'invalid'
-              ? /^the tag key-hygiene:exempt is ".*", which is neither "true" nor a YYYY-MM-DD date, so it exempts nothing; fix or remove the tag/
-              : id === null
-                ? SKIP_REASONS.keyIdUnknown
-                : id === selfAccessKeyId
-                  ? SKIP_REASONS.selfKey
-                  : wanted === 'same-run'
-                    ? 'deactivated by this same run; only a later run may delete it'
-                    : null;
+        const blocked = skipReasonOf({
+          codes: [
+            ...(user.readError ? ['ServiceFailure'] : []),
+            ...(id !== null && key.readError ? ['Throttling'] : []),
+          ],
+          invalidTag: problem === 'invalid',
+          id,
+          selfAccessKeyId,
+          sameRun: wanted === 'same-run',
+        });
         candidates.push({
           action: wanted === 'deactivate' ? 'deactivate' : 'delete',
           userName,
