@@ -92,7 +92,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       error: { code: 'ServiceFailure' },
     });
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('skips a key deleted since the run and removes its stale tag', async () => {
@@ -102,7 +102,7 @@ describe('Function: reactivate (each check and each failure)', () => {
     const [action] = await reactivate({ iam: env.iam }, EARLIER_RUN, [DORA]);
     // Assess
     expect(action).toMatchObject({ status: 'skipped', reason: UNDO_SKIP_REASONS.keyGone, error: null });
-    expect(await tagsOf('dora')).toEqual([]);
+    expect(await tagsOf('dora')).toEqual(['owner']);
   });
 
   it('skips a key already active and removes its stale tag', async () => {
@@ -144,7 +144,7 @@ describe('Function: reactivate (each check and each failure)', () => {
         'the key was used at 2026-06-01T00:00:00.000Z, after run 20260501T030000Z-dddddd deactivated it, so someone reactivated and deactivated it since; left Inactive (tag kept)',
     });
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('leaves a used key Inactive when the run id names no time, since no use can be placed after it', async () => {
@@ -189,7 +189,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       reason: 'UpdateAccessKey failed; key still Inactive',
       error: { code: 'ServiceFailure' },
     });
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('reports a reactivation whose tag could not be removed', async () => {
