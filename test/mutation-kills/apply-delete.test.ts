@@ -59,7 +59,7 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
     // Assess
     expect(outcome).toEqual({ ...deletion(), status: 'applied', reason: null, error: null });
     expect(await keysOf('dora')).toEqual([]);
-    expect(await tagsOf('dora')).toEqual([]);
+    expect(await tagsOf('dora')).toEqual(['owner']);
   });
 
   it('deletes nothing for a caller that gives no run id, or no CLEANUP_DAYS', async () => {
@@ -158,7 +158,7 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
         error: { code: 'ServiceFailure' },
       });
       expect(await keysOf('dora')).toEqual([`${KEY.doomed} Inactive`]);
-      expect(await tagsOf('dora')).toEqual([TAG]);
+      expect(await tagsOf('dora')).toEqual(['owner', TAG]);
     },
   );
 
@@ -172,7 +172,7 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
       reason: 'DeleteAccessKey failed; key still exists (inactive)',
       error: { code: 'ServiceFailure' },
     });
-    expect(await tagsOf('dora')).toEqual([TAG]);
+    expect(await tagsOf('dora')).toEqual(['owner', TAG]);
   });
 
   it('reports the deletion and the tag left behind when UntagUser fails', async () => {
@@ -186,6 +186,6 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
       error: { code: 'ServiceFailure' },
     });
     expect(await keysOf('dora')).toEqual([]);
-    expect(await tagsOf('dora')).toEqual([TAG]);
+    expect(await tagsOf('dora')).toEqual(['owner', TAG]);
   });
 });

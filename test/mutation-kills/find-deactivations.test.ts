@@ -22,6 +22,7 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
           },
           { Key: 'key-hygiene:deactivated-AKIAOLDVALUE00000001', Value: '2026-10-01 unused-key' },
           { Key: 'note:key-hygiene:deactivated-AKIANOTOURS00000001', Value: VALUE },
+          { Key: 'key-hygiene:deactivated-AKIAHANDWRITTEN00001', Value: 'switched off by hand' },
         ],
       }),
     );
@@ -88,7 +89,7 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
     // Assess
     expect(result.found).toEqual([]);
     expect(result.complete).toBe(false);
-    expect(result.errors).toHaveLength(5);
+    expect(result.errors).toHaveLength(6);
     expect(result.errors[0]).toMatchObject({
       userName: 'auditor',
       accessKeyId: null,

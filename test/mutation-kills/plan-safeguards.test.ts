@@ -375,3 +375,131 @@ describe('Plan: exempt entries', () => {
     ]);
   });
 });
+
+describe('Plan: candidates and their keys', () => {
+  it('plans the active stale key of a user whose other key is inactive, and orders actions by key', () => {
+    // Prepare: the inactive key comes first in the user's record.
+    const user = makeUser({
+      userName: 'kim',
+      keys: [
+        makeKey({
+          accessKeyId: 'AKIAKIM0000000000009',
+          status: 'Inactive',
+          ageDays: 300,
+          lastUsedDaysAgo: 200,
+        }),
+        makeKey({ accessKeyId: 'AKIAKIM0000000000002', ageDays: 300, lastUsedDaysAgo: 200 }),
+      ],
+    });
+    const other = makeUser({
+      userName: 'kim',
+      keys: [
+        makeKey({ accessKeyId: 'AKIAKIM0000000000009', ageDays: 300, lastUsedDaysAgo: 200 }),
+        makeKey({ accessKeyId: 'AKIAKIM0000000000002', ageDays: 300, lastUsedDaysAgo: 200 }),
+      ],
+    });
+    // Act
+    const single = planFor([user], enforce);
+    const findings = evaluateRules([other], { now: NOW, settings: enforce }).reverse();
+    const both = plan({
+      users: [other],
+      findings,
+      errors: [],
+      settings: enforce,
+      now: NOW,
+      selfAccessKeyId: null,
+    });
+    // Assess
+    expect(single.actions.map((action) => [action.key, action.status])).toEqual([
+      [{ kind: 'id', accessKeyId: 'AKIAKIM0000000000002' }, 'planned'],
+    ]);
+    expect(both.actions.map((action) => action.key)).toEqual([
+      { kind: 'id', accessKeyId: 'AKIAKIM0000000000002' },
+      { kind: 'id', accessKeyId: 'AKIAKIM0000000000009' },
+    ]);
+  });
+
+  it('blocks a key with a read error on it, not the user’s other keys', () => {
+    // Prepare
+    const user = makeUser({
+      userName: 'kim',
+      keys: [
+        makeKey({ accessKeyId: 'AKIAKIM0000000000001', ageDays: 300, lastUsedDaysAgo: 200 }),
+        makeKey({ accessKeyId: 'AKIAKIM0000000000002', ageDays: 300, lastUsedDaysAgo: 200 }),
+      ],
+    });
+    const errors: AuditError[] = [
+      {
+        userName: 'kim',
+        accessKeyId: 'AKIAKIM0000000000001',
+        operation: 'GetAccessKeyLastUsed',
+        code: 'Throttling',
+        message: 'x',
+      },
+    ];
+    // Act
+    const result = planFor([user], enforce, { errors });
+    // Assess
+    expect(result.actions.map((action) => action.status)).toEqual(['skipped', 'planned']);
+  });
+
+  it('re-checks a deletion against the inventory: the right key of the user, and its use since the run', () => {
+    // Prepare: findings of an earlier read; now the inventory shows an active key first, and a use.
+    const settings = makeSettings({ MODE: 'report', CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports' });
+    const tags = { [TAG('AKIADORA000000000001')]: '2026-04-01 unused-key 20260401T030000Z-bbbbbb' };
+    const doomed = makeKey({
+      accessKeyId: 'AKIADORA000000000001',
+      status: 'Inactive',
+      ageDays: 400,
+      lastUsedDaysAgo: 200,
+    });
+    const active = makeKey({ accessKeyId: 'AKIADORA000000000002', ageDays: 10, lastUsedDaysAgo: 1 });
+    const earlier = makeUser({ userName: 'dora', tags, keys: [doomed] });
+    const findings = evaluateRules([earlier], { now: NOW, settings });
+    const input = { errors: [], settings, now: NOW, selfAccessKeyId: null, runId: '20260601T120000Z-aaaaaa' };
+    // Act
+    const withActive = plan({
+      ...input,
+      users: [makeUser({ userName: 'dora', tags, keys: [active, doomed] })],
+      findings,
+    });
+    const usedSince = plan({
+      ...input,
+      users: [
+        makeUser({
+          userName: 'dora',
+          tags,
+          keys: [
+            {
+              ...doomed,
+              lastUsed: { date: new Date('2026-04-02T00:00:00Z'), service: 's3', region: 'us-east-1' },
+            },
+          ],
+        }),
+      ],
+      findings,
+    });
+    // Assess
+    expect(withActive.actions.map((action) => [action.status, action.reason])).toEqual([
+      ['planned', 'report mode: would delete'],
+    ]);
+    expect(usedSince.actions[0]?.reason).toBe(
+      'used on 2026-04-02, after run 20260401T030000Z-bbbbbb deactivated it; someone reactivated it since',
+    );
+  });
+
+  it('lists one entry per key of an exempt user with no findings', () => {
+    // Prepare
+    const user = makeUser({
+      userName: 'eve',
+      tags: { 'key-hygiene:exempt': 'true' },
+      keys: [makeKey({ accessKeyId: 'AKIAEVE0000000000001', lastUsedDaysAgo: 1 })],
+    });
+    // Act
+    const result = planFor([user], enforce);
+    // Assess
+    expect(result.exempt.map((entry) => [entry.accessKeyId, entry.suppressedRules])).toEqual([
+      ['AKIAEVE0000000000001', []],
+    ]);
+  });
+});

@@ -96,7 +96,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       error: { code: 'ServiceFailure' },
     });
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('skips a key deleted since the run and removes its stale tag', async () => {
@@ -110,7 +110,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       reason: UNDO_SKIP_REASONS.keyGone('the stale tag was removed'),
       error: null,
     });
-    expect(await tagsOf('dora')).toEqual([]);
+    expect(await tagsOf('dora')).toEqual(['owner']);
   });
 
   it('leaves another user’s key and its owner’s tag alone when the tag names it under the wrong user', async () => {
@@ -123,7 +123,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       error: null,
     });
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
     expect(await tagsOf('abe')).toEqual([`key-hygiene:deactivated-${KEY.active}`]);
   });
 
@@ -150,7 +150,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       reason: UNDO_SKIP_REASONS.keyGone(`removing the stale tag failed; remove ${DORA.tagKey} by hand`),
       error: { code: 'ServiceFailure' },
     });
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('leaves Inactive a key used after the run started, and reactivates one used at its very start', async () => {
@@ -168,7 +168,7 @@ describe('Function: reactivate (each check and each failure)', () => {
         'the key was used at 2026-06-01T00:00:00.000Z, after run 20260501T030000Z-dddddd deactivated it, so someone reactivated and deactivated it since; left Inactive (tag kept)',
     });
     expect(await statusOf('dora', KEY.doomed)).toBe('Inactive');
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('leaves a used key Inactive when the run id names no time, since no use can be placed after it', async () => {
@@ -213,7 +213,7 @@ describe('Function: reactivate (each check and each failure)', () => {
       reason: 'UpdateAccessKey failed; key still Inactive (tag kept, so the undo can be run again)',
       error: { code: 'ServiceFailure' },
     });
-    expect(await tagsOf('dora')).toEqual([DORA.tagKey]);
+    expect(await tagsOf('dora')).toEqual(['owner', DORA.tagKey]);
   });
 
   it('reports a reactivation whose tag could not be removed', async () => {

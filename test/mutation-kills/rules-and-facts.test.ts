@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deletionBlocker } from '../../src/evaluate/deletion.js';
 import { inactiveKeyCleanupRule } from '../../src/evaluate/inactive-key-cleanup.js';
-import { keyFacts, keyOfUser, lastUseText } from '../../src/evaluate/key-facts.js';
+import { activeKeys, keyFacts, keyOfUser, lastUseText } from '../../src/evaluate/key-facts.js';
 import { neverUsedKeyRule } from '../../src/evaluate/never-used-key.js';
 import { rootAccessKeyRule } from '../../src/evaluate/root-access-key.js';
 import { rotationOverdueRule } from '../../src/evaluate/rotation-overdue.js';
@@ -13,7 +13,8 @@ import {
   tagValue,
 } from '../../src/evaluate/tags.js';
 import { twoActiveKeysRule } from '../../src/evaluate/two-active-keys.js';
-import { unusedKeyRule } from '../../src/evaluate/unused-key.js';
+import { isComingUp, unusedKeyRule } from '../../src/evaluate/unused-key.js';
+import { REPORT_MODE_DELETE_REASON } from '../../src/plan/skip-reasons.js';
 import {
   daysAgo,
   evaluateRule,
@@ -197,6 +198,10 @@ describe('Deletion: each reason a key may not be deleted', () => {
   it('allows a use at the second the run started', () => {
     expect(deletionBlocker({ ...facts, lastUsed: new Date('2026-03-01T03:00:00Z') })).toBeNull();
   });
+
+  it('reports the report-mode deletion in its own words', () => {
+    expect(REPORT_MODE_DELETE_REASON).toBe('report mode: would delete');
+  });
 });
 
 describe('Rules: edges the main rule tests leave open', () => {
@@ -329,5 +334,37 @@ describe('Rules: edges the main rule tests leave open', () => {
         'Access key 1 of sly has been inactive since 2026-03-01 and was last used 100 days ago; delete it.',
     });
     expect(none).toEqual([]);
+  });
+});
+
+describe('Rules: thresholds below the never-used grace period, and the warning window', () => {
+  it('warns about a used key inside a short warning window', () => {
+    // Prepare: deactivate at 5 days, warn from 3; the key was used 4 days ago.
+    const settings = makeSettings({ UNUSED_KEY_DAYS: '5', UNUSED_KEY_WARN_DAYS: '3' });
+    const user = makeUser({ keys: [makeKey({ ageDays: 300, lastUsedDaysAgo: 4 })] });
+    // Act
+    const findings = evaluateRule(unusedKeyRule, user, makeContext(settings));
+    // Assess
+    expect(findings.map((finding) => [finding.severity, finding.action])).toEqual([['low', 'notify']]);
+    expect(isComingUp(findings[0] ?? { ruleId: 'unused-key', severity: 'high' })).toBe(true);
+    expect(isComingUp({ ruleId: 'unused-key', severity: 'high' })).toBe(false);
+    expect(isComingUp({ ruleId: 'rotation-overdue', severity: 'low' })).toBe(false);
+  });
+
+  it('refuses a warning day on or after the deactivation day, naming both', () => {
+    // Act and assess
+    expect(() => makeSettings({ UNUSED_KEY_DAYS: '30', UNUSED_KEY_WARN_DAYS: '30' })).toThrow(
+      /expected fewer days than the unused-key threshold \(30\), got 30/,
+    );
+    expect(makeSettings({ UNUSED_KEY_DAYS: '30', UNUSED_KEY_WARN_DAYS: '29' }).rules.unusedKey.warnDays).toBe(
+      29,
+    );
+  });
+
+  it('judges a key created at the evaluation time itself', () => {
+    // Act
+    const keys = activeKeys(makeUser({ keys: [makeKey({ ageDays: 0 })] }), NOW);
+    // Assess
+    expect(keys).toHaveLength(1);
   });
 });

@@ -21,6 +21,8 @@ export const KEY = {
   undoneToo: 'AKIAUNDONE0000000002',
   active: 'AKIAACTIVE0000000001',
   usedAtStart: 'AKIAUSEDATSTART00001',
+  stale: 'AKIASTALE00000000001',
+  neverUsed: 'AKIANEVERUSED0000001',
 } as const;
 
 const used = (date: string) => ({ date, service: 's3', region: 'us-east-1' });
@@ -40,7 +42,11 @@ export function killsFixture(): FixtureInput {
           {
             name: 'dora',
             createDate: '2025-01-01T00:00:00Z',
-            tags: { [`key-hygiene:deactivated-${KEY.doomed}`]: `2026-10-01 unused-key ${EARLIER_RUN}` },
+            // Another tag first: the record is found by its key, not by its place.
+            tags: {
+              owner: 'payments',
+              [`key-hygiene:deactivated-${KEY.doomed}`]: `2026-10-01 unused-key ${EARLIER_RUN}`,
+            },
             accessKeys: [
               {
                 id: KEY.doomed,
@@ -53,9 +59,10 @@ export function killsFixture(): FixtureInput {
           {
             name: 'uma',
             createDate: '2025-01-01T00:00:00Z',
+            // Out of key order, so a search must sort what it finds.
             tags: {
-              [`Key-Hygiene:Deactivated-${KEY.undone}`]: `2026-10-01 unused-key ${EARLIER_RUN}`,
               [`key-hygiene:deactivated-${KEY.undoneToo}`]: `2026-10-01 unused-key ${EARLIER_RUN}`,
+              [`Key-Hygiene:Deactivated-${KEY.undone}`]: `2026-10-01 unused-key ${EARLIER_RUN}`,
               team: 'payments',
             },
             accessKeys: [
@@ -91,6 +98,20 @@ export function killsFixture(): FixtureInput {
                 createDate: '2025-01-02T00:00:00Z',
                 lastUsed: used('2026-10-01T03:00:00Z'),
               },
+            ],
+          },
+          {
+            name: 'vic',
+            createDate: '2025-01-01T00:00:00Z',
+            accessKeys: [
+              // Last used exactly 90 days before T0.
+              {
+                id: KEY.stale,
+                status: 'Active',
+                createDate: '2025-01-02T00:00:00Z',
+                lastUsed: used('2026-08-22T03:00:00Z'),
+              },
+              { id: KEY.neverUsed, status: 'Active', createDate: '2025-01-03T00:00:00Z' },
             ],
           },
         ],
@@ -133,10 +154,10 @@ export function failingOn(sandbox: RunningSandbox, commandName: string): IAMClie
 export function racingOn(
   sandbox: RunningSandbox,
   commandName: string,
-  first: (input: Record<string, unknown>) => void,
+  first: (input: Record<string, unknown>) => unknown,
 ): IAMClient {
-  return clientAround(sandbox, commandName, (input, call) => {
-    first(input);
+  return clientAround(sandbox, commandName, async (input, call) => {
+    await first(input);
     return call();
   });
 }
