@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { twoActiveKeysRule } from '../../src/evaluate/two-active-keys.js';
-import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import { daysAgo, evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
 
 describe('Rule: two-active-keys', () => {
   it('raises one finding per user, about the older key (low, notify)', () => {
@@ -34,6 +34,19 @@ describe('Rule: two-active-keys', () => {
 
     // Act
     const findings = evaluateRule(twoActiveKeysRule, user, makeContext());
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('does not count a key created after the date a preview looks at', () => {
+    // Prepare: the second key was created 10 days ago; the preview looks 20 days back.
+    const newer = makeKey({ accessKeyId: 'AKIAEXAMPLE000000031', ageDays: 10, lastUsedDaysAgo: 1 });
+    const older = makeKey({ accessKeyId: 'AKIAEXAMPLE000000030', ageDays: 60, lastUsedDaysAgo: 2 });
+    const user = makeUser({ userName: 'grace', keys: [newer, older] });
+
+    // Act
+    const findings = evaluateRule(twoActiveKeysRule, user, makeContext(makeSettings(), daysAgo(20)));
 
     // Assess
     expect(findings).toEqual([]);
