@@ -183,20 +183,15 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
   const value = deps.runId
     ? deactivationTagValue(deps.now, action.ruleId, deps.runId)
     : `${toIsoDate(deps.now)} ${action.ruleId}`;
+  const taggingFailed =
+    'tagging the user with the deactivation record failed; key left active, the next run retries';
   try {
     await iam.send(new TagUserCommand({ UserName: action.userName, Tags: [{ Key: tagKey, Value: value }] }));
-    // Read back: two runs acting on one key at once both tag it; the last record written wins, and
-    // only the run that holds it reports the deactivation, so each report is true of its own run.
-    const recorded = await recordOf(iam, action.userName, tagKey);
-    if (recorded !== value) return heldByAnother(action, recorded);
   } catch (error) {
-    return {
-      ...action,
-      status: 'failed',
-      reason: 'tagging the user with the deactivation record failed; key left active, the next run retries',
-      error: describeAwsError(error),
-    };
+    return { ...action, status: 'failed', reason: taggingFailed, error: describeAwsError(error) };
   }
+  const beforeUpdate = await recordNotHeld(iam, action, { tagKey, value }, taggingFailed);
+  if (beforeUpdate) return beforeUpdate;
   try {
     await iam.send(
       new UpdateAccessKeyCommand({
@@ -215,27 +210,34 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
   }
   // Checked again after the call: a run that overwrote the record meanwhile reports the
   // deactivation as its own, and this one must not claim it too.
-  try {
-    const recorded = await recordOf(iam, action.userName, tagKey);
-    if (recorded !== value) return heldByAnother(action, recorded);
-  } catch (error) {
-    return {
-      ...action,
-      status: 'failed',
-      reason: 'the key was deactivated, but reading its record back failed; check the tag by hand',
-      error: describeAwsError(error),
-    };
-  }
-  return { ...action, status: 'applied', reason: null, error: null };
+  const afterUpdate = await recordNotHeld(
+    iam,
+    action,
+    { tagKey, value },
+    'the key was deactivated, but reading its record back failed; check the tag by hand',
+  );
+  return afterUpdate ?? { ...action, status: 'applied', reason: null, error: null };
 }
 
-async function recordOf(
+/**
+ * Reads the deactivation record back. Two runs acting on one key at once both tag it; the last record
+ * written wins, and only the run that holds it reports the deactivation, so each report is true of its
+ * own run. Returns this action's outcome when the run does not hold the record (or it could not be
+ * read), and null when it does.
+ */
+async function recordNotHeld(
   iam: ApplyDeps['iam'],
-  userName: string,
-  tagKey: string,
-): Promise<string | undefined> {
-  const tags = await iam.send(new ListUserTagsCommand({ UserName: userName }));
-  return tags.Tags?.find((tag) => tag.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
+  action: PlannedAction,
+  record: { tagKey: string; value: string },
+  readFailedReason: string,
+): Promise<PlannedAction | null> {
+  try {
+    const tags = await iam.send(new ListUserTagsCommand({ UserName: action.userName }));
+    const recorded = tags.Tags?.find((tag) => tag.Key?.toLowerCase() === record.tagKey.toLowerCase())?.Value;
+    return recorded === record.value ? null : heldByAnother(action, recorded);
+  } catch (error) {
+    return { ...action, status: 'failed', reason: readFailedReason, error: describeAwsError(error) };
+  }
 }
 
 function heldByAnother(action: PlannedAction, recorded: string | undefined): PlannedAction {
