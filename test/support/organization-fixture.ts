@@ -14,7 +14,8 @@ export const ORG_BUCKET = 'org-key-hygiene-reports';
 export const ORG_TOPIC_ARN = `arn:aws:sns:us-east-1:${MANAGEMENT}:key-hygiene-org-reports`;
 export const MEMBER_ROLE = 'KeyHygieneMemberRole';
 
-const NOW = '2026-11-20T00:00:00Z';
+// Relative to the real clock, as the command-line runner audits as of now.
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
 const daysAgo = (days: number) => new Date(Date.parse(NOW) - days * 86_400_000).toISOString();
 
 /** A user with one active key created `created` days ago and last used `used` days ago (null: never). */
