@@ -37,7 +37,8 @@ function accountLine(outcome: AccountOutcome): string {
 export function renderOrganizationText(report: OrganizationReport): string {
   const lines: string[] = [
     `key-hygiene organization audit ${report.runId} (${report.mode} mode)`,
-    `Auditor account ${report.orchestratorAccountId}; started ${report.startedAt}, finished ${report.finishedAt}`,
+    `Auditor account ${report.orchestratorAccountId}`,
+    `Started ${report.startedAt}, finished ${report.finishedAt}`,
     '',
     ...wrap(organizationHeadline(report)),
   ];
@@ -58,7 +59,7 @@ export function renderOrganizationText(report: OrganizationReport): string {
     if (outcome.reason) lines.push(...wrap(clean(outcome.reason), { first: '  ', rest: '  ' }));
     if (outcome.archive?.json) lines.push(...wrap(outcome.archive.json.s3Uri, { first: '  ', rest: '  ' }));
   }
-  if (report.archive?.html) lines.push('', `Full report: ${report.archive.html.consoleUrl}`);
+  if (report.archive?.html) lines.push('', 'Full report:', ...wrap(report.archive.html.consoleUrl));
   return `${lines.join('\n')}\n`;
 }
 
