@@ -11,8 +11,6 @@ export interface ActionBudget {
   reserve(wanted: number): Promise<number>;
   /** Settles a reservation: `used` of the `granted` deactivations were made, the rest is given back. */
   settle(granted: number, used: number): Promise<void>;
-  /** Deactivations made so far. */
-  used(): number;
 }
 
 /** A budget held in memory: the local runner's, where every account runs in one process. */
@@ -37,6 +35,5 @@ export function inMemoryBudget(limit: number): ActionBudget {
       waiters = [];
       for (const wake of woken) wake();
     },
-    used: () => consumed,
   };
 }
