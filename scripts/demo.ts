@@ -128,7 +128,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+// `npm run demo -- --org`: the organization run instead (scripts/demo-organization.ts).
+const demo = process.argv.includes('--org')
+  ? import('./demo-organization.js').then((m) => m.organizationDemo())
+  : main();
+demo.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

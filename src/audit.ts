@@ -158,7 +158,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     settings.reportBucket && deps.s3
       ? await archiveReport(
           { s3: deps.s3, logger: deps.logger },
-          { bucket: settings.reportBucket, region: deps.region },
+          { bucket: settings.reportBucket, region: deps.region, owner: deps.reportBucketOwner },
           { report, users: live.users, settings },
         )
       : report;

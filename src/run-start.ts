@@ -35,6 +35,11 @@ export interface AuditDeps {
   sts: Pick<STSClient, 'send'>;
   /** Writes the report archive when `settings.reportBucket` is set. */
   s3?: Pick<S3Client, 'send'>;
+  /**
+   * The account the report bucket belongs to, when it is not the audited one: an organization run
+   * archives every account's report in the auditor's bucket. Default: the audited account.
+   */
+  reportBucketOwner?: string;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */
   region: string;
   /** The wall clock. Rules never read it: they get `asOf`. */

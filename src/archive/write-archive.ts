@@ -36,6 +36,8 @@ export interface ArchiveTarget {
   bucket: string;
   /** The bucket's region (the stack's), for the console links. */
   region: string;
+  /** The account the bucket must belong to; default the report's (an organization run's: the auditor's). */
+  owner?: string;
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -135,7 +137,7 @@ export async function writeArchive(
         return;
       }
       try {
-        await put(deps, location, file.suffix, file.contentType, body, report.accountId);
+        await put(deps, location, file.suffix, file.contentType, body, target.owner ?? report.accountId);
         archive[file.suffix] = archivedObject(location, file.suffix);
       } catch (error) {
         fail(file.suffix, 'PutObject', error);
@@ -148,7 +150,14 @@ export async function writeArchive(
   };
   const full = withErrors(errors, { ...archive, json: archivedObject(location, 'json') });
   try {
-    await put(deps, location, 'json', JSON_CONTENT_TYPE, JSON.stringify(full), report.accountId);
+    await put(
+      deps,
+      location,
+      'json',
+      JSON_CONTENT_TYPE,
+      JSON.stringify(full),
+      target.owner ?? report.accountId,
+    );
     return full;
   } catch (error) {
     fail('json', 'PutObject', error);

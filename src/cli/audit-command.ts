@@ -12,6 +12,7 @@ import { applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
 import { ConfigError, EventValidationError } from '../config/errors.js';
 import { loadSettings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
+import { runOrganizationArgs } from './organization-command.js';
 
 export const AUDIT_USAGE = `Usage: npm run audit -- [options]
 
@@ -20,6 +21,7 @@ export const AUDIT_USAGE = `Usage: npm run audit -- [options]
   --as-of ISO            evaluate as of this date-time, e.g. 2027-01-01T00:00:00Z (report mode)
   --notify               also publish the report to the report topic
   --undo RUNID           reactivate the keys run RUNID deactivated (takes only --notify)
+  --org                  audit every account of the organization (--org --help for its options)
   --help                 show this text
 
 Credentials and region come from the AWS SDK's default chain (AWS_PROFILE, AWS_REGION, ...);
@@ -110,6 +112,7 @@ export async function runAuditCommand(
   env: Readonly<Record<string, string | undefined>>,
   io: CommandIo,
 ): Promise<number> {
+  if (argv.includes('--org')) return runOrganizationArgs(argv, env, io);
   let event: ReturnType<typeof parseAdhocEvent>;
   let settings: ReturnType<typeof loadSettings>;
   try {

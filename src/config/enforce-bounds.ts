@@ -105,6 +105,17 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   MAX_TEAM_MESSAGES: 'how many team copies are sent',
   SLACK_WEBHOOK_PARAMETER: 'where the report goes',
   REPORT_BUCKET: 'where the report is archived',
+  // Organization runs take no ad-hoc event: these are read from the deployment only.
+  ACCOUNTS: 'which accounts an organization run audits; no event sets it',
+  INCLUDE_ACCOUNTS: 'which accounts an organization run audits; no event sets it',
+  EXCLUDE_ACCOUNTS: 'which accounts an organization run audits; no event sets it',
+  ORGANIZATION_UNIT_IDS: 'which accounts an organization run audits; no event sets it',
+  ORGANIZATION_ROLE_ARN: 'how an organization run lists accounts, not which keys',
+  MEMBER_ROLE_NAME: 'how an organization run reaches an account, not which keys',
+  ORGANIZATION_CONCURRENCY: 'how many accounts are audited at once, not which keys',
+  MAX_ACTIONS_PER_ORGANIZATION_RUN:
+    'the organization cap; no event sets it, and each account keeps its own cap',
+  NOTIFY_ACCOUNTS: 'where the reports go',
 };
 
 /** Every environment variable the bounds above cover (for the completeness test). */

@@ -47,6 +47,12 @@ const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
+const ACCOUNT_ID = /^\d{12}$/;
+// Organizations ids: a root `r-` and 4-32 characters, an OU `ou-<root part>-<8-32 characters>`.
+const ORGANIZATION_UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$/;
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/([\u0021-\u007e]*\/)?[\w+=,.@-]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
 /** Every value a setting or an event field can hold, with the sentence shown when it is wrong. */
 export const values = {
   mode: z.enum(['report', 'enforce'], { error: 'expected "report" or "enforce"' }),
@@ -113,6 +119,18 @@ export const values = {
       error:
         'expected an SSM parameter name such as /key-hygiene/slack-webhook (letters, digits, _ . - and /)',
     }),
+  accountId: z.string().regex(ACCOUNT_ID, { error: 'expected an AWS account id: 12 digits' }),
+  organizationUnitId: z.string().regex(ORGANIZATION_UNIT_ID, {
+    error: 'expected an organizational unit id (ou-abcd-12345678) or a root id (r-abcd)',
+  }),
+  roleArn: z.string().regex(ROLE_ARN, {
+    error: 'expected an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
+  }),
+  roleName: z
+    .string()
+    .regex(ROLE_NAME, { error: 'expected an IAM role name: 1 to 64 letters, digits or +=,.@_-' }),
+  organizationConcurrency: intBetween(1, 1000),
+  maxActionsPerOrganizationRun: intBetween(1, 100_000),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',

@@ -22,6 +22,11 @@ const iamPath = z
     'not a valid IAM path (starts and ends with "/", e.g. "/service/")',
   );
 
+/** IAM role names: 1..64 of letters, digits and `+=,.@_-`. */
+const roleName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, 'not a valid IAM role name (1-64 of letters, digits and +=,.@_-)');
+
 const accessKeyId = z
   .string()
   .regex(/^AKIA[A-Z0-9]{16}$/, 'not an access key ID (AKIA followed by 16 upper-case letters or digits)');
@@ -123,11 +128,21 @@ const account = z.strictObject({
   parameters: z.array(parameter).default([]),
   /** S3 buckets that exist from the start (empty); the archive tests write into them. */
   buckets: z.array(bucket).default([]),
+  /** The account's status in the organization (Organizations ListAccounts). */
+  status: z.enum(['ACTIVE', 'SUSPENDED']).default('ACTIVE'),
+  /** When set, the only roles AssumeRole may assume in this account; absent, any role. */
+  roles: z.array(roleName).optional(),
+});
+
+/** Makes the fixture an organization whose management account may call Organizations. */
+const organization = z.strictObject({
+  managementAccountId: z.string().regex(/^\d{12}$/, 'not an AWS account ID (12 digits)'),
 });
 
 /** The zod schema of a sandbox fixture file. See `docs/sandbox.md` for every field. */
 export const fixtureSchema = z.strictObject({
   now: isoDate.nullable().optional(),
+  organization: organization.optional(),
   accounts: z.array(account).min(1, 'at least one account is needed (the first is the default)'),
 });
 
@@ -276,6 +291,13 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
       else bucketNames.set(b.name, bt);
     });
   });
+  const management = fixture.organization?.managementAccountId;
+  if (management !== undefined && !accountIds.has(management)) {
+    issues.push({
+      path: 'organization.managementAccountId',
+      message: `names no account of the fixture; add account ${management} to accounts`,
+    });
+  }
   return issues;
 }
 

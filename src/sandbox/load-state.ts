@@ -7,6 +7,7 @@ import {
   type SandboxAccount,
   type SandboxRootKey,
 } from './iam-state.js';
+import type { AccountStanding, SandboxOrganization } from './organizations-state.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
 import { addTopic, type SandboxTopic } from './sns-state.js';
 import { putParameter } from './ssm-state.js';
@@ -114,4 +115,22 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
   account.createDate = source.createDate
     ? new Date(source.createDate)
     : new Date(Number.isFinite(earliest) ? earliest : target.clock.now().getTime());
+}
+
+/** The fixture's organization (null without one) and each fixture account's status and roles. */
+export function loadOrganization(fixture: Fixture | null): {
+  organization: SandboxOrganization | null;
+  standings: Map<string, AccountStanding>;
+} {
+  const standings = new Map<string, AccountStanding>(
+    (fixture?.accounts ?? []).map((account) => [
+      account.id,
+      { status: account.status, roles: account.roles ? new Set(account.roles) : null },
+    ]),
+  );
+  const managementAccountId = fixture?.organization?.managementAccountId;
+  if (managementAccountId === undefined) return { organization: null, standings };
+  // Real ids are `o-` and 10 to 32 lower-case letters or digits.
+  const id = `o-${Number(managementAccountId).toString(36).padStart(10, '0').slice(-10)}`;
+  return { organization: { id, managementAccountId }, standings };
 }

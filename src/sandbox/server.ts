@@ -7,12 +7,14 @@ import { type FaultSettings, Faults } from './faults.js';
 import { type Fixture, type FixtureInput, loadFixture, parseFixture } from './fixture.js';
 import { iamService } from './iam.js';
 import { handleInspection, INSPECT_PREFIX } from './inspect.js';
+import type { JsonService } from './json-service.js';
+import { organizationsService } from './organizations.js';
 import { QueryParams } from './params.js';
 import { S3_MAX_OBJECT_BYTES } from './s3.js';
 import { handleS3Request } from './s3-server.js';
 import type { QueryService } from './service.js';
 import { snsService } from './sns.js';
-import { type JsonService, ssmService } from './ssm.js';
+import { ssmService } from './ssm.js';
 import { SandboxState } from './state.js';
 import { stsService } from './sts.js';
 import type { SyntheticOptions } from './synthetic.js';
@@ -62,7 +64,9 @@ const BY_VERSION: ReadonlyMap<string, QueryService> = new Map(
   [iamService, snsService, stsService].map((service) => [service.version, service]),
 );
 /** JSON 1.1 services by their X-Amz-Target prefix. */
-const JSON_SERVICES: ReadonlyMap<string, JsonService> = new Map([[ssmService.targetPrefix, ssmService]]);
+const JSON_SERVICES: ReadonlyMap<string, JsonService> = new Map(
+  [ssmService, organizationsService].map((service) => [service.targetPrefix, service]),
+);
 /** Big enough for a 256 KB SNS message form-encoded (up to three bytes per byte) and its attributes. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -95,8 +99,9 @@ function sendJsonError(
   message: string,
   requestId: string,
   status = 400,
+  messageKey: 'message' | 'Message' = 'message',
 ): void {
-  const body = JSON.stringify(message === '' ? { __type: type } : { __type: type, message });
+  const body = JSON.stringify(message === '' ? { __type: type } : { __type: type, [messageKey]: message });
   res.writeHead(status, {
     'Content-Type': 'application/x-amz-json-1.1',
     'Content-Length': Buffer.byteLength(body),
@@ -283,6 +288,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
       const fault = await faults.apply(account.id, `${service.name}:${operation}`);
+      const messageKey = service.errors?.messageKey;
       if (fault !== null) {
         state.recordCall(service.name, operation, fault === 'denied' ? 'error' : fault);
         if (fault === 'denied') {
@@ -291,14 +297,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
             'AccessDeniedException',
             `User is not authorized to perform: ${service.name}:${operation}`,
             requestId,
+            400,
+            messageKey,
           );
         } else if (fault === 'throttled')
-          sendJsonError(res, 'ThrottlingException', 'Rate exceeded', requestId);
-        else sendJsonError(res, 'InternalServerError', 'An internal error occurred.', requestId, 500);
+          sendJsonError(
+            res,
+            service.errors?.throttling ?? 'ThrottlingException',
+            'Rate exceeded',
+            requestId,
+            400,
+            messageKey,
+          );
+        else
+          sendJsonError(
+            res,
+            'InternalServerError',
+            'An internal error occurred.',
+            requestId,
+            500,
+            messageKey,
+          );
         return true;
       }
       const result = handler({
         body: parsed as Record<string, unknown>,
+        state,
         account,
         region: scope?.region ?? 'us-east-1',
       });
@@ -313,7 +337,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
       state.recordCall(service.name, operation, 'error');
-      sendJsonError(res, error.code, error.message, requestId, error.status);
+      sendJsonError(res, error.code, error.message, requestId, error.status, service.errors?.messageKey);
     }
     return true;
   };

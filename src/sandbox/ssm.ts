@@ -1,20 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from './errors.js';
-import type { SandboxAccount } from './iam-state.js';
-
-/** What a JSON-protocol operation gets: the parsed body and the account the caller acts in. */
-export interface JsonRequestContext {
-  body: Record<string, unknown>;
-  account: SandboxAccount;
-  region: string;
-}
-
-/** A JSON 1.1 service, routed by `X-Amz-Target: <targetPrefix>.<Operation>`. */
-export interface JsonService {
-  name: string;
-  targetPrefix: string;
-  actions: Readonly<Record<string, (ctx: JsonRequestContext) => unknown>>;
-}
+import type { JsonRequestContext, JsonService } from './json-service.js';
 
 const NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 const PARAMETER_ARN = /^arn:aws[\w-]*:ssm:[a-z0-9-]+:\d{12}:parameter(\/.+)$/;

@@ -7,7 +7,8 @@ import type {
   SandboxRootKey,
   SandboxUser,
 } from './iam-state.js';
-import { loadState, type StateSource } from './load-state.js';
+import { loadOrganization, loadState, type StateSource } from './load-state.js';
+import { type AccountStanding, DEFAULT_STANDING, type SandboxOrganization } from './organizations-state.js';
 import { createRandom, type Random, randomId, randomSecret } from './random.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
 import type { PublishedMessage, SandboxTopic } from './sns-state.js';
@@ -45,6 +46,9 @@ export class SandboxState {
   readonly published: PublishedMessage[] = [];
   // S3, buckets by (global) name
   readonly buckets = new Map<string, SandboxBucket>();
+  // Organizations: the fixture's organization, and each account's status and assumable roles
+  organization: SandboxOrganization | null = null;
+  private standings = new Map<string, AccountStanding>();
   private callCounter = new CallCounter();
   /**
    * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
@@ -72,6 +76,12 @@ export class SandboxState {
     this.deniedActions.clear();
     this.rng = createRandom(`${this.source.seed}/ids`);
     this.defaultAccountId = loadState(this, this.source);
+    ({ organization: this.organization, standings: this.standings } = loadOrganization(this.source.fixture));
+  }
+
+  /** The account's status and the roles that can be assumed in it (a synthetic account: any). */
+  standing(accountId: string): AccountStanding {
+    return this.standings.get(accountId) ?? DEFAULT_STANDING;
   }
 
   account(id: string): SandboxAccount | undefined {

@@ -36,11 +36,19 @@ const assumeRole: ActionHandler = (ctx) => {
         'Member must have value between 900 and 43200',
     );
   }
-  // Roles are not modelled: any role in an account the fixture knows can be assumed.
+  // Without `roles` in the fixture, any role in an account the fixture knows can be assumed.
   if (!ctx.state.account(accountId)) {
     throw awsErrors.accessDenied(
       `User: ${ctx.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} ` +
         `(the sandbox fixture has no account ${accountId}; add it to the fixture's accounts)`,
+    );
+  }
+  // An account that declares its roles has only those: any other is missing (or does not trust the
+  // caller), which STS answers alike, naming the role.
+  const { roles } = ctx.state.standing(accountId);
+  if (roles !== null && !roles.has(roleName)) {
+    throw awsErrors.accessDenied(
+      `User: ${ctx.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
     );
   }
   const assumedRoleId = stableId('AROA', accountId, roleName);

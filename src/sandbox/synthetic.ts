@@ -132,6 +132,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       topics: [],
       parameters: [],
       buckets: [],
+      status: 'ACTIVE',
     },
     users: users(),
   };

@@ -48,6 +48,15 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 50,
       slackWebhookParameter: null,
       reportBucket: null,
+      accounts: [],
+      includeAccounts: [],
+      excludeAccounts: [],
+      organizationUnitIds: [],
+      organizationRoleArn: null,
+      memberRoleName: 'KeyHygieneMemberRole',
+      organizationConcurrency: 20,
+      maxActionsPerOrganizationRun: 100,
+      notifyAccounts: false,
     });
   });
 
@@ -91,6 +100,15 @@ describe('Function: loadSettings', () => {
       MAX_TEAM_MESSAGES: '0',
       SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
       REPORT_BUCKET: 'acme-key-hygiene-reports',
+      ACCOUNTS: '111111111111, 222222222222',
+      INCLUDE_ACCOUNTS: '222222222222',
+      EXCLUDE_ACCOUNTS: '333333333333',
+      ORGANIZATION_UNIT_IDS: 'ou-ab12-cdefgh34,r-ab12',
+      ORGANIZATION_ROLE_ARN: 'arn:aws:iam::111111111111:role/security/OrgReader',
+      MEMBER_ROLE_NAME: 'AuditRole',
+      ORGANIZATION_CONCURRENCY: '100',
+      MAX_ACTIONS_PER_ORGANIZATION_RUN: '500',
+      NOTIFY_ACCOUNTS: 'true',
     };
 
     // Act
@@ -123,6 +141,15 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 0,
       slackWebhookParameter: '/key-hygiene/slack-webhook',
       reportBucket: 'acme-key-hygiene-reports',
+      accounts: ['111111111111', '222222222222'],
+      includeAccounts: ['222222222222'],
+      excludeAccounts: ['333333333333'],
+      organizationUnitIds: ['ou-ab12-cdefgh34', 'r-ab12'],
+      organizationRoleArn: 'arn:aws:iam::111111111111:role/security/OrgReader',
+      memberRoleName: 'AuditRole',
+      organizationConcurrency: 100,
+      maxActionsPerOrganizationRun: 500,
+      notifyAccounts: true,
     });
   });
 
@@ -382,6 +409,15 @@ describe('Constant: SETTINGS_DOC', () => {
       'MAX_TEAM_MESSAGES',
       'SLACK_WEBHOOK_PARAMETER',
       'REPORT_BUCKET',
+      'ACCOUNTS',
+      'INCLUDE_ACCOUNTS',
+      'EXCLUDE_ACCOUNTS',
+      'ORGANIZATION_UNIT_IDS',
+      'ORGANIZATION_ROLE_ARN',
+      'MEMBER_ROLE_NAME',
+      'ORGANIZATION_CONCURRENCY',
+      'MAX_ACTIONS_PER_ORGANIZATION_RUN',
+      'NOTIFY_ACCOUNTS',
     ];
 
     // Act

@@ -101,7 +101,7 @@ describe('Sandbox wire format and routing', () => {
     const json = await fetch(`${sandbox.url}/`, {
       method: 'POST',
       headers: {
-        'X-Amz-Target': 'AWSOrganizationsV20161128.ListAccounts',
+        'X-Amz-Target': 'DynamoDB_20120810.ListTables',
         'Content-Type': 'application/x-amz-json-1.1',
       },
       body: '{}',

@@ -1,0 +1,138 @@
+/**
+ * One account of an organization run: the single-account audit, unchanged, with the credentials of
+ * that account. The auditor's own account is audited with its own credentials; every other one
+ * through the member role. Nothing here throws: an account that cannot be audited is an outcome
+ * (`failed`, with the error), never a gap in the organization report.
+ */
+import { runAudit } from '../audit.js';
+import type { Settings } from '../config/settings.js';
+import { deliverReport, reportTopicArn } from '../deliver.js';
+import type { AuditReport } from '../model.js';
+import type { AuditDeps } from '../run-start.js';
+import type { ActionBudget } from './action-budget.js';
+import { assumeRole, memberRoleArn, type TemporaryCredentials } from './member-access.js';
+import type { AccountOutcome, OrganizationAccount } from './organization-report.js';
+
+/** What an organization run needs beyond one audit's dependencies. */
+export interface OrganizationDeps extends AuditDeps {
+  /** IAM and STS clients that sign with `credentials` (a member account's). */
+  memberClients(credentials: TemporaryCredentials): Pick<AuditDeps, 'iam' | 'sts'>;
+}
+
+/** The run an account belongs to. */
+export interface AccountRun {
+  /** The organization run's id: the member role session is `key-hygiene-<runId>`. */
+  runId: string;
+  /** The account the auditor runs in. */
+  orchestratorAccountId: string;
+  budget: ActionBudget;
+  /** Whether the run publishes at all; each account's report then goes out with `notifyAccounts`. */
+  notify: boolean;
+}
+
+/** Starts the reason of an account the organization cap limited. */
+export const ORGANIZATION_CAP_REASON = 'organization cap';
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+function outcomeOf(
+  account: OrganizationAccount,
+  status: AccountOutcome['status'],
+  reason: string | null,
+  report: AuditReport | null = null,
+): AccountOutcome {
+  return {
+    accountId: account.accountId,
+    name: account.name,
+    status,
+    reason,
+    runId: report?.runId ?? null,
+    mode: report?.mode ?? null,
+    summary: report?.summary ?? null,
+    complete: report?.complete ?? null,
+    keysDeactivated: report ? deactivated(report) : 0,
+    archive: report?.archive ?? null,
+    messageId: null,
+  };
+}
+
+const deactivated = (report: AuditReport): number =>
+  report.actions.filter((action) => action.action === 'deactivate' && action.status === 'applied').length;
+
+/**
+ * Audits one account and, with `notifyAccounts`, publishes its report (attribute `accountId`) to
+ * the organization's topic. A suspended account is skipped; one whose role cannot be assumed, or
+ * whose audit throws, has failed, with the error as its reason.
+ */
+export async function auditAccount(
+  deps: OrganizationDeps,
+  settings: Settings,
+  account: OrganizationAccount,
+  run: AccountRun,
+): Promise<AccountOutcome> {
+  if (account.status !== 'ACTIVE') {
+    return outcomeOf(account, 'skipped', `the account is ${account.status} in the organization`);
+  }
+  let accountDeps: AuditDeps = deps;
+  if (account.accountId !== run.orchestratorAccountId) {
+    const roleArn = memberRoleArn(account.accountId, settings.memberRoleName, deps.region);
+    try {
+      const credentials = await assumeRole(deps.sts, roleArn, run.runId);
+      // The auditor's own key lives in its own account only.
+      accountDeps = {
+        ...deps,
+        ...deps.memberClients(credentials),
+        selfAccessKeyId: null,
+        reportBucketOwner: run.orchestratorAccountId,
+      };
+    } catch (error) {
+      return outcomeOf(account, 'failed', `could not assume ${roleArn}: ${errorText(error)}`);
+    }
+  }
+
+  const { accountSettings, granted, limit } = await withinBudget(settings, run.budget);
+  let report: AuditReport;
+  try {
+    report = await runAudit(accountDeps, { settings: accountSettings });
+  } catch (error) {
+    await run.budget.settle(granted, 0);
+    return outcomeOf(account, 'failed', `the audit failed: ${errorText(error)}`);
+  }
+  await run.budget.settle(granted, deactivated(report));
+  const outcome = outcomeOf(account, 'audited', limit, report);
+  if (!run.notify || !settings.notifyAccounts) return outcome;
+  try {
+    // The organization's topic, in the auditor's account, whichever account the report is about.
+    const topicArn = reportTopicArn(deps, settings, run.orchestratorAccountId);
+    const delivery = await deliverReport(deps, { ...settings, reportTopicArn: topicArn }, report);
+    return { ...outcome, messageId: delivery.messageId };
+  } catch (error) {
+    const failure = `its report was not published: ${errorText(error)}`;
+    return { ...outcome, reason: outcome.reason ? `${outcome.reason}; ${failure}` : failure };
+  }
+}
+
+/** The account's settings under the organization cap, and what limits it (null: nothing). */
+async function withinBudget(
+  settings: Settings,
+  budget: ActionBudget,
+): Promise<{ accountSettings: Settings; granted: number; limit: string | null }> {
+  if (settings.mode !== 'enforce') return { accountSettings: settings, granted: 0, limit: null };
+  const granted = await budget.reserve(settings.maxActionsPerRun);
+  if (granted === 0) {
+    return {
+      accountSettings: { ...settings, mode: 'report' },
+      granted,
+      limit: `${ORGANIZATION_CAP_REASON} of ${settings.maxActionsPerOrganizationRun} deactivations reached: audited in report mode`,
+    };
+  }
+  if (granted < settings.maxActionsPerRun) {
+    return {
+      accountSettings: { ...settings, maxActionsPerRun: granted },
+      granted,
+      limit: `${ORGANIZATION_CAP_REASON}: at most ${granted} deactivations were left for this account`,
+    };
+  }
+  return { accountSettings: settings, granted, limit: null };
+}

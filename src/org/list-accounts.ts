@@ -1,0 +1,101 @@
+/**
+ * Which accounts an organization run audits: the `accounts` setting when it is set (no
+ * Organizations call at all), else Organizations ListAccounts, then the include, exclude and OU
+ * settings. Every listed account comes back, suspended ones too: the report lists them as skipped.
+ */
+import {
+  type OrganizationsClient,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+} from '@aws-sdk/client-organizations';
+import type { PermissionDeclaration } from '../aws/permissions.js';
+import type { Settings } from '../config/settings.js';
+import type { OrganizationAccount } from './organization-report.js';
+
+/**
+ * ListAccounts answers in the management account or a delegated administrator only; the action
+ * takes no resource.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
+export const LIST_ACCOUNTS_PERMISSIONS = [
+  {
+    action: 'organizations:ListAccounts',
+    resource: '*',
+    why: "lists the organization's accounts for an organization run",
+  },
+  {
+    action: 'organizations:ListAccountsForParent',
+    resource: '*',
+    why: 'lists the accounts of the organizationUnitIds an organization run is limited to',
+  },
+] as const satisfies readonly PermissionDeclaration[];
+
+type ListingSettings = Pick<
+  Settings,
+  'accounts' | 'includeAccounts' | 'excludeAccounts' | 'organizationUnitIds'
+>;
+
+/** Organizations' page maximum: fewer round trips for a thousand accounts. */
+const PAGE_SIZE = 20;
+
+/**
+ * The accounts of the run, in listing order, each once.
+ *
+ * @param organizations absent when the `accounts` setting names them; required otherwise.
+ */
+export async function listAccounts(
+  organizations: Pick<OrganizationsClient, 'send'> | null,
+  settings: ListingSettings,
+): Promise<OrganizationAccount[]> {
+  const listed =
+    settings.accounts.length > 0
+      ? named(settings.accounts)
+      : await fromOrganizations(organizations, settings);
+  const include = new Set(settings.includeAccounts);
+  const exclude = new Set(settings.excludeAccounts);
+  const seen = new Set<string>();
+  return listed.filter((account) => {
+    if (seen.has(account.accountId)) return false;
+    seen.add(account.accountId);
+    return (include.size === 0 || include.has(account.accountId)) && !exclude.has(account.accountId);
+  });
+}
+
+function named(accountIds: readonly string[]): OrganizationAccount[] {
+  return accountIds.map((accountId) => ({ accountId, name: accountId, status: 'ACTIVE' }));
+}
+
+async function fromOrganizations(
+  organizations: Pick<OrganizationsClient, 'send'> | null,
+  settings: ListingSettings,
+): Promise<OrganizationAccount[]> {
+  if (organizations === null) {
+    throw new Error('An organization run without the accounts setting needs an Organizations client');
+  }
+  // The paginators take a whole client; `send` is all they use.
+  const client = organizations as OrganizationsClient;
+  const accounts: OrganizationAccount[] = [];
+  const add = (list: { Id?: string; Name?: string; Status?: string }[] | undefined) => {
+    for (const account of list ?? []) {
+      if (!account.Id) continue;
+      accounts.push({
+        accountId: account.Id,
+        name: account.Name ?? account.Id,
+        status: account.Status ?? 'ACTIVE',
+      });
+    }
+  };
+  if (settings.organizationUnitIds.length === 0) {
+    for await (const page of paginateListAccounts({ client, pageSize: PAGE_SIZE }, {})) add(page.Accounts);
+    return accounts;
+  }
+  for (const parentId of settings.organizationUnitIds) {
+    for await (const page of paginateListAccountsForParent(
+      { client, pageSize: PAGE_SIZE },
+      { ParentId: parentId },
+    )) {
+      add(page.Accounts);
+    }
+  }
+  return accounts;
+}

@@ -1,0 +1,97 @@
+/**
+ * The organization report: one entry per account of the run (audited, failed or skipped), the
+ * findings about the organization itself (an account not covered, the organization cap), and totals.
+ * Described once by zod, as the account report is, so the summary step that reads outcomes back
+ * from S3 (the Distributed Map's results) checks exactly the shape the per-account step wrote.
+ */
+import { z } from 'zod';
+import { reportArchiveSchema, Severity } from '../model.js';
+
+const count = z.number().int().nonnegative();
+const severitySchema = z.enum(Severity);
+
+/** An account as listed: from Organizations, or from the `accounts` setting (no name known then). */
+export const organizationAccountSchema = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/),
+  name: z.string(),
+  /** Organizations' status; `ACTIVE` for an account named in the `accounts` setting. */
+  status: z.string(),
+});
+export type OrganizationAccount = z.infer<typeof organizationAccountSchema>;
+
+/** What one account's audit came to. */
+export const accountOutcomeSchema = z.strictObject({
+  accountId: z.string().regex(/^\d{12}$/),
+  name: z.string(),
+  status: z.enum(['audited', 'failed', 'skipped']),
+  /** Why it failed or was skipped, or what limited it (the organization cap); null otherwise. */
+  reason: z.string().nullable(),
+  /** The account audit's own run id (its report and deactivation tags carry it). */
+  runId: z.string().nullable(),
+  mode: z.enum(['report', 'enforce']).nullable(),
+  summary: z
+    .strictObject({
+      usersAudited: count,
+      keysAudited: count,
+      activeKeys: count,
+      findings: count,
+      findingsBySeverity: z.record(severitySchema, count),
+      findingsByRule: z.record(z.string(), count),
+      highestSeverity: z.union([severitySchema, z.literal('none')]),
+      actionsPlanned: count,
+      actionsApplied: count,
+      actionsSkipped: count,
+      actionsFailed: count,
+      exempt: count,
+      errors: count,
+    })
+    .nullable(),
+  complete: z.boolean().nullable(),
+  /** Keys this account's audit deactivated. */
+  keysDeactivated: count,
+  archive: reportArchiveSchema.nullable(),
+  /** The account's own report message, when `notifyAccounts` is on. */
+  messageId: z.string().nullable(),
+});
+export type AccountOutcome = z.infer<typeof accountOutcomeSchema>;
+
+export const ORGANIZATION_FINDING_IDS = ['not-covered', 'organization-cap'] as const;
+
+const organizationFindingSchema = z.strictObject({
+  ruleId: z.enum(ORGANIZATION_FINDING_IDS),
+  severity: severitySchema,
+  /** The account concerned; null for a finding about the run. */
+  accountId: z.string().nullable(),
+  message: z.string(),
+});
+export type OrganizationFinding = z.infer<typeof organizationFindingSchema>;
+
+export const organizationReportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  scope: z.literal('organization'),
+  runId: z.string().min(1),
+  /** Where the auditor runs (audited with its own credentials). */
+  orchestratorAccountId: z.string(),
+  mode: z.enum(['report', 'enforce']),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  /** Worst first: most critical findings, then most findings, then account id. */
+  accounts: z.array(accountOutcomeSchema),
+  findings: z.array(organizationFindingSchema),
+  totals: z.strictObject({
+    accounts: count,
+    audited: count,
+    failed: count,
+    skipped: count,
+    findings: count,
+    findingsBySeverity: z.record(severitySchema, count),
+    findingsByRule: z.record(z.string(), count),
+    highestSeverity: z.union([severitySchema, z.literal('none')]),
+    keysDeactivated: count,
+    actionsFailed: count,
+  }),
+  /** The organization cap: the most keys the run may deactivate across accounts. */
+  cap: z.strictObject({ limit: count, keysDeactivated: count, reached: z.boolean() }),
+  archive: reportArchiveSchema.optional(),
+});
+export type OrganizationReport = z.infer<typeof organizationReportSchema>;

@@ -1,0 +1,223 @@
+/**
+ * The organization run's three steps as the organizationAudit state machine runs them, one Lambda
+ * each (handlers/organization-*.ts): the list step writes the accounts where the Distributed
+ * Map's ItemReader reads them; each child audits one account; the summary step reads the map's
+ * results (ResultWriter's manifest and result files) back into outcomes. An account the map lost
+ * (its child failed after its retries, or never ran) is an outcome of its own: failed, never a gap.
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import type { PermissionDeclaration } from '../aws/permissions.js';
+import type { Settings } from '../config/settings.js';
+import { auditAccount } from './audit-account.js';
+import {
+  type AccountOutcome,
+  accountOutcomeSchema,
+  type OrganizationAccount,
+  organizationAccountSchema,
+} from './organization-report.js';
+import {
+  listOrganizationAccounts,
+  type OrganizationRunDeps,
+  type OrganizationRunStart,
+  type OrganizationSummary,
+  startOrganizationRun,
+  summarizeOrganizationRun,
+} from './run-organization.js';
+import { s3Budget } from './s3-budget.js';
+
+/**
+ * The summary step reads the account list and the map's results back.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
+export const ORGANIZATION_STEP_PERMISSIONS = [
+  {
+    action: 's3:GetObject',
+    resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/organization-runs/*',
+    why: "reads an organization run's account list and the Distributed Map's results",
+  },
+  {
+    action: 's3:PutObject',
+    resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/organization-runs/*',
+    why: "writes an organization run's account list for the Distributed Map's ItemReader",
+  },
+] as const satisfies readonly PermissionDeclaration[];
+
+const runSchema = z.strictObject({
+  runId: z.string().min(1),
+  orchestratorAccountId: z.string().regex(/^\d{12}$/),
+  startedAt: z.iso.datetime(),
+});
+type RunRef = z.infer<typeof runSchema>;
+
+/** What the list step hands the map: where the items are, where results go, how many at once. */
+export interface ListStepOutput {
+  run: RunRef;
+  items: { bucket: string; key: string; resultsPrefix: string };
+  count: number;
+  maxConcurrency: number;
+}
+
+export const accountStepInputSchema = z.strictObject({ run: runSchema, account: organizationAccountSchema });
+
+export const summaryStepInputSchema = z.object({
+  run: runSchema,
+  /** The Map state's `ResultWriterDetails`. */
+  manifest: z.object({ Bucket: z.string(), Key: z.string() }),
+});
+
+const bucketOf = (settings: Settings): string => {
+  if (!settings.reportBucket) throw new Error('An organization run on Step Functions needs reportBucket');
+  return settings.reportBucket;
+};
+
+const runStart = (run: RunRef): OrganizationRunStart => ({ ...run, startedAt: new Date(run.startedAt) });
+
+async function readJson(
+  s3: Pick<S3Client, 'send'>,
+  bucket: string,
+  key: string,
+  owner: string,
+): Promise<unknown> {
+  const object = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }),
+  );
+  return JSON.parse((await object.Body?.transformToString()) ?? '');
+}
+
+/** Step 1: lists the accounts and writes them to `organization-runs/<runId>/accounts.json`. */
+export async function listAccountsStep(
+  deps: OrganizationRunDeps,
+  settings: Settings,
+): Promise<ListStepOutput> {
+  const s3 = deps.s3;
+  if (!s3) throw new Error('An organization run on Step Functions needs an S3 client');
+  const bucket = bucketOf(settings);
+  const run = await startOrganizationRun(deps);
+  const accounts = await listOrganizationAccounts(deps, settings, run.runId);
+  const key = `organization-runs/${run.runId}/accounts.json`;
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(accounts),
+      ContentType: 'application/json',
+      ExpectedBucketOwner: run.orchestratorAccountId,
+    }),
+  );
+  deps.logger.info('organization accounts listed', { runId: run.runId, accounts: accounts.length });
+  return {
+    run: { ...run, startedAt: run.startedAt.toISOString() },
+    items: { bucket, key, resultsPrefix: `organization-runs/${run.runId}/results` },
+    count: accounts.length,
+    maxConcurrency: settings.organizationConcurrency,
+  };
+}
+
+/** Step 2, one child of the map: audits one account under the run's shared organization cap. */
+export async function auditAccountStep(
+  deps: OrganizationRunDeps,
+  settings: Settings,
+  input: unknown,
+): Promise<AccountOutcome> {
+  const { run, account } = accountStepInputSchema.parse(input);
+  const s3 = deps.s3;
+  if (!s3) throw new Error('An organization run on Step Functions needs an S3 client');
+  const budget = s3Budget(
+    s3,
+    {
+      bucket: bucketOf(settings),
+      owner: run.orchestratorAccountId,
+      runId: run.runId,
+      accountId: account.accountId,
+    },
+    settings.maxActionsPerOrganizationRun,
+  );
+  return auditAccount(deps, settings, account, { ...run, budget, notify: true });
+}
+
+/** One entry of a ResultWriter results file (the fields the summary reads). */
+const mapResultSchema = z.object({
+  Status: z.string(),
+  Input: z.string(),
+  Output: z.string().optional(),
+  Error: z.string().optional(),
+  Cause: z.string().optional(),
+});
+
+const manifestSchema = z.object({
+  ResultFiles: z.record(z.string(), z.array(z.object({ Key: z.string() }))),
+});
+
+function lost(account: OrganizationAccount, reason: string): AccountOutcome {
+  return {
+    ...account,
+    status: 'failed',
+    reason,
+    runId: null,
+    mode: null,
+    summary: null,
+    complete: null,
+    keysDeactivated: 0,
+    archive: null,
+    messageId: null,
+  };
+}
+
+/**
+ * The outcomes the map's results hold, and a failed outcome for every listed account without one
+ * (a child that failed after its retries carries its error; one that never ran, a note that it did not).
+ */
+export async function outcomesFromMapResults(
+  s3: Pick<S3Client, 'send'>,
+  input: z.infer<typeof summaryStepInputSchema>,
+  accountsKey: string,
+): Promise<AccountOutcome[]> {
+  const owner = input.run.orchestratorAccountId;
+  const manifest = manifestSchema.parse(await readJson(s3, input.manifest.Bucket, input.manifest.Key, owner));
+  const listed = z
+    .array(organizationAccountSchema)
+    .parse(await readJson(s3, input.manifest.Bucket, accountsKey, owner));
+  const outcomes = new Map<string, AccountOutcome>();
+  for (const file of Object.values(manifest.ResultFiles).flat()) {
+    const results = z
+      .array(mapResultSchema)
+      .parse(await readJson(s3, input.manifest.Bucket, file.Key, owner));
+    for (const result of results) {
+      const { account } = accountStepInputSchema.parse(JSON.parse(result.Input));
+      if (result.Status === 'SUCCEEDED' && result.Output !== undefined) {
+        outcomes.set(account.accountId, accountOutcomeSchema.parse(JSON.parse(result.Output)));
+      } else if (!outcomes.has(account.accountId)) {
+        outcomes.set(
+          account.accountId,
+          lost(
+            account,
+            `the account's audit ${result.Status.toLowerCase()} on Step Functions: ${result.Error ?? 'no error'}: ${result.Cause ?? 'no cause'}`,
+          ),
+        );
+      }
+    }
+  }
+  return listed.map(
+    (account) =>
+      outcomes.get(account.accountId) ??
+      lost(account, 'the Distributed Map returned no result for this account'),
+  );
+}
+
+/** Step 3: the organization report from the map's results, archived and published once. */
+export async function summaryStep(
+  deps: OrganizationRunDeps,
+  settings: Settings,
+  input: unknown,
+): Promise<OrganizationSummary> {
+  const parsed = summaryStepInputSchema.parse(input);
+  const s3 = deps.s3;
+  if (!s3) throw new Error('An organization run on Step Functions needs an S3 client');
+  const outcomes = await outcomesFromMapResults(
+    s3,
+    parsed,
+    `organization-runs/${parsed.run.runId}/accounts.json`,
+  );
+  return summarizeOrganizationRun(deps, settings, runStart(parsed.run), outcomes, { notify: true });
+}

@@ -1,0 +1,20 @@
+import { type ClientOptions, createClients } from '../aws/clients.js';
+import { createOrganizationsClient } from '../aws/organizations-client.js';
+import type { OrganizationRunDeps } from '../org/run-organization.js';
+import type { AuditDeps } from '../run-start.js';
+
+/**
+ * An organization run's dependencies: the auditor's own (`base`), plus clients built the same way
+ * (`options`: region, endpoint) for another account's credentials, made on demand per account.
+ */
+export function organizationRunDeps(base: AuditDeps, options: ClientOptions): OrganizationRunDeps {
+  return {
+    ...base,
+    organizations: createOrganizationsClient(options),
+    organizationsWith: (credentials) => createOrganizationsClient({ ...options, credentials }),
+    memberClients: (credentials) => {
+      const { iam, sts } = createClients({ ...options, credentials });
+      return { iam, sts };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Context } from 'aws-lambda';
+import { SettingsError } from '../config/settings.js';
+import type { OrganizationRunDeps } from '../org/run-organization.js';
+import { createLambdaRuntime, type LambdaRuntime } from './lambda-runtime.js';
+import { organizationRunDeps } from './organization-deps.js';
+
+/** The organizationAudit state machine's functions: one runtime, and the run's dependencies. */
+export interface OrganizationRuntime extends LambdaRuntime {
+  organizationDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<OrganizationRunDeps>;
+}
+
+/**
+ * The state machine keeps its items and results in the report bucket (no payload limit at a
+ * thousand accounts), so its functions refuse to start without one, naming the setting.
+ */
+export function createOrganizationRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+): OrganizationRuntime {
+  const runtime = createLambdaRuntime(env);
+  if (runtime.settings.reportBucket === null) {
+    throw new SettingsError([
+      {
+        name: 'REPORT_BUCKET',
+        setting: 'reportBucket',
+        message:
+          'is required for organization runs on Step Functions: the account list and the Distributed Map results are kept there; set reportBucket',
+      },
+    ]);
+  }
+  const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  return {
+    ...runtime,
+    async organizationDeps(context) {
+      return organizationRunDeps(await runtime.auditDeps(context), {
+        region: runtime.region,
+        forcePathStyle,
+      });
+    },
+  };
+}

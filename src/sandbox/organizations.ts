@@ -1,0 +1,80 @@
+import { AwsError } from './errors.js';
+import type { JsonRequestContext, JsonService } from './json-service.js';
+
+/** Organizations' page size limits (the model's `MaxResults` range). */
+const MAX_RESULTS = 20;
+const TOKEN_PREFIX = 'sandbox-accounts:';
+
+const invalidInput = (message: string) => new AwsError('InvalidInputException', 400, message);
+
+/** The offset a `NextToken` of ours carries; anything else is refused as Organizations does. */
+function offsetOf(token: unknown): number {
+  if (token === undefined || token === null) return 0;
+  const text = typeof token === 'string' ? Buffer.from(token, 'base64').toString('utf8') : '';
+  const offset = text.startsWith(TOKEN_PREFIX) ? Number(text.slice(TOKEN_PREFIX.length)) : Number.NaN;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw invalidInput(
+      'You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.',
+    );
+  }
+  return offset;
+}
+
+function pageSizeOf(value: unknown): number {
+  if (value === undefined || value === null) return MAX_RESULTS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RESULTS) {
+    throw invalidInput(
+      `You provided a value that is outside the allowed range: MaxResults must be between 1 and ${MAX_RESULTS}, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * ListAccounts: every account of the state, in fixture order, for a caller signed in the management
+ * account. A page that ends exactly at the last account still carries a `NextToken`, so the next
+ * page is empty: clients must page until the token is absent, as AWS's documentation warns.
+ */
+function listAccounts(ctx: JsonRequestContext): unknown {
+  const { organization } = ctx.state;
+  if (organization === null) {
+    throw new AwsError(
+      'AWSOrganizationsNotInUseException',
+      400,
+      'Your account is not a member of an organization.',
+    );
+  }
+  if (ctx.account.id !== organization.managementAccountId) {
+    throw new AwsError('AccessDeniedException', 400, "You don't have permissions to access this resource.");
+  }
+  const size = pageSizeOf(ctx.body.MaxResults);
+  const offset = offsetOf(ctx.body.NextToken);
+  const all = [...ctx.state.accounts.values()];
+  const page = all.slice(offset, offset + size);
+  const end = offset + page.length;
+  const more = page.length === size && end <= all.length;
+  return {
+    Accounts: page.map((account) => {
+      const { status } = ctx.state.standing(account.id);
+      return {
+        Id: account.id,
+        Arn: `arn:aws:organizations::${organization.managementAccountId}:account/${organization.id}/${account.id}`,
+        Email: `aws+${account.alias ?? account.id}@example.com`,
+        Name: account.alias ?? account.id,
+        Status: status,
+        State: status,
+        JoinedMethod: account.id === organization.managementAccountId ? 'INVITED' : 'CREATED',
+        JoinedTimestamp: account.createDate.getTime() / 1000,
+      };
+    }),
+    ...(more ? { NextToken: Buffer.from(`${TOKEN_PREFIX}${end}`).toString('base64') } : {}),
+  };
+}
+
+/** Organizations (JSON 1.1, `AWSOrganizationsV20161128`): ListAccounts. */
+export const organizationsService: JsonService = {
+  name: 'organizations',
+  targetPrefix: 'AWSOrganizationsV20161128',
+  actions: { ListAccounts: listAccounts },
+  errors: { messageKey: 'Message', throttling: 'TooManyRequestsException' },
+};

@@ -1,0 +1,164 @@
+import {
+  ListAccountsCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixtureError, parseFixture, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  ANALYTICS,
+  LEGACY,
+  MANAGEMENT,
+  MEMBER_ROLE,
+  ORG_AUDITOR_KEY,
+  organizationFixture,
+  PAYMENTS,
+} from '../support/organization-fixture.js';
+import { errorOf, stsClient } from './helpers.js';
+
+function organizationsClient(
+  sandbox: RunningSandbox,
+  credentials: { accessKeyId: string; sessionToken?: string } = { accessKeyId: ORG_AUDITOR_KEY },
+) {
+  return new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint: sandbox.url,
+    maxAttempts: 1,
+    credentials: { ...credentials, secretAccessKey: 'not-checked-by-the-sandbox' },
+  });
+}
+
+async function sessionIn(sandbox: RunningSandbox, accountId: string, role = MEMBER_ROLE) {
+  const { Credentials } = await stsClient(sandbox, { accessKeyId: ORG_AUDITOR_KEY }).send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${role}`, RoleSessionName: 'test' }),
+  );
+  return { accessKeyId: Credentials?.AccessKeyId ?? '', sessionToken: Credentials?.SessionToken ?? '' };
+}
+
+describe('Sandbox Organizations and member roles', () => {
+  let sandbox: RunningSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: organizationFixture() });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('lists every account to the management account, with its alias as Name and its status', async () => {
+    // Act
+    const { Accounts, NextToken } = await organizationsClient(sandbox).send(new ListAccountsCommand({}));
+    // Assess
+    expect(NextToken).toBeUndefined();
+    expect(Accounts?.map((a) => [a.Id, a.Name, a.Status])).toEqual([
+      [MANAGEMENT, 'org-management', 'ACTIVE'],
+      [PAYMENTS, 'org-payments', 'ACTIVE'],
+      [ANALYTICS, 'org-analytics', 'ACTIVE'],
+      [LEGACY, 'org-legacy', 'SUSPENDED'],
+    ]);
+    expect(Accounts?.[1]).toMatchObject({
+      Arn: expect.stringMatching(
+        new RegExp(`^arn:aws:organizations::${MANAGEMENT}:account/o-[a-z0-9]{10}/${PAYMENTS}$`),
+      ),
+      Email: expect.stringContaining('@'),
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: expect.any(Date),
+    });
+  });
+
+  it('pages with MaxResults and NextToken, including the empty last page AWS may send', async () => {
+    // Prepare
+    const client = organizationsClient(sandbox);
+    const pages: number[] = [];
+    const ids: string[] = [];
+    // Act
+    for await (const page of paginateListAccounts({ client, pageSize: 2 }, {})) {
+      pages.push(page.Accounts?.length ?? 0);
+      ids.push(...(page.Accounts ?? []).map((a) => a.Id ?? ''));
+    }
+    // Assess
+    expect(pages).toEqual([2, 2, 0]);
+    expect(ids).toEqual([MANAGEMENT, PAYMENTS, ANALYTICS, LEGACY]);
+  });
+
+  it('refuses MaxResults outside 1..20 and a NextToken it did not issue', async () => {
+    const client = organizationsClient(sandbox);
+    expect(await errorOf(client.send(new ListAccountsCommand({ MaxResults: 21 })))).toMatchObject({
+      name: 'InvalidInputException',
+      status: 400,
+    });
+    expect(await errorOf(client.send(new ListAccountsCommand({ MaxResults: 0 })))).toMatchObject({
+      name: 'InvalidInputException',
+    });
+    expect(await errorOf(client.send(new ListAccountsCommand({ NextToken: 'forged' })))).toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringContaining('nextToken'),
+    });
+  });
+
+  it('answers a member account AccessDeniedException with the real body', async () => {
+    // Prepare
+    const session = await sessionIn(sandbox, PAYMENTS);
+    // Act
+    const response = await errorOf(organizationsClient(sandbox, session).send(new ListAccountsCommand({})));
+    // Assess
+    expect(response).toEqual({
+      name: 'AccessDeniedException',
+      message: "You don't have permissions to access this resource.",
+      status: 400,
+      attempts: 1,
+    });
+  });
+
+  it('assumes a role an account declares, and refuses any other with AccessDenied naming the role', async () => {
+    // Prepare
+    const sts = stsClient(sandbox, { accessKeyId: ORG_AUDITOR_KEY });
+    const other = `arn:aws:iam::${PAYMENTS}:role/Admin`;
+    const missing = `arn:aws:iam::${ANALYTICS}:role/${MEMBER_ROLE}`;
+    // Act
+    const declared = await sessionIn(sandbox, PAYMENTS);
+    const refused = await errorOf(sts.send(new AssumeRoleCommand({ RoleArn: other, RoleSessionName: 'x1' })));
+    const absent = await errorOf(
+      sts.send(new AssumeRoleCommand({ RoleArn: missing, RoleSessionName: 'x1' })),
+    );
+    // Assess
+    expect(declared.accessKeyId).toMatch(/^ASIA/);
+    expect(refused).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+      message: expect.stringContaining(other),
+    });
+    expect(absent).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+      message: expect.stringContaining(missing),
+    });
+  });
+});
+
+describe('Sandbox Organizations without an organization', () => {
+  it('answers AWSOrganizationsNotInUseException when the fixture has no organization', async () => {
+    // Prepare
+    const { organization: _, ...fixture } = organizationFixture();
+    const sandbox = await startSandbox({ fixture });
+    try {
+      // Act
+      const error = await errorOf(organizationsClient(sandbox).send(new ListAccountsCommand({})));
+      // Assess
+      expect(error).toMatchObject({ name: 'AWSOrganizationsNotInUseException', status: 400 });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses a fixture whose management account it does not hold, or an unknown status', () => {
+    const fixture = organizationFixture();
+    expect(() => parseFixture({ ...fixture, organization: { managementAccountId: '999999999999' } })).toThrow(
+      /organization\.managementAccountId: names no account of the fixture/,
+    );
+    const closed = { ...fixture, accounts: [{ ...fixture.accounts[0], status: 'CLOSED' }] };
+    expect(() => parseFixture(closed)).toThrow(FixtureError);
+    expect(() => parseFixture(closed)).toThrow(/accounts\[0\]\.status: must be one of "ACTIVE", "SUSPENDED"/);
+  });
+});

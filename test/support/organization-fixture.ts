@@ -1,0 +1,82 @@
+import type { FixtureInput } from '../../src/sandbox/fixture.js';
+
+/** The management account: the auditor runs here, with its own credentials. */
+export const MANAGEMENT = '100000000001';
+/** A member with the member role. */
+export const PAYMENTS = '200000000002';
+/** A member whose member role is missing (declares no roles). */
+export const ANALYTICS = '300000000003';
+/** A suspended member. */
+export const LEGACY = '400000000004';
+
+export const ORG_AUDITOR_KEY = 'AKIAORGAUDITOR000001';
+export const ORG_BUCKET = 'org-key-hygiene-reports';
+export const ORG_TOPIC_ARN = `arn:aws:sns:us-east-1:${MANAGEMENT}:key-hygiene-org-reports`;
+export const MEMBER_ROLE = 'KeyHygieneMemberRole';
+
+// Relative to the real clock, as the command-line runner audits as of now.
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+const daysAgo = (days: number) => new Date(Date.parse(NOW) - days * 86_400_000).toISOString();
+
+/** A user with one active key created `created` days ago and last used `used` days ago (null: never). */
+function userWithKey(name: string, keyId: string, created: number, used: number | null) {
+  return {
+    name,
+    createDate: daysAgo(created + 1),
+    accessKeys: [
+      {
+        id: keyId,
+        status: 'Active' as const,
+        createDate: daysAgo(created),
+        lastUsed: used === null ? null : { date: daysAgo(used), service: 's3', region: 'us-east-1' },
+      },
+    ],
+  };
+}
+
+/**
+ * An organization of four accounts: the management account (where the auditor runs, one stale
+ * key), a member with the member role (two stale keys, one healthy), a member without it (its
+ * audit cannot start) and a suspended member.
+ */
+export function organizationFixture(): FixtureInput {
+  return {
+    now: NOW,
+    organization: { managementAccountId: MANAGEMENT },
+    accounts: [
+      {
+        id: MANAGEMENT,
+        alias: 'org-management',
+        users: [
+          userWithKey('key-hygiene-auditor', ORG_AUDITOR_KEY, 30, 0),
+          userWithKey('mgmt-stale', 'AKIAMGMTSTALE0000001', 400, 200),
+        ],
+        topics: [{ name: 'key-hygiene-org-reports' }],
+        buckets: [{ name: ORG_BUCKET }],
+      },
+      {
+        id: PAYMENTS,
+        alias: 'org-payments',
+        roles: [MEMBER_ROLE],
+        users: [
+          userWithKey('pay-stale', 'AKIAPAYSTALE00000001', 300, 120),
+          userWithKey('pay-unused', 'AKIAPAYUNUSED0000001', 200, null),
+          userWithKey('pay-healthy', 'AKIAPAYHEALTHY000001', 20, 1),
+        ],
+      },
+      {
+        id: ANALYTICS,
+        alias: 'org-analytics',
+        roles: [],
+        users: [userWithKey('ana-stale', 'AKIAANASTALE00000001', 300, 150)],
+      },
+      {
+        id: LEGACY,
+        alias: 'org-legacy',
+        status: 'SUSPENDED',
+        roles: [MEMBER_ROLE],
+        users: [userWithKey('legacy-stale', 'AKIALEGACYSTALE00001', 900, 800)],
+      },
+    ],
+  };
+}
