@@ -10,6 +10,7 @@ import type {
 import { loadState, type StateSource } from './load-state.js';
 import { createRandom, type Random, randomId, randomSecret } from './random.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
+import { SecurityHubStore } from './securityhub-state.js';
 import type { PublishedMessage, SandboxTopic } from './sns-state.js';
 import type { AssumedRoleSession } from './sts-state.js';
 
@@ -45,6 +46,8 @@ export class SandboxState {
   readonly published: PublishedMessage[] = [];
   // S3, buckets by (global) name
   readonly buckets = new Map<string, SandboxBucket>();
+  // Security Hub, findings per account
+  readonly securityHub = new SecurityHubStore();
   private callCounter = new CallCounter();
   /**
    * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
@@ -66,6 +69,7 @@ export class SandboxState {
     this.sessions.clear();
     this.topics.clear();
     this.buckets.clear();
+    this.securityHub.clear();
     this.published.length = 0;
     this.callCounter = new CallCounter();
     this.credentialReportAid = noCredentialReportAid();
