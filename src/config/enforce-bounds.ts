@@ -105,6 +105,7 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   MAX_TEAM_MESSAGES: 'how many team copies are sent',
   SLACK_WEBHOOK_PARAMETER: 'where the report goes',
   REPORT_BUCKET: 'where the report is archived',
+  SECURITY_HUB: 'where the findings are sent, not which keys are acted on',
 };
 
 /** Every environment variable the bounds above cover (for the completeness test). */

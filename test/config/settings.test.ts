@@ -48,6 +48,7 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 50,
       slackWebhookParameter: null,
       reportBucket: null,
+      securityHub: 'off',
     });
   });
 
@@ -91,6 +92,7 @@ describe('Function: loadSettings', () => {
       MAX_TEAM_MESSAGES: '0',
       SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
       REPORT_BUCKET: 'acme-key-hygiene-reports',
+      SECURITY_HUB: 'on',
     };
 
     // Act
@@ -123,6 +125,7 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 0,
       slackWebhookParameter: '/key-hygiene/slack-webhook',
       reportBucket: 'acme-key-hygiene-reports',
+      securityHub: 'on',
     });
   });
 
@@ -382,6 +385,7 @@ describe('Constant: SETTINGS_DOC', () => {
       'MAX_TEAM_MESSAGES',
       'SLACK_WEBHOOK_PARAMETER',
       'REPORT_BUCKET',
+      'SECURITY_HUB',
     ];
 
     // Act
