@@ -91,12 +91,40 @@ export class OcsfSchema {
     return { ...parent, ...own, attributes, constraints: own.constraints ?? parent.constraints };
   }
 
+  /**
+   * A class with its uids' enumerations filled in as the OCSF compiler fills them: `class_uid` and
+   * `category_uid` the class's own, `type_uid` one value per activity, with their captions.
+   */
   eventClass(path: string): Definition & { classUid: number } {
-    const file = path.split('/').pop() ?? path;
+    const file =
+      path
+        .split('/')
+        .pop()
+        ?.replace(/\.json$/, '') ?? path;
     const definition = this.resolve((name) => (name === file ? path : this.eventPath(name)), file);
-    const category = this.categories[definition.category ?? ''];
+    const category = this.categories[definition.category ?? ''] as
+      | { uid: number; caption?: string }
+      | undefined;
     if (!category || definition.uid === undefined) throw new Error(`${path}: no category or uid`);
-    return { ...definition, classUid: category.uid * 1000 + definition.uid };
+    const classUid = category.uid * 1000 + definition.uid;
+    const caption = (definition as { caption?: string }).caption ?? definition.name;
+    const activities = definition.attributes.activity_id?.enum ?? {};
+    const attributes = { ...definition.attributes };
+    const withEnum = (name: string, values: Record<string, { caption?: string }>) => {
+      attributes[name] = { ...attributes[name], enum: values };
+    };
+    withEnum('class_uid', { [classUid]: { caption } });
+    withEnum('category_uid', { [category.uid]: { caption: category.caption } });
+    withEnum(
+      'type_uid',
+      Object.fromEntries(
+        Object.entries(activities).map(([id, activity]) => [
+          String(classUid * 100 + Number(id)),
+          { caption: `${caption}: ${activity.caption}` },
+        ]),
+      ),
+    );
+    return { ...definition, attributes, classUid };
   }
 
   private eventPath(name: string): string {
