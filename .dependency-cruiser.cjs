@@ -3,13 +3,13 @@
  * never points up this list (README "Architecture"):
  *   handlers/ -> src/runtime, src/cli -> the pipelines (src/audit.ts, src/audit-once.ts, src/adhoc.ts,
  *   src/deliver.ts, src/run-start.ts, src/undo/run-undo.ts, the organization run in src/org/) -> the steps (collect, evaluate, plan, resolve, apply,
- *   report, render, archive, notify, undo, config) -> the leaves (src/aws, src/setting-values.ts, src/model.ts,
+ *   report, render, archive, notify, export, undo, config) -> the leaves (src/aws, src/setting-values.ts, src/model.ts,
  *   src/key-ref.ts, src/order.ts, src/time.ts, src/run-id.ts, src/concurrency.ts).
  * The sandbox stands apart: it imports no product code, and no product code imports it.
  */
 const LEAVES =
   '^src/(aws/|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
-const STEPS = '^src/(collect|evaluate|plan|resolve|apply|report|render|archive|notify|undo|config)/';
+const STEPS = '^src/(collect|evaluate|plan|resolve|apply|report|render|archive|notify|export|undo|config)/';
 const PIPELINES = '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/org/';
 const ABOVE_STEPS =
   '^(handlers/|src/(runtime|cli|org)/)|^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';

@@ -1,6 +1,7 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> report -> archive.
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> report
+ * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
@@ -9,6 +10,7 @@ import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
 import type { Settings } from './config/settings.js';
 import { evaluateRules } from './evaluate/registry.js';
+import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, UserRecord } from './model.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
@@ -152,6 +154,21 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     },
   });
 
+  // Security Hub (when on), before the archive so that findings it did not take are errors in the
+  // archived report too; never a lost run
+  const exported =
+    settings.securityHub === 'on' && deps.securityHub
+      ? (
+          await exportToSecurityHub(
+            { securityHub: deps.securityHub, clock: deps.clock, logger: deps.logger },
+            { report, users: live.users, thresholds: settings.rules, region: deps.region },
+          )
+        ).report
+      : report;
+  if (settings.securityHub === 'on' && !deps.securityHub) {
+    deps.logger.warn('findings not sent to Security Hub: no Security Hub client given', { runId });
+  }
+
   // archive, before delivery, so the message can link to the full report; archive failures are
   // errors in the report, never a lost run
   const archived =
@@ -159,9 +176,9 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
       ? await archiveReport(
           { s3: deps.s3, logger: deps.logger },
           { bucket: settings.reportBucket, region: deps.region, owner: deps.reportBucketOwner },
-          { report, users: live.users, settings },
+          { report: exported, users: live.users, settings },
         )
-      : report;
+      : exported;
   if (settings.reportBucket && !deps.s3) {
     deps.logger.warn('report not archived: no S3 client given', { runId, bucket: settings.reportBucket });
   }

@@ -212,6 +212,8 @@ export const reportArchiveSchema = z.strictObject({
   json: archivedObjectSchema.optional(),
   csv: archivedObjectSchema.optional(),
   html: archivedObjectSchema.optional(),
+  /** The findings as OCSF Detection Findings, one per line (`.ocsf.jsonl`). */
+  ocsf: archivedObjectSchema.optional(),
 });
 export type ReportArchive = z.infer<typeof reportArchiveSchema>;
 

@@ -4,6 +4,7 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { PermissionDeclaration } from './aws/permissions.js';
@@ -40,6 +41,8 @@ export interface AuditDeps {
    * archives every account's report in the auditor's bucket. Default: the audited account.
    */
   reportBucketOwner?: string;
+  /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
+  securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */
   region: string;
   /** The wall clock. Rules never read it: they get `asOf`. */

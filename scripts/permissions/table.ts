@@ -38,7 +38,7 @@ export function renderPermissionsTable(registry: PermissionRegistry): string {
           d.grant === false
             ? ' (not granted)'
             : d.onlyWhenParam
-              ? ` (only with \`${d.onlyWhenParam}=true\`)`
+              ? ` (only with \`${d.onlyWhenParam}=${d.onlyWhenValue ?? 'true'}\`)`
               : '',
         functions: [],
         why: d.why,

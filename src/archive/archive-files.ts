@@ -3,7 +3,8 @@
  * a renderer that throws costs its own file (recorded as an error), never the run.
  */
 import type { Settings } from '../config/settings.js';
-import type { AuditReport } from '../model.js';
+import { OCSF_CONTENT_TYPE, renderOcsfJsonLines } from '../export/ocsf.js';
+import type { AuditReport, UserRecord } from '../model.js';
 import { CSV_CONTENT_TYPE, renderCsv } from '../render/csv.js';
 import { renderHtml } from '../render/html.js';
 import type { KeyRow } from '../report/key-rows.js';
@@ -21,11 +22,16 @@ export interface ArchiveInput {
   report: AuditReport;
   rows: readonly KeyRow[];
   settings: Settings;
+  /** The inventory (the OCSF findings' first-seen times and user tags). */
+  users?: readonly UserRecord[];
+  /** The region the run audited from (the OCSF findings' `cloud.region`). */
+  region?: string;
 }
 
 /**
- * The CSV (one row per key) and the self-contained HTML report. The JSON report is
- * not here: the writer serialises it last, with the links of what was written.
+ * The CSV (one row per key), the self-contained HTML report and the findings as OCSF Detection
+ * Findings (JSON Lines). The JSON report is not here: the writer serialises it last, with the
+ * links of what was written.
  */
 export function archiveFiles(input: ArchiveInput): ArchiveFile[] {
   return [
@@ -34,6 +40,16 @@ export function archiveFiles(input: ArchiveInput): ArchiveFile[] {
       suffix: 'html',
       contentType: 'text/html; charset=utf-8',
       render: () => renderHtml(input.report, input.rows),
+    },
+    {
+      suffix: 'ocsf',
+      contentType: OCSF_CONTENT_TYPE,
+      render: () =>
+        renderOcsfJsonLines(input.report, {
+          users: input.users,
+          thresholds: input.settings.rules,
+          region: input.region,
+        }),
     },
   ];
 }

@@ -8,7 +8,15 @@ import { partitionOf } from '../notify/topic-arn.js';
 export const ARCHIVE_KEY_PREFIX = 'reports/';
 
 /** The formats a run archives. */
-export type ArchiveFormat = 'json' | 'csv' | 'html';
+export type ArchiveFormat = 'json' | 'csv' | 'html' | 'ocsf';
+
+/** Each format's file name ending: OCSF findings are JSON Lines. */
+const EXTENSIONS: Readonly<Record<ArchiveFormat, string>> = {
+  json: 'json',
+  csv: 'csv',
+  html: 'html',
+  ocsf: 'ocsf.jsonl',
+};
 
 export interface ArchiveLocation {
   bucket: string;
@@ -39,9 +47,9 @@ export function archiveLocation(
   return { ...target, prefix: `${ARCHIVE_KEY_PREFIX}${report.accountId}/${day.join('/')}/${runId}` };
 }
 
-/** The object key of one format: the prefix plus `.json`, `.csv` or `.html`. */
+/** The object key of one format: the prefix plus `.json`, `.csv`, `.html` or `.ocsf.jsonl`. */
 export function archiveKey(location: ArchiveLocation, format: ArchiveFormat): string {
-  return `${location.prefix}.${format}`;
+  return `${location.prefix}.${EXTENSIONS[format]}`;
 }
 
 /**

@@ -23,7 +23,7 @@ export const ARCHIVE_PERMISSIONS = [
   {
     action: 's3:PutObject',
     resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/reports/*',
-    why: 'archives the full report (JSON, CSV, HTML) under reports/ of the report bucket',
+    why: 'archives the full report (JSON, CSV, HTML, OCSF) under reports/ of the report bucket',
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
@@ -179,6 +179,12 @@ export async function archiveReport(
     deps,
     target,
     run.report,
-    archiveFiles({ report: run.report, rows, settings: run.settings }),
+    archiveFiles({
+      report: run.report,
+      rows,
+      settings: run.settings,
+      users: run.users,
+      region: target.region,
+    }),
   );
 }

@@ -1,5 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { adaptiveRetryStrategy } from './rate-limiter.js';
@@ -12,6 +13,8 @@ export interface AwsClients {
   sts: STSClient;
   /** Writes the report archive (when a bucket is set). */
   s3: S3Client;
+  /** Sends the findings to Security Hub (when `securityHub` is on); no call is made otherwise. */
+  securityHub: SecurityHubClient;
 }
 
 export interface ClientOptions {
@@ -36,7 +39,7 @@ export interface ClientOptions {
 }
 
 /**
- * Builds the IAM, SNS, STS and S3 clients with the adaptive retry mode, which adds client-side rate
+ * Builds the IAM, SNS, STS, S3 and Security Hub clients with the adaptive retry mode, which adds client-side rate
  * limiting on top of backoff, so a throttled account slows the audit down instead of failing it
  * (its rate limiter cut once per throttled round: see rate-limiter.ts), and with request timeouts,
  * so a stalled connection fails the call instead of the run.
@@ -60,6 +63,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     sns: new SNSClient(config()),
     sts: new STSClient(config()),
     s3: new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
+    securityHub: new SecurityHubClient(config()),
   };
 }
 

@@ -30,10 +30,13 @@ export interface PermissionDeclaration {
   /** The IAM `Condition` block the grant carries, if any (e.g. `kms:ViaService`). */
   readonly condition?: PermissionCondition;
   /**
-   * The serverless param (`cleanupEnabled`) that must be `true` for the role to hold this: the code
-   * makes the call only when that setting is on, so a deployment without it is not granted it.
+   * The serverless param (`cleanupEnabled`) that must be `true` (or `onlyWhenValue`) for the role to
+   * hold this: the code makes the call only when that setting is on, so a deployment without it is
+   * not granted it.
    */
   readonly onlyWhenParam?: string;
+  /** The value of `onlyWhenParam` that turns the permission on, when not `true` (`securityHub=on`). */
+  readonly onlyWhenValue?: string;
   /**
    * For a permission AWS uses on the caller's behalf during another call of the same module (SNS
    * uses the topic's KMS key during `sns:Publish`): that call's action. Without it, the module must

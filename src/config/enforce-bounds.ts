@@ -116,6 +116,7 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   MAX_ACTIONS_PER_ORGANIZATION_RUN:
     'the organization cap; no event sets it, and each account keeps its own cap',
   NOTIFY_ACCOUNTS: 'where the reports go',
+  SECURITY_HUB: 'where the findings are sent, not which keys are acted on',
 };
 
 /** Every environment variable the bounds above cover (for the completeness test). */

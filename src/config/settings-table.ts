@@ -359,6 +359,15 @@ export const SETTINGS_TABLE = [
     default: false,
     doc: "Organization runs: also publish each account's own report, with its `accountId` message attribute (owners subscribe with a filter policy).",
   },
+  {
+    env: 'SECURITY_HUB',
+    param: 'securityHub',
+    setting: 'securityHub',
+    value: values.securityHub,
+    text: 'text',
+    default: 'off',
+    doc: "`on` sends each run's findings to AWS Security Hub (ASFF, the account's default product) in the Lambda's region, updates them in place night after night and archives those no longer found; the role gets `securityhub:BatchImportFindings` and `GetFindings` only then.",
+  },
 ] as const satisfies readonly SettingEntry[];
 
 /** One row of the README settings table: an entry of `SETTINGS_TABLE` in words. */

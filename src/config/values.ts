@@ -69,6 +69,7 @@ export const values = {
   concurrency: intBetween(1, 64),
   // Not 0: with no margin the run never stops early, and Lambda ends it at its timeout with no report.
   timeBudgetMarginSeconds: intBetween(1, 900),
+  securityHub: z.enum(['off', 'on'], { error: 'expected "off" or "on"' }),
   inventorySource: z.enum(['auto', 'live', 'credential-report'], {
     error: 'expected "auto", "live" or "credential-report"',
   }),

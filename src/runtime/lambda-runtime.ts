@@ -45,6 +45,7 @@ export function createLambdaRuntime(env: Readonly<Record<string, string | undefi
   tracer.captureAWSv3Client(clients.sns);
   tracer.captureAWSv3Client(clients.sts);
   tracer.captureAWSv3Client(clients.s3);
+  tracer.captureAWSv3Client(clients.securityHub);
   let selfKey: Promise<string | null> | undefined;
   return {
     settings,

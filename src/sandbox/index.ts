@@ -1,5 +1,5 @@
 /**
- * The sandbox: a local IAM, SNS, STS, S3 and SSM endpoint for the demo, the tests and the benchmarks.
+ * The sandbox: a local IAM, SNS, STS, S3, SSM and Security Hub endpoint for the demo, the tests and the benchmarks.
  * Handlers never import it; tests and scripts do.
  */
 export { UNKNOWN_CALLER_NAME } from './auth.js';

@@ -12,6 +12,7 @@ import { organizationsService } from './organizations.js';
 import { QueryParams } from './params.js';
 import { S3_MAX_OBJECT_BYTES } from './s3.js';
 import { handleS3Request } from './s3-server.js';
+import { handleSecurityHubRequest, SECURITY_HUB_MAX_BODY_BYTES } from './securityhub.js';
 import type { QueryService } from './service.js';
 import { snsService } from './sns.js';
 import { ssmService } from './ssm.js';
@@ -156,6 +157,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await handleS3Request(req, res, url, raw, scope, requestId, { state, faults, log });
       return;
     }
+    // Security Hub speaks REST-JSON, routed by path.
+    if (scope?.service === 'securityhub') {
+      const raw = await readBody(req, SECURITY_HUB_MAX_BODY_BYTES);
+      const text = raw === null ? null : raw.toString('utf8');
+      await handleSecurityHubRequest(req, res, url, text, scope, requestId, { state, faults, log });
+      return;
+    }
     const bytes = await readBody(req, MAX_BODY_BYTES);
     const body = bytes === null ? null : bytes.toString('utf8');
     if (url.pathname.startsWith(INSPECT_PREFIX)) {
@@ -199,7 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           'InvalidAction',
           400,
           scope
-            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns, sts and s3`
+            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns, sts, s3, ssm and securityhub`
             : 'No SigV4 credential scope and no known Version: sign the request (any key, any region) so the sandbox can route it',
         ),
       );

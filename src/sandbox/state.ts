@@ -11,6 +11,7 @@ import { loadOrganization, loadState, type StateSource } from './load-state.js';
 import { type AccountStanding, DEFAULT_STANDING, type SandboxOrganization } from './organizations-state.js';
 import { createRandom, type Random, randomId, randomSecret } from './random.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
+import { SecurityHubStore } from './securityhub-state.js';
 import type { PublishedMessage, SandboxTopic } from './sns-state.js';
 import type { AssumedRoleSession } from './sts-state.js';
 
@@ -49,6 +50,8 @@ export class SandboxState {
   // Organizations: the fixture's organization, and each account's status and assumable roles
   organization: SandboxOrganization | null = null;
   private standings = new Map<string, AccountStanding>();
+  // Security Hub, findings per account
+  readonly securityHub = new SecurityHubStore();
   private callCounter = new CallCounter();
   /**
    * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
@@ -70,6 +73,7 @@ export class SandboxState {
     this.sessions.clear();
     this.topics.clear();
     this.buckets.clear();
+    this.securityHub.clear();
     this.published.length = 0;
     this.callCounter = new CallCounter();
     this.credentialReportAid = noCredentialReportAid();

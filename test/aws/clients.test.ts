@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +28,7 @@ function callEach(clients: AwsClients): Promise<unknown[]> {
     clients.sns.send(new ListTopicsCommand({})).catch((e: unknown) => e),
     clients.sts.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e),
     clients.s3.send(new ListObjectsV2Command({ Bucket: 'reports' })).catch((e: unknown) => e),
+    clients.securityHub.send(new GetFindingsCommand({})).catch((e: unknown) => e),
   ]);
 }
 
@@ -57,6 +59,7 @@ describe('Function: createClients', () => {
       'TimeoutError',
       'TimeoutError',
       'TimeoutError',
+      'TimeoutError',
     ]);
   });
 
@@ -81,7 +84,7 @@ describe('Function: createClients', () => {
 
     // Assess
     expect(configs).toEqual(
-      Array(4).fill({ connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true }),
+      Array(5).fill({ connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true }),
     );
   });
 });

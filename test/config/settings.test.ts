@@ -57,6 +57,7 @@ describe('Function: loadSettings', () => {
       organizationConcurrency: 20,
       maxActionsPerOrganizationRun: 100,
       notifyAccounts: false,
+      securityHub: 'off',
     });
   });
 
@@ -109,6 +110,7 @@ describe('Function: loadSettings', () => {
       ORGANIZATION_CONCURRENCY: '100',
       MAX_ACTIONS_PER_ORGANIZATION_RUN: '500',
       NOTIFY_ACCOUNTS: 'true',
+      SECURITY_HUB: 'on',
     };
 
     // Act
@@ -150,6 +152,7 @@ describe('Function: loadSettings', () => {
       organizationConcurrency: 100,
       maxActionsPerOrganizationRun: 500,
       notifyAccounts: true,
+      securityHub: 'on',
     });
   });
 
@@ -418,6 +421,7 @@ describe('Constant: SETTINGS_DOC', () => {
       'ORGANIZATION_CONCURRENCY',
       'MAX_ACTIONS_PER_ORGANIZATION_RUN',
       'NOTIFY_ACCOUNTS',
+      'SECURITY_HUB',
     ];
 
     // Act

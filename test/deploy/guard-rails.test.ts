@@ -5,7 +5,7 @@ import { exemptionFor } from '../../src/plan/exemptions.js';
 import { makeUser, NOW } from '../evaluate/factories.js';
 import { PACKAGE_PARAMS } from '../support/package-service.js';
 import { defaultResolver, packagedResolver } from '../support/packaged-template.js';
-import { type RoleUnderTest, rolesUnderTest, simulate } from '../support/role-simulation.js';
+import { type RoleUnderTest, resolveDeclared, rolesUnderTest, simulate } from '../support/role-simulation.js';
 
 // The role cannot undo its own guard rails: what it may tag, which users' keys it may never change
 // (and that the planner agrees), and deletion only when cleanup is on. Simulated on the packaged
@@ -179,16 +179,22 @@ describe('Guard rails: a first deployment, every param at its default', () => {
     // Act
     const results = await Promise.all(
       gated.map(async (d) => {
-        const resource = d.resource.includes('iam::') ? userArn('/', 'alice') : '*';
+        const resource = d.resource.includes('iam::')
+          ? userArn('/', 'alice')
+          : resolveDeclared(defaults, d.resource);
         return [
-          `${d.action} (${d.onlyWhenParam})`,
+          `${d.action} (${d.onlyWhenParam}=${d.onlyWhenValue ?? 'true'})`,
           await simulate(defaults, firstRole, { action: d.action, resource }),
           await simulate(resolver, role, { action: d.action, resource }),
         ];
       }),
     );
     // Assess: off by default, on in the stage packaged with the params set.
-    expect(gated.map((d) => d.action)).toEqual(['iam:DeleteAccessKey']);
+    expect(gated.map((d) => d.action).sort()).toEqual([
+      'iam:DeleteAccessKey',
+      'securityhub:BatchImportFindings',
+      'securityhub:GetFindings',
+    ]);
     for (const [label, off, on] of results) {
       expect(off, label).toBe('ImplicitlyDenied');
       expect(on, label).toBe('Allowed');

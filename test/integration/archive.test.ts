@@ -57,7 +57,12 @@ describe('Archive: an audit of the acme account with a report bucket', () => {
     // Assess: the objects, listed through the real SDK.
     const prefix = `reports/111111111111/2026/11/20/${report.runId}`;
     const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/' }));
-    expect(listed.Contents?.map((o) => o.Key)).toEqual([`${prefix}.csv`, `${prefix}.html`, `${prefix}.json`]);
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([
+      `${prefix}.csv`,
+      `${prefix}.html`,
+      `${prefix}.json`,
+      `${prefix}.ocsf.jsonl`,
+    ]);
     expect(report.archive).toMatchObject({ bucket: BUCKET, prefix });
     expect(report.errors).toEqual([]);
 
@@ -70,6 +75,11 @@ describe('Archive: an audit of the acme account with a report bucket', () => {
     const lines = ((await csv.Body?.transformToString()) ?? '').trimEnd().split('\r\n');
     expect(lines).toHaveLength(report.summary.keysAudited + 1);
     expect(lines.some((line) => line.startsWith('bob,AKIABOB0000000000001,Active,'))).toBe(true);
+
+    const ocsf = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}.ocsf.jsonl` }));
+    expect(ocsf.ContentType).toBe('application/x-ndjson; charset=utf-8');
+    const findings = ((await ocsf.Body?.transformToString()) ?? '').trimEnd().split('\n');
+    expect(findings.map((line) => JSON.parse(line).class_uid)).toEqual(report.findings.map(() => 2004));
 
     const html = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}.html` }));
     expect(html.ContentType).toBe('text/html; charset=utf-8');
@@ -84,7 +94,7 @@ describe('Archive: an audit of the acme account with a report bucket', () => {
     expect(message?.bodies.email).toContain(`Every key (CSV):\n${report.archive?.csv?.consoleUrl}\n`);
     expect(JSON.parse(message?.bodies.sqs ?? '{}').archive).toEqual(report.archive);
     // One write per object, no retries.
-    expect(sandbox.state.calls().services.s3?.actions.PutObject?.total).toBe(3);
+    expect(sandbox.state.calls().services.s3?.actions.PutObject?.total).toBe(4);
   });
 
   it('records a missing bucket as errors and still publishes the report', async () => {
@@ -107,11 +117,12 @@ describe('Archive: an audit of the acme account with a report bucket', () => {
       ['PutObject', 'NoSuchBucket'],
       ['PutObject', 'NoSuchBucket'],
       ['PutObject', 'NoSuchBucket'],
+      ['PutObject', 'NoSuchBucket'],
     ]);
-    expect(report.summary.errors).toBe(3);
+    expect(report.summary.errors).toBe(4);
     const [message] = await published();
     const email = message?.bodies.email ?? '';
-    expect(email).toContain('ERRORS (3)');
+    expect(email).toContain('ERRORS (4)');
     expect(email).toContain('Account: PutObject failed');
     expect(email.replace(/\n\s*/g, ' ')).toContain(
       'Could not archive the CSV report to s3://acme-gone/reports/111111111111/',

@@ -13,9 +13,10 @@ const run = promisify(execFile);
 
 /**
  * The params of the configured stage: the package test expects this subscription; the bucket, the
- * webhook parameter and cleanup turn the archive's, the Slack notifier's and deletion's resources
- * on; the exemptions and the reserved concurrency are checked in the template. The exemption
- * entries carry the spaces and the missing trailing slash the settings accept.
+ * webhook parameter, cleanup and Security Hub turn the archive's, the Slack notifier's, deletion's
+ * and the Security Hub export's resources on; the exemptions and the reserved concurrency are
+ * checked in the template. The exemption entries carry the spaces and the missing trailing slash
+ * the settings accept.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -25,6 +26,7 @@ export const PACKAGE_PARAMS = {
   exemptUsers: 'backup, ci-*,svc-??',
   exemptPaths: '/system, /break-glass/',
   reservedConcurrency: '1',
+  securityHub: 'on',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
