@@ -15,7 +15,9 @@ const run = promisify(execFile);
  * The params of the configured stage: the package test expects this subscription; the bucket, the
  * webhook parameter and cleanup turn the archive's, the Slack notifier's and deletion's resources
  * on; the exemptions and the reserved concurrency are checked in the template. The exemption
- * entries carry the spaces and the missing trailing slash the settings accept.
+ * entries carry the spaces and the missing trailing slash the settings accept. organizationAudit
+ * deploys the organization state machine, its functions and roles; organizationUnitIds the
+ * member role's StackSet.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -25,6 +27,8 @@ export const PACKAGE_PARAMS = {
   exemptUsers: 'backup, ci-*,svc-??',
   exemptPaths: '/system, /break-glass/',
   reservedConcurrency: '1',
+  organizationAudit: 'true',
+  organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
