@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { auditAccountStep } from '../src/org/account-step.js';
 import type { AccountOutcome } from '../src/org/organization-report.js';
-import { auditAccountStep } from '../src/org/steps.js';
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createOrganizationRuntime } from '../src/runtime/organization-runtime.js';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { type ListStepOutput, listAccountsStep } from '../src/org/steps.js';
+import { type ListStepOutput, listAccountsStep } from '../src/org/list-step.js';
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createOrganizationRuntime } from '../src/runtime/organization-runtime.js';
 

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { OrganizationReport } from '../src/org/organization-report.js';
-import { summaryStep } from '../src/org/steps.js';
+import { summaryStep } from '../src/org/summary-step.js';
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createOrganizationRuntime } from '../src/runtime/organization-runtime.js';
 

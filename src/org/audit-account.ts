@@ -11,7 +11,11 @@ import type { AuditReport } from '../model.js';
 import type { AuditDeps } from '../run-start.js';
 import type { ActionBudget } from './action-budget.js';
 import { assumeRole, memberRoleArn, type TemporaryCredentials } from './member-access.js';
-import type { AccountOutcome, OrganizationAccount } from './organization-report.js';
+import {
+  type AccountOutcome,
+  ORGANIZATION_CAP_REASON,
+  type OrganizationAccount,
+} from './organization-report.js';
 
 /** What an organization run needs beyond one audit's dependencies. */
 export interface OrganizationDeps extends AuditDeps {
@@ -29,9 +33,6 @@ export interface AccountRun {
   /** Whether the run publishes at all; each account's report then goes out with `notifyAccounts`. */
   notify: boolean;
 }
-
-/** Starts the reason of an account the organization cap limited. */
-export const ORGANIZATION_CAP_REASON = 'organization cap';
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -3,8 +3,12 @@
  */
 import { SEVERITY_ORDER, type Severity } from '../model.js';
 import { compareText } from '../order.js';
-import { ORGANIZATION_CAP_REASON } from './audit-account.js';
-import type { AccountOutcome, OrganizationFinding, OrganizationReport } from './organization-report.js';
+import {
+  type AccountOutcome,
+  ORGANIZATION_CAP_REASON,
+  type OrganizationFinding,
+  type OrganizationReport,
+} from './organization-report.js';
 
 export interface OrganizationRunFacts {
   runId: string;

@@ -10,7 +10,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
+import { assumeRole } from './member-access.js';
 import type { OrganizationAccount } from './organization-report.js';
+import type { OrganizationRunDeps } from './run-steps.js';
 
 /**
  * ListAccounts answers in the management account or a delegated administrator only; the action
@@ -98,4 +100,17 @@ async function fromOrganizations(
     }
   }
   return accounts;
+}
+
+/** Step 1: the accounts, through the organization role when one is set. */
+export async function listOrganizationAccounts(
+  deps: Pick<OrganizationRunDeps, 'sts' | 'organizations' | 'organizationsWith'>,
+  settings: Settings,
+  runId: string,
+): Promise<OrganizationAccount[]> {
+  if (settings.accounts.length > 0) return listAccounts(null, settings);
+  const organizations = settings.organizationRoleArn
+    ? deps.organizationsWith(await assumeRole(deps.sts, settings.organizationRoleArn, runId))
+    : deps.organizations;
+  return listAccounts(organizations, settings);
 }

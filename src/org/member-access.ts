@@ -7,6 +7,12 @@ import type { PermissionDeclaration } from '../aws/permissions.js';
 import { partitionOf } from '../notify/topic-arn.js';
 
 /**
+ * The IAM path of the member role (deploy/member-role.yml) and of an organization role: the
+ * auditor may assume roles under this path only, whatever their names.
+ */
+export const MEMBER_ROLE_PATH = '/key-hygiene/';
+
+/**
  * The member role in any account (deploy/member-role.yml), and the organization role when one is
  * set. The account is unknown at deployment, hence the `*` account.
  * @public gathered by the permission walk (scripts/permissions/registry.ts)
@@ -14,9 +20,9 @@ import { partitionOf } from '../notify/topic-arn.js';
 export const MEMBER_ACCESS_PERMISSIONS = [
   {
     action: 'sts:AssumeRole',
-    resource: 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}',
-    example: 'arn:${AWS::Partition}:iam::210987654321:role/${MemberRoleName}',
-    why: 'assumes the member role in each account an organization run audits',
+    resource: `arn:\${AWS::Partition}:iam::*:role${MEMBER_ROLE_PATH}*`,
+    example: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role${MEMBER_ROLE_PATH}*`,
+    why: 'assumes the member role (or the organizationRoleArn) in the accounts an organization run reaches',
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
@@ -27,9 +33,9 @@ export interface TemporaryCredentials {
   expiration?: Date;
 }
 
-/** The ARN of role `roleName` in `accountId`. */
+/** The ARN of the member role `roleName` (under {@link MEMBER_ROLE_PATH}) in `accountId`. */
 export function memberRoleArn(accountId: string, roleName: string, region: string): string {
-  return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;
+  return `arn:${partitionOf(region)}:iam::${accountId}:role${MEMBER_ROLE_PATH}${roleName}`;
 }
 
 /**

@@ -55,6 +55,9 @@ export const accountOutcomeSchema = z.strictObject({
 });
 export type AccountOutcome = z.infer<typeof accountOutcomeSchema>;
 
+/** Starts the reason of an account the organization cap limited. */
+export const ORGANIZATION_CAP_REASON = 'organization cap';
+
 export const ORGANIZATION_FINDING_IDS = ['not-covered', 'organization-cap'] as const;
 
 const organizationFindingSchema = z.strictObject({

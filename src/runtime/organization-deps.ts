@@ -1,6 +1,6 @@
 import { type ClientOptions, createClients } from '../aws/clients.js';
 import { createOrganizationsClient } from '../aws/organizations-client.js';
-import type { OrganizationRunDeps } from '../org/run-organization.js';
+import type { OrganizationRunDeps } from '../org/run-steps.js';
 import type { AuditDeps } from '../run-start.js';
 
 /**

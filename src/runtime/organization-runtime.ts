@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { SettingsError } from '../config/settings.js';
-import type { OrganizationRunDeps } from '../org/run-organization.js';
+import type { OrganizationRunDeps } from '../org/run-steps.js';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda-runtime.js';
 import { organizationRunDeps } from './organization-deps.js';
 

@@ -36,7 +36,8 @@ function resourcesOfType(type: string) {
 describe('Deployment: serverless package', () => {
   it('schedules the nightly audit at 03:00 UTC by default', () => {
     // Prepare
-    const rules = resourcesOfType('AWS::Events::Rule');
+    // (The organization state machine's own schedule is tested with it.)
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([id]) => id !== 'OrganizationAuditSchedule');
     // Assess
     expect(rules).toHaveLength(1);
     expect(rules[0]?.[1].Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
@@ -71,11 +72,17 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    expect(functions).toHaveLength(3);
+    // The three audit functions and the organization state machine's three tasks.
+    expect(functions).toHaveLength(6);
+    const shortTimeouts: Record<string, number> = {
+      'handlers/slack-notifier.handler': 60,
+      'handlers/organization-list-accounts.handler': 300,
+      'handlers/organization-summary.handler': 300,
+    };
     for (const fn of functions) {
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.Timeout).toBe(fn.Handler === 'handlers/slack-notifier.handler' ? 60 : 900);
+      expect(fn.Timeout).toBe(shortTimeouts[String(fn.Handler)] ?? 900);
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(env.TIME_BUDGET_MARGIN_SECONDS)).toBeLessThan(900);
       expect(env.MODE).toBe('report');

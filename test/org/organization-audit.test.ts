@@ -84,7 +84,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       keysDeactivated: 0,
     });
     expect(byAccount(report, PAYMENTS)?.summary?.findingsByRule['unused-key']).toBe(2);
-    const missingRole = `arn:aws:iam::${ANALYTICS}:role/${MEMBER_ROLE}`;
+    const missingRole = `arn:aws:iam::${ANALYTICS}:role/key-hygiene/${MEMBER_ROLE}`;
     expect(byAccount(report, ANALYTICS)).toMatchObject({
       status: 'failed',
       summary: null,

@@ -57,6 +57,11 @@ const PHYSICAL: Record<string, Namer> = {
     const keyId = `00000000-0000-4000-8000-${hex}`;
     return { ref: keyId, attributes: { KeyId: keyId, Arn: r.arn('kms', `key/${keyId}`) } };
   },
+  'AWS::StepFunctions::StateMachine': (id, p, r) => {
+    const name = r.nameOf(id, p.StateMachineName);
+    const arn = r.arn('states', `stateMachine:${name}`);
+    return { ref: arn, attributes: { Arn: arn, Name: name } };
+  },
   'AWS::SQS::Queue': (id, p, r) => {
     const name = r.nameOf(id, p.QueueName);
     const d = r.deployment;

@@ -16,7 +16,8 @@ const run = promisify(execFile);
  * webhook parameter, cleanup and Security Hub turn the archive's, the Slack notifier's, deletion's
  * and the Security Hub export's resources on; the exemptions and the reserved concurrency are
  * checked in the template. The exemption entries carry the spaces and the missing trailing slash
- * the settings accept.
+ * the settings accept. organizationAudit deploys the organization state machine, its functions and
+ * roles; organizationUnitIds the member role's StackSet.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -27,6 +28,8 @@ export const PACKAGE_PARAMS = {
   exemptPaths: '/system, /break-glass/',
   reservedConcurrency: '1',
   securityHub: 'on',
+  organizationAudit: 'true',
+  organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

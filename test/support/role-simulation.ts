@@ -48,8 +48,26 @@ export interface Probe {
 export const asList = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Every IAM role of the template, with the functions that use it. */
-export function rolesUnderTest(resolver: CfnResolver): RoleUnderTest[] {
+/** Whether the role's trust policy lets `service` (`lambda.amazonaws.com`) assume it. */
+function trusts(
+  resolver: CfnResolver,
+  role: { Properties?: Record<string, unknown> },
+  service: string,
+): boolean {
+  const document = resolver.resolve(role.Properties?.AssumeRolePolicyDocument) as PolicyDocument | undefined;
+  return (document?.Statement ?? []).some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      asList((s.Principal as { Service?: string | string[] })?.Service).includes(service),
+  );
+}
+
+/**
+ * Every IAM role of the template that `service` assumes (default: the functions' roles), with the
+ * functions that use it. The organization state machine's and its schedule's roles are held to
+ * their own statements in test/deploy/organization-state-machine.test.ts.
+ */
+export function rolesUnderTest(resolver: CfnResolver, principal = 'lambda.amazonaws.com'): RoleUnderTest[] {
   const { service, stage } = resolver.deployment;
   const functionPrefix = `${service}-${stage}-`;
   const functions = Object.entries(resolver.template.Resources)
@@ -62,7 +80,7 @@ export function rolesUnderTest(resolver: CfnResolver): RoleUnderTest[] {
     });
 
   return Object.entries(resolver.template.Resources)
-    .filter(([id, r]) => r.Type === 'AWS::IAM::Role' && resolver.exists(id))
+    .filter(([id, r]) => r.Type === 'AWS::IAM::Role' && resolver.exists(id) && trusts(resolver, r, principal))
     .map(([logicalId, r]) => {
       const properties = r.Properties ?? {};
       // A managed policy or boundary is not in the template: the simulation could not be honest.

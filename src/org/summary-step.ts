@@ -1,15 +1,13 @@
 /**
- * The organization run's three steps as the organizationAudit state machine runs them, one Lambda
- * each (handlers/organization-*.ts): the list step writes the accounts where the Distributed
- * Map's ItemReader reads them; each child audits one account; the summary step reads the map's
- * results (ResultWriter's manifest and result files) back into outcomes. An account the map lost
- * (its child failed after its retries, or never ran) is an outcome of its own: failed, never a gap.
+ * The organizationAudit state machine's last task: the outcomes from the map's results
+ * (ResultWriter's manifest and result files), then the organization report. An account the map
+ * lost (its child failed after its retries, or never ran) is an outcome of its own: failed, never
+ * a gap.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
-import { auditAccount } from './audit-account.js';
 import {
   type AccountOutcome,
   accountOutcomeSchema,
@@ -17,59 +15,24 @@ import {
   organizationAccountSchema,
 } from './organization-report.js';
 import {
-  listOrganizationAccounts,
   type OrganizationRunDeps,
   type OrganizationRunStart,
   type OrganizationSummary,
-  startOrganizationRun,
   summarizeOrganizationRun,
-} from './run-organization.js';
-import { s3Budget } from './s3-budget.js';
+} from './run-steps.js';
+import { accountStepInputSchema, type RunRef, summaryStepInputSchema } from './step-schemas.js';
 
 /**
  * The summary step reads the account list and the map's results back.
  * @public gathered by the permission walk (scripts/permissions/registry.ts)
  */
-export const ORGANIZATION_STEP_PERMISSIONS = [
+export const SUMMARY_STEP_PERMISSIONS = [
   {
     action: 's3:GetObject',
     resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/organization-runs/*',
     why: "reads an organization run's account list and the Distributed Map's results",
   },
-  {
-    action: 's3:PutObject',
-    resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/organization-runs/*',
-    why: "writes an organization run's account list for the Distributed Map's ItemReader",
-  },
 ] as const satisfies readonly PermissionDeclaration[];
-
-const runSchema = z.strictObject({
-  runId: z.string().min(1),
-  orchestratorAccountId: z.string().regex(/^\d{12}$/),
-  startedAt: z.iso.datetime(),
-});
-type RunRef = z.infer<typeof runSchema>;
-
-/** What the list step hands the map: where the items are, where results go, how many at once. */
-export interface ListStepOutput {
-  run: RunRef;
-  items: { bucket: string; key: string; resultsPrefix: string };
-  count: number;
-  maxConcurrency: number;
-}
-
-export const accountStepInputSchema = z.strictObject({ run: runSchema, account: organizationAccountSchema });
-
-export const summaryStepInputSchema = z.object({
-  run: runSchema,
-  /** The Map state's `ResultWriterDetails`. */
-  manifest: z.object({ Bucket: z.string(), Key: z.string() }),
-});
-
-const bucketOf = (settings: Settings): string => {
-  if (!settings.reportBucket) throw new Error('An organization run on Step Functions needs reportBucket');
-  return settings.reportBucket;
-};
 
 const runStart = (run: RunRef): OrganizationRunStart => ({ ...run, startedAt: new Date(run.startedAt) });
 
@@ -83,57 +46,6 @@ async function readJson(
     new GetObjectCommand({ Bucket: bucket, Key: key, ExpectedBucketOwner: owner }),
   );
   return JSON.parse((await object.Body?.transformToString()) ?? '');
-}
-
-/** Step 1: lists the accounts and writes them to `organization-runs/<runId>/accounts.json`. */
-export async function listAccountsStep(
-  deps: OrganizationRunDeps,
-  settings: Settings,
-): Promise<ListStepOutput> {
-  const s3 = deps.s3;
-  if (!s3) throw new Error('An organization run on Step Functions needs an S3 client');
-  const bucket = bucketOf(settings);
-  const run = await startOrganizationRun(deps);
-  const accounts = await listOrganizationAccounts(deps, settings, run.runId);
-  const key = `organization-runs/${run.runId}/accounts.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(accounts),
-      ContentType: 'application/json',
-      ExpectedBucketOwner: run.orchestratorAccountId,
-    }),
-  );
-  deps.logger.info('organization accounts listed', { runId: run.runId, accounts: accounts.length });
-  return {
-    run: { ...run, startedAt: run.startedAt.toISOString() },
-    items: { bucket, key, resultsPrefix: `organization-runs/${run.runId}/results` },
-    count: accounts.length,
-    maxConcurrency: settings.organizationConcurrency,
-  };
-}
-
-/** Step 2, one child of the map: audits one account under the run's shared organization cap. */
-export async function auditAccountStep(
-  deps: OrganizationRunDeps,
-  settings: Settings,
-  input: unknown,
-): Promise<AccountOutcome> {
-  const { run, account } = accountStepInputSchema.parse(input);
-  const s3 = deps.s3;
-  if (!s3) throw new Error('An organization run on Step Functions needs an S3 client');
-  const budget = s3Budget(
-    s3,
-    {
-      bucket: bucketOf(settings),
-      owner: run.orchestratorAccountId,
-      runId: run.runId,
-      accountId: account.accountId,
-    },
-    settings.maxActionsPerOrganizationRun,
-  );
-  return auditAccount(deps, settings, account, { ...run, budget, notify: true });
 }
 
 /** One entry of a ResultWriter results file (the fields the summary reads). */
