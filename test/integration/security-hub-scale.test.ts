@@ -18,7 +18,9 @@ afterEach(async () => {
   for (const sandbox of running.splice(0)) await sandbox.close();
 });
 
-async function sandboxWith(options: Parameters<typeof startSandbox>[0]): Promise<[RunningSandbox, AwsClients]> {
+async function sandboxWith(
+  options: Parameters<typeof startSandbox>[0],
+): Promise<[RunningSandbox, AwsClients]> {
   const sandbox = await startSandbox(options);
   running.push(sandbox);
   sandbox.state.clock.set(NOW);
@@ -31,7 +33,11 @@ async function sandboxWith(options: Parameters<typeof startSandbox>[0]): Promise
   return [sandbox, clients];
 }
 
-function audit(sandbox: RunningSandbox, clients: AwsClients, env: Record<string, string> = {}): Promise<AuditReport> {
+function audit(
+  sandbox: RunningSandbox,
+  clients: AwsClients,
+  env: Record<string, string> = {},
+): Promise<AuditReport> {
   return runAudit(
     {
       ...clients,
@@ -95,7 +101,9 @@ describe('Security Hub export at scale and with hostile data', () => {
     expect(next.findings).toHaveLength(0);
     expect(next.errors).toEqual([]);
     expect(importsAfter).toMatchObject({ total: 6, errors: 0 });
-    expect(afterNext.every((f) => f.RecordState === 'ARCHIVED' && f.Compliance?.Status === 'PASSED')).toBe(true);
+    expect(afterNext.every((f) => f.RecordState === 'ARCHIVED' && f.Compliance?.Status === 'PASSED')).toBe(
+      true,
+    );
   });
 
   it('keeps hostile user names and tags intact in Security Hub and in the OCSF lines, and both stay valid', async () => {
@@ -136,7 +144,9 @@ describe('Security Hub export at scale and with hostile data', () => {
     // Act
     const report = await audit(sandbox, clients, { INVENTORY_SOURCE: 'live' });
     const stored = await everyFinding(clients);
-    const lines = renderOcsfJsonLines(report, { region: REGION }).split('\n').filter((l) => l !== '');
+    const lines = renderOcsfJsonLines(report, { region: REGION })
+      .split('\n')
+      .filter((l) => l !== '');
     // Assess
     expect(report.errors).toEqual([]);
     expect(stored).toHaveLength(report.findings.length);
@@ -146,7 +156,11 @@ describe('Security Hub export at scale and with hostile data', () => {
       expect(finding.Description).toContain(name);
       const [key, user] = finding.Resources ?? [];
       expect(key?.Details?.AwsIamAccessKey?.PrincipalName).toBe(name);
-      expect(user).toMatchObject({ Type: 'AwsIamUser', Tags: tags, Details: { AwsIamUser: { UserName: name } } });
+      expect(user).toMatchObject({
+        Type: 'AwsIamUser',
+        Tags: tags,
+        Details: { AwsIamUser: { UserName: name } },
+      });
       expect(asffProblem(finding as unknown as Record<string, unknown>)).toBeNull();
     }
     const schema = new OcsfSchema(new URL('../fixtures/ocsf-schema-1.8.0/', import.meta.url));
