@@ -162,7 +162,7 @@ export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFi
   const severity = { Label: SEVERITY_LABELS[finding.severity], Original: finding.severity };
   const types = typesOf(finding);
   const now = ctx.now.toISOString();
-  const first = firstObservedAt(finding, ctx.users, ctx.thresholds);
+  const first = firstObservedAt(finding, ctx.users, ctx.thresholds, new Date(ctx.report.asOf));
   const requirements = finding.controls.map(requirement).slice(0, 32);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,

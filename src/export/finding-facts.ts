@@ -109,6 +109,7 @@ export function firstObservedAt(
   finding: Finding,
   users: readonly UserRecord[],
   thresholds: FindingThresholds,
+  asOf: Date,
 ): Date | null {
   const records = recordsOf(users, finding);
   if (!records) return null;
@@ -128,8 +129,9 @@ export function firstObservedAt(
     case 'rotation-overdue':
       return key?.createDate ? plusDays(key.createDate, thresholds.rotationOverdue.days) : null;
     case 'two-active-keys': {
+      // The keys the rule counted: active, and created by the time the run evaluated.
       const created = user.keys
-        .filter((k) => k.status === 'Active' && k.createDate !== null)
+        .filter((k) => k.status === 'Active' && k.createDate !== null && k.createDate <= asOf)
         .map((k) => k.createDate?.getTime() ?? 0)
         .sort((a, b) => a - b);
       const second = created[1];

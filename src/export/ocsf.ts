@@ -98,7 +98,9 @@ export function toOcsfFinding(
 ): OcsfDetectionFinding {
   const action = actionOf(report, finding);
   const first =
-    options.users && options.thresholds ? firstObservedAt(finding, options.users, options.thresholds) : null;
+    options.users && options.thresholds
+      ? firstObservedAt(finding, options.users, options.thresholds, new Date(report.asOf))
+      : null;
   const time = ms(report.asOf);
   return {
     ...CREATE,
