@@ -193,12 +193,12 @@ export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFi
   };
 }
 
-/** Every finding of the report in ASFF, one per id. */
+/** Every finding of the report in ASFF, one per id (the first, for a root user with two keys). */
 export function toAsff(ctx: AsffContext): AwsSecurityFinding[] {
   const byId = new Map<string, AwsSecurityFinding>();
   for (const finding of ctx.report.findings) {
     const asff = toAsffFinding(ctx, finding);
-    byId.set(asff.Id ?? '', asff);
+    if (!byId.has(asff.Id)) byId.set(asff.Id, asff);
   }
   return [...byId.values()];
 }

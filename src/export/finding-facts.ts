@@ -65,14 +65,17 @@ export function remediationText(finding: Finding): string {
 /**
  * The finding's id, the same every night for the same condition: account, rule, and the key (its
  * user and creation time, which the credential report and the live API both know, so the id does
- * not change with the inventory path) or the user (two-active-keys) or nothing (a safeguard).
+ * not change with the inventory path) or the user (two-active-keys) or nothing (a safeguard, the
+ * root user's key).
  *
  * @example
  * findingUid('111111111111', finding); // 'key-hygiene/111111111111/unused-key/alice/2026-01-02T03:04:05.000Z'
  */
 export function findingUid(accountId: string, finding: Finding): string {
   const base = `${GENERATOR_PREFIX}${accountId}/${finding.ruleId}`;
-  if (finding.userName === null) return base;
+  // The root user's key is seen without dates on the live path (GetAccountSummary): one finding
+  // per account, whichever path saw it.
+  if (finding.userName === null || finding.ruleId === 'root-access-key') return base;
   if (finding.ruleId === 'two-active-keys') return `${base}/${finding.userName}`;
   const key = finding.keyCreateDate ?? (finding.slot === null ? 'key' : `slot-${finding.slot}`);
   return `${base}/${finding.userName}/${key}`;

@@ -146,6 +146,19 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
     });
   });
 
+  it('keeps the same finding whichever inventory path a night takes (credential report, then live API)', async () => {
+    // Act
+    const first = await nightly(NIGHT(20));
+    const second = await nightly(NIGHT(21), { INVENTORY_SOURCE: 'live' });
+    const found = await hub();
+    // Assess
+    expect(first.source.kind).toBe('credential-report');
+    expect(second.source.kind).toBe('live-api');
+    expect([...found.values()].filter((f) => f.RecordState === 'ARCHIVED')).toEqual([]);
+    expect(found.size).toBe(first.findings.length);
+    for (const finding of found.values()) expect(finding.UpdatedAt, finding.Id).toBe(NIGHT(21));
+  });
+
   it('sends a changed severity in FindingProviderFields and leaves the first-observed date alone', async () => {
     // Prepare: dave's key is in the warning window (low) on the 20th and due (high) on the 30th
     await nightly(NIGHT(20));
