@@ -198,7 +198,8 @@ export function toAsff(ctx: AsffContext): AwsSecurityFinding[] {
   const byId = new Map<string, AwsSecurityFinding>();
   for (const finding of ctx.report.findings) {
     const asff = toAsffFinding(ctx, finding);
-    if (!byId.has(asff.Id)) byId.set(asff.Id, asff);
+    const id = asff.Id ?? '';
+    if (!byId.has(id)) byId.set(id, asff);
   }
   return [...byId.values()];
 }
