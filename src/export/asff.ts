@@ -23,6 +23,7 @@ import {
   remediationText,
 } from './finding-facts.js';
 
+/** The only ASFF version Security Hub accepts. */
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
 /** ASFF's limits on the fields whose text comes from the report or the account. */

@@ -50,6 +50,7 @@ const REMEDIATION: Readonly<Record<Finding['ruleId'], string>> = {
 export const REMEDIATION_URL =
   'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html';
 
+/** The finding's title: what is wrong, and whose key (at most 256 characters once clipped). */
 export function findingTitle(finding: Finding): string {
   const title = TITLES[finding.ruleId];
   // The root user is the account itself: its report name (`<root_account>`) adds nothing.
@@ -58,6 +59,7 @@ export function findingTitle(finding: Finding): string {
     : `${title}: ${finding.userName}`;
 }
 
+/** What to do about the finding, in a sentence or two (ASFF allows 512 characters). */
 export function remediationText(finding: Finding): string {
   return REMEDIATION[finding.ruleId];
 }

@@ -24,6 +24,7 @@ import {
 
 /** The OCSF schema release the findings follow (test/fixtures/ocsf-schema-1.8.0 validates them). */
 export const OCSF_VERSION = '1.8.0';
+/** JSON Lines, as the archive stores the file. */
 export const OCSF_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 
 const DETECTION_FINDING = { class_uid: 2004, class_name: 'Detection Finding' } as const;
