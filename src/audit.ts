@@ -155,18 +155,31 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
   });
 
   // Security Hub (when on), before the archive so that findings it did not take are errors in the
-  // archived report too; never a lost run
+  // archived report too; never a lost run. A preview of another date (asOf) describes no present
+  // state, so it sends nothing.
+  const exportFindings = settings.securityHub === 'on' && settings.asOf === null;
   const exported =
-    settings.securityHub === 'on' && deps.securityHub
+    exportFindings && deps.securityHub
       ? (
           await exportToSecurityHub(
             { securityHub: deps.securityHub, clock: deps.clock, logger: deps.logger },
-            { report, users: live.users, thresholds: settings.rules, region: deps.region },
+            {
+              report,
+              users: live.users,
+              thresholds: settings.rules,
+              region: deps.region,
+              targetedUsers: request.users,
+            },
           )
         ).report
       : report;
-  if (settings.securityHub === 'on' && !deps.securityHub) {
+  if (exportFindings && !deps.securityHub) {
     deps.logger.warn('findings not sent to Security Hub: no Security Hub client given', { runId });
+  }
+  if (settings.securityHub === 'on' && settings.asOf !== null) {
+    deps.logger.info('findings not sent to Security Hub: a preview (asOf) is not the present state', {
+      runId,
+    });
   }
 
   // archive, before delivery, so the message can link to the full report; archive failures are

@@ -23,6 +23,7 @@ import {
   remediationText,
 } from './finding-facts.js';
 
+/** The only ASFF version Security Hub accepts. */
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
 /** ASFF's limits on the fields whose text comes from the report or the account. */
@@ -162,7 +163,7 @@ export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFi
   const severity = { Label: SEVERITY_LABELS[finding.severity], Original: finding.severity };
   const types = typesOf(finding);
   const now = ctx.now.toISOString();
-  const first = firstObservedAt(finding, ctx.users, ctx.thresholds);
+  const first = firstObservedAt(finding, ctx.users, ctx.thresholds, new Date(ctx.report.asOf));
   const requirements = finding.controls.map(requirement).slice(0, 32);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
@@ -193,12 +194,13 @@ export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFi
   };
 }
 
-/** Every finding of the report in ASFF, one per id. */
+/** Every finding of the report in ASFF, one per id (the first, for a root user with two keys). */
 export function toAsff(ctx: AsffContext): AwsSecurityFinding[] {
   const byId = new Map<string, AwsSecurityFinding>();
   for (const finding of ctx.report.findings) {
     const asff = toAsffFinding(ctx, finding);
-    byId.set(asff.Id ?? '', asff);
+    const id = asff.Id ?? '';
+    if (!byId.has(id)) byId.set(id, asff);
   }
   return [...byId.values()];
 }

@@ -50,6 +50,7 @@ const REMEDIATION: Readonly<Record<Finding['ruleId'], string>> = {
 export const REMEDIATION_URL =
   'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html';
 
+/** The finding's title: what is wrong, and whose key (at most 256 characters once clipped). */
 export function findingTitle(finding: Finding): string {
   const title = TITLES[finding.ruleId];
   // The root user is the account itself: its report name (`<root_account>`) adds nothing.
@@ -58,6 +59,7 @@ export function findingTitle(finding: Finding): string {
     : `${title}: ${finding.userName}`;
 }
 
+/** What to do about the finding, in a sentence or two (ASFF allows 512 characters). */
 export function remediationText(finding: Finding): string {
   return REMEDIATION[finding.ruleId];
 }
@@ -65,14 +67,17 @@ export function remediationText(finding: Finding): string {
 /**
  * The finding's id, the same every night for the same condition: account, rule, and the key (its
  * user and creation time, which the credential report and the live API both know, so the id does
- * not change with the inventory path) or the user (two-active-keys) or nothing (a safeguard).
+ * not change with the inventory path) or the user (two-active-keys) or nothing (a safeguard, the
+ * root user's key).
  *
  * @example
  * findingUid('111111111111', finding); // 'key-hygiene/111111111111/unused-key/alice/2026-01-02T03:04:05.000Z'
  */
 export function findingUid(accountId: string, finding: Finding): string {
   const base = `${GENERATOR_PREFIX}${accountId}/${finding.ruleId}`;
-  if (finding.userName === null) return base;
+  // The root user's key is seen without dates on the live path (GetAccountSummary): one finding
+  // per account, whichever path saw it.
+  if (finding.userName === null || finding.ruleId === 'root-access-key') return base;
   if (finding.ruleId === 'two-active-keys') return `${base}/${finding.userName}`;
   const key = finding.keyCreateDate ?? (finding.slot === null ? 'key' : `slot-${finding.slot}`);
   return `${base}/${finding.userName}/${key}`;
@@ -109,6 +114,7 @@ export function firstObservedAt(
   finding: Finding,
   users: readonly UserRecord[],
   thresholds: FindingThresholds,
+  asOf: Date,
 ): Date | null {
   const records = recordsOf(users, finding);
   if (!records) return null;
@@ -128,8 +134,9 @@ export function firstObservedAt(
     case 'rotation-overdue':
       return key?.createDate ? plusDays(key.createDate, thresholds.rotationOverdue.days) : null;
     case 'two-active-keys': {
+      // The keys the rule counted: active, and created by the time the run evaluated.
       const created = user.keys
-        .filter((k) => k.status === 'Active' && k.createDate !== null)
+        .filter((k) => k.status === 'Active' && k.createDate !== null && k.createDate <= asOf)
         .map((k) => k.createDate?.getTime() ?? 0)
         .sort((a, b) => a - b);
       const second = created[1];

@@ -24,6 +24,7 @@ import {
 
 /** The OCSF schema release the findings follow (test/fixtures/ocsf-schema-1.8.0 validates them). */
 export const OCSF_VERSION = '1.8.0';
+/** JSON Lines, as the archive stores the file. */
 export const OCSF_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 
 const DETECTION_FINDING = { class_uid: 2004, class_name: 'Detection Finding' } as const;
@@ -98,7 +99,9 @@ export function toOcsfFinding(
 ): OcsfDetectionFinding {
   const action = actionOf(report, finding);
   const first =
-    options.users && options.thresholds ? firstObservedAt(finding, options.users, options.thresholds) : null;
+    options.users && options.thresholds
+      ? firstObservedAt(finding, options.users, options.thresholds, new Date(report.asOf))
+      : null;
   const time = ms(report.asOf);
   return {
     ...CREATE,

@@ -129,15 +129,51 @@ function withErrors(report: AuditReport, errors: readonly AuditError[]): AuditRe
   return { ...report, errors: all, summary: { ...report.summary, errors: all.length } };
 }
 
+/** The user an active finding is about (from its resources); null for an account-level finding. */
+function userOf(finding: AwsSecurityFinding): string | null {
+  for (const resource of finding.Resources ?? []) {
+    const name =
+      resource.Details?.AwsIamAccessKey?.PrincipalName ?? resource.Details?.AwsIamUser?.UserName ?? null;
+    if (name) return name;
+  }
+  return null;
+}
+
+/**
+ * Whether the run's silence about an active finding means the condition is gone. Only a run that
+ * looked at the finding's user can say so: not a run that stopped short (complete false), not a
+ * targeted run for another user, not a run that could not read that user (an error entry).
+ */
+function mayArchive(report: AuditReport, targeted: readonly string[] | undefined) {
+  const lower = (name: string) => name.toLowerCase();
+  const unread = new Set(report.errors.flatMap((e) => (e.userName === null ? [] : [lower(e.userName)])));
+  const audited = targeted ? new Set(targeted.map(lower)) : null;
+  return (finding: AwsSecurityFinding): boolean => {
+    if (!report.complete) return false;
+    const user = userOf(finding);
+    if (user === null) return audited === null;
+    return (audited === null || audited.has(lower(user))) && !unread.has(lower(user));
+  };
+}
+
 /**
  * Sends the report's findings to Security Hub (created, or updated in place under the same Id) and
- * archives the active ones it no longer lists, in batches of at most 100. Findings Security Hub
+ * archives the active ones it no longer lists, in batches of at most 100. Only findings of users
+ * the run actually read are archived (see `mayArchive`): a targeted or unfinished run sends what it
+ * found and closes nothing it did not look at. Findings Security Hub
  * does not take are sent once more; those still refused, or an AWS error, become error entries of
  * the returned report. Never throws for an AWS error: Security Hub must not cost the run its report.
  */
 export async function exportToSecurityHub(
   deps: SecurityHubDeps,
-  run: { report: AuditReport; users: readonly UserRecord[]; thresholds: FindingThresholds; region: string },
+  run: {
+    report: AuditReport;
+    users: readonly UserRecord[];
+    thresholds: FindingThresholds;
+    region: string;
+    /** The users a targeted audit was limited to; absent for a whole-account audit. */
+    targetedUsers?: readonly string[];
+  },
 ): Promise<SecurityHubExport> {
   const { report, region } = run;
   const arn = productArn(region, report.accountId);
@@ -162,8 +198,9 @@ export async function exportToSecurityHub(
   const now = deps.clock();
   const current = toAsff({ report, users: run.users, thresholds: run.thresholds, region, now, existing });
   const listed = new Set(current.map((f) => f.Id));
+  const closable = mayArchive(report, run.targetedUsers);
   const archived = [...existing.values()]
-    .filter((f) => !listed.has(f.Id))
+    .filter((f) => !listed.has(f.Id) && closable(f))
     .map((f) => toArchived(f, { runId: report.runId, asOf: report.asOf, now }));
   const all = [...current, ...archived];
   const byId = new Map(all.map((f) => [f.Id, f]));

@@ -224,19 +224,15 @@ function store(state: SandboxState, accountId: string, finding: StoredFinding, n
     next.Workflow = { Status: 'NEW' };
     next.WorkflowState = 'NEW';
   }
+  // The two changes the API documents: a NOTIFIED or RESOLVED finding is NEW again when it comes
+  // back active, or when it fails again after passing.
   const workflow = next.Workflow as { Status: string };
-  const compliance = (next.Compliance as { Status?: string } | undefined)?.Status;
-  // Security Hub resolves a NEW or NOTIFIED finding whose provider reports it passed, and opens a
-  // RESOLVED one again when it is active and failing once more.
-  if (compliance === 'PASSED' && (workflow.Status === 'NEW' || workflow.Status === 'NOTIFIED')) {
-    next.Workflow = { ...workflow, Status: 'RESOLVED' };
-  } else if (
-    existing &&
-    workflow.Status === 'RESOLVED' &&
-    next.RecordState === 'ACTIVE' &&
-    compliance !== undefined &&
-    compliance !== 'PASSED'
-  ) {
+  const compliance = (finding.Compliance as { Status?: string } | undefined)?.Status;
+  const previous = (existing?.Compliance as { Status?: string } | undefined)?.Status;
+  const reopened =
+    (existing?.RecordState === 'ARCHIVED' && next.RecordState === 'ACTIVE') ||
+    (previous === 'PASSED' && compliance !== undefined && compliance !== 'PASSED');
+  if (existing && reopened && (workflow.Status === 'NOTIFIED' || workflow.Status === 'RESOLVED')) {
     next.Workflow = { ...workflow, Status: 'NEW' };
   }
   state.securityHub.put(accountId, next);

@@ -43,7 +43,7 @@ const CIS =
 
 /** When each condition of the acme fixture first held, worked out by hand from its dates. */
 const FIRST_OBSERVED: Readonly<Record<string, string>> = {
-  'root-access-key/<root_account>/2019-01-01T00:00:00.000Z': '2019-01-01T00:00:00.000Z',
+  'root-access-key': '2019-01-01T00:00:00.000Z',
   // last use 2026-07-22T14:30 + 76 warning days
   'unused-key/bob/2025-03-10T12:00:00.000Z': '2026-10-06T14:30:00.000Z',
   // never used: creation 2026-06-01T09:00 + 76 days
@@ -172,15 +172,13 @@ describe('ASFF: what each rule sends to Security Hub, field by field', () => {
       return entry.asff;
     };
     // Assess: severity label and the provider's copy of it
-    expect(at('root-access-key/<root_account>/2019-01-01T00:00:00.000Z')).toMatchObject({
+    expect(at('root-access-key')).toMatchObject({
       Title: 'Root user has an active access key',
       Severity: { Label: 'CRITICAL', Original: 'critical' },
       FindingProviderFields: { Severity: { Label: 'CRITICAL' }, Types: [CIS, BEST_PRACTICES] },
       Compliance: { Status: 'FAILED', RelatedRequirements: ['CIS 1.4', 'Security Hub IAM.4'] },
     });
-    expect(
-      at('root-access-key/<root_account>/2019-01-01T00:00:00.000Z').Resources?.map((r) => r.Type),
-    ).toEqual(['AwsIamAccessKey', 'AwsAccount']);
+    expect(at('root-access-key').Resources?.map((r) => r.Type)).toEqual(['AwsIamAccessKey', 'AwsAccount']);
     const bob = at('unused-key/bob/2025-03-10T12:00:00.000Z');
     expect(bob).toMatchObject({
       Title: 'Unused IAM access key: bob',

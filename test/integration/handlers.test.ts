@@ -322,6 +322,7 @@ describe('Handlers against the sandbox', () => {
       `${report.archive?.prefix}.csv`,
       `${report.archive?.prefix}.html`,
       `${report.archive?.prefix}.json`,
+      `${report.archive?.prefix}.ocsf.jsonl`,
     ]);
     expect(report.archive?.prefix).toMatch(/^reports\/111111111111\/\d{4}\/\d{2}\/\d{2}\//);
     const [message] = await published();

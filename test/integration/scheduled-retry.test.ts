@@ -178,9 +178,10 @@ describe('Function: scheduledAudit, retried with the same event', () => {
   });
 
   it('keeps the report itself in the record when the archive could not take it, and delivers it on retry', async () => {
-    // Prepare: the JSON archive (the third PutObject, after the CSV and the HTML) is refused too
+    // Prepare: the JSON archive (the fourth PutObject, after the CSV, the HTML and the OCSF
+    // findings) is refused too
     const run = await nightly();
-    await failedFirstAttempt(run, 1, [{ operation: 's3:PutObject', after: 2, count: 1 }]);
+    await failedFirstAttempt(run, 1, [{ operation: 's3:PutObject', after: 3, count: 1 }]);
     const record = JSON.parse(await readObject(RECORD_KEY));
     expect(record.report.inline.summary.actionsApplied).toBe(2);
     // Act

@@ -41,6 +41,7 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
   });
   beforeEach(() => {
     sandbox.state.reset();
+    sandbox.faults.reset();
   });
 
   const depsFor = (c: AwsClients, selfKey: string | null = AUDITOR_KEY): AuditDeps => ({
@@ -117,7 +118,6 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
         RecordState: 'ARCHIVED',
         Compliance: { Status: 'PASSED' },
         UpdatedAt: NIGHT(21),
-        Workflow: { Status: 'RESOLVED' },
       });
       expect(night2.get(bobs)?.ProductFields?.['key-hygiene/Resolution']).toContain(second.runId);
     }
@@ -144,6 +144,19 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
       CreatedAt: NIGHT(20),
       UpdatedAt: NIGHT(22),
     });
+  });
+
+  it('keeps the same finding whichever inventory path a night takes (credential report, then live API)', async () => {
+    // Act
+    const first = await nightly(NIGHT(20));
+    const second = await nightly(NIGHT(21), { INVENTORY_SOURCE: 'live' });
+    const found = await hub();
+    // Assess
+    expect(first.source.kind).toBe('credential-report');
+    expect(second.source.kind).toBe('live-api');
+    expect([...found.values()].filter((f) => f.RecordState === 'ARCHIVED')).toEqual([]);
+    expect(found.size).toBe(first.findings.length);
+    for (const finding of found.values()) expect(finding.UpdatedAt, finding.Id).toBe(NIGHT(21));
   });
 
   it('sends a changed severity in FindingProviderFields and leaves the first-observed date alone', async () => {
@@ -235,6 +248,78 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
       expect.objectContaining({ operation: 'GetFindings', code: 'InvalidAccessException' }),
     ]);
     expect(sandbox.state.calls().services.securityhub?.actions.BatchImportFindings).toBeUndefined();
+  });
+
+  it("archives only what the run looked at: a targeted audit closes its own users' findings, not the others'", async () => {
+    // Prepare
+    await nightly(NIGHT(20));
+    for (const [user, key] of [
+      ['bob', 'AKIABOB0000000000001'],
+      ['carol', 'AKIACAROL00000000001'],
+    ]) {
+      await clients.iam.send(
+        new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: key, Status: 'Inactive' }),
+      );
+    }
+    sandbox.state.clock.set(NIGHT(21));
+    // Act: an ad-hoc audit of bob alone
+    const targeted = await runAudit(depsFor(clients), {
+      settings: loadSettings({ SECURITY_HUB: 'on' }),
+      users: ['bob'],
+    });
+    const found = await hub();
+    // Assess
+    expect(targeted.errors).toEqual([]);
+    expect(found.get(BOB_UNUSED)?.RecordState).toBe('ARCHIVED');
+    expect(found.get(CAROL_UNUSED)?.RecordState).toBe('ACTIVE');
+    expect([...found.values()].filter((f) => f.RecordState === 'ARCHIVED').map((f) => f.Id)).toEqual([
+      BOB_UNUSED,
+      BOB_ROTATION,
+    ]);
+  });
+
+  it('closes nothing when the run stopped short or could not read a user', async () => {
+    // Prepare
+    const first = await nightly(NIGHT(20));
+    await clients.iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'carol',
+        AccessKeyId: 'AKIACAROL00000000001',
+        Status: 'Inactive',
+      }),
+    );
+    // Act: a run out of time before it read anyone, then a run that cannot list carol's keys
+    sandbox.state.clock.set(NIGHT(21));
+    const stopped = await runAudit(
+      { ...depsFor(clients), remainingTimeMs: () => 0 },
+      { settings: loadSettings({ SECURITY_HUB: 'on' }) },
+    );
+    const afterStopped = await hub();
+    sandbox.faults.failNext({
+      action: 'ListAccessKeys',
+      params: { UserName: 'carol' },
+      code: 'AccessDenied',
+      times: 5,
+    });
+    const unread = await nightly(NIGHT(22), { INVENTORY_SOURCE: 'live' });
+    const afterUnread = await hub();
+    // Assess
+    expect(stopped.complete).toBe(false);
+    expect([...afterStopped.values()].every((f) => f.RecordState === 'ACTIVE')).toBe(true);
+    expect(afterStopped.size).toBeGreaterThanOrEqual(first.findings.length);
+    expect(afterStopped.get(CAROL_UNUSED)?.UpdatedAt).toBe(NIGHT(20));
+    expect(unread.errors.some((e) => e.userName === 'carol')).toBe(true);
+    expect(afterUnread.get(CAROL_UNUSED)?.RecordState).toBe('ACTIVE');
+  });
+
+  it('sends nothing for a preview of another date (asOf): it is not the present state', async () => {
+    // Act
+    sandbox.state.clock.set(NIGHT(20));
+    await runAudit(depsFor(clients), {
+      settings: loadSettings({ SECURITY_HUB: 'on', AS_OF: '2027-03-01T00:00:00Z' }),
+    });
+    // Assess
+    expect(sandbox.state.calls().services.securityhub).toBeUndefined();
   });
 
   it('makes no Security Hub call with the setting off (the default)', async () => {

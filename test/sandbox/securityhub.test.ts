@@ -187,7 +187,7 @@ describe('Sandbox Security Hub', () => {
     });
   });
 
-  it('ignores an update that is not newer than the stored finding, and resolves an archived pass', async () => {
+  it('ignores an update that is not newer than the stored finding, and reopens one that comes back', async () => {
     // Prepare
     const hub = securityHubClient(sandbox);
     await hub.send(new BatchImportFindingsCommand({ Findings: [finding('k', { Title: 'first' })] }));
@@ -204,13 +204,22 @@ describe('Sandbox Security Hub', () => {
         ],
       }),
     );
-    const [stored] = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const [archived] = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const stored = sandbox.state.securityHub.find(PROD, productArn(PROD), 'k');
+    if (stored) stored.Workflow = { Status: 'RESOLVED' };
+    await hub.send(
+      new BatchImportFindingsCommand({
+        Findings: [finding('k', { UpdatedAt: '2026-11-23T00:00:00.000Z', Compliance: { Status: 'FAILED' } })],
+      }),
+    );
+    const [reopened] = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
     // Assess
-    expect(stored).toMatchObject({
+    expect(archived).toMatchObject({
       Title: 'Unused access key',
       RecordState: 'ARCHIVED',
-      Workflow: { Status: 'RESOLVED' },
+      Workflow: { Status: 'NEW' },
     });
+    expect(reopened).toMatchObject({ RecordState: 'ACTIVE', Workflow: { Status: 'NEW' } });
   });
 
   it('filters on product, generator prefix, account and record state, and pages with NextToken', async () => {
