@@ -74,7 +74,9 @@ describe('Sandbox CloudTrail LookupEvents', () => {
       ),
     );
     const range = await errorOf(
-      trail.send(new LookupEventsCommand({ StartTime: new Date('2026-06-02'), EndTime: new Date('2026-06-01') })),
+      trail.send(
+        new LookupEventsCommand({ StartTime: new Date('2026-06-02'), EndTime: new Date('2026-06-01') }),
+      ),
     );
     const token = await errorOf(trail.send(new LookupEventsCommand({ NextToken: 'nope' })));
     // Assess
