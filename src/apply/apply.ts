@@ -141,7 +141,8 @@ async function applyOne(deps: ApplyDeps, action: PlannedAction, accessKeyId: str
     };
   }
   const lastUsed = confirmed.AccessKeyLastUsed?.LastUsedDate;
-  if (lastUsed) {
+  // An exposed key in use is the reason to act, not a reason to wait: whoever found it may be using it.
+  if (lastUsed && action.ruleId !== 'exposed-key') {
     const days = Math.floor((deps.now.getTime() - lastUsed.getTime()) / DAY_MS);
     if (days < deps.unusedKeyDays) {
       const service = confirmed.AccessKeyLastUsed?.ServiceName ?? 'an AWS service';

@@ -105,6 +105,8 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   MAX_TEAM_MESSAGES: 'how many team copies are sent',
   SLACK_WEBHOOK_PARAMETER: 'where the report goes',
   REPORT_BUCKET: 'where the report is archived',
+  PRIVILEGE_WEIGHTING: 'how findings are ranked, not which keys are acted on',
+  EXPOSED_KEY_ACTION: 'no ad-hoc event field sets it; only the deployment chooses it',
 };
 
 /** Every environment variable the bounds above cover (for the completeness test). */

@@ -32,6 +32,7 @@ describe('Function: loadSettings', () => {
         twoActiveKeys: { enabled: true },
         rootAccessKey: { enabled: true },
         inactiveKeyCleanup: { enabled: false, days: 30 },
+        exposedKey: { enabled: true, action: 'deactivate' },
       },
       exemptions: { userNames: [], userGlobs: [], paths: [] },
       maxActionsPerRun: 25,
@@ -48,6 +49,7 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 50,
       slackWebhookParameter: null,
       reportBucket: null,
+      privilegeWeighting: 'on',
     });
   });
 
@@ -91,6 +93,8 @@ describe('Function: loadSettings', () => {
       MAX_TEAM_MESSAGES: '0',
       SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
       REPORT_BUCKET: 'acme-key-hygiene-reports',
+      PRIVILEGE_WEIGHTING: 'off',
+      EXPOSED_KEY_ACTION: 'notify',
     };
 
     // Act
@@ -107,6 +111,7 @@ describe('Function: loadSettings', () => {
         twoActiveKeys: { enabled: false },
         rootAccessKey: { enabled: true },
         inactiveKeyCleanup: { enabled: true, days: 60 },
+        exposedKey: { enabled: true, action: 'notify' },
       },
       exemptions: { userNames: ['backup'], userGlobs: ['ci-*', 'svc-??'], paths: ['/system/', '/service/'] },
       maxActionsPerRun: 10,
@@ -123,6 +128,7 @@ describe('Function: loadSettings', () => {
       maxTeamMessages: 0,
       slackWebhookParameter: '/key-hygiene/slack-webhook',
       reportBucket: 'acme-key-hygiene-reports',
+      privilegeWeighting: 'off',
     });
   });
 
@@ -382,6 +388,8 @@ describe('Constant: SETTINGS_DOC', () => {
       'MAX_TEAM_MESSAGES',
       'SLACK_WEBHOOK_PARAMETER',
       'REPORT_BUCKET',
+      'PRIVILEGE_WEIGHTING',
+      'EXPOSED_KEY_ACTION',
     ];
 
     // Act
