@@ -11,9 +11,10 @@ const LEAVES =
   '^src/(aws/|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
 const STEPS =
   '^src/(collect|evaluate|privilege|plan|resolve|apply|report|render|archive|notify|undo|config|respond)/';
-const PIPELINES = '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
+const PIPELINES =
+  '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/respond/respond\\.ts$';
 const ABOVE_STEPS =
-  '^(handlers/|src/(runtime|cli)/)|^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
+  '^(handlers/|src/(runtime|cli)/)|^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/respond/respond\\.ts$';
 
 module.exports = {
   forbidden: [

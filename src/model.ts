@@ -98,9 +98,8 @@ const findingCommon = {
   team: teamSchema,
 };
 
-export const PRIVILEGE_LEVELS = ['admin', 'privilege-escalation', 'write', 'read-only', 'none'] as const;
 /** What a user can do, riskiest first. */
-export type PrivilegeLevel = (typeof PRIVILEGE_LEVELS)[number];
+export const PRIVILEGE_LEVELS = ['admin', 'privilege-escalation', 'write', 'read-only', 'none'] as const;
 
 /** What the key's user can do, and the policy that grants it (read only for users with a finding). */
 const privilegeSchema = z.strictObject({

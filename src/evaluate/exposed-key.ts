@@ -17,7 +17,7 @@ export const exposedKeySettingsSchema = z.strictObject({
 export type ExposedKeySettings = z.infer<typeof exposedKeySettingsSchema>;
 
 /** The quarantine policies attached to the user, by name. */
-export function quarantinePolicies(user: UserRecord): string[] {
+export function quarantinePolicies(user: Pick<UserRecord, 'managedPolicies'>): string[] {
   return (user.managedPolicies ?? []).filter((name) => QUARANTINE_POLICY.test(name));
 }
 

@@ -9,6 +9,7 @@
  * its `Condition` (the key may well meet it), and a Deny counts only when it has no `Condition` and
  * covers every resource (`*`).
  */
+import type { FindingPrivilege } from '../model.js';
 import { actionMatches, coversEveryResource, witnessOf } from './action-pattern.js';
 import {
   listOf,
@@ -18,18 +19,8 @@ import {
   statementsOf,
 } from './policy-document.js';
 
-export const PRIVILEGE_LEVELS = ['admin', 'privilege-escalation', 'write', 'read-only', 'none'] as const;
-/** Riskiest first. */
-export type PrivilegeLevel = (typeof PRIVILEGE_LEVELS)[number];
-
-/** A user's privilege and where it comes from. */
-export interface Privilege {
-  level: PrivilegeLevel;
-  /** The policy that grants it (`AdministratorAccess via group Admins`); null for `none`. */
-  source: string | null;
-  /** For `privilege-escalation`, the action(s) that let the user grant itself more. */
-  actions: readonly string[];
-}
+/** A user's privilege and where it comes from (the report's `privilege` of a finding). */
+export type Privilege = FindingPrivilege;
 
 /** Any action of any service: a name no real service uses, so only `*`-like patterns match it. */
 const ANY_ACTION = 'anyservice:AnyAction';

@@ -51,7 +51,12 @@ describe('Function: serviceFunctions', () => {
     // Act
     const functions = serviceFunctions(readFileSync(new URL('serverless.yml', ROOT), 'utf8'));
     // Assess
-    expect(functions.map((f) => f.name)).toEqual(['scheduledAudit', 'adhocAudit', 'slackNotifier']);
+    expect(functions.map((f) => f.name)).toEqual([
+      'scheduledAudit',
+      'adhocAudit',
+      'slackNotifier',
+      'exposedKeyResponder',
+    ]);
     for (const { entry } of functions) expect(existsSync(new URL(entry, ROOT)), entry).toBe(true);
   });
 });
@@ -109,6 +114,6 @@ describe('Function: gatherPermissions', () => {
     // Assess
     expect(reachedBy('src/runtime/platform/scheduled-audit.ts')).toEqual(['scheduledAudit']);
     expect(reachedBy('src/undo/reactivate.ts')).toEqual(['adhocAudit']);
-    expect(reachedBy('src/apply/apply.ts')).toEqual(['scheduledAudit', 'adhocAudit']);
+    expect(reachedBy('src/apply/delete-key.ts')).toEqual(['scheduledAudit', 'adhocAudit']);
   });
 });
