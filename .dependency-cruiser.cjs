@@ -9,10 +9,12 @@
  */
 const LEAVES =
   '^src/(aws/|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
-const STEPS = '^src/(collect|evaluate|plan|resolve|apply|report|render|archive|notify|export|undo|config)/';
-const PIPELINES = '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/org/';
+const STEPS =
+  '^src/(collect|evaluate|privilege|plan|resolve|apply|report|render|archive|notify|export|undo|config|respond)/';
+const PIPELINES =
+  '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/org/|^src/respond/respond\\.ts$';
 const ABOVE_STEPS =
-  '^(handlers/|src/(runtime|cli|org)/)|^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$';
+  '^(handlers/|src/(runtime|cli|org)/)|^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/respond/respond\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -37,6 +37,9 @@ function organization(accounts: number): FixtureInput {
     path: '/',
     createDate: '2026-01-01T00:00:00Z',
     tags: {},
+    groups: [],
+    attachedPolicies: [],
+    inlinePolicies: {},
     accessKeys: [
       { id: AUDITOR.accessKeyId, status: 'Active', createDate: '2026-01-01T00:00:00Z', lastUsed: null },
     ],

@@ -51,7 +51,8 @@ module.exports = async ({ resolveVariable }) => {
       Type: 'AWS::IAM::Policy',
       Properties: {
         PolicyName: 'exempt-users-deny',
-        Roles: [{ Ref: 'IamRoleLambdaExecution' }],
+        // The exposed-key responder's role changes keys too.
+        Roles: [{ Ref: 'IamRoleLambdaExecution' }, { Ref: 'ExposedKeyResponderRole' }],
         PolicyDocument: { Version: '2012-10-17', Statement: statements },
       },
     },

@@ -28,6 +28,7 @@ export const RULE_IDS = [
   'two-active-keys',
   'root-access-key',
   'inactive-key-cleanup',
+  'exposed-key',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -68,6 +69,11 @@ export interface UserRecord {
   team: string | null;
   isRoot: boolean;
   keys: KeyRecord[];
+  /**
+   * Names of the managed policies attached to the user itself (GetAccountAuthorizationDetails gives
+   * them with the user); absent when the listing did not (ListUsers, GetUser).
+   */
+  managedPolicies?: readonly string[] | null;
 }
 
 const isoDateTime = z.iso.datetime();
@@ -92,8 +98,25 @@ const findingCommon = {
   team: teamSchema,
 };
 
+/** What a user can do, riskiest first. */
+export const PRIVILEGE_LEVELS = ['admin', 'privilege-escalation', 'write', 'read-only', 'none'] as const;
+
+/** What the key's user can do, and the policy that grants it (read only for users with a finding). */
+const privilegeSchema = z.strictObject({
+  level: z.enum(PRIVILEGE_LEVELS),
+  /** `AdministratorAccess via group Admins`; null for `none`. */
+  source: z.string().nullable(),
+  /** For `privilege-escalation`: the action(s) that let the user grant itself more. */
+  actions: z.array(z.string()),
+});
+export type FindingPrivilege = z.infer<typeof privilegeSchema>;
+
 const keyFindingSchema = z.strictObject({
   ...findingCommon,
+  /** Absent when privileges were not read (the read failed, or a root key). */
+  privilege: privilegeSchema.optional(),
+  /** The rule's own severity, when privilege weighting changed it. */
+  ruleSeverity: severitySchema.optional(),
   userName: z.string(),
   userArn: z.string(),
   accessKeyId: z.string().nullable(),
@@ -248,5 +271,7 @@ export const reportSchema = z.strictObject({
   team: z.string().min(1).optional(),
   thresholds: thresholdsSchema.optional(),
   archive: reportArchiveSchema.optional(),
+  /** Whether severities followed each user's privilege (`privilegeWeighting`); absent in older reports. */
+  privilegeWeighting: z.enum(['on', 'off']).optional(),
 });
 export type AuditReport = z.infer<typeof reportSchema>;

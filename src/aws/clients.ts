@@ -48,22 +48,30 @@ export interface ClientOptions {
  * const { iam, sns, sts, s3 } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
-  const maxAttempts = options.maxAttempts ?? 8;
-  // Each client its own strategy: a rate limiter measures one client's calls.
-  const config = () => ({
-    retryStrategy: adaptiveRetryStrategy(maxAttempts),
-    maxAttempts,
-    requestHandler: requestHandlerOptions(options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  const config = () => clientConfig(options);
   return {
     iam: new IAMClient(config()),
     sns: new SNSClient(config()),
     sts: new STSClient(config()),
     s3: new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
     securityHub: new SecurityHubClient(config()),
+  };
+}
+
+/**
+ * The configuration every client gets (see {@link createClients}); a function that needs another
+ * client (the responder's CloudTrail) builds it from this. Each call gives a new retry strategy:
+ * a rate limiter measures one client's calls.
+ */
+export function clientConfig(options: ClientOptions = {}) {
+  const maxAttempts = options.maxAttempts ?? 8;
+  return {
+    retryStrategy: adaptiveRetryStrategy(maxAttempts),
+    maxAttempts,
+    requestHandler: requestHandlerOptions(options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 }
 

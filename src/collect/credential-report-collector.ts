@@ -185,6 +185,7 @@ function userRecord(row: ReportRow, detail: UserDetail): UserRecord {
     createDate: detail.createDate ?? row.createDate,
     tags: detail.tags,
     team: teamOf(detail.tags),
+    managedPolicies: detail.managedPolicies,
     isRoot: false,
     keys: row.keys.map(keyRecord),
   };

@@ -5,6 +5,7 @@ import {
   GetUserCommand,
   type IAMClient,
   paginateListAccessKeys,
+  paginateListAttachedUserPolicies,
   paginateListUsers,
   paginateListUserTags,
   type User,
@@ -59,6 +60,11 @@ export const LIVE_COLLECTOR_PERMISSIONS = [
     resource: '*',
     why: 'sees whether the root user has an access key (takes no resource)',
   },
+  {
+    action: 'iam:ListAttachedUserPolicies',
+    resource: ANY_USER,
+    why: "reads named users' attached policies (a quarantine policy means an exposed key), and every user's when GetAccountAuthorizationDetails is refused",
+  },
 ] as const satisfies readonly PermissionDeclaration[];
 
 export const ROOT_USER_NAME = '<root_account>';
@@ -71,7 +77,11 @@ export const ROOT_USER_NAME = '<root_account>';
 const FIRST_PAGE_SIZE = 100;
 
 /** A user to read; `tags` is null when the listing did not give them (ListUserTags reads them). */
-type ListedUser = Omit<UserDetail, 'tags'> & { tags: Record<string, string> | null };
+type ListedUser = Omit<UserDetail, 'tags' | 'managedPolicies'> & {
+  tags: Record<string, string> | null;
+  /** Null when the listing did not give them (ListUsers, GetUser). */
+  managedPolicies: string[] | null;
+};
 
 /**
  * The live API path, with bounded concurrency: the users with their paths and tags from
@@ -181,6 +191,7 @@ function fromUser(user: User): Omit<ListedUser, 'tags'> {
     arn: user.Arn ?? '',
     path: user.Path ?? '/',
     createDate: user.CreateDate ?? null,
+    managedPolicies: null,
   };
 }
 
@@ -219,9 +230,12 @@ async function readUser(
     const metadata = await listKeys(iam, userName);
     operation = 'ListUserTags';
     const tags = user.tags ?? (await listTags(iam, userName));
+    operation = 'ListAttachedUserPolicies';
+    const managedPolicies = user.managedPolicies ?? (await listAttachedPolicyNames(iam, userName));
     return {
       ...user,
       tags,
+      managedPolicies,
       team: teamOf(tags),
       isRoot: false,
       keys: await readLastUse(iam, userName, metadata, errors),
@@ -230,6 +244,13 @@ async function readUser(
     errors.push({ userName, accessKeyId: null, operation, ...describeAwsError(error) });
     return null;
   }
+}
+
+async function listAttachedPolicyNames(iam: Pick<IAMClient, 'send'>, userName: string): Promise<string[]> {
+  const names: string[] = [];
+  const pages = paginateListAttachedUserPolicies({ client: iam as IAMClient }, { UserName: userName });
+  for await (const page of pages) names.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyName ?? ''));
+  return names;
 }
 
 async function listTags(iam: Pick<IAMClient, 'send'>, userName: string): Promise<Record<string, string>> {

@@ -13,7 +13,7 @@ export const USER_DETAILS_PERMISSIONS = [
   {
     action: 'iam:GetAccountAuthorizationDetails',
     resource: '*',
-    why: 'lists every user with its path and tags (exemptions), 1,000 a page, sparing a ListUserTags call per user (takes no resource)',
+    why: 'lists every user with its path, tags (exemptions) and attached policies (exposed-key), 1,000 a page, sparing a ListUserTags call per user (takes no resource)',
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
@@ -27,6 +27,8 @@ export interface UserDetail {
   path: string;
   createDate: Date | null;
   tags: Record<string, string>;
+  /** Names of the managed policies attached to the user itself (the exposed-key rule reads them). */
+  managedPolicies: string[];
 }
 
 export interface PageUserDetailsOptions {
@@ -80,5 +82,6 @@ function toUserDetail(user: IamUserDetail): UserDetail {
     path: user.Path ?? '/',
     createDate: user.CreateDate ?? null,
     tags,
+    managedPolicies: (user.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyName ?? ''),
   };
 }

@@ -117,6 +117,8 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
     'the organization cap; no event sets it, and each account keeps its own cap',
   NOTIFY_ACCOUNTS: 'where the reports go',
   SECURITY_HUB: 'where the findings are sent, not which keys are acted on',
+  PRIVILEGE_WEIGHTING: 'how findings are ranked, not which keys are acted on',
+  EXPOSED_KEY_ACTION: 'no ad-hoc event field sets it; only the deployment chooses it',
 };
 
 /** Every environment variable the bounds above cover (for the completeness test). */

@@ -6,6 +6,7 @@
  * here and its line in serverless.yml (a rule threshold also goes in the rule's settings schema).
  */
 import { z } from 'zod';
+import { exposedKeySettingsSchema } from '../evaluate/exposed-key.js';
 import { inactiveKeyCleanupSettingsSchema } from '../evaluate/inactive-key-cleanup.js';
 import { RULE_IDS } from '../model.js';
 import { PRESETS, values } from './values.js';
@@ -367,6 +368,24 @@ export const SETTINGS_TABLE = [
     text: 'text',
     default: 'off',
     doc: "`on` sends each run's findings to AWS Security Hub (ASFF, the account's default product) in the Lambda's region, updates them in place night after night and archives those no longer found; the role gets `securityhub:BatchImportFindings` and `GetFindings` only then.",
+  },
+  {
+    env: 'PRIVILEGE_WEIGHTING',
+    param: 'privilegeWeighting',
+    setting: 'privilegeWeighting',
+    value: values.privilegeWeighting,
+    text: 'text',
+    default: 'on',
+    doc: "`on` raises a finding one severity level when its user is an administrator or can escalate its privileges, and lowers it one level when the user can do nothing; `off` keeps the rules' severities. Either way the report shows each user's privilege.",
+  },
+  {
+    env: 'EXPOSED_KEY_ACTION',
+    param: 'exposedKeyAction',
+    setting: 'rules.exposedKey.action',
+    value: exposedKeySettingsSchema.shape.action,
+    text: 'text',
+    default: 'deactivate',
+    doc: 'What the exposed-key responder (and an enforce run, for a key the responder recorded) does with a key AWS Health reports as exposed: `deactivate` it at once, or only `notify`.',
   },
 ] as const satisfies readonly SettingEntry[];
 

@@ -112,6 +112,7 @@ export const values = {
     .regex(TOPIC_ARN, { error: 'expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)' }),
   topicName: z.string().regex(TOPIC_NAME, { error: 'expected an SNS topic name: letters, digits, - and _' }),
   chatFormat: z.enum(['json', 'chatbot'], { error: 'expected "json" or "chatbot"' }),
+  privilegeWeighting: z.enum(['on', 'off'], { error: 'expected "on" or "off"' }),
   maxTeamMessages: intBetween(0, 500),
   ssmParameterName: z
     .string()

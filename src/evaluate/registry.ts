@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { KeyFinding, RuleId, UserRecord } from '../model.js';
 import { compareFindings } from '../order.js';
+import { exposedKeyRule } from './exposed-key.js';
 import { inactiveKeyCleanupRule } from './inactive-key-cleanup.js';
 import { neverUsedKeyRule } from './never-used-key.js';
 import { rootAccessKeyRule } from './root-access-key.js';
@@ -20,6 +21,7 @@ export const RULES_BY_SETTINGS_KEY = {
   twoActiveKeys: twoActiveKeysRule,
   rootAccessKey: rootAccessKeyRule,
   inactiveKeyCleanup: inactiveKeyCleanupRule,
+  exposedKey: exposedKeyRule,
 } as const;
 
 type RulesByKey = typeof RULES_BY_SETTINGS_KEY;

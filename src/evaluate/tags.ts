@@ -17,7 +17,18 @@ export const TAG_KEYS = {
    * written before run ids were recorded are `<YYYY-MM-DD> <rule>` and still parse (with no run id).
    */
   deactivatedPrefix: 'key-hygiene:deactivated-',
+  /**
+   * Followed by a key id; written on the user by the exposed-key responder once it has handled the
+   * AWS Health event that named the key. The value is `<YYYY-MM-DD> <runId>`. The nightly audit acts
+   * on exactly the keys these tags name, never on a guess among the user's keys.
+   */
+  exposedPrefix: 'key-hygiene:exposed-',
 } as const;
+
+/** The tag the exposed-key responder writes for a key AWS Health reported as exposed. */
+export function exposedTagKey(accessKeyId: string): string {
+  return `${TAG_KEYS.exposedPrefix}${accessKeyId}`;
+}
 
 /** The user tags that name a team, the first present wins. */
 export const TEAM_TAG_KEYS = ['team', 'owner'] as const;

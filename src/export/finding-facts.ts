@@ -24,6 +24,7 @@ const TITLES: Readonly<Record<Finding['ruleId'], string>> = {
   'two-active-keys': 'IAM user with two active access keys',
   'root-access-key': 'Root user has an active access key',
   'inactive-key-cleanup': 'Inactive IAM access key to delete',
+  'exposed-key': 'IAM access key exposed in public (AWS quarantined the user)',
   'blast-radius-cap': 'key-hygiene blast-radius cap reached: no key was deactivated',
   'unfinished-deactivation': 'key-hygiene deactivation left unfinished',
 };
@@ -40,6 +41,8 @@ const REMEDIATION: Readonly<Record<Finding['ruleId'], string>> = {
     'Sign in as the root user and delete its access key; use IAM roles instead. Root keys cannot be limited by any policy.',
   'inactive-key-cleanup':
     'Delete the inactive key: it is no longer used and only waits to be reactivated by mistake.',
+  'exposed-key':
+    "Deactivate the exposed key at once (key-hygiene's responder does so), rotate it, check what it did in CloudTrail, then detach the AWSCompromisedKeyQuarantine policy from the user.",
   'blast-radius-cap':
     'Review the run report: more keys were due than maxActionsPerRun allows. Raise the cap or fix the threshold, then run again.',
   'unfinished-deactivation':

@@ -84,8 +84,13 @@ export function plan(input: PlanInput): Plan {
     if (exemption) exemptions.set(user.userName, exemption);
     if (problem) tagProblems.set(user.userName, problem);
   }
+  // An exposed key is never hidden by an exemption: the finding stays, critical, for a person to act on.
   const kept = input.findings
-    .filter((finding) => finding.userName === null || !exemptions.has(finding.userName))
+    .filter(
+      (finding) =>
+        finding.userName === null || !exemptions.has(finding.userName) || finding.ruleId === 'exposed-key',
+    )
+    .map((finding) => exposedOnExemptUser(finding, exemptions))
     .map((finding) => withTagNote(finding, tagProblems));
 
   const errorCodes = indexErrors(input.errors);
@@ -133,7 +138,11 @@ export function plan(input: PlanInput): Plan {
   return {
     findings: findings.sort(compareFindings),
     actions,
-    exempt: exemptEntries(users, input.findings, exemptions),
+    exempt: exemptEntries(
+      users,
+      input.findings.filter((finding) => finding.ruleId !== 'exposed-key'),
+      exemptions,
+    ),
     cap,
   };
 }
@@ -172,6 +181,17 @@ function candidates(findings: readonly Finding[], usersByName: ReadonlyMap<strin
     ),
     ...[...deletions.values()].map((finding) => toCandidate('delete', finding)),
   ];
+}
+
+/** An exposed key of an exempt user: reported, never acted on, and the reader told to act. */
+function exposedOnExemptUser(finding: Finding, exemptions: ReadonlyMap<string, Exemption>): Finding {
+  const exemption = finding.userName === null ? undefined : exemptions.get(finding.userName);
+  if (!exemption || finding.ruleId !== 'exposed-key') return finding;
+  return {
+    ...finding,
+    action: 'notify',
+    message: `${finding.message} ${finding.userName} is exempt (${exemption.source} ${exemption.matched}), so key-hygiene does not touch its keys: deactivate it by hand.`,
+  };
 }
 
 function withTagNote(finding: Finding, problems: ReadonlyMap<string, ExemptTagProblem>): Finding {

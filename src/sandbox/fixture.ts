@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { AWS_MANAGED_POLICIES } from './aws-managed-policies.js';
 import { parseFilterPolicy } from './filter-policy.js';
 
 /** Strict ISO 8601 date-time with a zone (`Z` or `+hh:mm`), the form IAM itself writes. */
@@ -60,12 +61,65 @@ const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .refine((value) => Object.keys(value).length <= 50, 'more than 50 tags (IAM allows 50 per user)');
 
+/** A policy document as IAM stores it: a JSON object with a Statement (stored as given). */
+const policyDocument = z
+  .record(z.string(), z.unknown())
+  .refine((value) => 'Statement' in value, 'not a policy document (no "Statement")');
+
+const policyName = z.string().regex(/^[\w+=,.@-]{1,128}$/, 'not a valid IAM policy name');
+
+/** Inline policies by name. */
+const inlinePolicies = z.record(policyName, policyDocument).default({});
+
+/** Managed policies by name: the account's own (`policies`) first, else the AWS-managed one. */
+const attachedPolicies = z
+  .array(policyName)
+  .max(20, 'more than 20 managed policies (IAM allows 20)')
+  .default([]);
+
 const user = z.strictObject({
   name: userName,
   path: iamPath.default('/'),
   createDate: isoDate,
   tags: tags.default({}),
   accessKeys: z.array(accessKey).max(2, 'more than 2 access keys (IAM allows 2 per user)').default([]),
+  /** Names of groups of the account (`groups`). */
+  groups: z.array(userName).default([]),
+  attachedPolicies,
+  inlinePolicies,
+  /** The managed policy (by name) set as the user's permissions boundary. */
+  permissionsBoundary: policyName.optional(),
+});
+
+const group = z.strictObject({
+  name: userName,
+  path: iamPath.default('/'),
+  createDate: isoDate.optional(),
+  attachedPolicies,
+  inlinePolicies,
+});
+
+/** A customer-managed policy; `document` is its default (and only) version, v1. */
+const customerPolicy = z.strictObject({
+  name: policyName,
+  path: iamPath.default('/'),
+  description: z.string().max(1000).optional(),
+  createDate: isoDate.optional(),
+  document: policyDocument,
+});
+
+/** A CloudTrail management event, answered by LookupEvents (AccessKeyId, EventName, ... lookups). */
+const cloudTrailEvent = z.strictObject({
+  eventTime: isoDate,
+  eventName: z.string().min(1),
+  eventSource: z.string().regex(/^[\w.-]+\.amazonaws\.com$/, 'not an event source (e.g. "s3.amazonaws.com")'),
+  accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'not an access key ID'),
+  userName: userName.optional(),
+  sourceIPAddress: z.string().min(1),
+  awsRegion: z.string().min(1).default('us-east-1'),
+  userAgent: z.string().default('aws-cli/2.15.0'),
+  readOnly: z.boolean().default(false),
+  resources: z.array(z.strictObject({ type: z.string().min(1), name: z.string().min(1) })).default([]),
 });
 
 const SNS_PROTOCOLS = ['email', 'email-json', 'sqs', 'lambda', 'http', 'https'] as const;
@@ -128,6 +182,10 @@ const account = z.strictObject({
   parameters: z.array(parameter).default([]),
   /** S3 buckets that exist from the start (empty); the archive tests write into them. */
   buckets: z.array(bucket).default([]),
+  groups: z.array(group).default([]),
+  /** Customer-managed policies; users and groups attach them by name. */
+  policies: z.array(customerPolicy).default([]),
+  cloudTrailEvents: z.array(cloudTrailEvent).default([]),
   /** The account's status in the organization (Organizations ListAccounts). */
   status: z.enum(['ACTIVE', 'SUSPENDED']).default('ACTIVE'),
   /** When set, the only roles AssumeRole may assume in this account; absent, any role. */
@@ -284,6 +342,7 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
         issues.push({ path: `${at}.topics[${i}].name`, message: 'duplicate topic in this region' });
       topicNames.add(id);
     });
+    issues.push(...policyIssues(acct, at));
     acct.buckets.forEach((b, i) => {
       const bt = `${at}.buckets[${i}].name`;
       const other = bucketNames.get(b.name);
@@ -298,6 +357,39 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
       message: `names no account of the fixture; add account ${management} to accounts`,
     });
   }
+  return issues;
+}
+
+/** Names a user or group attaches that neither the account nor the shipped AWS-managed set has. */
+function policyIssues(acct: FixtureAccount, at: string): FixtureIssue[] {
+  const issues: FixtureIssue[] = [];
+  const own = new Set(acct.policies.map((p) => p.name));
+  const known = (name: string) => own.has(name) || AWS_MANAGED_POLICIES.has(name);
+  const unknown = `neither a policy of this account ("policies") nor an AWS-managed policy the sandbox ships (${[...AWS_MANAGED_POLICIES.keys()].join(', ')})`;
+  const groups = new Set(acct.groups.map((g) => g.name.toLowerCase()));
+  acct.policies.forEach((p, i) => {
+    if (acct.policies.findIndex((other) => other.name === p.name) !== i)
+      issues.push({ path: `${at}.policies[${i}].name`, message: 'duplicate policy name' });
+  });
+  acct.groups.forEach((g, i) => {
+    if (acct.groups.findIndex((other) => other.name.toLowerCase() === g.name.toLowerCase()) !== i)
+      issues.push({ path: `${at}.groups[${i}].name`, message: 'duplicate group name' });
+    g.attachedPolicies.forEach((name, k) => {
+      if (!known(name)) issues.push({ path: `${at}.groups[${i}].attachedPolicies[${k}]`, message: unknown });
+    });
+  });
+  acct.users.forEach((u, i) => {
+    const ut = `${at}.users[${i}]`;
+    u.attachedPolicies.forEach((name, k) => {
+      if (!known(name)) issues.push({ path: `${ut}.attachedPolicies[${k}]`, message: unknown });
+    });
+    u.groups.forEach((name, k) => {
+      if (!groups.has(name.toLowerCase()))
+        issues.push({ path: `${ut}.groups[${k}]`, message: 'not a group of this account ("groups")' });
+    });
+    if (u.permissionsBoundary !== undefined && !known(u.permissionsBoundary))
+      issues.push({ path: `${ut}.permissionsBoundary`, message: unknown });
+  });
   return issues;
 }
 

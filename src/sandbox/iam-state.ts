@@ -1,3 +1,5 @@
+import type { TrailEvent } from './cloudtrail-state.js';
+import type { AccountPolicies } from './iam-policy-state.js';
 import { stableId } from './random.js';
 import type { SandboxParameter } from './ssm-state.js';
 
@@ -109,6 +111,10 @@ export interface SandboxAccount {
   credentialReport: CredentialReport | null;
   /** SSM parameters by name (a leading `/` is part of the name, as in SSM). */
   parameters: Map<string, SandboxParameter>;
+  /** Groups, managed policies and what each user holds. */
+  policies: AccountPolicies;
+  /** CloudTrail management events, oldest first (LookupEvents answers newest first). */
+  trail: TrailEvent[];
 }
 
 /** Adds a user (CreateUser and fixture loading). The caller checks that the name is free. */

@@ -1,11 +1,12 @@
 import { generateCredentialReport } from './credential-report.js';
 import { awsErrors } from './errors.js';
+import { findUser, page, tagsXml, validateUserName } from './iam-common.js';
+import { IAM_POLICY_ACTIONS, userBoundaryXml } from './iam-policies.js';
 import { addKey, addUser, deleteKey, type SandboxAccessKey, type SandboxUser } from './iam-state.js';
 import { decodeMarker, encodeMarker, parseMaxItems } from './params.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
 import { element, entryMap, memberList, NAMESPACES, wrap } from './xml.js';
 
-const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const PATH = /^\/([\u0021-\u007E]{0,510}\/)?$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -29,13 +30,6 @@ function userXml(user: SandboxUser, withTags: boolean): string {
   return xml;
 }
 
-function tagsXml(tags: readonly (readonly [string, string])[]): string {
-  return memberList(
-    'Tags',
-    tags.map(([key, value]) => element('Key', key) + element('Value', value)),
-  );
-}
-
 function keyMetadataXml(key: SandboxAccessKey): string {
   return (
     element('UserName', key.userName) +
@@ -43,22 +37,6 @@ function keyMetadataXml(key: SandboxAccessKey): string {
     element('Status', key.status) +
     element('CreateDate', key.createDate)
   );
-}
-
-function validateUserName(name: string, field = 'userName'): void {
-  if (!USER_NAME.test(name)) {
-    throw awsErrors.validation(
-      `1 validation error detected: Value '${name}' at '${field}' failed to satisfy constraint: ` +
-        'Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length between 1 and 64',
-    );
-  }
-}
-
-function findUser(ctx: RequestContext, name: string): SandboxUser {
-  validateUserName(name);
-  const user = ctx.account.users.get(name.toLowerCase());
-  if (!user) throw awsErrors.noSuchUser(name);
-  return user;
 }
 
 /** The user named by `UserName`, or (as IAM does when it is omitted) the user who signed the request. */
@@ -105,20 +83,6 @@ function applyTags(user: SandboxUser, tags: readonly [string, string][]): void {
   for (const [key, value] of tags) user.setTag(key, value);
 }
 
-/** One page of `items` starting at the marker; `Marker` only while truncated, as the paginators need. */
-function page<T>(ctx: RequestContext, operation: string, scope: string, items: readonly T[]) {
-  const maxItems = parseMaxItems(ctx.params);
-  const start = decodeMarker(ctx.params, operation, scope, items.length);
-  const end = Math.min(items.length, start + maxItems);
-  const truncated = end < items.length;
-  return {
-    items: items.slice(start, end),
-    tail:
-      element('IsTruncated', truncated) +
-      (truncated ? element('Marker', encodeMarker(operation, scope, end)) : ''),
-  };
-}
-
 const listUsers: ActionHandler = (ctx) => {
   const prefix = ctx.params.get('PathPrefix') ?? '/';
   if (!PATH.test(prefix) && !/^\/[\u0021-\u007E]{0,511}$/.test(prefix)) {
@@ -159,7 +123,8 @@ const getUser: ActionHandler = (ctx) => {
       element('CreateDate', ctx.account.createDate);
     return wrap('User', root);
   }
-  return wrap('User', userXml(targetUser(ctx), true));
+  const user = targetUser(ctx);
+  return wrap('User', userXml(user, true) + userBoundaryXml(ctx, user));
 };
 
 const createUser: ActionHandler = (ctx) => {
@@ -334,46 +299,16 @@ const getCredentialReport: ActionHandler = (ctx) => {
   );
 };
 
-const AUTHORIZATION_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'];
-
-/**
- * GetAccountAuthorizationDetails. The sandbox models no groups, roles or policies, so only users
- * carry data (with empty policy and group lists); the other lists are always empty. Pages by user.
- */
-const getAccountAuthorizationDetails: ActionHandler = (ctx) => {
-  const filters = ctx.params.stringList('Filter.member');
-  for (const filter of filters) {
-    if (!AUTHORIZATION_FILTERS.includes(filter)) {
-      throw awsErrors.validation(
-        `1 validation error detected: Value '[${filters.join(', ')}]' at 'filter' failed to satisfy constraint: ` +
-          `Member must satisfy constraint: [Member must satisfy enum value set: [${AUTHORIZATION_FILTERS.join(', ')}]]`,
-      );
-    }
-  }
-  // No filter means every entity type, as in IAM.
-  const withUsers = filters.length === 0 || filters.includes('User');
-  const users = withUsers ? ctx.account.userList : [];
-  const { items, tail } = page(ctx, 'GetAccountAuthorizationDetails', [...filters].sort().join(','), users);
-  let members = '';
-  for (const user of items) {
-    members +=
-      `<member>${element('Path', user.path)}${element('UserName', user.name)}${element('UserId', user.userId)}` +
-      `${element('Arn', user.arn)}${element('CreateDate', user.createDate)}<GroupList/><AttachedManagedPolicies/>` +
-      `<UserPolicyList/>${user.tags.size > 0 ? tagsXml([...user.tags]) : ''}</member>`;
-  }
-  return `${tail}${wrap('UserDetailList', members)}<GroupDetailList/><RoleDetailList/><Policies/>`;
-};
-
 const getAccountSummary: ActionHandler = (ctx) => {
   const rootKeyPresent = ctx.account.rootKeys.some((k) => k.active);
   return entryMap('SummaryMap', [
     ['Users', ctx.account.userList.length],
     ['UsersQuota', 5000],
-    ['Groups', 0],
+    ['Groups', ctx.account.policies.groupList.length],
     ['GroupsQuota', 300],
     ['Roles', 0],
     ['RolesQuota', 1000],
-    ['Policies', 0],
+    ['Policies', [...ctx.account.policies.policies.values()].filter((p) => !p.awsManaged).length],
     ['PoliciesQuota', 1500],
     ['AccessKeysPerUserQuota', 2],
     ['SigningCertificatesPerUserQuota', 2],
@@ -407,6 +342,6 @@ export const iamService: QueryService = {
     GenerateCredentialReport: generateCredentialReportAction,
     GetCredentialReport: getCredentialReport,
     GetAccountSummary: getAccountSummary,
-    GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
+    ...IAM_POLICY_ACTIONS,
   },
 };

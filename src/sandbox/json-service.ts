@@ -7,12 +7,16 @@ export interface JsonRequestContext {
   state: SandboxState;
   account: SandboxAccount;
   region: string;
+  /** The sandbox clock's time. */
+  now: Date;
 }
 
 /** A JSON 1.1 service, routed by `X-Amz-Target: <targetPrefix>.<Operation>`. */
 export interface JsonService {
   name: string;
   targetPrefix: string;
+  /** Other prefixes the service answers to (the model's fully qualified one). */
+  aliases?: readonly string[];
   actions: Readonly<Record<string, (ctx: JsonRequestContext) => unknown>>;
   /**
    * How the service spells its error fields: SSM writes `message`, Organizations `Message`; and the

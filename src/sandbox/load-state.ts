@@ -1,5 +1,7 @@
 import type { SandboxClock } from './clock.js';
+import { trailEvents } from './cloudtrail-state.js';
 import type { Fixture, FixtureAccount, FixtureUser } from './fixture.js';
+import { emptyAccountPolicies } from './iam-policy-state.js';
 import {
   addKey,
   addUser,
@@ -7,6 +9,7 @@ import {
   type SandboxAccount,
   type SandboxRootKey,
 } from './iam-state.js';
+import { loadPolicies } from './load-policies.js';
 import type { AccountStanding, SandboxOrganization } from './organizations-state.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
 import { addTopic, type SandboxTopic } from './sns-state.js';
@@ -72,6 +75,8 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
     userList: [],
     credentialReport: null,
     parameters: new Map(),
+    policies: emptyAccountPolicies(),
+    trail: [],
   };
   // Without a root creation date, the earliest date in the account stands in for it.
   let earliest = Number.POSITIVE_INFINITY;
@@ -115,6 +120,8 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
   account.createDate = source.createDate
     ? new Date(source.createDate)
     : new Date(Number.isFinite(earliest) ? earliest : target.clock.now().getTime());
+  loadPolicies(account, source, target.clock.now());
+  account.trail = trailEvents(source.cloudTrailEvents);
 }
 
 /** The fixture's organization (null without one) and each fixture account's status and roles. */

@@ -79,7 +79,7 @@ export function randomSecret(rng: Random): string {
  * A stable unique ID derived from a name, so a fixture user keeps the same `UserId` across
  * restarts without the fixture having to carry one.
  */
-export function stableId(prefix: 'AIDA' | 'AROA', ...parts: string[]): string {
+export function stableId(prefix: 'AIDA' | 'AROA' | 'ANPA' | 'AGPA', ...parts: string[]): string {
   const digest = createHash('sha256').update(parts.join('\u0000')).digest();
   const bytes = Buffer.allocUnsafe(21);
   bytes.write(prefix, 'latin1');

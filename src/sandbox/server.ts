@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseCredentialScope, resolveCaller } from './auth.js';
+import { cloudTrailService } from './cloudtrail.js';
 import { AwsError, awsErrors } from './errors.js';
 import { type FaultSettings, Faults } from './faults.js';
 import { type Fixture, type FixtureInput, loadFixture, parseFixture } from './fixture.js';
@@ -66,7 +67,9 @@ const BY_VERSION: ReadonlyMap<string, QueryService> = new Map(
 );
 /** JSON 1.1 services by their X-Amz-Target prefix. */
 const JSON_SERVICES: ReadonlyMap<string, JsonService> = new Map(
-  [ssmService, organizationsService].map((service) => [service.targetPrefix, service]),
+  [ssmService, organizationsService, cloudTrailService].flatMap((service) =>
+    [service.targetPrefix, ...(service.aliases ?? [])].map((prefix) => [prefix, service] as const),
+  ),
 );
 /** Big enough for a 256 KB SNS message form-encoded (up to three bytes per byte) and its attributes. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -277,7 +280,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     res: ServerResponse,
     requestId: string,
   ): Promise<boolean> => {
-    const [prefix = '', operation = ''] = target.split('.');
+    // The operation follows the last dot (`AmazonSSM.GetParameter`, `com.amazonaws.cloudtrail...LookupEvents`).
+    const dot = target.lastIndexOf('.');
+    const prefix = target.slice(0, Math.max(dot, 0));
+    const operation = target.slice(dot + 1);
     const service = JSON_SERVICES.get(prefix);
     const handler = service?.actions[operation];
     if (!service || !handler) return false;
@@ -333,6 +339,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         state,
         account,
         region: scope?.region ?? 'us-east-1',
+        now: state.clock.now(),
       });
       state.recordCall(service.name, operation, 'ok');
       const text = JSON.stringify(result);

@@ -121,7 +121,17 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
           lastUsed,
         });
       }
-      return { name, path, createDate: iso(userCreated), tags, accessKeys };
+      // Synthetic users hold no policies or groups; they share one empty list (50,000 users).
+      return {
+        name,
+        path,
+        createDate: iso(userCreated),
+        tags,
+        accessKeys,
+        groups: NONE,
+        attachedPolicies: NONE,
+        inlinePolicies: NO_INLINE,
+      };
     }
   }
   return {
@@ -133,10 +143,16 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       parameters: [],
       buckets: [],
       status: 'ACTIVE',
+      groups: [],
+      policies: [],
+      cloudTrailEvents: [],
     },
     users: users(),
   };
 }
+
+const NONE: string[] = [];
+const NO_INLINE: Record<string, Record<string, unknown>> = {};
 
 /**
  * A deterministic account with the mix an audit meets: 0, 1 or 2 keys, used recently, long ago or

@@ -2,10 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findSdkCalls } from '../support/sdk-calls.js';
 
-// The calls that change IAM are made in two modules only, so a reviewer knows where to look: apply
-// (deactivate, tag, delete, untag) and undo's reactivation.
+// The calls that change IAM are made in a few modules only, so a reviewer knows where to look: apply
+// (deactivate and its record, delete and untag, the exposed-key record) and undo's reactivation.
 const MUTATIONS = new Set(['iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:TagUser', 'iam:UntagUser']);
-const ALLOWED = ['src/apply/apply.ts', 'src/undo/reactivate.ts'];
+const ALLOWED = [
+  'src/apply/deactivate-key.ts',
+  'src/apply/delete-key.ts',
+  'src/apply/exposed-record.ts',
+  'src/undo/reactivate.ts',
+];
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -20,7 +25,7 @@ function productFiles(): string[] {
 }
 
 describe('Architecture: the IAM mutations', () => {
-  it('are made only by the apply module and the undo module', () => {
+  it('are made only by the apply modules and the undo module', () => {
     // Act
     const mutating = productFiles().filter((file) =>
       findSdkCalls(file, readFileSync(new URL(file, ROOT), 'utf8')).some((call) =>

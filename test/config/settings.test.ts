@@ -32,6 +32,7 @@ describe('Function: loadSettings', () => {
         twoActiveKeys: { enabled: true },
         rootAccessKey: { enabled: true },
         inactiveKeyCleanup: { enabled: false, days: 30 },
+        exposedKey: { enabled: true, action: 'deactivate' },
       },
       exemptions: { userNames: [], userGlobs: [], paths: [] },
       maxActionsPerRun: 25,
@@ -58,6 +59,7 @@ describe('Function: loadSettings', () => {
       maxActionsPerOrganizationRun: 100,
       notifyAccounts: false,
       securityHub: 'off',
+      privilegeWeighting: 'on',
     });
   });
 
@@ -111,6 +113,8 @@ describe('Function: loadSettings', () => {
       MAX_ACTIONS_PER_ORGANIZATION_RUN: '500',
       NOTIFY_ACCOUNTS: 'true',
       SECURITY_HUB: 'on',
+      PRIVILEGE_WEIGHTING: 'off',
+      EXPOSED_KEY_ACTION: 'notify',
     };
 
     // Act
@@ -127,6 +131,7 @@ describe('Function: loadSettings', () => {
         twoActiveKeys: { enabled: false },
         rootAccessKey: { enabled: true },
         inactiveKeyCleanup: { enabled: true, days: 60 },
+        exposedKey: { enabled: true, action: 'notify' },
       },
       exemptions: { userNames: ['backup'], userGlobs: ['ci-*', 'svc-??'], paths: ['/system/', '/service/'] },
       maxActionsPerRun: 10,
@@ -153,6 +158,7 @@ describe('Function: loadSettings', () => {
       maxActionsPerOrganizationRun: 500,
       notifyAccounts: true,
       securityHub: 'on',
+      privilegeWeighting: 'off',
     });
   });
 
@@ -422,6 +428,8 @@ describe('Constant: SETTINGS_DOC', () => {
       'MAX_ACTIONS_PER_ORGANIZATION_RUN',
       'NOTIFY_ACCOUNTS',
       'SECURITY_HUB',
+      'PRIVILEGE_WEIGHTING',
+      'EXPOSED_KEY_ACTION',
     ];
 
     // Act

@@ -69,6 +69,8 @@ export interface UserSpec {
   path?: string;
   tags?: Record<string, string>;
   keys?: KeyRecord[];
+  /** Managed policies attached to the user, by name. */
+  managedPolicies?: string[];
 }
 
 /**
@@ -89,6 +91,7 @@ export function makeUser(spec: UserSpec = {}): UserRecord {
     team: teamOf(spec.tags ?? {}),
     isRoot: false,
     keys: spec.keys ?? [],
+    ...(spec.managedPolicies ? { managedPolicies: spec.managedPolicies } : {}),
   };
 }
 

@@ -46,6 +46,7 @@ describe('Constant: RULES', () => {
       'two-active-keys': ['CIS 1.13'],
       'root-access-key': ['CIS 1.4', 'IAM.4'],
       'inactive-key-cleanup': [],
+      'exposed-key': [],
     });
     expect(ruleById('unused-key').action).toBe('deactivate');
   });

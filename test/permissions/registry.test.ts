@@ -58,6 +58,7 @@ describe('Function: serviceFunctions', () => {
       'organizationListAccounts',
       'organizationAuditAccount',
       'organizationSummary',
+      'exposedKeyResponder',
     ]);
     for (const { entry } of functions) expect(existsSync(new URL(entry, ROOT)), entry).toBe(true);
   });
@@ -116,7 +117,7 @@ describe('Function: gatherPermissions', () => {
     // Assess
     expect(reachedBy('src/runtime/platform/scheduled-audit.ts')).toEqual(['scheduledAudit']);
     expect(reachedBy('src/undo/reactivate.ts')).toEqual(['adhocAudit']);
-    expect(reachedBy('src/apply/apply.ts')).toEqual([
+    expect(reachedBy('src/apply/delete-key.ts')).toEqual([
       'scheduledAudit',
       'adhocAudit',
       'organizationAuditAccount',

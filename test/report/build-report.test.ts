@@ -37,6 +37,7 @@ describe('Function: buildReport', () => {
       'two-active-keys': 1,
       'root-access-key': 1,
       'inactive-key-cleanup': 1,
+      'exposed-key': 0,
     });
     expect(summary.highestSeverity).toBe('critical');
   });

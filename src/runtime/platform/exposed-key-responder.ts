@@ -1,0 +1,27 @@
+import type { PermissionDeclaration } from '../../aws/permissions.js';
+
+// What the Lambda service does with the exposed-key responder's own role (logs, traces).
+// `responder-runtime.ts` re-exports these, so the responder reaches them.
+const RESPONDER_LOG_GROUP =
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Service}-${Stage}-exposedKeyResponder';
+
+/**
+ * serverless.yml creates the responder's log group: Lambda only writes to it and sends traces.
+ * @public gathered by the permission walk (scripts/permissions/registry.ts)
+ */
+export const RESPONDER_RUNTIME_PERMISSIONS = [
+  {
+    action: 'logs:CreateLogStream',
+    resource: `${RESPONDER_LOG_GROUP}:*`,
+    example: `${RESPONDER_LOG_GROUP}:log-stream:2026/01/01/[$LATEST]0123abcd`,
+    why: "Lambda opens a log stream in the responder's log group",
+  },
+  {
+    action: 'logs:PutLogEvents',
+    resource: `${RESPONDER_LOG_GROUP}:*`,
+    example: `${RESPONDER_LOG_GROUP}:log-stream:2026/01/01/[$LATEST]0123abcd`,
+    why: "Lambda writes the responder's logs",
+  },
+  { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing is on: Lambda sends trace segments' },
+  { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing is on: Lambda sends trace telemetry' },
+] as const satisfies readonly PermissionDeclaration[];
