@@ -15,6 +15,7 @@ import { deletionBlocker } from '../evaluate/deletion.js';
 import { deactivationTagKey, deactivationTagValue, parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import type { PlannedAction } from '../model.js';
 import { SKIP_REASONS } from '../plan/skip-reasons.js';
+import type { OnProgress } from '../progress.js';
 import { toIsoDate } from '../time.js';
 
 /**
@@ -83,6 +84,8 @@ export interface ApplyDeps {
    * archive to list the key as deactivated; without an archive nothing is deleted.
    */
   archivedRun?: (runId: string) => Promise<ArchivedRun>;
+  /** Told after each planned action (phase `applying`), done or not. */
+  onProgress?: OnProgress;
 }
 
 const DAY_MS = 86_400_000;
@@ -107,10 +110,15 @@ export async function applyActions(
   actions: readonly PlannedAction[],
 ): Promise<PlannedAction[]> {
   const outcomes: PlannedAction[] = [];
+  const total = actions.filter((action) => action.status === 'planned').length;
+  let done = 0;
+  if (total > 0) deps.onProgress?.({ phase: 'applying', done, total });
   for (const action of actions) {
     if (action.status !== 'planned') {
       outcomes.push(action);
-    } else if (deps.shouldStop?.()) {
+      continue;
+    }
+    if (deps.shouldStop?.()) {
       outcomes.push({
         ...action,
         status: 'skipped',
@@ -122,6 +130,8 @@ export async function applyActions(
     } else {
       outcomes.push(await applyOne(deps, action, action.key.accessKeyId));
     }
+    done += 1;
+    deps.onProgress?.({ phase: 'applying', done, total });
   }
   return outcomes;
 }

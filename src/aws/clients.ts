@@ -1,4 +1,4 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -22,7 +22,13 @@ export interface ClientOptions {
    * `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` on its own.
    */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Static keys, or a provider (an assumed role, a profile's chain) shared by every client. */
+  credentials?: IAMClientConfig['credentials'];
+  /**
+   * A profile of the shared config and credentials files (`--profile`): its region, and its
+   * credentials when `credentials` is not given, as the AWS CLI reads them.
+   */
+  profile?: string;
   /** Attempts per call, first one included. IAM throttles large accounts, so retry generously. */
   maxAttempts?: number;
   /**
@@ -54,6 +60,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
   });
   return {
     iam: new IAMClient(config()),
