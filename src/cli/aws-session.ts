@@ -48,18 +48,47 @@ export async function openAwsSession(flags: AwsFlags): Promise<AwsSession> {
   const endpoint = flags.endpointUrl ? { endpoint: flags.endpointUrl } : {};
   const profileCredentials = fromNodeProviderChain({ ...base, clientConfig: { region, ...endpoint } });
   const credentials = flags.roleArn
-    ? fromTemporaryCredentials({
-        masterCredentials: profileCredentials,
-        params: {
-          RoleArn: flags.roleArn,
-          RoleSessionName: ROLE_SESSION_NAME,
-          ...(flags.externalId ? { ExternalId: flags.externalId } : {}),
-        },
-        clientConfig: { region, ...endpoint },
-      })
+    ? sharedProvider(
+        fromTemporaryCredentials({
+          masterCredentials: profileCredentials,
+          params: {
+            RoleArn: flags.roleArn,
+            RoleSessionName: ROLE_SESSION_NAME,
+            ...(flags.externalId ? { ExternalId: flags.externalId } : {}),
+          },
+          clientConfig: { region, ...endpoint },
+        }),
+      )
     : profileCredentials;
   const clients = createClients({ ...base, region, credentials, ...endpoint });
   return { clients, region, selfAccessKeyId: await signingAccessKeyId(clients.iam) };
+}
+
+type CredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
+
+/** Five minutes: a session closer than this to its expiry is renewed, as the SDK's own cache does. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One assumed-role session for all the clients: each client caches its credentials on its own, so
+ * without this every client would call AssumeRole once more.
+ */
+function sharedProvider(provider: CredentialProvider): CredentialProvider {
+  let current: ReturnType<CredentialProvider> | undefined;
+  return async (options) => {
+    current ??= provider(options);
+    try {
+      const identity = await current;
+      if (identity.expiration && identity.expiration.getTime() - Date.now() < RENEW_BEFORE_MS) {
+        current = provider(options);
+        return await current;
+      }
+      return identity;
+    } catch (error) {
+      current = undefined;
+      throw error;
+    }
+  };
 }
 
 /** `--region`, else the SDK's own lookup (`AWS_REGION`, then the profile's `region`). */
