@@ -228,7 +228,8 @@ async function commandDeps(flags: AuditFlags, io: CommandIo, progress: ProgressV
       info: () => {},
       warn: (message, extra) => {
         progress.pause();
-        io.stderr(`warning: ${message} ${JSON.stringify(extra)}\n`);
+        const detail = typeof extra.message === 'string' ? extra.message : JSON.stringify(extra);
+        io.stderr(`warning: ${message}: ${detail}\n`);
       },
     },
   };

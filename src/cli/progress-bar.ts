@@ -74,6 +74,8 @@ export function progressBar(stream: NodeJS.WritableStream): ProgressView {
         clearOnComplete: false,
         linewrap: false,
         barsize: 24,
+        barCompleteChar: '█',
+        barIncompleteChar: '░',
         fps: 10,
       });
       bar.start(event.total ?? 0, event.done, payloadOf(event));

@@ -3,7 +3,7 @@ import { awsErrors } from './errors.js';
 import { addKey, addUser, deleteKey, type SandboxAccessKey, type SandboxUser } from './iam-state.js';
 import { decodeMarker, encodeMarker, parseMaxItems } from './params.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
-import { element, entryMap, memberList, NAMESPACES, wrap } from './xml.js';
+import { element, entryMap, escapeXml, memberList, NAMESPACES, wrap } from './xml.js';
 
 const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const PATH = /^\/([\u0021-\u007E]{0,510}\/)?$/;
@@ -364,6 +364,11 @@ const getAccountAuthorizationDetails: ActionHandler = (ctx) => {
   return `${tail}${wrap('UserDetailList', members)}<GroupDetailList/><RoleDetailList/><Policies/>`;
 };
 
+/** An account has at most one alias; the answer is never truncated. */
+const listAccountAliases: ActionHandler = (ctx) =>
+  memberList('AccountAliases', ctx.account.alias ? [escapeXml(ctx.account.alias)] : []) +
+  element('IsTruncated', false);
+
 const getAccountSummary: ActionHandler = (ctx) => {
   const rootKeyPresent = ctx.account.rootKeys.some((k) => k.active);
   return entryMap('SummaryMap', [
@@ -407,6 +412,7 @@ export const iamService: QueryService = {
     GenerateCredentialReport: generateCredentialReportAction,
     GetCredentialReport: getCredentialReport,
     GetAccountSummary: getAccountSummary,
+    ListAccountAliases: listAccountAliases,
     GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   },
 };
