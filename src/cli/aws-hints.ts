@@ -19,6 +19,11 @@ const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'Authori
  */
 export function hintFor(error: unknown, context: { profile: string | undefined }): string | null {
   if (!(error instanceof Error)) return null;
+  // Our own errors (a failed delivery) wrap the SDK's: the cause names what went wrong.
+  return hintForOne(error, context) ?? hintFor(error.cause, context);
+}
+
+function hintForOne(error: Error, context: { profile: string | undefined }): string | null {
   const { message } = error;
   const profile = context.profile ?? 'default';
   if (/\bSSO\b.*(expired|invalid|not found)|aws sso login/i.test(message)) {

@@ -114,6 +114,7 @@ describe('Command: key-hygiene audit, in process', () => {
     const runId = /^Run (\S+)$/m.exec(audit.stdout)?.[1] ?? '';
     const afterAudit = await status('stale-sam');
     const undo = await command(['undo', runId, '--notify']);
+    const again = await command(['undo', runId, '--output', 'json']);
     // Assess
     expect(audit).toMatchObject({ code: 0, stderr: '' });
     expect(audit.stdout).toMatch(/^KEY-HYGIENE AUDIT/);
@@ -124,5 +125,8 @@ describe('Command: key-hygiene audit, in process', () => {
     expect(undo.stdout).toContain(`undo of run ${runId}: 1 key reactivated`);
     expect(undo.stderr).toMatch(/^Published to arn:aws:sns:/);
     expect(await status('stale-sam')).toBe('Active');
+    // A second undo finds nothing left to do, and says so as JSON
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'undo', undoneRunId: runId, actions: [] });
   });
 });

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../src/collect/csv.js';
 import { CSV_COLUMNS } from '../../src/render/csv.js';
 import { auditReportSchema } from '../../src/report/schema.js';
-import { operatorEnv, runKeyHygiene } from '../support/cli-process.js';
+import { operatorEnv, REPO_ROOT, runKeyHygiene } from '../support/cli-process.js';
 import { ACCOUNT_ID, AUDITOR_KEY, KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
 import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
@@ -246,6 +247,26 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('No AWS region configured: pass --region, or set AWS_REGION');
+  });
+
+  it('answers `npm run audit -- <args>` as `key-hygiene audit <args>`', async () => {
+    // Prepare
+    const files = auditProfile();
+    // Act
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      execFile(
+        'npm',
+        ['run', '--silent', 'audit', '--', '--profile', 'audit', ...sandboxFlags(), '--output', 'json'],
+        { cwd: REPO_ROOT, env: commandEnv(files), timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout) => {
+          if (error && typeof error.code !== 'number') reject(error);
+          else resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout });
+        },
+      );
+    });
+    // Assess
+    expect(result.code).toBe(0);
+    expect(auditReportSchema.parse(JSON.parse(result.stdout)).accountId).toBe(ACCOUNT_ID);
   });
 
   it('refuses enforce without --yes when not on a terminal, and enforces with it', async () => {
