@@ -65,8 +65,10 @@ export function askOnTerminal(
     const alias = await accountAlias(iam);
     beforeAsking();
     const prompt = createInterface({ input: terminal.input, output: terminal.output, terminal: false });
+    // Input that ends (Ctrl-D) before a line is a no.
+    const ended = new Promise<string>((resolve) => prompt.once('close', () => resolve('')));
     try {
-      const answer = await prompt.question(confirmationQuestion(request, alias));
+      const answer = await Promise.race([prompt.question(confirmationQuestion(request, alias)), ended]);
       return /^\s*y(es)?\s*$/i.test(answer);
     } finally {
       prompt.close();

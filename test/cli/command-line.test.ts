@@ -134,7 +134,9 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     // Assess
     expect(result.code, result.stderr).toBe(0);
     const sessions = [...env.sandbox.state.sessions.values()];
-    expect(sessions.map((s) => [s.roleArn, s.sessionName])).toEqual([[roleArn, 'key-hygiene-cli']]);
+    expect(sessions.map((s) => [s.roleArn, s.sessionName, s.externalId])).toEqual([
+      [roleArn, 'key-hygiene-cli', 'acme'],
+    ]);
     expect(result.stdout).toContain(`Account ${ACCOUNT_ID}`);
   });
 
