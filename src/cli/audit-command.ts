@@ -155,35 +155,49 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
   const stderr = io.terminal?.stderr;
   const progress: ProgressView =
     stderr && progressWanted(stderr, env, flags.quiet === true) ? progressBar(stderr) : NO_PROGRESS;
-  try {
-    const deps = await commandDeps(flags, io, progress);
-    if (event.undo !== undefined) {
-      const report = await runUndo(deps, { undoneRunId: event.undo, settings });
-      const published = event.notify ? await deliverAdhoc(deps, settings, report) : null;
-      progress.stop();
-      await emit(flags, io, renderUndo(flags.output, report));
-      if (published) io.stderr(`Published to ${published.topicArn} (message ${published.messageId}).\n`);
-      return undoExitCode(report);
-    }
-    const outcome = await auditAccount(deps, { settings, ...(event.users ? { users: event.users } : {}) });
-    const published = event.notify ? await deliverAdhoc(deps, settings, outcome.report) : null;
-    progress.stop();
-    const colour = !flags.out && io.terminal !== undefined && colourAllowed(io.terminal.stdout, env);
-    await emit(flags, io, renderAudit(flags.output, outcome, { colour }));
-    if (published) io.stderr(`Published to ${published.topicArn} (message ${published.messageId}).\n`);
-    for (const hint of deniedActionHints(outcome.report.errors)) io.stderr(`key-hygiene: ${hint}\n`);
-    if (outcome.report.actions.some((action) => action.reason === NOT_CONFIRMED_REASON)) {
-      io.stderr('key-hygiene: not confirmed: no key was changed.\n');
-      return EXIT_CODES.error;
-    }
-    return auditExitCode(outcome, flags.failOn);
-  } catch (error) {
+  const fail = (error: unknown): number => {
     progress.stop();
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     io.stderr(`key-hygiene: ${what}\n`);
     const hint = hintFor(error, { profile: flags.profile ?? env.AWS_PROFILE });
     if (hint) io.stderr(`key-hygiene: ${hint}\n`);
     return EXIT_CODES.error;
+  };
+  try {
+    const deps = await commandDeps(flags, io, progress);
+    // A failed publish must not hide the report: the run may already have changed keys.
+    const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
+      if (!event.notify) return { failure: null, line: null };
+      try {
+        const { topicArn, messageId } = await deliverAdhoc(deps, settings, report);
+        return { failure: null, line: `Published to ${topicArn} (message ${messageId}).\n` };
+      } catch (error) {
+        return { failure: error, line: null };
+      }
+    };
+    if (event.undo !== undefined) {
+      const report = await runUndo(deps, { undoneRunId: event.undo, settings });
+      const published = await publish(report);
+      progress.stop();
+      await emit(flags, io, renderUndo(flags.output, report));
+      if (published.line) io.stderr(published.line);
+      return published.failure ? fail(published.failure) : undoExitCode(report);
+    }
+    const outcome = await auditAccount(deps, { settings, ...(event.users ? { users: event.users } : {}) });
+    const published = await publish(outcome.report);
+    progress.stop();
+    const colour = !flags.out && io.terminal !== undefined && colourAllowed(io.terminal.stdout, env);
+    await emit(flags, io, renderAudit(flags.output, outcome, { colour }));
+    if (published.line) io.stderr(published.line);
+    for (const hint of deniedActionHints(outcome.report.errors)) io.stderr(`key-hygiene: ${hint}\n`);
+    if (published.failure) return fail(published.failure);
+    if (outcome.report.actions.some((action) => action.reason === NOT_CONFIRMED_REASON)) {
+      io.stderr('key-hygiene: not confirmed: no key was changed.\n');
+      return EXIT_CODES.error;
+    }
+    return auditExitCode(outcome, flags.failOn);
+  } catch (error) {
+    return fail(error);
   }
 }
 

@@ -50,7 +50,7 @@ export function renderAudit(format: OutputFormatName, outcome: AuditOutcome, con
 
 /** @throws RangeError for a format an undo report does not have (check `UNDO_OUTPUT_FORMATS` first). */
 export function renderUndo(format: OutputFormatName, report: UndoReport): string {
-  const format_ = FORMATS[format] as OutputFormat;
-  if (!format_.undo) throw new RangeError(`an undo report has no ${format} form`);
-  return format_.undo(report);
+  const entry: OutputFormat = FORMATS[format];
+  if (!entry.undo) throw new RangeError(`an undo report has no ${format} form`);
+  return entry.undo(report);
 }

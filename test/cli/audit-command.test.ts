@@ -108,6 +108,18 @@ describe('Command: key-hygiene audit, in process', () => {
     expect(await status('stale-sam')).toBe('Active');
   });
 
+  it('still prints what an enforce run did when publishing fails, and exits 1', async () => {
+    // Prepare: a topic that does not exist
+    vi.stubEnv('REPORT_TOPIC_ARN', 'arn:aws:sns:us-east-1:111111111111:no-such-topic');
+    // Act
+    const result = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam', '--yes', '--notify']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Deactivated (1):\n- stale-sam, ${KEYS.stale} (unused-key)`);
+    expect(result.stderr).toMatch(/^key-hygiene: DeliveryError: Could not publish the report/);
+    expect(await status('stale-sam')).toBe('Inactive');
+  });
+
   it('audits with --yes, then undoes that run, printing the text reports', async () => {
     // Act
     const audit = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam,fresh-fred', '--yes']);
