@@ -91,6 +91,23 @@ describe('Command line: key-hygiene in a terminal (tmux)', { timeout: 180_000 },
     expect(openingCodes(medium), 'the MEDIUM heading is yellow').toContain('33');
   });
 
+  it('spins while the credential report is being generated (no total yet), then goes on', async () => {
+    // Prepare: IAM keeps answering INPROGRESS until the test lets the report complete
+    const aid = (body: object) =>
+      fetch(`${small.url}/_sandbox/credential-report`, { method: 'POST', body: JSON.stringify(body) });
+    await aid({ stuck: true });
+    // Act
+    const terminal = await inTerminal(small, '--fail-on none');
+    const spinning = await terminal.waitFor(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Credential report *$/m);
+    await aid({ stuck: false });
+    const done = await terminal.waitFor(/^exit=\d+$/m);
+    // Assess
+    expect(spinning).not.toMatch(/Credential report +\[/);
+    expect(done).toMatch(/^✔ Credential report +1\/1 in \d+s *$/m);
+    expect(done).toMatch(/^✔ Reading users +(\d+)\/\1 in \d+s *$/m);
+    expect(done).toContain('exit=0');
+  });
+
   it('changes nothing when the answer is no, and exits 1', async () => {
     // Act
     const terminal = await inTerminal(small, '--mode enforce --users stale-sam');
