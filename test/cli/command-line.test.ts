@@ -251,6 +251,24 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(result.stderr).toContain('No AWS region configured: pass --region, or set AWS_REGION');
   });
 
+  it('runs as `npx key-hygiene` from the clone, offline (--no: never from the registry)', async () => {
+    // Act
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      execFile(
+        'npx',
+        ['--no', 'key-hygiene', 'audit', '--help'],
+        { cwd: REPO_ROOT, env: operatorEnv(), timeout: 90_000 },
+        (error, stdout) => {
+          if (error && typeof error.code !== 'number') reject(error);
+          else resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout });
+        },
+      );
+    });
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: key-hygiene audit \[options\]/);
+  });
+
   it('answers `npm run audit -- <args>` as `key-hygiene audit <args>`', async () => {
     // Prepare
     const files = auditProfile();

@@ -26,7 +26,7 @@ async function inTerminal(sandbox: RunningSandbox, args: string, extraEnv: Recor
     MAX_ACTIONS_PER_RUN: '1000',
     ...extraEnv,
   });
-  const command = `cd '${REPO_ROOT}' && node ${BIN} audit --endpoint-url ${sandbox.url} ${args}; echo "exit=$?"`;
+  const command = `cd '${REPO_ROOT}' && '${process.execPath}' ${BIN} audit --endpoint-url ${sandbox.url} ${args}; echo "exit=$?"`;
   const session = await TmuxSession.start(command, env);
   sessions.push(session);
   return session;
