@@ -208,6 +208,36 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     );
   });
 
+  it('signs in through an SSO profile whose session `aws sso login` cached', async () => {
+    // Prepare: a current token in ~/.aws/sso/cache, as `aws sso login` leaves it
+    const startUrl = 'https://example.awsapps.com/start';
+    const cache = join(home, '.aws', 'sso', 'cache');
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(
+      join(cache, `${createHash('sha1').update(startUrl).digest('hex')}.json`),
+      JSON.stringify({
+        startUrl,
+        region: 'us-east-1',
+        accessToken: 'a-current-token',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    );
+    const files = awsFiles(
+      `[profile sso-audit]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = ${ACCOUNT_ID}\nsso_role_name = SecurityAudit\nregion = us-east-1\n`,
+      '',
+    );
+    // Act
+    const result = await runKeyHygiene(
+      ['audit', '--profile', 'sso-audit', ...sandboxFlags()],
+      commandEnv(files),
+    );
+    // Assess: the audit ran as the SSO role session
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Account ${ACCOUNT_ID}`);
+    const sessions = [...env.sandbox.state.sessions.values()];
+    expect(sessions.map((s) => s.roleArn)).toEqual([`arn:aws:iam::${ACCOUNT_ID}:role/SecurityAudit`]);
+  });
+
   it('exits 1 with the next step for an expired SSO session: aws sso login --profile NAME', async () => {
     // Prepare: an SSO profile whose cached token expired (the SDK reads ~/.aws/sso/cache)
     const startUrl = 'https://example.awsapps.com/start';
