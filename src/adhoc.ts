@@ -1,15 +1,14 @@
 /**
- * What an ad-hoc request runs, shared by the `adhocAudit` handler and the `npm run audit` command so
- * both do exactly the same thing: an audit, or an undo of an earlier run.
+ * What an ad-hoc request runs, an audit or an undo of an earlier run. The `adhocAudit` handler runs
+ * it; the `key-hygiene` command calls the same two pipelines (`auditAccount`, `runUndo`) itself, as
+ * it also needs the audited users for its CSV and HTML output.
  */
 import { runAudit } from './audit.js';
 import type { AdhocEvent } from './config/adhoc-event.js';
 import type { Settings } from './config/settings.js';
 import { type Delivery, deliverReport } from './deliver.js';
 import type { AuditReport } from './model.js';
-import { renderText } from './render/text.js';
 import type { AuditDeps } from './run-start.js';
-import { renderUndoText } from './undo/report.js';
 import { deliverUndoReport, runUndo } from './undo/run-undo.js';
 import type { UndoReport } from './undo/types.js';
 
@@ -38,21 +37,11 @@ export function runAdhoc(deps: AuditDeps, settings: Settings, event: AdhocEvent)
  * if (event.notify) await deliverAdhoc(deps, settings, report);
  */
 export function deliverAdhoc(
-  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger'>,
+  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger' | 'onProgress'>,
   settings: Settings,
   report: AdhocReport,
 ): Promise<Delivery> {
   return isUndoReport(report)
     ? deliverUndoReport(deps, settings, report)
     : deliverReport(deps, settings, report);
-}
-
-/**
- * Either kind of report as plain text.
- *
- * @example
- * process.stdout.write(renderAdhocText(report));
- */
-export function renderAdhocText(report: AdhocReport): string {
-  return isUndoReport(report) ? renderUndoText(report) : renderText(report);
 }

@@ -11,9 +11,10 @@ import { collectInventory } from './collect/collect-inventory.js';
 import type { Settings } from './config/settings.js';
 import { evaluateRules } from './evaluate/registry.js';
 import { exportToSecurityHub } from './export/security-hub.js';
-import type { AuditError, AuditReport, UserRecord } from './model.js';
+import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
+import { reportProgressTo } from './progress.js';
 import { buildReport } from './report/build-report.js';
 import { liveDisagreements } from './resolve/live-disagreements.js';
 import { resolvePlannedUsers } from './resolve/resolve-planned-users.js';
@@ -32,6 +33,15 @@ export class AuditRequestError extends Error {
   }
 }
 
+/** The skip reason of every planned action when the operator answers no at the confirmation. */
+export const NOT_CONFIRMED_REASON = 'not confirmed at the prompt; nothing was changed';
+
+/** A run's report and the users it is about (the CSV and HTML renderers need both). */
+export interface AuditOutcome {
+  report: AuditReport;
+  users: readonly UserRecord[];
+}
+
 /** Evaluation times further than this from the clock count as a preview. */
 const PREVIEW_TOLERANCE_MS = 60 * 60 * 1000;
 
@@ -40,6 +50,11 @@ const PREVIEW_TOLERANCE_MS = 60 * 60 * 1000;
  * at the real time only: a preview of another date (`asOf`) is refused unless in report mode.
  */
 export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<AuditReport> {
+  return (await auditAccount(deps, request)).report;
+}
+
+/** {@link runAudit}, also handing back the users it audited. */
+export async function auditAccount(deps: AuditDeps, request: AuditRequest): Promise<AuditOutcome> {
   const { settings } = request;
   const startedAt = deps.clock();
   const asOf = settings.asOf ?? startedAt;
@@ -56,6 +71,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     asOf: asOf.toISOString(),
     users: request.users?.length,
   });
+  const onProgress = reportProgressTo(deps, { runId });
   const decide = (
     users: readonly UserRecord[],
     errors: readonly AuditError[],
@@ -81,7 +97,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
       clock: deps.clock,
       shouldStop,
       sleep: deps.sleep,
-      onProgress: ({ usersDone }) => deps.logger.info('inventory progress', { usersDone }),
+      onProgress,
       warn: (message) => deps.logger.warn('inventory source', { runId, message }),
     },
     { settings, accountId, userNames: request.users },
@@ -94,7 +110,7 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
 
   // resolve: read live the users the plan would act on (no call on the live path)
   const live = await resolvePlannedUsers(
-    { iam: deps.iam, concurrency: settings.concurrency, shouldStop },
+    { iam: deps.iam, concurrency: settings.concurrency, shouldStop, onProgress },
     { users: inventory.users, errors: inventory.errors, plan: firstPlan, settings },
   );
 
@@ -108,9 +124,9 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     ...liveDisagreements(firstPlan.actions, finalPlan.actions, live.users, asOf),
   ];
 
-  // apply (enforce only)
+  // apply (enforce only, and only once confirmed when someone is asked)
   const actions =
-    settings.mode === 'enforce'
+    settings.mode === 'enforce' && (await confirmed(deps, accountId, planned))
       ? await applyActions(
           {
             iam: deps.iam,
@@ -120,10 +136,15 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
             deleteAfterDays: settings.rules.inactiveKeyCleanup.days,
             shouldStop,
             archivedRun: archivedRuns(deps, settings, accountId),
+            onProgress,
           },
           planned,
         )
-      : planned;
+      : settings.mode === 'enforce'
+        ? planned.map((a) =>
+            a.status === 'planned' ? { ...a, status: 'skipped' as const, reason: NOT_CONFIRMED_REASON } : a,
+          )
+        : planned;
   // Whatever the time budget kept from being done is listed, so the next run is known to be needed.
   const notApplied = actions.filter((a) => a.status === 'skipped' && a.reason === TIME_BUDGET_SKIP_REASON);
   const notReached = [
@@ -196,7 +217,28 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     deps.logger.warn('report not archived: no S3 client given', { runId, bucket: settings.reportBucket });
   }
   deps.logger.info('audit finished', { runId, summary: archived.summary, complete: archived.complete });
-  return archived;
+  return { report: archived, users: live.users };
+}
+
+/** True unless someone is asked (`confirmActions`) about planned actions and says no. */
+async function confirmed(
+  deps: AuditDeps,
+  accountId: string,
+  planned: readonly PlannedAction[],
+): Promise<boolean> {
+  const waiting = planned.filter((a) => a.status === 'planned');
+  if (!deps.confirmActions || waiting.length === 0) return true;
+  const deletions = waiting.filter((a) => a.action === 'delete').length;
+  const answer = await deps.confirmActions({
+    accountId,
+    deactivations: waiting.length - deletions,
+    deletions,
+  });
+  deps.logger.info(answer ? 'actions confirmed' : 'actions not confirmed', {
+    accountId,
+    planned: waiting.length,
+  });
+  return answer;
 }
 
 /** Each run's archived report read at most once per audit; none without a bucket and an S3 client. */

@@ -7,6 +7,7 @@ import type { Settings } from './config/settings.js';
 import type { AuditReport } from './model.js';
 import { publishReport } from './notify/publish.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
+import { reportProgressTo } from './progress.js';
 import { splitByTeam } from './report/teams.js';
 import type { AuditDeps } from './run-start.js';
 
@@ -42,12 +43,15 @@ export interface Delivery {
  * it lists as published is not published again, and each new one is recorded in it.
  */
 export async function deliverReport(
-  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger'>,
+  deps: Pick<AuditDeps, 'sns' | 'region' | 'logger' | 'onProgress'>,
   settings: Settings,
   report: AuditReport,
   ledger?: DeliveryLedger,
 ): Promise<Delivery> {
   const topicArn = reportTopicArn(deps, settings, report.accountId);
+  // The number of messages is known once the team split is made, after the full report is out.
+  const progress = reportProgressTo(deps, { runId: report.runId });
+  progress({ phase: 'publishing', done: 0, total: null });
   const options = { chatFormat: settings.chatFormat };
   const published: PublishedMessages = {
     report: ledger?.published.report ?? null,
@@ -63,8 +67,13 @@ export async function deliverReport(
   } else {
     deps.logger.info('report already published by an earlier attempt', { runId: report.runId, messageId });
   }
-  if (settings.maxTeamMessages === 0) return { topicArn, messageId };
+  if (settings.maxTeamMessages === 0) {
+    progress({ phase: 'publishing', done: 1, total: 1 });
+    return { topicArn, messageId };
+  }
   const split = splitByTeam(report, settings.maxTeamMessages);
+  const total = 1 + split.reports.length;
+  progress({ phase: 'publishing', done: 1, total });
   if (split.omitted.length > 0) {
     deps.logger.warn('more teams than team messages allowed; the full report still has them', {
       runId: report.runId,
@@ -79,6 +88,7 @@ export async function deliverReport(
     const earlier = published.teams.find((sent) => sent.team === team);
     if (earlier) {
       teamMessages.push(earlier);
+      progress({ phase: 'publishing', done: 1 + teamMessages.length, total });
       continue;
     }
     const sent = {
@@ -88,6 +98,7 @@ export async function deliverReport(
     teamMessages.push(sent);
     published.teams.push(sent);
     await recordPublished();
+    progress({ phase: 'publishing', done: 1 + teamMessages.length, total });
   }
   if (teamMessages.length > 0) {
     deps.logger.info('team reports published', { runId: report.runId, teams: teamMessages.length });

@@ -9,6 +9,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { PermissionDeclaration } from './aws/permissions.js';
 import type { Settings } from './config/settings.js';
+import type { OnProgress } from './progress.js';
 import { newRunId } from './run-id.js';
 
 /**
@@ -54,6 +55,20 @@ export interface AuditDeps {
   /** Waits between credential-report polls; tests may pass a faster one. */
   sleep?: (ms: number) => Promise<unknown>;
   logger: AuditLogger;
+  /** Every progress event of the run (the command line's progress bar); the logger gets fewer. */
+  onProgress?: OnProgress;
+  /**
+   * Asked in enforce mode, once the actions are planned and before any is applied, when there is
+   * at least one; `false` applies none of them. Absent (the functions, `--yes`): no question.
+   */
+  confirmActions?: (request: ActionsToConfirm) => Promise<boolean>;
+}
+
+/** What an enforce run is about to do, for a person to confirm. */
+export interface ActionsToConfirm {
+  accountId: string;
+  deactivations: number;
+  deletions: number;
 }
 
 export interface RunStart {

@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ArchivedRun } from '../archive/read-archive.js';
+import type { OnProgress } from '../progress.js';
 
 export interface ApplyDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -21,4 +22,6 @@ export interface ApplyDeps {
    * archive to list the key as deactivated; without an archive nothing is deleted.
    */
   archivedRun?: (runId: string) => Promise<ArchivedRun>;
+  /** Told after each planned action (phase `applying`), done or not. */
+  onProgress?: OnProgress;
 }

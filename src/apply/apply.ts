@@ -26,10 +26,15 @@ export async function applyActions(
   actions: readonly PlannedAction[],
 ): Promise<PlannedAction[]> {
   const outcomes: PlannedAction[] = [];
+  const total = actions.filter((action) => action.status === 'planned').length;
+  let done = 0;
+  if (total > 0) deps.onProgress?.({ phase: 'applying', done, total });
   for (const action of actions) {
     if (action.status !== 'planned') {
       outcomes.push(action);
-    } else if (deps.shouldStop?.()) {
+      continue;
+    }
+    if (deps.shouldStop?.()) {
       outcomes.push({
         ...action,
         status: 'skipped',
@@ -46,6 +51,8 @@ export async function applyActions(
           : await deactivateKey(deps, action, accessKeyId),
       );
     }
+    done += 1;
+    deps.onProgress?.({ phase: 'applying', done, total });
   }
   return outcomes;
 }

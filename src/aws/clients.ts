@@ -1,4 +1,4 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -25,7 +25,13 @@ export interface ClientOptions {
    * `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` on its own.
    */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Static keys, or a provider (an assumed role, a profile's chain) shared by every client. */
+  credentials?: IAMClientConfig['credentials'];
+  /**
+   * A profile of the shared config and credentials files (`--profile`): its region, and its
+   * credentials when `credentials` is not given, as the AWS CLI reads them.
+   */
+  profile?: string;
   /** Attempts per call, first one included. IAM throttles large accounts, so retry generously. */
   maxAttempts?: number;
   /**
@@ -72,6 +78,7 @@ export function clientConfig(options: ClientOptions = {}) {
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
   };
 }
 

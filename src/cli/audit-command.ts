@@ -1,47 +1,56 @@
 /**
- * `npm run audit -- [--mode report|enforce] [--users a,b] [--as-of ISO] [--notify] [--undo RUNID]`:
- * the ad-hoc audit (or undo) from a laptop. It builds the same event the `adhocAudit` function takes
- * and runs the same code (`runAdhoc`), with the SDK's default credential chain and region;
- * `AWS_ENDPOINT_URL` points it at the sandbox. Settings come from the same environment variables
- * as the deployed function's (README settings table). Prints the text report.
+ * `key-hygiene audit` and `key-hygiene undo`: the ad-hoc audit (or undo) from a laptop or a CI job.
+ * The flags become the same event the `adhocAudit` function takes, checked by the same schema and
+ * bounds, and run by the same pipeline (`auditAccount`, `runUndo`); settings come from the same
+ * environment variables as the deployed function's (README settings table).
  */
-import { parseArgs } from 'node:util';
-import { deliverAdhoc, renderAdhocText, runAdhoc } from '../adhoc.js';
-import { createClients, signingAccessKeyId } from '../aws/clients.js';
-import { applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
+import { writeFile } from 'node:fs/promises';
+import { deliverAdhoc } from '../adhoc.js';
+import { type AuditOutcome, auditAccount, NOT_CONFIRMED_REASON } from '../audit.js';
+import { type AdhocEvent, applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
 import { ConfigError, EventValidationError } from '../config/errors.js';
-import { loadSettings } from '../config/settings.js';
+import { loadSettings, type Settings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
-import { runOrganizationArgs } from './organization-command.js';
+import { runUndo } from '../undo/run-undo.js';
+import type { UndoReport } from '../undo/types.js';
+import { deniedActionHints, hintFor } from './aws-hints.js';
+import { type AwsFlags, openAwsSession } from './aws-session.js';
+import { colourAllowed } from './colour.js';
+import { askOnTerminal } from './confirm.js';
+import { EXIT_CODES, exitCodeOf, type FailOn } from './exit-codes.js';
+import { type OutputFormatName, renderAudit, renderUndo, UNDO_OUTPUT_FORMATS } from './output.js';
+import { NO_PROGRESS, type ProgressView, progressBar, progressWanted } from './progress-bar.js';
 
-export const AUDIT_USAGE = `Usage: npm run audit -- [options]
-
-  --mode report|enforce  report (default: the MODE setting) lists what enforce would do
-  --users a,b            audit only these IAM users
-  --as-of ISO            evaluate as of this date-time, e.g. 2027-01-01T00:00:00Z (report mode)
-  --notify               also publish the report to the report topic
-  --undo RUNID           reactivate the keys run RUNID deactivated (takes only --notify)
-  --org                  audit every account of the organization (--org --help for its options)
-  --help                 show this text
-
-Credentials and region come from the AWS SDK's default chain (AWS_PROFILE, AWS_REGION, ...);
-AWS_ENDPOINT_URL=http://127.0.0.1:PORT runs against the sandbox (npm run sandbox).
-`;
-
-/** Where the command writes; the real process's streams, or a test's buffers. */
+/** Where the command writes, and the terminal it runs in when there is one. */
 export interface CommandIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /**
+   * The process's own streams, for what only a terminal gets: the progress bar, colours, the
+   * enforce confirmation. Absent (a test's buffers), the command behaves as in a pipe.
+   */
+  terminal?: {
+    stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+    stdout: { isTTY?: boolean };
+    stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  };
 }
 
-/** The command-line flag for each event field, to name the flag in an error. */
-const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
-  mode: '--mode',
-  users: '--users',
-  asOf: '--as-of',
-  notify: '--notify',
-  undo: '--undo',
-};
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The flags of `audit` (and `undo`), as the parser hands them over. */
+export interface AuditFlags extends AwsFlags {
+  mode?: string;
+  users?: string;
+  asOf?: string;
+  notify?: boolean;
+  undo?: string;
+  output: OutputFormatName;
+  out?: string;
+  failOn: FailOn;
+  yes?: boolean;
+  quiet?: boolean;
+}
 
 /** A command line that cannot be run; the message names the flag. */
 export class UsageError extends Error {
@@ -51,43 +60,35 @@ export class UsageError extends Error {
   }
 }
 
+/** The flag for each event field, to name the flag in an error. */
+const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
+  mode: '--mode',
+  users: '--users',
+  asOf: '--as-of',
+  notify: '--notify',
+  undo: '--undo (or undo RUNID)',
+};
+
 /**
- * Turns the arguments into the ad-hoc event (not yet validated).
+ * The flags as the ad-hoc event (not yet validated).
  *
  * @example
- * eventFromArgs(['--mode', 'report', '--users', 'alice,bob']); // { mode: 'report', users: ['alice', 'bob'] }
+ * eventFromFlags({ mode: 'report', users: 'alice, bob' }); // { mode: 'report', users: ['alice', 'bob'] }
  */
-export function eventFromArgs(argv: readonly string[]): Record<string, unknown> | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        mode: { type: 'string' },
-        users: { type: 'string' },
-        'as-of': { type: 'string' },
-        notify: { type: 'boolean' },
-        undo: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Run with --help for the options.`, { cause: error });
-  }
-  if (values.help) return 'help';
+export function eventFromFlags(
+  flags: Pick<AuditFlags, 'mode' | 'users' | 'asOf' | 'notify' | 'undo'>,
+): Record<string, unknown> {
   const event: Record<string, unknown> = {};
-  if (values.mode !== undefined) event.mode = values.mode;
-  if (typeof values.users === 'string') {
-    event.users = values.users
+  if (flags.mode !== undefined) event.mode = flags.mode;
+  if (flags.users !== undefined) {
+    event.users = flags.users
       .split(',')
       .map((name) => name.trim())
       .filter((name) => name !== '');
   }
-  if (values['as-of'] !== undefined) event.asOf = values['as-of'];
-  if (values.notify) event.notify = true;
-  if (values.undo !== undefined) event.undo = values.undo;
+  if (flags.asOf !== undefined) event.asOf = flags.asOf;
+  if (flags.notify) event.notify = true;
+  if (flags.undo !== undefined) event.undo = flags.undo;
   return event;
 }
 
@@ -95,81 +96,155 @@ export function eventFromArgs(argv: readonly string[]): Record<string, unknown> 
 function flagError(error: EventValidationError): UsageError {
   const parts = error.issues.map((issue) => {
     const field = issue.name.split('.')[0] ?? '';
-    const flag = FLAG_BY_FIELD[field] ?? issue.name;
-    return `${flag}: ${issue.message}`;
+    return `${FLAG_BY_FIELD[field] ?? issue.name}: ${issue.message}`;
   });
   return new UsageError(`Invalid option ${parts.join('; ')}`, { cause: error });
 }
 
+interface Prepared {
+  event: AdhocEvent;
+  settings: Settings;
+}
+
+/** Everything checked before the first AWS call: flags, settings, the format, enforce's consent. */
+function prepare(flags: AuditFlags, env: Env, io: CommandIo): Prepared {
+  let event: AdhocEvent;
+  try {
+    event = parseAdhocEvent(eventFromFlags(flags));
+  } catch (error) {
+    throw error instanceof EventValidationError ? flagError(error) : error;
+  }
+  const settings = applyEventOverrides(loadSettings(env), event);
+  if (event.undo !== undefined && !UNDO_OUTPUT_FORMATS.includes(flags.output)) {
+    throw new UsageError(
+      `--output ${flags.output}: an undo report comes as ${UNDO_OUTPUT_FORMATS.join(' or ')} (it has no per-key rows)`,
+    );
+  }
+  if (event.undo === undefined && settings.mode === 'enforce' && !flags.yes && !onTerminal(io)) {
+    throw new UsageError(
+      'enforce mode changes keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.',
+    );
+  }
+  return { event, settings };
+}
+
+/** Both ends of the conversation are a person's terminal. */
+function onTerminal(io: CommandIo): boolean {
+  return io.terminal?.stdin.isTTY === true && io.terminal.stderr.isTTY === true;
+}
+
 /**
- * Runs the command; resolves to the exit code (0 done, 1 the run failed, 2 bad options or settings).
+ * Runs an audit or an undo; resolves to the exit code (see `EXIT_CODES`). Nothing is thrown: every
+ * failure is a message on stderr, with what to do when that is known.
  *
  * @example
- * process.exitCode = await runAuditCommand(process.argv.slice(2), process.env, { stdout, stderr });
+ * process.exitCode = await runAuditCommand({ output: 'text', failOn: 'high' }, process.env, io);
  */
-export async function runAuditCommand(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  io: CommandIo,
-): Promise<number> {
-  if (argv.includes('--org')) return runOrganizationArgs(argv, env, io);
-  let event: ReturnType<typeof parseAdhocEvent>;
-  let settings: ReturnType<typeof loadSettings>;
+export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo): Promise<number> {
+  let prepared: Prepared;
   try {
-    const raw = eventFromArgs(argv);
-    if (raw === 'help') {
-      io.stdout(AUDIT_USAGE);
-      return 0;
-    }
-    event = parseAdhocEvent(raw);
-    settings = applyEventOverrides(loadSettings(env), event);
+    prepared = prepare(flags, env, io);
   } catch (error) {
-    const shown = error instanceof EventValidationError ? flagError(error) : error;
-    if (shown instanceof UsageError || shown instanceof ConfigError) {
-      io.stderr(`key-hygiene audit: ${shown.message}\n`);
-      return 2;
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`key-hygiene: ${error.message}\n`);
+      return EXIT_CODES.error;
     }
     throw error;
   }
+  const { event, settings } = prepared;
+  const stderr = io.terminal?.stderr;
+  const progress: ProgressView =
+    stderr && progressWanted(stderr, env, flags.quiet === true) ? progressBar(stderr) : NO_PROGRESS;
+  const fail = (error: unknown): number => {
+    progress.stop();
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr(`key-hygiene: ${what}\n`);
+    const hint = hintFor(error, { profile: flags.profile ?? env.AWS_PROFILE });
+    if (hint) io.stderr(`key-hygiene: ${hint}\n`);
+    return EXIT_CODES.error;
+  };
   try {
-    const deps = await commandDeps(env, io);
-    const report = await runAdhoc(deps, settings, event);
-    io.stdout(renderAdhocText(report));
-    if (event.notify) {
-      const { topicArn, messageId } = await deliverAdhoc(deps, settings, report);
-      io.stderr(`Published to ${topicArn} (message ${messageId}).\n`);
+    const deps = await commandDeps(flags, io, progress);
+    // A failed publish must not hide the report: the run may already have changed keys.
+    const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
+      if (!event.notify) return { failure: null, line: null };
+      try {
+        const { topicArn, messageId } = await deliverAdhoc(deps, settings, report);
+        return { failure: null, line: `Published to ${topicArn} (message ${messageId}).\n` };
+      } catch (error) {
+        return { failure: error, line: null };
+      }
+    };
+    if (event.undo !== undefined) {
+      const report = await runUndo(deps, { undoneRunId: event.undo, settings });
+      const published = await publish(report);
+      progress.stop();
+      await emit(flags, io, renderUndo(flags.output, report));
+      if (published.line) io.stderr(published.line);
+      return published.failure ? fail(published.failure) : undoExitCode(report);
     }
-    return 0;
+    const outcome = await auditAccount(deps, { settings, ...(event.users ? { users: event.users } : {}) });
+    const published = await publish(outcome.report);
+    progress.stop();
+    const colour = !flags.out && io.terminal !== undefined && colourAllowed(io.terminal.stdout, env);
+    await emit(flags, io, renderAudit(flags.output, outcome, { colour }));
+    if (published.line) io.stderr(published.line);
+    for (const hint of deniedActionHints(outcome.report.errors)) io.stderr(`key-hygiene: ${hint}\n`);
+    if (published.failure) return fail(published.failure);
+    if (outcome.report.actions.some((action) => action.reason === NOT_CONFIRMED_REASON)) {
+      io.stderr('key-hygiene: not confirmed: no key was changed.\n');
+      return EXIT_CODES.error;
+    }
+    return auditExitCode(outcome, flags.failOn);
   } catch (error) {
-    io.stderr(
-      `key-hygiene audit: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
-    );
-    return 1;
+    return fail(error);
   }
 }
 
-async function commandDeps(
-  env: Readonly<Record<string, string | undefined>>,
-  io: CommandIo,
-): Promise<AuditDeps> {
-  const configured = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const clients = createClients(configured ? { region: configured } : {});
-  let region: string;
-  try {
-    region = await clients.sns.config.region();
-  } catch (error) {
-    throw new Error('No AWS region configured; set AWS_REGION (or a region in your AWS profile).', {
-      cause: error,
-    });
+async function emit(flags: AuditFlags, io: CommandIo, text: string): Promise<void> {
+  if (!flags.out) {
+    io.stdout(text);
+    return;
   }
+  await writeFile(flags.out, text, 'utf8');
+  io.stderr(`Wrote ${flags.out} (${flags.output}).\n`);
+}
+
+function auditExitCode({ report }: AuditOutcome, failOn: FailOn): number {
+  return exitCodeOf(report, failOn);
+}
+
+function undoExitCode(report: UndoReport): number {
+  const failed = report.actions.some((action) => action.status === 'failed');
+  return exitCodeOf({ findings: [], complete: report.complete && !failed, errors: report.errors }, 'none');
+}
+
+async function commandDeps(flags: AuditFlags, io: CommandIo, progress: ProgressView): Promise<AuditDeps> {
+  const { clients, region, selfAccessKeyId } = await openAwsSession(flags);
+  const terminal = io.terminal;
+  const ask = !flags.yes && terminal && onTerminal(io);
   return {
     ...clients,
     region,
     clock: () => new Date(),
-    selfAccessKeyId: await signingAccessKeyId(clients.iam),
+    selfAccessKeyId,
+    onProgress: progress.onProgress,
+    ...(ask
+      ? {
+          confirmActions: askOnTerminal(
+            { input: terminal.stdin, output: terminal.stderr },
+            clients.iam,
+            progress.pause,
+          ),
+        }
+      : {}),
     logger: {
       info: () => {},
-      warn: (message, extra) => io.stderr(`warning: ${message} ${JSON.stringify(extra)}\n`),
+      warn: (message, extra) => {
+        progress.pause();
+        const detail = typeof extra.message === 'string' ? extra.message : JSON.stringify(extra);
+        io.stderr(`warning: ${message}: ${detail}\n`);
+      },
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Settings } from '../config/settings.js';
 import type { AuditReport } from '../model.js';
+import type { OnProgress } from '../progress.js';
 import { collectFromCredentialReport } from './credential-report-collector.js';
 import { collectLive } from './live-collector.js';
 import type { InventoryResult } from './types.js';
@@ -10,7 +11,8 @@ export interface CollectDeps {
   /** The wall clock, to judge the credential report's age. */
   clock: () => Date;
   shouldStop?: () => boolean;
-  onProgress?: (progress: { usersDone: number }) => void;
+  /** Told as the credential report is generated and as users are read. */
+  onProgress?: OnProgress;
   /** Told when the credential report is used with a caveat or cannot be used. */
   warn?: (message: string) => void;
   /** Waits between credential-report polls; tests may pass a faster one. */
@@ -80,6 +82,7 @@ export async function collectInventory(
         concurrency: settings.concurrency,
         ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       },
       { accountId, ...(userNames ? { userNames } : {}) },
     );

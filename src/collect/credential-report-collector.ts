@@ -1,4 +1,3 @@
-import type { IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
@@ -59,7 +58,7 @@ export async function collectFromCredentialReport(
   request: ReportCollectRequest,
 ): Promise<ReportInventory> {
   const { parsed, ...fetched } = await fetchAndParse(deps);
-  const details = await readUserDetails(deps.iam);
+  const details = await readUserDetails(deps, parsed.users.length);
   const wanted = request.userNames ? new Set(request.userNames.map((name) => name.toLowerCase())) : null;
   const isWanted = (name: string) => wanted === null || wanted.has(name.toLowerCase());
 
@@ -150,12 +149,24 @@ async function fetchAndParse(
   }
 }
 
-/** The per-user details the report lacks (path, tags), by user name. */
-async function readUserDetails(iam: Pick<IAMClient, 'send'>): Promise<Map<string, UserDetail>> {
+/**
+ * The per-user details the report lacks (path, tags), by user name; progress counts them against
+ * the report's users (users created since may take the count past it).
+ */
+async function readUserDetails(
+  deps: Pick<ReportCollectorDeps, 'iam' | 'onProgress'>,
+  reportUsers: number,
+): Promise<Map<string, UserDetail>> {
   const details = new Map<string, UserDetail>();
+  deps.onProgress?.({ phase: 'users', done: 0, total: reportUsers });
   try {
-    for await (const page of pageUserDetails(iam)) {
+    for await (const page of pageUserDetails(deps.iam)) {
       for (const user of page) details.set(user.userName, user);
+      deps.onProgress?.({
+        phase: 'users',
+        done: details.size,
+        total: Math.max(reportUsers, details.size),
+      });
     }
   } catch (error) {
     const { code, message } = describeAwsError(error);

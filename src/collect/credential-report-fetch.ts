@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { GenerateCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import type { OnProgress } from '../progress.js';
 
 /**
  * The IAM call that generates the credential report (the download: credential-report-download.ts).
@@ -29,6 +30,8 @@ export interface FetchReportDeps {
   shouldStop?: () => boolean;
   /** Waits between polls; tests may pass a faster one. */
   sleep?: (ms: number) => Promise<unknown>;
+  /** Told when the wait starts (total unknown) and when the report is in. */
+  onProgress?: OnProgress;
 }
 
 export interface FetchedReport {
@@ -71,6 +74,13 @@ const NOT_READY = new Set(['CredentialReportNotReadyException', 'ReportInProgres
  * const { csv, generatedAt } = await fetchCredentialReport({ iam, clock: () => new Date(), maxAgeMs: 4 * 3_600_000, maxWaitMs: 60_000 });
  */
 export async function fetchCredentialReport(deps: FetchReportDeps): Promise<FetchedReport> {
+  deps.onProgress?.({ phase: 'credential-report', done: 0, total: null });
+  const report = await fetchReport(deps);
+  deps.onProgress?.({ phase: 'credential-report', done: 1, total: 1 });
+  return report;
+}
+
+async function fetchReport(deps: FetchReportDeps): Promise<FetchedReport> {
   const sleep = deps.sleep ?? ((ms: number) => delay(ms));
   const started = Date.now();
   let slept = 0;

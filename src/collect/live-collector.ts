@@ -15,6 +15,7 @@ import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { forEachConcurrent } from '../concurrency.js';
 import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
+import type { OnProgress } from '../progress.js';
 import type { InventoryResult } from './types.js';
 import { pageUserDetails, type UserDetail } from './user-details.js';
 
@@ -24,8 +25,11 @@ export interface LiveCollectorDeps {
   concurrency: number;
   /** Asked before each user is started; true once the time budget is spent. */
   shouldStop?: () => boolean;
-  /** Called after every 500 users so long runs show progress. */
-  onProgress?: (progress: { usersDone: number }) => void;
+  /**
+   * Told after each user (phase `users`); the total is the named users, or GetAccountSummary's
+   * count of users once it has answered.
+   */
+  onProgress?: OnProgress;
   /** Told when the users are listed the slower way (GetAccountAuthorizationDetails refused). */
   warn?: (message: string) => void;
 }
@@ -105,13 +109,17 @@ export async function collectLive(
   const errors: AuditError[] = [];
   const notReached: string[] = [];
   let usersDone = 0;
+  let usersTotal: number | null = request.userNames ? request.userNames.length : null;
+  deps.onProgress?.({ phase: 'users', done: 0, total: usersTotal });
 
   // Read while the first page of users loads: under a throttle that call costs no time there,
   // where after the last user it would add one round trip to the run.
   const rootErrors: AuditError[] = [];
   const rootRead = request.userNames
     ? Promise.resolve(null)
-    : readRootKeys(deps.iam, request.accountId ?? '', rootErrors);
+    : readRootKeys(deps.iam, request.accountId ?? '', rootErrors, (users) => {
+        usersTotal = users;
+      });
 
   // The listing call that is running, for the error entry if it fails.
   const listing = { operation: 'GetAccountAuthorizationDetails' };
@@ -128,7 +136,12 @@ export async function collectLive(
         const record = await readUser(deps.iam, user, errors);
         if (record) users.push(record);
         usersDone += 1;
-        if (usersDone % 500 === 0) deps.onProgress?.({ usersDone });
+        // Users created since the summary can take the count past its total.
+        deps.onProgress?.({
+          phase: 'users',
+          done: usersDone,
+          total: usersTotal === null ? null : Math.max(usersTotal, usersDone),
+        });
       },
       {
         ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
@@ -328,15 +341,18 @@ export async function readUserKeys(
 
 /**
  * The live path sees a root key only through GetAccountSummary, which says whether one exists
- * but gives no dates; the credential report path knows more.
+ * but gives no dates; the credential report path knows more. The same answer counts the users,
+ * the total of the progress bar.
  */
 async function readRootKeys(
   iam: Pick<IAMClient, 'send'>,
   accountId: string,
   errors: AuditError[],
+  onUserCount: (users: number) => void,
 ): Promise<UserRecord | null> {
   try {
     const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+    if (SummaryMap?.Users !== undefined) onUserCount(SummaryMap.Users);
     if (!SummaryMap?.AccountAccessKeysPresent) return null;
     return {
       userName: ROOT_USER_NAME,

@@ -3,6 +3,7 @@ import { describeAwsError } from '../aws/errors.js';
 import { readUserKeys } from '../collect/live-collector.js';
 import { forEachConcurrent } from '../concurrency.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
+import type { OnProgress } from '../progress.js';
 
 export interface ResolveDeps {
   iam: Pick<IAMClient, 'send'>;
@@ -10,6 +11,8 @@ export interface ResolveDeps {
   concurrency: number;
   /** Asked before each user; true once the time budget is spent. */
   shouldStop?: () => boolean;
+  /** Told after each user read (phase `resolving`). */
+  onProgress?: OnProgress;
 }
 
 export interface ResolveResult {
@@ -68,6 +71,8 @@ export async function resolveUsers(
   const resolved = new Map<string, UserRecord>();
   const errors: AuditError[] = [];
   const notReached: string[] = [];
+  let done = 0;
+  deps.onProgress?.({ phase: 'resolving', done, total: users.length });
   await forEachConcurrent(
     users,
     deps.concurrency,
@@ -91,6 +96,8 @@ export async function resolveUsers(
           ...describeAwsError(error),
         });
       }
+      done += 1;
+      deps.onProgress?.({ phase: 'resolving', done, total: users.length });
     },
     {
       shouldStop: deps.shouldStop,

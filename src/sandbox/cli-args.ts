@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './server.js';
 
 /** The `--help` text. */
-export const USAGE = `Usage: npm run sandbox -- [options]
+export const USAGE = `Usage: key-hygiene sandbox [options]   (or npm run sandbox -- [options])
   --port N              port on 127.0.0.1 (0 picks a free one; default 4566)
   --fixture PATH        fixture JSON (see docs/sandbox.md)
   --synthetic-users N   add a generated account of N users (the default account without --fixture)
@@ -11,7 +11,14 @@ export const USAGE = `Usage: npm run sandbox -- [options]
   --throttle-rps R      per-account token bucket; excess requests get Throttling 400
   --fail-rate P         share of requests answered ServiceFailure 500 (0..1)
   --report-delay-ms D   time until a generated credential report is COMPLETE (default 0)
-  --help                this text`;
+  --help                this text
+
+Examples:
+  key-hygiene sandbox --port 4566 --fixture events/sandbox/acme.json
+  key-hygiene sandbox --port 0 --synthetic-users 10000 --latency-ms 5    # a large account
+Then, in another shell, with any keys (the sandbox checks no signature):
+  AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=dummy \\
+    key-hygiene audit --endpoint-url http://127.0.0.1:4566 --region us-east-1`;
 
 /** A bad command line; the message says which flag and what it takes. */
 export class UsageError extends Error {

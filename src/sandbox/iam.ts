@@ -5,7 +5,7 @@ import { IAM_POLICY_ACTIONS, userBoundaryXml } from './iam-policies.js';
 import { addKey, addUser, deleteKey, type SandboxAccessKey, type SandboxUser } from './iam-state.js';
 import { decodeMarker, encodeMarker, parseMaxItems } from './params.js';
 import type { ActionHandler, QueryService, RequestContext } from './service.js';
-import { element, entryMap, memberList, NAMESPACES, wrap } from './xml.js';
+import { element, entryMap, escapeXml, memberList, NAMESPACES, wrap } from './xml.js';
 
 const PATH = /^\/([\u0021-\u007E]{0,510}\/)?$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
@@ -299,6 +299,11 @@ const getCredentialReport: ActionHandler = (ctx) => {
   );
 };
 
+/** An account has at most one alias; the answer is never truncated. */
+const listAccountAliases: ActionHandler = (ctx) =>
+  memberList('AccountAliases', ctx.account.alias ? [escapeXml(ctx.account.alias)] : []) +
+  element('IsTruncated', false);
+
 const getAccountSummary: ActionHandler = (ctx) => {
   const rootKeyPresent = ctx.account.rootKeys.some((k) => k.active);
   return entryMap('SummaryMap', [
@@ -343,5 +348,6 @@ export const iamService: QueryService = {
     GetCredentialReport: getCredentialReport,
     GetAccountSummary: getAccountSummary,
     ...IAM_POLICY_ACTIONS,
+    ListAccountAliases: listAccountAliases,
   },
 };

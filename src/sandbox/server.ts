@@ -17,6 +17,7 @@ import { handleSecurityHubRequest, SECURITY_HUB_MAX_BODY_BYTES } from './securit
 import type { QueryService } from './service.js';
 import { snsService } from './sns.js';
 import { ssmService } from './ssm.js';
+import { handleSsoRequest, SSO_CREDENTIALS_PATH } from './sso.js';
 import { SandboxState } from './state.js';
 import { stsService } from './sts.js';
 import type { SyntheticOptions } from './synthetic.js';
@@ -154,6 +155,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // IAM Identity Center's portal: unsigned, a bearer token (see sso.ts).
+    if (req.method === 'GET' && url.pathname === SSO_CREDENTIALS_PATH) {
+      handleSsoRequest(req, res, url, state);
+      return;
+    }
     const scope = parseCredentialScope(req.headers.authorization, url.search);
     if (scope?.service === 's3') {
       const raw = await readBody(req, S3_MAX_OBJECT_BYTES);

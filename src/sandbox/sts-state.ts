@@ -7,6 +7,8 @@ export interface AssumedRoleSession {
   roleArn: string;
   roleName: string;
   sessionName: string;
+  /** The ExternalId the caller sent (the sandbox models no trust policy, so any is accepted). */
+  externalId: string | null;
   assumedRoleId: string;
   arn: string;
   expiration: Date;

@@ -60,6 +60,7 @@ const assumeRole: ActionHandler = (ctx) => {
     roleArn,
     roleName,
     sessionName,
+    externalId: ctx.params.get('ExternalId') ?? null,
     assumedRoleId,
     arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
     // Real time, not the sandbox clock: the SDK compares Expiration with its own clock to refresh.

@@ -1,17 +1,16 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventFromArgs, runAuditCommand } from '../../src/cli/audit-command.js';
+import { eventFromFlags } from '../../src/cli/audit-command.js';
+import { runCli } from '../../src/cli/program.js';
 import { KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
 import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
-const run = promisify(execFile);
 const env = useSandbox(() => relativeFixture());
 
+/** The command in this process, its output in buffers (no terminal: as in a pipe). */
 async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runAuditCommand(argv, process.env, {
+  const code = await runCli(argv, process.env, {
     stdout: (text) => {
       stdout += text;
     },
@@ -26,7 +25,7 @@ async function status(userName: string): Promise<string | undefined> {
   return Object.values(await keyStatuses(env.iam, userName))[0];
 }
 
-describe('Command: npm run audit', () => {
+describe('Command: key-hygiene audit, in process', () => {
   beforeEach(() => {
     // The SDK's default chain reads the endpoint from the environment, as on a laptop.
     vi.stubEnv('AWS_ENDPOINT_URL', env.sandbox.url);
@@ -38,36 +37,39 @@ describe('Command: npm run audit', () => {
   it('turns flags into the ad-hoc event', () => {
     // Assess
     expect(
-      eventFromArgs([
-        '--mode',
-        'report',
-        '--users',
-        'alice, bob',
-        '--as-of',
-        '2027-01-01T00:00:00Z',
-        '--notify',
-      ]),
+      eventFromFlags({ mode: 'report', users: 'alice, bob', asOf: '2027-01-01T00:00:00Z', notify: true }),
     ).toEqual({ mode: 'report', users: ['alice', 'bob'], asOf: '2027-01-01T00:00:00Z', notify: true });
-    expect(eventFromArgs(['--undo', '20261120T030000Z-1a2b3c'])).toEqual({ undo: '20261120T030000Z-1a2b3c' });
-    expect(eventFromArgs(['--help'])).toBe('help');
+    expect(eventFromFlags({ undo: '20261120T030000Z-1a2b3c' })).toEqual({ undo: '20261120T030000Z-1a2b3c' });
   });
 
-  it('refuses bad options with exit code 2, naming the flag, before any AWS call', async () => {
+  it('refuses bad options with exit code 1, naming the flag, before any AWS call', async () => {
     // Prepare
     const cases: Array<[string[], RegExp]> = [
-      [['--mode', 'enforse'], /Invalid option --mode: expected "report" or "enforce", got "enforse"/],
-      [['--as-of', 'yesterday'], /Invalid option --as-of: expected an ISO 8601 date-time/],
-      [['--undo', 'last-run'], /Invalid option --undo: expected the runId of an earlier run/],
-      [['--undo', '20261120T030000Z-1a2b3c', '--mode', 'enforce'], /--mode: cannot be combined with undo/],
-      [['--users', 'bad name!'], /--users: expected an IAM user name/],
-      [['--dry-run'], /Unknown option '--dry-run'/],
-      [['--mode'], /--mode/],
+      [
+        ['audit', '--mode', 'enforse'],
+        /Invalid option --mode: expected "report" or "enforce", got "enforse"/,
+      ],
+      [['audit', '--as-of', 'yesterday'], /Invalid option --as-of: expected an ISO 8601 date-time/],
+      [['audit', '--undo', 'last-run'], /Invalid option --undo \(or undo RUNID\): expected the runId/],
+      [['undo', 'last-run'], /Invalid option --undo \(or undo RUNID\): expected the runId/],
+      [['audit', '--undo', '20261120T030000Z-1a2b3c', '--mode', 'enforce'], /--mode: cannot be combined/],
+      [['audit', '--users', 'bad name!'], /--users: expected an IAM user name/],
+      [['audit', '--dry-run'], /unknown option '--dry-run'/],
+      [['audit', '--mode'], /option '--mode <mode>' argument missing/],
+      [['audit', '--output', 'pdf'], /argument 'pdf' is invalid. Allowed choices are text, json, csv, html/],
+      [['audit', '--fail-on', 'severe'], /Allowed choices are critical, high, medium, low, none/],
+      [['undo', '20261120T030000Z-1a2b3c', '--output', 'csv'], /Allowed choices are text, json/],
+      [
+        ['audit', '--undo', '20261120T030000Z-1a2b3c', '--output', 'html'],
+        /an undo report comes as text or json/,
+      ],
+      [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [argv, message] of cases) {
       // Act
       const result = await command(argv);
       // Assess
-      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.code, argv.join(' ')).toBe(1);
       expect(result.stderr, argv.join(' ')).toMatch(message);
       expect(result.stdout).toBe('');
     }
@@ -75,22 +77,56 @@ describe('Command: npm run audit', () => {
     expect(calls.total).toBe(0);
   });
 
-  it('names an invalid setting from the environment', async () => {
+  it('names an invalid setting from the environment, exit code 1', async () => {
     // Prepare
     vi.stubEnv('UNUSED_KEY_DAYS', 'ninety');
     // Act
-    const result = await command([]);
+    const result = await command(['audit']);
     // Assess
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/UNUSED_KEY_DAYS/);
   });
 
-  it('audits, then undoes that run, printing the text reports', async () => {
+  it('refuses enforce without --yes when not on a terminal, before any AWS call', async () => {
     // Act
-    const audit = await command(['--mode', 'enforce', '--users', 'stale-sam,fresh-fred']);
+    const result = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/enforce mode changes keys and needs a yes: .*pass --yes/);
+    const calls = (await (await fetch(`${env.sandbox.url}/_sandbox/calls`)).json()) as { total: number };
+    expect(calls.total).toBe(0);
+    expect(await status('stale-sam')).toBe('Active');
+  });
+
+  it('refuses enforce set by the MODE setting too, not only by --mode', async () => {
+    // Prepare
+    vi.stubEnv('MODE', 'enforce');
+    // Act
+    const result = await command(['audit', '--users', 'stale-sam']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(await status('stale-sam')).toBe('Active');
+  });
+
+  it('still prints what an enforce run did when publishing fails, and exits 1', async () => {
+    // Prepare: a topic that does not exist
+    vi.stubEnv('REPORT_TOPIC_ARN', 'arn:aws:sns:us-east-1:111111111111:no-such-topic');
+    // Act
+    const result = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam', '--yes', '--notify']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Deactivated (1):\n- stale-sam, ${KEYS.stale} (unused-key)`);
+    expect(result.stderr).toMatch(/^key-hygiene: DeliveryError: Could not publish the report/);
+    expect(await status('stale-sam')).toBe('Inactive');
+  });
+
+  it('audits with --yes, then undoes that run, printing the text reports', async () => {
+    // Act
+    const audit = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam,fresh-fred', '--yes']);
     const runId = /^Run (\S+)$/m.exec(audit.stdout)?.[1] ?? '';
     const afterAudit = await status('stale-sam');
-    const undo = await command(['--undo', runId, '--notify']);
+    const undo = await command(['undo', runId, '--notify']);
+    const again = await command(['undo', runId, '--output', 'json']);
     // Assess
     expect(audit).toMatchObject({ code: 0, stderr: '' });
     expect(audit.stdout).toMatch(/^KEY-HYGIENE AUDIT/);
@@ -101,27 +137,8 @@ describe('Command: npm run audit', () => {
     expect(undo.stdout).toContain(`undo of run ${runId}: 1 key reactivated`);
     expect(undo.stderr).toMatch(/^Published to arn:aws:sns:/);
     expect(await status('stale-sam')).toBe('Active');
-  });
-
-  it('runs as `npm run audit` does (scripts/audit.ts under tsx), with the report and the exit code', {
-    timeout: 120_000,
-  }, async () => {
-    // Act
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/audit.ts', '--mode', 'report', '--users', 'stale-sam'],
-      {
-        env: { ...process.env, AWS_ENDPOINT_URL: env.sandbox.url, MODE: '' },
-        timeout: 60_000,
-      },
-    );
-    const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/audit.ts', '--undo', 'nope'], {
-      env: { ...process.env, AWS_ENDPOINT_URL: env.sandbox.url, MODE: '' },
-      timeout: 60_000,
-    }).catch((error: { code: number; stderr: string }) => error);
-    // Assess
-    expect(stdout).toContain('WHAT ENFORCE MODE WOULD DO');
-    expect(stdout).toContain(KEYS.stale);
-    expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('--undo') });
+    // A second undo finds nothing left to do, and says so as JSON
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'undo', undoneRunId: runId, actions: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { runAuditCommand } from '../../src/cli/audit-command.js';
+import { runCli } from '../../src/cli/program.js';
 import { type OrganizationReport, organizationReportSchema } from '../../src/org/organization-report.js';
 import type { PublishedMessage } from '../../src/sandbox/index.js';
 import {
@@ -21,7 +21,7 @@ const env = useSandbox(() => organizationFixture());
 async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runAuditCommand(argv, process.env, {
+  const code = await runCli(['audit', ...argv], process.env, {
     stdout: (text) => {
       stdout += text;
     },
@@ -177,7 +177,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
 
   it('deactivates stale keys in each covered account in enforce mode, and nothing elsewhere', async () => {
     // Act
-    const { code, stderr } = await command(['--org', '--mode', 'enforce', '--notify']);
+    const { code, stderr } = await command(['--org', '--mode', 'enforce', '--yes', '--notify']);
     // Assess
     expect(code, stderr).toBe(0);
     expect(keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001')).toBe('Inactive');
@@ -205,7 +205,15 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Prepare: one account at a time, so the order is known (the management account first).
     vi.stubEnv('MAX_ACTIONS_PER_ORGANIZATION_RUN', '1');
     // Act
-    const { code, stderr } = await command(['--org', '--mode', 'enforce', '--concurrency', '1', '--notify']);
+    const { code, stderr } = await command([
+      '--org',
+      '--mode',
+      'enforce',
+      '--yes',
+      '--concurrency',
+      '1',
+      '--notify',
+    ]);
     // Assess
     expect(code, stderr).toBe(0);
     expect(keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001')).toBe('Inactive');
@@ -228,7 +236,15 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Prepare: the third GetCallerIdentity (run start, management audit, then the payments audit) is refused.
     env.sandbox.faults.failNext({ action: 'GetCallerIdentity', code: 'AccessDenied', after: 2 });
     // Act
-    const { code, stderr } = await command(['--org', '--mode', 'enforce', '--concurrency', '1', '--notify']);
+    const { code, stderr } = await command([
+      '--org',
+      '--mode',
+      'enforce',
+      '--yes',
+      '--concurrency',
+      '1',
+      '--notify',
+    ]);
     // Assess
     expect(code, stderr).toBe(0);
     const { report } = organizationMessage();
@@ -274,7 +290,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       // Act
       const { code, stderr } = await command(['--org', ...flags]);
       // Assess
-      expect(code, String(error)).toBe(2);
+      expect(code, String(error)).toBe(1);
       expect(stderr).toMatch(error);
     }
     expect(env.sandbox.state.calls().total).toBe(0);

@@ -83,7 +83,7 @@ describe('Sandbox command line', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     expect(stderr()).toContain('--fail-rate must be a number from 0 to 1, got "3"');
-    expect(stderr()).toContain('Usage: npm run sandbox');
+    expect(stderr()).toContain('Usage: key-hygiene sandbox');
   });
 
   it('parses every flag into sandbox options', () => {

@@ -7,6 +7,7 @@ import {
   GetUserCommand,
   type IAMClient,
   ListAccessKeysCommand,
+  ListAccountAliasesCommand,
   ListRolesCommand,
   ListUsersCommand,
   ListUserTagsCommand,
@@ -298,6 +299,11 @@ describe('Sandbox IAM against the acme fixture', () => {
   it('summarises the account, with AccountAccessKeysPresent for the root key', async () => {
     const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
     expect(SummaryMap).toMatchObject({ AccountAccessKeysPresent: 1, Users: 20, AccessKeysPerUserQuota: 2 });
+  });
+
+  it("lists the account's alias from the fixture, never truncated", async () => {
+    const answer = await iam.send(new ListAccountAliasesCommand({}));
+    expect(answer).toMatchObject({ AccountAliases: ['acme-prod'], IsTruncated: false });
   });
 
   it('answers an operation it does not implement with InvalidAction 400', async () => {

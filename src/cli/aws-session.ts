@@ -1,0 +1,108 @@
+/**
+ * The AWS side of the command line, with the AWS CLI's habits: `--profile` read through the SDK's
+ * own provider chain (shared config and credentials files, SSO, `credential_process`), `--region`,
+ * `--role-arn` with `--external-id` to assume a role first, and `--endpoint-url` (the sandbox).
+ */
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
+
+/** The AWS flags every command that calls AWS takes. */
+export interface AwsFlags {
+  profile?: string;
+  region?: string;
+  roleArn?: string;
+  externalId?: string;
+  endpointUrl?: string;
+}
+
+export interface AwsSession {
+  clients: AwsClients;
+  region: string;
+  /** The access key the clients sign with, never deactivated (see `AuditDeps.selfAccessKeyId`). */
+  selfAccessKeyId: string | null;
+}
+
+/** The session name an assumed role shows in CloudTrail, so a reader knows who acted. */
+const ROLE_SESSION_NAME = 'key-hygiene-cli';
+
+/** A region could not be found in the flags, the environment or the profile. */
+export class NoRegionError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'NoRegionError';
+  }
+}
+
+/**
+ * Builds the clients. Without `--profile` the SDK's default chain runs as usual (`AWS_PROFILE`,
+ * the environment's keys, SSO, ...); with it, that profile's credentials and region are used, as
+ * `aws --profile` does. One credential provider is shared by every client, so an SSO exchange or a
+ * `credential_process` runs once per command.
+ *
+ * @example
+ * const { clients, region } = await openAwsSession({ profile: 'audit', roleArn: 'arn:aws:iam::111111111111:role/key-hygiene' });
+ */
+export async function openAwsSession(flags: AwsFlags): Promise<AwsSession> {
+  const base = { ...(flags.profile ? { profile: flags.profile } : {}) };
+  const region = await resolveRegion(flags);
+  const endpoint = flags.endpointUrl ? { endpoint: flags.endpointUrl } : {};
+  const profileCredentials = fromNodeProviderChain({ ...base, clientConfig: { region, ...endpoint } });
+  const credentials = flags.roleArn
+    ? sharedProvider(
+        fromTemporaryCredentials({
+          masterCredentials: profileCredentials,
+          params: {
+            RoleArn: flags.roleArn,
+            RoleSessionName: ROLE_SESSION_NAME,
+            ...(flags.externalId ? { ExternalId: flags.externalId } : {}),
+          },
+          clientConfig: { region, ...endpoint },
+        }),
+      )
+    : profileCredentials;
+  const clients = createClients({ ...base, region, credentials, ...endpoint });
+  return { clients, region, selfAccessKeyId: await signingAccessKeyId(clients.iam) };
+}
+
+type CredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
+
+/** Five minutes: a session closer than this to its expiry is renewed, as the SDK's own cache does. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One assumed-role session for all the clients: each client caches its credentials on its own, so
+ * without this every client would call AssumeRole once more.
+ */
+function sharedProvider(provider: CredentialProvider): CredentialProvider {
+  let current: ReturnType<CredentialProvider> | undefined;
+  return async (options) => {
+    current ??= provider(options);
+    try {
+      const identity = await current;
+      if (identity.expiration && identity.expiration.getTime() - Date.now() < RENEW_BEFORE_MS) {
+        current = provider(options);
+        return await current;
+      }
+      return identity;
+    } catch (error) {
+      current = undefined;
+      throw error;
+    }
+  };
+}
+
+/** `--region`, else the SDK's own lookup (`AWS_REGION`, then the profile's `region`). */
+async function resolveRegion(flags: AwsFlags): Promise<string> {
+  if (flags.region) return flags.region;
+  const probe = createClients(flags.profile ? { profile: flags.profile } : {});
+  try {
+    return await probe.sts.config.region();
+  } catch (error) {
+    const where = flags.profile ? `a region in profile ${flags.profile}` : 'a region in your AWS profile';
+    throw new NoRegionError(`No AWS region configured: pass --region, or set AWS_REGION (or ${where}).`, {
+      cause: error,
+    });
+  } finally {
+    for (const client of Object.values(probe)) client.destroy();
+  }
+}

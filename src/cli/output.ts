@@ -1,0 +1,56 @@
+/**
+ * `--output`: the report in the form asked for. Every format starts from the canonical report (and,
+ * for CSV and HTML, one row per key, the same rows the archive renders); a format is one entry here.
+ */
+import type { AuditOutcome } from '../audit.js';
+import { renderCsv } from '../render/csv.js';
+import { renderHtml } from '../render/html.js';
+import { renderText } from '../render/text.js';
+import { buildKeyRows } from '../report/key-rows.js';
+import { renderUndoText } from '../undo/report.js';
+import type { UndoReport } from '../undo/types.js';
+import { colourBySeverity } from './colour.js';
+
+export interface RenderContext {
+  /** ANSI colours for a terminal (text only). */
+  colour: boolean;
+}
+
+/** An audit's renderer, and an undo's when the format has one. */
+interface OutputFormat {
+  audit: (outcome: AuditOutcome, context: RenderContext) => string;
+  undo?: (report: UndoReport) => string;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+const FORMATS = {
+  /** The email report; colourised by severity on a terminal. */
+  text: {
+    audit: ({ report }, { colour }) => (colour ? colourBySeverity(renderText(report)) : renderText(report)),
+    undo: renderUndoText,
+  },
+  /** The canonical report (schemaVersion 1), as the function returns it. */
+  json: { audit: ({ report }) => json(report), undo: json },
+  /** One row per key, as archived next to the JSON report. */
+  csv: { audit: ({ report, users }) => renderCsv(buildKeyRows(users, report)) },
+  /** The self-contained page, as archived. */
+  html: { audit: ({ report, users }) => renderHtml(report, buildKeyRows(users, report)) },
+} as const satisfies Record<string, OutputFormat>;
+
+export type OutputFormatName = keyof typeof FORMATS;
+export const OUTPUT_FORMATS = Object.keys(FORMATS) as OutputFormatName[];
+
+/** The formats an undo report has (its own small shape has no per-key rows). */
+export const UNDO_OUTPUT_FORMATS = OUTPUT_FORMATS.filter((name) => 'undo' in FORMATS[name]);
+
+export function renderAudit(format: OutputFormatName, outcome: AuditOutcome, context: RenderContext): string {
+  return FORMATS[format].audit(outcome, context);
+}
+
+/** @throws RangeError for a format an undo report does not have (check `UNDO_OUTPUT_FORMATS` first). */
+export function renderUndo(format: OutputFormatName, report: UndoReport): string {
+  const entry: OutputFormat = FORMATS[format];
+  if (!entry.undo) throw new RangeError(`an undo report has no ${format} form`);
+  return entry.undo(report);
+}
