@@ -13,6 +13,7 @@ import {
   ORG_TOPIC_ARN,
   organizationFixture,
   PAYMENTS,
+  PAYMENTS_OU,
 } from '../support/organization-fixture.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
 
@@ -242,6 +243,48 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       ['not-covered', ANALYTICS],
     ]);
     expect(keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001')).toBe('Active');
+  });
+
+  it('audits exactly the accounts setting, minus excludeAccounts, without calling Organizations', async () => {
+    // Prepare
+    vi.stubEnv('ACCOUNTS', `${MANAGEMENT},${PAYMENTS},${ANALYTICS}`);
+    vi.stubEnv('EXCLUDE_ACCOUNTS', ANALYTICS);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.status]).sort()).toEqual([
+      [MANAGEMENT, 'audited'],
+      [PAYMENTS, 'audited'],
+    ]);
+    expect(env.sandbox.state.calls().services.organizations).toBeUndefined();
+  });
+
+  it('lists only includeAccounts from Organizations', async () => {
+    // Prepare
+    vi.stubEnv('INCLUDE_ACCOUNTS', `${PAYMENTS},${LEGACY}`);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.name, a.status]).sort()).toEqual([
+      [PAYMENTS, 'org-payments', 'audited'],
+      [LEGACY, 'org-legacy', 'skipped'],
+    ]);
+    expect(env.sandbox.state.calls().services.organizations?.total).toBe(1);
+  });
+
+  it('audits only the accounts of organizationUnitIds', async () => {
+    // Prepare
+    vi.stubEnv('ORGANIZATION_UNIT_IDS', PAYMENTS_OU);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.status])).toEqual([[PAYMENTS, 'audited']]);
   });
 
   it('refuses bad options and settings with exit code 2, naming the field, before any AWS call', async () => {
