@@ -287,6 +287,18 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     expect(report.accounts.map((a) => [a.accountId, a.status])).toEqual([[PAYMENTS, 'audited']]);
   });
 
+  it('prints its usage with --help and refuses an unknown flag, naming it', async () => {
+    // Act
+    const help = await command(['--org', '--help']);
+    const unknown = await command(['--org', '--users', 'alice']);
+    // Assess
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run audit -- --org \[options\]/);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--users/);
+    expect(env.sandbox.state.calls().total).toBe(0);
+  });
+
   it('refuses bad options and settings with exit code 2, naming the field, before any AWS call', async () => {
     // Prepare
     const cases: Array<[Record<string, string>, string[], RegExp]> = [
