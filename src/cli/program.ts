@@ -27,6 +27,16 @@ const AUDIT_EXAMPLES = `Examples:
   key-hygiene audit --as-of 2027-01-01T00:00:00Z                         # what enforce would do then
   key-hygiene audit --endpoint-url http://127.0.0.1:4566 --region us-east-1   # the sandbox`;
 
+/** `audit` options an organization run does not take (option key, flag). */
+const SINGLE_ACCOUNT_FLAGS = [
+  ['users', '--users'],
+  ['asOf', '--as-of'],
+  ['undo', '--undo'],
+  ['failOn', '--fail-on'],
+  ['output', '--output'],
+  ['out', '--out'],
+] as const;
+
 const ORG_EXAMPLES = `Examples:
   key-hygiene org --profile security --notify                    # every ACTIVE account, one report
   key-hygiene org --member-role AuditRole --concurrency 5
@@ -108,9 +118,20 @@ export function buildProgram(
   withAwsOptions(audit)
     .addHelpText('after', `\n${AUDIT_EXAMPLES}\n\n${EXIT_CODES_HELP}\n\n${AWS_HELP}`)
     .action(async (flags: AuditFlags & OrganizationCommandOptions & { org?: boolean }) => {
-      exitCode = flags.org
-        ? await runOrganizationAuditCommand(flags, env, io)
-        : await runAuditCommand(flags, env, io);
+      if (!flags.org) {
+        exitCode = await runAuditCommand(flags, env, io);
+        return;
+      }
+      // An organization run has its own report: a flag of the single-account run would be ignored.
+      const singleAccount = SINGLE_ACCOUNT_FLAGS.filter(([key]) => audit.getOptionValueSource(key) === 'cli');
+      if (singleAccount.length > 0) {
+        io.stderr(
+          `key-hygiene audit --org: ${singleAccount.map(([, flag]) => flag).join(', ')} apply to one account's audit, not an organization run (key-hygiene org --help lists its options). Nothing was done.\n`,
+        );
+        exitCode = EXIT_CODES.error;
+        return;
+      }
+      exitCode = await runOrganizationAuditCommand(flags, env, io);
     });
 
   const org = program

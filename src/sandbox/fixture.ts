@@ -190,6 +190,11 @@ const account = z.strictObject({
   status: z.enum(['ACTIVE', 'SUSPENDED']).default('ACTIVE'),
   /** When set, the only roles AssumeRole may assume in this account; absent, any role. */
   roles: z.array(roleName).optional(),
+  /** The organizational unit the account is in (ListAccountsForParent); absent, the root. */
+  organizationalUnitId: z
+    .string()
+    .regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, 'not an organizational unit id (ou-abcd-12345678)')
+    .optional(),
 });
 
 /** Makes the fixture an organization whose management account may call Organizations. */

@@ -132,12 +132,17 @@ export function loadOrganization(fixture: Fixture | null): {
   const standings = new Map<string, AccountStanding>(
     (fixture?.accounts ?? []).map((account) => [
       account.id,
-      { status: account.status, roles: account.roles ? new Set(account.roles) : null },
+      {
+        status: account.status,
+        roles: account.roles ? new Set(account.roles) : null,
+        organizationalUnitId: account.organizationalUnitId ?? null,
+      },
     ]),
   );
   const managementAccountId = fixture?.organization?.managementAccountId;
   if (managementAccountId === undefined) return { organization: null, standings };
   // Real ids are `o-` and 10 to 32 lower-case letters or digits.
-  const id = `o-${Number(managementAccountId).toString(36).padStart(10, '0').slice(-10)}`;
-  return { organization: { id, managementAccountId }, standings };
+  const key = Number(managementAccountId).toString(36).padStart(10, '0');
+  const id = `o-${key.slice(-10)}`;
+  return { organization: { id, managementAccountId, rootId: `r-${key.slice(-4)}` }, standings };
 }

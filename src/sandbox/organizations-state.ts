@@ -3,6 +3,8 @@ export interface AccountStanding {
   status: 'ACTIVE' | 'SUSPENDED';
   /** Null: any role can be assumed (roles are not modelled). */
   roles: ReadonlySet<string> | null;
+  /** The account's organizational unit; null: the root. */
+  organizationalUnitId: string | null;
 }
 
 /** The fixture's organization, when it has one; every account of the state is a member. */
@@ -10,7 +12,13 @@ export interface SandboxOrganization {
   /** `o-` and ten characters, derived from the management account. */
   id: string;
   managementAccountId: string;
+  /** `r-` and four characters: the parent of every account not in an OU. */
+  rootId: string;
 }
 
 /** An account the fixture says nothing about (the synthetic one): active, any role. */
-export const DEFAULT_STANDING: AccountStanding = { status: 'ACTIVE', roles: null };
+export const DEFAULT_STANDING: AccountStanding = {
+  status: 'ACTIVE',
+  roles: null,
+  organizationalUnitId: null,
+};

@@ -1,5 +1,6 @@
 import { AwsError } from './errors.js';
 import type { JsonRequestContext, JsonService } from './json-service.js';
+import type { SandboxOrganization } from './organizations-state.js';
 
 /** Organizations' page size limits (the model's `MaxResults` range). */
 const MAX_RESULTS = 20;
@@ -36,6 +37,33 @@ function pageSizeOf(value: unknown): number {
  * page is empty: clients must page until the token is absent, as AWS's documentation warns.
  */
 function listAccounts(ctx: JsonRequestContext): unknown {
+  return accountsPage(ctx, () => true);
+}
+
+/** ListAccountsForParent: the accounts directly in an OU (`organizationalUnitId`) or the root. */
+function listAccountsForParent(ctx: JsonRequestContext): unknown {
+  const parentId = ctx.body.ParentId;
+  const organization = managedBy(ctx);
+  const known = new Set([organization.rootId]);
+  for (const account of ctx.state.accounts.values()) {
+    const ou = ctx.state.standing(account.id).organizationalUnitId;
+    if (ou) known.add(ou);
+  }
+  if (typeof parentId !== 'string' || !known.has(parentId)) {
+    throw new AwsError(
+      'ParentNotFoundException',
+      400,
+      "We can't find a root or OU with the ParentId that you specified.",
+    );
+  }
+  return accountsPage(
+    ctx,
+    (id) => (ctx.state.standing(id).organizationalUnitId ?? organization.rootId) === parentId,
+  );
+}
+
+/** The organization, for a caller signed in its management account. */
+function managedBy(ctx: JsonRequestContext): SandboxOrganization {
   const { organization } = ctx.state;
   if (organization === null) {
     throw new AwsError(
@@ -47,9 +75,14 @@ function listAccounts(ctx: JsonRequestContext): unknown {
   if (ctx.account.id !== organization.managementAccountId) {
     throw new AwsError('AccessDeniedException', 400, "You don't have permissions to access this resource.");
   }
+  return organization;
+}
+
+function accountsPage(ctx: JsonRequestContext, keep: (accountId: string) => boolean): unknown {
+  const organization = managedBy(ctx);
   const size = pageSizeOf(ctx.body.MaxResults);
   const offset = offsetOf(ctx.body.NextToken);
-  const all = [...ctx.state.accounts.values()];
+  const all = [...ctx.state.accounts.values()].filter((account) => keep(account.id));
   const page = all.slice(offset, offset + size);
   const end = offset + page.length;
   const more = page.length === size && end <= all.length;
@@ -71,10 +104,10 @@ function listAccounts(ctx: JsonRequestContext): unknown {
   };
 }
 
-/** Organizations (JSON 1.1, `AWSOrganizationsV20161128`): ListAccounts. */
+/** Organizations (JSON 1.1, `AWSOrganizationsV20161128`): ListAccounts and ListAccountsForParent. */
 export const organizationsService: JsonService = {
   name: 'organizations',
   targetPrefix: 'AWSOrganizationsV20161128',
-  actions: { ListAccounts: listAccounts },
+  actions: { ListAccounts: listAccounts, ListAccountsForParent: listAccountsForParent },
   errors: { messageKey: 'Message', throttling: 'TooManyRequestsException' },
 };

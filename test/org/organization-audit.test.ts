@@ -13,15 +13,19 @@ import {
   ORG_TOPIC_ARN,
   organizationFixture,
   PAYMENTS,
+  PAYMENTS_OU,
 } from '../support/organization-fixture.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
 
 const env = useSandbox(() => organizationFixture());
 
-async function command(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function command(
+  argv: string[],
+  subcommand: 'audit' | 'org' = 'audit',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['audit', ...argv], process.env, {
+  const code = await runCli([subcommand, ...argv], process.env, {
     stdout: (text) => {
       stdout += text;
     },
@@ -260,7 +264,62 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     expect(keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001')).toBe('Active');
   });
 
-  it('refuses bad options and settings with exit code 2, naming the field, before any AWS call', async () => {
+  it('audits exactly the accounts setting, minus excludeAccounts, without calling Organizations', async () => {
+    // Prepare
+    vi.stubEnv('ACCOUNTS', `${MANAGEMENT},${PAYMENTS},${ANALYTICS}`);
+    vi.stubEnv('EXCLUDE_ACCOUNTS', ANALYTICS);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.status]).sort()).toEqual([
+      [MANAGEMENT, 'audited'],
+      [PAYMENTS, 'audited'],
+    ]);
+    expect(env.sandbox.state.calls().services.organizations).toBeUndefined();
+  });
+
+  it('lists only includeAccounts from Organizations', async () => {
+    // Prepare
+    vi.stubEnv('INCLUDE_ACCOUNTS', `${PAYMENTS},${LEGACY}`);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.name, a.status]).sort()).toEqual([
+      [PAYMENTS, 'org-payments', 'audited'],
+      [LEGACY, 'org-legacy', 'skipped'],
+    ]);
+    expect(env.sandbox.state.calls().services.organizations?.total).toBe(1);
+  });
+
+  it('audits only the accounts of organizationUnitIds', async () => {
+    // Prepare
+    vi.stubEnv('ORGANIZATION_UNIT_IDS', PAYMENTS_OU);
+    // Act
+    const { code, stderr } = await command(['--org', '--notify']);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const { report } = organizationMessage();
+    expect(report.accounts.map((a) => [a.accountId, a.status])).toEqual([[PAYMENTS, 'audited']]);
+  });
+
+  it('prints its usage with examples on org --help, and refuses a single-account flag with --org, naming it', async () => {
+    // Act
+    const help = await command(['--help'], 'org');
+    const singleAccount = await command(['--org', '--users', 'alice']);
+    // Assess
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: key-hygiene org \[options\]/);
+    expect(help.stdout).toContain('key-hygiene org --mode enforce --yes');
+    expect(singleAccount.code).toBe(1);
+    expect(singleAccount.stderr).toMatch(/--users/);
+    expect(env.sandbox.state.calls().total).toBe(0);
+  });
+
+  it('refuses bad options and settings with exit code 1, naming the field, before any AWS call', async () => {
     // Prepare
     const cases: Array<[Record<string, string>, string[], RegExp]> = [
       [

@@ -1,5 +1,6 @@
 import {
   ListAccountsCommand,
+  ListAccountsForParentCommand,
   OrganizationsClient,
   paginateListAccounts,
 } from '@aws-sdk/client-organizations';
@@ -14,6 +15,7 @@ import {
   ORG_AUDITOR_KEY,
   organizationFixture,
   PAYMENTS,
+  PAYMENTS_OU,
 } from '../support/organization-fixture.js';
 import { errorOf, stsClient } from './helpers.js';
 
@@ -95,6 +97,23 @@ describe('Sandbox Organizations and member roles', () => {
       name: 'InvalidInputException',
       message: expect.stringContaining('nextToken'),
     });
+  });
+
+  it('lists the accounts directly in an OU or in the root with ListAccountsForParent', async () => {
+    // Prepare
+    const client = organizationsClient(sandbox);
+    const rootId = sandbox.state.organization?.rootId ?? '';
+    // Act
+    const inOu = await client.send(new ListAccountsForParentCommand({ ParentId: PAYMENTS_OU }));
+    const inRoot = await client.send(new ListAccountsForParentCommand({ ParentId: rootId }));
+    const unknown = await errorOf(
+      client.send(new ListAccountsForParentCommand({ ParentId: 'ou-ab12-unknown00' })),
+    );
+    // Assess
+    expect(rootId).toMatch(/^r-[0-9a-z]{4}$/);
+    expect(inOu.Accounts?.map((a) => a.Id)).toEqual([PAYMENTS]);
+    expect(inRoot.Accounts?.map((a) => a.Id)).toEqual([MANAGEMENT, ANALYTICS, LEGACY]);
+    expect(unknown).toMatchObject({ name: 'ParentNotFoundException', status: 400 });
   });
 
   it('answers a member account AccessDeniedException with the real body', async () => {

@@ -13,6 +13,8 @@ export const ORG_AUDITOR_KEY = 'AKIAORGAUDITOR000001';
 export const ORG_BUCKET = 'org-key-hygiene-reports';
 export const ORG_TOPIC_ARN = `arn:aws:sns:us-east-1:${MANAGEMENT}:key-hygiene-org-reports`;
 export const MEMBER_ROLE = 'KeyHygieneMemberRole';
+/** The organizational unit the payments account is in (the others are in the root). */
+export const PAYMENTS_OU = 'ou-ab12-payments1';
 
 // Relative to the real clock, as the command-line runner audits as of now.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
@@ -58,6 +60,7 @@ export function organizationFixture(): FixtureInput {
         id: PAYMENTS,
         alias: 'org-payments',
         roles: [MEMBER_ROLE],
+        organizationalUnitId: PAYMENTS_OU,
         users: [
           userWithKey('pay-stale', 'AKIAPAYSTALE00000001', 300, 120),
           userWithKey('pay-unused', 'AKIAPAYUNUSED0000001', 200, null),
