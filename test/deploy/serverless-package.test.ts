@@ -36,10 +36,25 @@ function resourcesOfType(type: string) {
 describe('Deployment: serverless package', () => {
   it('schedules the nightly audit at 03:00 UTC by default', () => {
     // Prepare
-    const rules = resourcesOfType('AWS::Events::Rule');
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression);
     // Assess
     expect(rules).toHaveLength(1);
     expect(rules[0]?.[1].Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+  });
+
+  it('triggers the exposed-key responder on the AWS Health event, matched by its event type code', () => {
+    // Prepare
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    // Assess
+    expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([
+      {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] },
+      },
+    ]);
+    const targets = JSON.stringify(rules[0]?.[1].Properties.Targets);
+    expect(targets).toContain('ExposedKeyResponderLambdaFunction');
   });
 
   it('creates an encrypted report topic and subscribes the configured email', () => {
@@ -71,11 +86,15 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
+    const timeouts: Record<string, number> = {
+      'handlers/slack-notifier.handler': 60,
+      'handlers/exposed-key-responder.handler': 120,
+    };
     for (const fn of functions) {
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.Timeout).toBe(fn.Handler === 'handlers/slack-notifier.handler' ? 60 : 900);
+      expect(fn.Timeout).toBe(timeouts[String(fn.Handler)] ?? 900);
       const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Number(env.TIME_BUDGET_MARGIN_SECONDS)).toBeLessThan(900);
       expect(env.MODE).toBe('report');
