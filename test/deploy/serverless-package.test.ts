@@ -37,10 +37,27 @@ describe('Deployment: serverless package', () => {
   it('schedules the nightly audit at 03:00 UTC by default', () => {
     // Prepare
     // (The organization state machine's own schedule is tested with it.)
-    const rules = resourcesOfType('AWS::Events::Rule').filter(([id]) => id !== 'OrganizationAuditSchedule');
+    const rules = resourcesOfType('AWS::Events::Rule').filter(
+      ([id, r]) => r.Properties.ScheduleExpression && id !== 'OrganizationAuditSchedule',
+    );
     // Assess
     expect(rules).toHaveLength(1);
     expect(rules[0]?.[1].Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+  });
+
+  it('triggers the exposed-key responder on the AWS Health event, matched by its event type code', () => {
+    // Prepare
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern);
+    // Assess
+    expect(rules.map(([, r]) => r.Properties.EventPattern)).toEqual([
+      {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] },
+      },
+    ]);
+    const targets = JSON.stringify(rules[0]?.[1].Properties.Targets);
+    expect(targets).toContain('ExposedKeyResponderLambdaFunction');
   });
 
   it('creates an encrypted report topic and subscribes the configured email', () => {
@@ -72,10 +89,11 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    // The three audit functions and the organization state machine's three tasks.
-    expect(functions).toHaveLength(6);
+    // The audit functions, the exposed-key responder and the organization state machine's three tasks.
+    expect(functions).toHaveLength(7);
     const shortTimeouts: Record<string, number> = {
       'handlers/slack-notifier.handler': 60,
+      'handlers/exposed-key-responder.handler': 120,
       'handlers/organization-list-accounts.handler': 300,
       'handlers/organization-summary.handler': 300,
     };

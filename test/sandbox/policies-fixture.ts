@@ -5,7 +5,10 @@
  */
 import type { FixtureInput } from '../../src/sandbox/index.js';
 
-export const POLICY_ACCOUNT = '333333333333';
+const POLICY_ACCOUNT_ID = '333333333333';
+export const POLICY_ACCOUNT = POLICY_ACCOUNT_ID;
+/** The fixture's report topic. */
+export const ALERT_TOPIC_ARN = `arn:aws:sns:us-east-1:${POLICY_ACCOUNT_ID}:key-hygiene-alerts`;
 
 const key = (id: string, createDate = '2025-01-10T00:00:00Z') => ({
   id,
@@ -20,6 +23,20 @@ export const POLICIES_FIXTURE: FixtureInput = {
     {
       id: POLICY_ACCOUNT,
       alias: 'policies',
+      topics: [
+        {
+          name: 'key-hygiene-alerts',
+          subscriptions: [
+            { protocol: 'email', endpoint: 'secops@example.com' },
+            // A pager that hears only of exposed keys.
+            {
+              protocol: 'sqs',
+              endpoint: `arn:aws:sqs:us-east-1:${POLICY_ACCOUNT_ID}:pager`,
+              filterPolicy: { severity: ['critical'], rule: ['exposed-key'] },
+            },
+          ],
+        },
+      ],
       policies: [
         {
           name: 'deploy-lambda',

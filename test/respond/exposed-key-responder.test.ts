@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { ListAccessKeysCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ExposedKeyResponse } from '../../src/respond/respond.js';
+import type { FixtureInput } from '../../src/sandbox/index.js';
+import { ALERT_TOPIC_ARN, POLICIES_FIXTURE, POLICY_ACCOUNT } from '../sandbox/policies-fixture.js';
+import { lambdaContext, useSandbox } from '../support/sandbox-lifecycle.js';
+
+const LEAKED = 'AKIAPOLICY0000000006';
+const OTHER = 'AKIAPOLICY0000000007';
+const EXEMPT_KEY = 'AKIAEXEMPTLEAK000001';
+const HOUR_MS = 3_600_000;
+const SAMPLE = JSON.parse(readFileSync(new URL('../../events/exposed-key.json', import.meta.url), 'utf8'));
+
+/** The policies account on the real clock (the responder reads it), its trail a few hours old. */
+function fixture(): FixtureInput {
+  const base = structuredClone(POLICIES_FIXTURE);
+  base.now = null;
+  const account = base.accounts[0];
+  if (!account?.users) throw new Error('fixture without users');
+  const ago = (hours: number) => new Date(Date.now() - hours * HOUR_MS).toISOString();
+  account.cloudTrailEvents = (account.cloudTrailEvents ?? []).map((event, index) => ({
+    ...event,
+    // Three events in the last 24 hours, the fourth (GetCallerIdentity) two days ago.
+    eventTime: event.eventName === 'GetCallerIdentity' ? ago(48) : ago(1 + index),
+  }));
+  const leaked = account.users.find((user) => user.name === 'leaked');
+  if (!leaked?.accessKeys?.[0]) throw new Error('fixture without the leaked user');
+  // In use ten minutes ago, by whoever found it.
+  leaked.accessKeys[0].lastUsed = { date: ago(0.2), service: 'ec2', region: 'eu-west-1' };
+  account.users.push({
+    name: 'exempt-leaker',
+    createDate: '2024-01-01T00:00:00Z',
+    tags: { 'key-hygiene:exempt': 'true', 'key-hygiene:exempt-reason': 'break-glass' },
+    attachedPolicies: ['AWSCompromisedKeyQuarantineV3'],
+    accessKeys: [{ id: EXEMPT_KEY, status: 'Active', createDate: '2026-05-01T00:00:00Z', lastUsed: null }],
+  });
+  return base;
+}
+
+const env = useSandbox(fixture);
+
+type Handler = (event: unknown, context: typeof lambdaContext) => Promise<ExposedKeyResponse>;
+
+/** The handler imported fresh, as a cold start of the deployed function on the sandbox would be. */
+async function responder(settings: Record<string, string> = {}): Promise<Handler> {
+  vi.resetModules();
+  vi.stubEnv('AWS_ENDPOINT_URL', env.sandbox.url);
+  vi.stubEnv('REPORT_TOPIC_ARN', ALERT_TOPIC_ARN);
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('MODE', 'report');
+  for (const [key, value] of Object.entries(settings)) vi.stubEnv(key, value);
+  const module = await import('../../handlers/exposed-key-responder.js');
+  return module.handler as unknown as Handler;
+}
+
+/** The sample event of events/, for this account and these keys. */
+function healthEvent(...keys: string[]) {
+  const event = structuredClone(SAMPLE);
+  event.account = POLICY_ACCOUNT;
+  event.detail.affectedEntities = keys.map((entityValue) => ({ entityValue }));
+  return event;
+}
+
+async function statusOf(userName: string, accessKeyId: string) {
+  const { AccessKeyMetadata = [] } = await env.iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  return AccessKeyMetadata.find((key) => key.AccessKeyId === accessKeyId)?.Status;
+}
+
+async function tagsOf(userName: string): Promise<Record<string, string>> {
+  const { Tags = [] } = await env.iam.send(new ListUserTagsCommand({ UserName: userName }));
+  return Object.fromEntries(Tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+const published = () => env.sandbox.state.published.filter((message) => message.topicArn === ALERT_TOPIC_ARN);
+const attributes = (index: number) =>
+  Object.fromEntries(
+    Object.entries(published()[index]?.messageAttributes ?? {}).map(([name, value]) => [
+      name,
+      value.StringValue,
+    ]),
+  );
+
+describe('Function: exposedKeyResponder, end to end on the sandbox', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('deactivates the exposed key at once, though in use, records it, and pages critical with what the key did', async () => {
+    // Prepare
+    const handler = await responder();
+    // Act
+    const response = await handler(healthEvent(LEAKED), lambdaContext);
+    // Assess: the key, and only it, is off, with the audit's deactivation record and the handled record
+    expect(response.keys.map((k) => [k.accessKeyId, k.userName, k.outcome])).toEqual([
+      [LEAKED, 'leaked', 'deactivated'],
+    ]);
+    expect(await statusOf('leaked', LEAKED)).toBe('Inactive');
+    expect(await statusOf('leaked', OTHER)).toBe('Active');
+    const today = new Date().toISOString().slice(0, 10);
+    const tags = await tagsOf('leaked');
+    expect(tags[`key-hygiene:deactivated-${LEAKED}`]).toBe(`${today} exposed-key ${response.runId}`);
+    expect(tags[`key-hygiene:exposed-${LEAKED}`]).toBe(`${today} ${response.runId}`);
+    // One critical message, filtered through to the pager by its attributes
+    expect(published()).toHaveLength(1);
+    expect(attributes(0)).toMatchObject({
+      severity: 'critical',
+      rule: 'exposed-key',
+      outcome: 'deactivated',
+    });
+    expect(published()[0]?.subscriptions.map((s) => [s.protocol, s.delivered])).toEqual([
+      ['email', true],
+      ['sqs', true],
+    ]);
+    expect(published()[0]?.subject).toBe(`key-hygiene CRITICAL: exposed key ${LEAKED} of leaked deactivated`);
+    const email = published()[0]?.bodies.email ?? '';
+    expect(email).toContain(`What key-hygiene did: deactivated it at`);
+    expect(email).toContain('AWS attached AWSCompromisedKeyQuarantineV3 to the user');
+    expect(email).toContain('3 API calls.');
+    expect(email).toContain('Top actions: ec2:RunInstances (2), s3:ListBuckets (1)');
+    expect(email).toContain('Event sources: ec2.amazonaws.com (2), s3.amazonaws.com (1)');
+    expect(email).toContain('Source IP addresses: 203.0.113.7 (2), 198.51.100.23 (1)');
+    const sqs = JSON.parse(published()[0]?.bodies.sqs ?? '{}');
+    expect(sqs).toMatchObject({
+      kind: 'exposed-key',
+      accessKeyId: LEAKED,
+      outcome: 'deactivated',
+      runId: response.runId,
+    });
+  });
+
+  it('does nothing twice for a duplicate or replayed event', async () => {
+    // Prepare
+    const handler = await responder();
+    const event = healthEvent(LEAKED);
+    const first = await handler(event, lambdaContext);
+    const tags = await tagsOf('leaked');
+    // Act
+    const second = await handler(event, lambdaContext);
+    const replay = await handler(
+      { ...event, id: 'a-replayed-copy', 'replay-name': 'incident-replay' },
+      lambdaContext,
+    );
+    // Assess
+    expect(first.keys[0]?.outcome).toBe('deactivated');
+    expect(second.keys.map((k) => [k.outcome, k.messageId])).toEqual([['duplicate', null]]);
+    expect(replay.keys.map((k) => k.outcome)).toEqual(['duplicate']);
+    expect(published()).toHaveLength(1);
+    expect(await tagsOf('leaked')).toEqual(tags);
+  });
+
+  it("leaves an exempt user's exposed key active and pages critical: deactivate it by hand", async () => {
+    // Prepare
+    const handler = await responder();
+    // Act
+    const response = await handler(healthEvent(EXEMPT_KEY), lambdaContext);
+    // Assess
+    expect(response.keys.map((k) => k.outcome)).toEqual(['exempt']);
+    expect(await statusOf('exempt-leaker', EXEMPT_KEY)).toBe('Active');
+    expect(attributes(0)).toMatchObject({ severity: 'critical', rule: 'exposed-key', outcome: 'exempt' });
+    expect(published()[0]?.subject).toBe(
+      `key-hygiene CRITICAL: exposed key ${EXEMPT_KEY} of exempt-leaker exempt, deactivate by hand`,
+    );
+    expect(published()[0]?.bodies.email).toContain(
+      "exempt-leaker is exempt from key-hygiene's actions (tag true, break-glass), so the key is still active: deactivate it by hand.",
+    );
+  });
+
+  it('pages about a key that is not in the account, and changes nothing', async () => {
+    // Prepare
+    const handler = await responder();
+    const calls = env.sandbox.state.calls();
+    // Act
+    const response = await handler(healthEvent('AKIANOTINTHISACCOUNT'), lambdaContext);
+    // Assess
+    expect(response.keys.map((k) => [k.userName, k.outcome])).toEqual([[null, 'unknown-key']]);
+    expect(attributes(0)).toMatchObject({
+      severity: 'critical',
+      rule: 'exposed-key',
+      outcome: 'unknown-key',
+    });
+    expect(published()[0]?.bodies.email).toContain('IAM has no key AKIANOTINTHISACCOUNT in this account');
+    const after = env.sandbox.state.calls();
+    expect(after.services.iam?.actions.UpdateAccessKey?.total ?? 0).toBe(
+      calls.services.iam?.actions.UpdateAccessKey?.total ?? 0,
+    );
+    expect(after.services.iam?.actions.TagUser?.total ?? 0).toBe(
+      calls.services.iam?.actions.TagUser?.total ?? 0,
+    );
+  });
+
+  it('only notifies when exposedKeyAction is notify', async () => {
+    // Prepare
+    const handler = await responder({ EXPOSED_KEY_ACTION: 'notify' });
+    // Act
+    const response = await handler(healthEvent(LEAKED), lambdaContext);
+    // Assess
+    expect(response.keys.map((k) => k.outcome)).toEqual(['notified']);
+    expect(await statusOf('leaked', LEAKED)).toBe('Active');
+    expect(published()[0]?.subject).toBe(
+      `key-hygiene CRITICAL: exposed key ${LEAKED} of leaked still active: deactivate it`,
+    );
+  });
+
+  it.each([
+    [
+      'detail.affectedEntities.0.entityValue',
+      (e: ReturnType<typeof healthEvent>) => (e.detail.affectedEntities[0].entityValue = 'not-a-key'),
+    ],
+    [
+      'detail.eventTypeCode',
+      (e: ReturnType<typeof healthEvent>) =>
+        (e.detail.eventTypeCode = 'AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED'),
+    ],
+    ['detail.affectedEntities', (e: ReturnType<typeof healthEvent>) => (e.detail.affectedEntities = [])],
+    ['source', (e: ReturnType<typeof healthEvent>) => (e.source = 'aws.events')],
+  ])('refuses a malformed event, naming %s, before any AWS call', async (field, spoil) => {
+    // Prepare
+    const handler = await responder();
+    const event = healthEvent(LEAKED);
+    spoil(event);
+    const before = env.sandbox.state.calls().total;
+    // Act
+    const refusal = handler(event, lambdaContext);
+    // Assess
+    await expect(refusal).rejects.toThrow(new RegExp(`${field.replaceAll('.', '\\.')}: `));
+    await expect(refusal).rejects.toThrow(/^Not an AWS_RISK_CREDENTIALS_EXPOSED AWS Health event/);
+    expect(env.sandbox.state.calls().total).toBe(before);
+    expect(published()).toHaveLength(0);
+  });
+});
