@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { twoActiveKeysRule } from '../../src/evaluate/two-active-keys.js';
-import { daysAgo, evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser } from './factories.js';
+import {
+  daysAgo,
+  evaluateRule,
+  makeContext,
+  makeKey,
+  makeRoot,
+  makeSettings,
+  makeUser,
+} from './factories.js';
 
 describe('Rule: two-active-keys', () => {
   it('raises one finding per user, about the older key (low, notify)', () => {

@@ -445,7 +445,11 @@ describe('Plan: candidates and their keys', () => {
 
   it('re-checks a deletion against the inventory: the right key of the user, and its use since the run', () => {
     // Prepare: findings of an earlier read; now the inventory shows an active key first, and a use.
-    const settings = makeSettings({ MODE: 'report', CLEANUP_ENABLED: 'true', REPORT_BUCKET: 'key-hygiene-reports' });
+    const settings = makeSettings({
+      MODE: 'report',
+      CLEANUP_ENABLED: 'true',
+      REPORT_BUCKET: 'key-hygiene-reports',
+    });
     const tags = { [TAG('AKIADORA000000000001')]: '2026-04-01 unused-key 20260401T030000Z-bbbbbb' };
     const doomed = makeKey({
       accessKeyId: 'AKIADORA000000000001',
