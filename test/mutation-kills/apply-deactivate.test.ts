@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyActions } from '../../src/apply/apply.js';
 import type { PlannedAction } from '../../src/model.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
-import { CURRENT_RUN, failingOn, KEY, killsFixture, racingOn, T0 } from './sandbox-account.js';
+import { CURRENT_RUN, failingOn, failingOnCall, KEY, killsFixture, racingOn, T0 } from './sandbox-account.js';
 
 const env = useSandbox(killsFixture);
 
@@ -81,6 +81,20 @@ describe('Function: applyActions (deactivations, each live check)', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'failed', reason, error: { code: 'ServiceFailure' } });
     expect(await statusOf(KEY.stale)).toBe('Active');
+  });
+
+  it('reports a failure, naming the deactivation done, when reading the record back after UpdateAccessKey fails', async () => {
+    // Prepare: the first read-back (before UpdateAccessKey) succeeds, the second fails.
+    const iam = failingOnCall(env.sandbox, 'ListUserTagsCommand', 2);
+    // Act
+    const [outcome] = await applyActions({ iam, ...DEPS }, [deactivation()]);
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reason: 'the key was deactivated, but reading its record back failed; check the tag by hand',
+      error: { code: 'ServiceFailure' },
+    });
+    expect(await statusOf(KEY.stale)).toBe('Inactive');
   });
 
   it('leaves the key to nobody when its record vanishes right after being written', async () => {

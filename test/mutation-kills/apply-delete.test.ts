@@ -146,6 +146,56 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
     expect(await keysOf('sol')).toEqual([]);
   });
 
+  it('deletes nothing without the report archive, whatever the tag says', async () => {
+    // Act: a caller with no archive to read (no reportBucket).
+    const [outcome] = await applyActions({ iam: env.iam, ...DEPS, archivedRun: undefined }, [deletion()]);
+    // Assess
+    expect(outcome).toEqual({
+      ...deletion(),
+      status: 'skipped',
+      reason: 'deletion needs the report archive (reportBucket) to confirm the deactivation; not deleted',
+      error: null,
+    });
+    expect(await keysOf('dora')).toEqual([`${KEY.doomed} Inactive`]);
+  });
+
+  it("deletes nothing when the deactivating run's archived report cannot be read", async () => {
+    // Prepare
+    const asked: string[] = [];
+    const unreadable = async (runId: string): Promise<ArchivedRun> => {
+      asked.push(runId);
+      return { kind: 'unread', why: 'the object could not be read' };
+    };
+    // Act
+    const [outcome] = await applyActions({ iam: env.iam, ...DEPS, archivedRun: unreadable }, [deletion()]);
+    // Assess
+    expect(asked).toEqual([EARLIER_RUN]);
+    expect(outcome).toEqual({
+      ...deletion(),
+      status: 'skipped',
+      reason:
+        "the deactivating run's archived report cannot confirm it: the object could not be read; not deleted",
+      error: null,
+    });
+    expect(await keysOf('dora')).toEqual([`${KEY.doomed} Inactive`]);
+  });
+
+  it('deletes nothing when the archived report of the run the tag names does not list the key', async () => {
+    // Prepare: the run's report was archived, but lists no deactivation (the tag was forged).
+    const listsNothing = async (): Promise<ArchivedRun> => ({ kind: 'read', deactivated: new Set() });
+    // Act
+    const [outcome] = await applyActions({ iam: env.iam, ...DEPS, archivedRun: listsNothing }, [deletion()]);
+    // Assess
+    expect(outcome).toEqual({
+      ...deletion(),
+      status: 'skipped',
+      reason: `the archived report of run ${EARLIER_RUN} does not list this key as deactivated, so its tag is not key-hygiene's record; not deleted`,
+      error: null,
+    });
+    expect(await keysOf('dora')).toEqual([`${KEY.doomed} Inactive`]);
+    expect(await tagsOf('dora')).toEqual(['owner', TAG]);
+  });
+
   it.each([['ListAccessKeysCommand'], ['ListUserTagsCommand'], ['GetAccessKeyLastUsedCommand']])(
     'fails, touching nothing, when the live check (%s) fails',
     async (command) => {

@@ -127,6 +127,18 @@ describe('Function: reactivate (each check and each failure)', () => {
     expect(await tagsOf('abe')).toEqual([`key-hygiene:deactivated-${KEY.active}`]);
   });
 
+  it('leaves the root user’s key alone when a user’s tag names it, calling its owner another principal', async () => {
+    // Act: a tag on abe names the root user's key.
+    const [action] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('abe', KEY.root)]);
+    // Assess
+    expect(action).toMatchObject({
+      status: 'skipped',
+      reason:
+        'the key is not listed under this user: it belongs to another principal; left untouched (tag kept)',
+      error: null,
+    });
+  });
+
   it('skips a key already active and removes its stale tag', async () => {
     // Act
     const [removed] = await reactivateActions({ iam: env.iam }, EARLIER_RUN, [entry('abe', KEY.active)]);

@@ -220,7 +220,7 @@ describe('Rules: edges the main rule tests leave open', () => {
     ]);
   });
 
-  it('two-active-keys calls the key without a creation date the newer, and orders same-day keys by id', () => {
+  it('two-active-keys calls the key without a creation date the newer, in either order, and orders same-day keys by id', () => {
     // Prepare
     const undated = makeKey({ accessKeyId: 'AKIAAAA0000000000001', ageDays: null });
     const dated = makeKey({ accessKeyId: 'AKIAZZZ0000000000001', ageDays: 10 });
@@ -228,6 +228,11 @@ describe('Rules: edges the main rule tests leave open', () => {
     const twinA = makeKey({ accessKeyId: 'AKIAAAA0000000000002', ageDays: 10 });
     // Act
     const [mixed] = evaluateRule(twoActiveKeysRule, makeUser({ keys: [undated, dated] }), makeContext());
+    const [mixedReversed] = evaluateRule(
+      twoActiveKeysRule,
+      makeUser({ keys: [dated, undated] }),
+      makeContext(),
+    );
     const [twins] = evaluateRule(twoActiveKeysRule, makeUser({ keys: [twinB, twinA] }), makeContext());
     const [twinsReversed] = evaluateRule(
       twoActiveKeysRule,
@@ -238,6 +243,7 @@ describe('Rules: edges the main rule tests leave open', () => {
     expect(mixed?.message).toBe(
       'alice has two active keys (AKIAZZZ0000000000001, created 2026-05-22, and AKIAAAA0000000000001); keep one: move the workload to AKIAAAA0000000000001, then deactivate AKIAZZZ0000000000001.',
     );
+    expect(mixedReversed?.message).toBe(mixed?.message);
     expect(twins?.accessKeyId).toBe('AKIAAAA0000000000002');
     expect(twinsReversed?.accessKeyId).toBe('AKIAAAA0000000000002');
   });

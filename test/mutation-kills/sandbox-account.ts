@@ -23,6 +23,7 @@ export const KEY = {
   usedAtStart: 'AKIAUSEDATSTART00001',
   stale: 'AKIASTALE00000000001',
   neverUsed: 'AKIANEVERUSED0000001',
+  root: 'AKIAROOT000000000001',
 } as const;
 
 const used = (date: string) => ({ date, service: 's3', region: 'us-east-1' });
@@ -33,6 +34,8 @@ export function killsFixture(): FixtureInput {
     accounts: [
       {
         id: ACCOUNT_ID,
+        // The root user's key: GetAccessKeyLastUsed names no user for it.
+        rootAccessKeys: [{ id: KEY.root, active: true, createDate: '2025-01-02T00:00:00Z' }],
         users: [
           {
             name: 'auditor',
@@ -141,6 +144,21 @@ function clientAround(
 /** A client whose calls of the named command (e.g. `UntagUserCommand`) the sandbox fails. */
 export function failingOn(sandbox: RunningSandbox, commandName: string): IAMClient {
   return clientAround(sandbox, commandName, async (_input, call) => {
+    sandbox.faults.configure({ failRate: 1 });
+    try {
+      return await call();
+    } finally {
+      sandbox.faults.configure({ failRate: 0 });
+    }
+  });
+}
+
+/** A client whose `nth` call (from 1) of the named command the sandbox fails; the others succeed. */
+export function failingOnCall(sandbox: RunningSandbox, commandName: string, nth: number): IAMClient {
+  let calls = 0;
+  return clientAround(sandbox, commandName, async (_input, call) => {
+    calls += 1;
+    if (calls !== nth) return call();
     sandbox.faults.configure({ failRate: 1 });
     try {
       return await call();
