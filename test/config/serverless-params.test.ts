@@ -26,6 +26,8 @@ const DEPLOY_ONLY_PARAMS = [
   'reportRetentionDays',
   'logRetentionDays',
   'reservedConcurrency',
+  'organizationAudit',
+  'organizationSchedule',
 ];
 
 /** Variables for the runtime and Powertools rather than settings of the audit. */
