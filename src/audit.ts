@@ -1,17 +1,20 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> report -> archive.
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> report -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
 import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
+import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { evaluateRules } from './evaluate/registry.js';
 import type { AuditError, AuditReport, UserRecord } from './model.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
+import { readPrivileges } from './privilege/read-privilege.js';
+import { weighFindings } from './privilege/weigh.js';
 import { buildReport } from './report/build-report.js';
 import { liveDisagreements } from './resolve/live-disagreements.js';
 import { resolvePlannedUsers } from './resolve/resolve-planned-users.js';
@@ -128,6 +131,17 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     ...new Set([...inventory.notReached, ...live.notReached, ...notApplied.map((a) => a.userName)]),
   ];
 
+  // privilege: what each user with a finding can do (reads in proportion to the findings), and
+  // severity weighed by it; after apply, so no deactivation waits on it
+  const userNames = finalPlan.findings.flatMap((f) =>
+    f.userName === null || f.userName === ROOT_USER_NAME ? [] : [f.userName],
+  );
+  const privileged = await readPrivileges(
+    { iam: deps.iam, concurrency: settings.concurrency, shouldStop },
+    userNames,
+  );
+  const findings = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
+
   // report
   const report = buildReport({
     runId,
@@ -140,10 +154,11 @@ export async function runAudit(deps: AuditDeps, request: AuditRequest): Promise<
     complete: inventory.complete && notReached.length === 0,
     notReached,
     users: live.users,
-    findings: finalPlan.findings,
+    findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: live.errors,
+    errors: [...live.errors, ...privileged.errors],
+    privilegeWeighting: settings.privilegeWeighting,
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,
