@@ -1,6 +1,6 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> report
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -8,6 +8,7 @@ import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
 import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
+import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { evaluateRules } from './evaluate/registry.js';
 import { exportToSecurityHub } from './export/security-hub.js';
@@ -15,6 +16,8 @@ import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
 import { reportProgressTo } from './progress.js';
+import { readPrivileges } from './privilege/read-privilege.js';
+import { weighFindings } from './privilege/weigh.js';
 import { buildReport } from './report/build-report.js';
 import { liveDisagreements } from './resolve/live-disagreements.js';
 import { resolvePlannedUsers } from './resolve/resolve-planned-users.js';
@@ -151,6 +154,17 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     ...new Set([...inventory.notReached, ...live.notReached, ...notApplied.map((a) => a.userName)]),
   ];
 
+  // privilege: what each user with a finding can do (reads in proportion to the findings), and
+  // severity weighed by it; after apply, so no deactivation waits on it
+  const userNames = finalPlan.findings.flatMap((f) =>
+    f.userName === null || f.userName === ROOT_USER_NAME ? [] : [f.userName],
+  );
+  const privileged = await readPrivileges(
+    { iam: deps.iam, concurrency: settings.concurrency, shouldStop },
+    userNames,
+  );
+  const findings = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
+
   // report
   const report = buildReport({
     runId,
@@ -163,10 +177,11 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     complete: inventory.complete && notReached.length === 0,
     notReached,
     users: live.users,
-    findings: finalPlan.findings,
+    findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: live.errors,
+    errors: [...live.errors, ...privileged.errors],
+    privilegeWeighting: settings.privilegeWeighting,
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,

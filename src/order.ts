@@ -2,7 +2,7 @@
  * The one order of everything the report lists. Plain code-unit order, never locale order, so two
  * runs over the same account, on any machine, list findings and actions identically.
  */
-import { type ActionStatus, type Finding, RULE_IDS, SEVERITY_ORDER } from './model.js';
+import { type ActionStatus, type Finding, PRIVILEGE_LEVELS, RULE_IDS, SEVERITY_ORDER } from './model.js';
 
 /** Code-unit order; null (an account-level entry) sorts before any name. */
 export function compareText(a: string | null, b: string | null): number {
@@ -17,10 +17,17 @@ export function ruleRank(id: string): number {
   return (RULE_IDS as readonly string[]).indexOf(id);
 }
 
-/** Findings: most severe first, then rule, user, key. */
+/** The riskiest privilege first; a finding whose privilege was not read comes after every level. */
+function privilegeRank(finding: Finding): number {
+  if (finding.userName === null || finding.privilege === undefined) return PRIVILEGE_LEVELS.length;
+  return PRIVILEGE_LEVELS.indexOf(finding.privilege.level);
+}
+
+/** Findings: most severe first, then the riskiest privilege (so reports lead with the riskiest keys), rule, user, key. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    privilegeRank(a) - privilegeRank(b) ||
     ruleRank(a.ruleId) - ruleRank(b.ruleId) ||
     compareText(a.userName, b.userName) ||
     compareText(keyIdOf(a), keyIdOf(b)) ||

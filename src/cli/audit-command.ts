@@ -187,7 +187,11 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
     const published = await publish(outcome.report);
     progress.stop();
     const colour = !flags.out && io.terminal !== undefined && colourAllowed(io.terminal.stdout, env);
-    await emit(flags, io, renderAudit(flags.output, outcome, { colour }));
+    await emit(
+      flags,
+      io,
+      renderAudit(flags.output, outcome, { colour, thresholds: settings.rules, region: deps.region }),
+    );
     if (published.line) io.stderr(published.line);
     for (const hint of deniedActionHints(outcome.report.errors)) io.stderr(`key-hygiene: ${hint}\n`);
     if (published.failure) return fail(published.failure);

@@ -3,6 +3,8 @@
  * for CSV and HTML, one row per key, the same rows the archive renders); a format is one entry here.
  */
 import type { AuditOutcome } from '../audit.js';
+import type { FindingThresholds } from '../export/finding-facts.js';
+import { renderOcsfJsonLines } from '../export/ocsf.js';
 import { renderCsv } from '../render/csv.js';
 import { renderHtml } from '../render/html.js';
 import { renderText } from '../render/text.js';
@@ -14,6 +16,10 @@ import { colourBySeverity } from './colour.js';
 export interface RenderContext {
   /** ANSI colours for a terminal (text only). */
   colour: boolean;
+  /** The run's thresholds, for each OCSF finding's first-seen time. */
+  thresholds?: FindingThresholds;
+  /** The region the run audited from (OCSF `cloud.region`). */
+  region?: string;
 }
 
 /** An audit's renderer, and an undo's when the format has one. */
@@ -36,6 +42,15 @@ const FORMATS = {
   csv: { audit: ({ report, users }) => renderCsv(buildKeyRows(users, report)) },
   /** The self-contained page, as archived. */
   html: { audit: ({ report, users }) => renderHtml(report, buildKeyRows(users, report)) },
+  /** OCSF Detection Findings (class 2004), one per line, as archived next to the JSON report. */
+  ocsf: {
+    audit: ({ report, users }, { thresholds, region }) =>
+      renderOcsfJsonLines(report, {
+        users,
+        ...(thresholds ? { thresholds } : {}),
+        ...(region ? { region } : {}),
+      }),
+  },
 } as const satisfies Record<string, OutputFormat>;
 
 export type OutputFormatName = keyof typeof FORMATS;

@@ -9,6 +9,7 @@
 import { isComingUp } from '../evaluate/unused-key.js';
 import type { ActionOutcome, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
+import { privilegeText } from './privilege.js';
 
 /** One list of a chat message: its title, the lines shown, and how many entries it stands for. */
 export interface DigestList {
@@ -104,7 +105,9 @@ function actionLine(action: ActionOutcome): string {
 
 function findingLine(finding: Finding): string {
   const who = findingWho(finding);
-  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}: ${freeText(finding.message)}`;
+  const privilege = privilegeText(finding);
+  const can = privilege ? ` · _${freeText(privilege)}_` : '';
+  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}${can}: ${freeText(finding.message)}`;
 }
 
 function comingUpLine(finding: Finding): string {

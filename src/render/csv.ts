@@ -20,6 +20,7 @@ export const CSV_COLUMNS = [
   'days_since_last_use',
   'team',
   'exemption',
+  'privilege',
 ] as const;
 
 /** The Content-Type of the export, with the RFC 4180 `header` parameter. */
@@ -82,6 +83,7 @@ function cells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
     days_since_last_use: String(row.daysSinceLastUse),
     team: row.team ?? '',
     exemption: exemptionLabel(row),
+    privilege: row.privilege ?? '',
   };
 }
 

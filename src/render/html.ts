@@ -5,6 +5,7 @@
  * filter. Nothing is fetched: the stylesheet, the script and the chart (SVG) are inline, and the
  * page's Content-Security-Policy forbids loading anything else.
  */
+
 import type { ActionOutcome, AuditError, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import type { KeyRow } from '../report/key-rows.js';
@@ -12,6 +13,7 @@ import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { escapeHtml } from './html-escape.js';
 import { type HtmlCell, type HtmlColumn, renderHtmlTable } from './html-table.js';
 import { headline, summarizeOutcome } from './outcome.js';
+import { privilegeText, weightingText } from './privilege.js';
 import { plural } from './text-format.js';
 import { bucketByLastUse } from './usage-buckets.js';
 import { renderUsageChart } from './usage-chart.js';
@@ -143,6 +145,7 @@ function summarySection(report: AuditReport): string {
     ['Account', report.accountId],
     ['As of', report.asOf.replace(/\.\d+Z$/, 'Z')],
     ['Inventory', report.source.reason ? `${source} (${report.source.reason})` : source],
+    ...(weightingText(report) ? [['Ranking', weightingText(report) ?? ''] as [string, string]] : []),
     [
       'Run',
       `${report.runId}, ${report.startedAt.replace(/\.\d+Z$/, 'Z')}, ${seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`}`,
@@ -268,6 +271,7 @@ function findingColumns(teams: ReadonlyMap<string, string | null>): readonly Htm
       numeric: true,
       cell: (f) => numberCell(f.userName === null ? null : f.keyAgeDays),
     },
+    { header: 'Privilege', cell: (f) => privilegeText(f) },
     { header: 'What to do', wide: true, cell: (f) => f.message },
     { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
   ];

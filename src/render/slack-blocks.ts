@@ -2,6 +2,7 @@ import type { AuditReport } from '../model.js';
 import { archiveLine, type DigestList, digestLists, moreLine } from './chat-digest.js';
 import { mrkdwnText, truncateChars } from './mrkdwn.js';
 import { headline, outcomeParts, summarizeOutcome } from './outcome.js';
+import { weightingText } from './privilege.js';
 import { plural } from './text-format.js';
 
 /** Slack's limits for a message posted to an incoming webhook (Block Kit). */
@@ -124,6 +125,9 @@ export function buildSlackMessage(report: AuditReport): SlackMessage {
             ? 'Inventory: credential report'
             : 'Inventory: live IAM API',
       },
+      ...(weightingText(report)
+        ? [{ type: 'mrkdwn' as const, text: mrkdwnText(weightingText(report) ?? '') }]
+        : []),
     ],
   });
   // The lists are bounded well below the limit; this only guards future additions.

@@ -10,6 +10,7 @@ import type {
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import { headline, type RunOutcome, summarizeOutcome } from './outcome.js';
+import { privilegeText, weightingText } from './privilege.js';
 import { clean, plural, wrap } from './text-format.js';
 
 export interface RenderTextOptions {
@@ -174,6 +175,8 @@ function renderFinding(finding: Finding): string[] {
   );
   const facts = finding.userName === null ? null : keyFacts(finding);
   if (facts) lines.push(...detail(facts));
+  const privilege = privilegeText(finding);
+  if (privilege) lines.push(...detail(`Privilege: ${clean(privilege)}.`));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
   lines.push(...detail(clean(finding.message)));
@@ -277,6 +280,7 @@ function footerSection(report: AuditReport): string[] {
     '--',
     `Run ${clean(report.runId)}`,
     ...wrap(`Inventory: ${kind}${reason}${generated}.`),
+    ...(weightingText(report) ? wrap(weightingText(report) ?? '') : []),
     ...wrap(
       `Started ${shortIso(report.startedAt)}, finished ${shortIso(report.finishedAt)} (${duration(seconds)}).`,
     ),

@@ -35,6 +35,8 @@ export interface ReportInput {
   errors: AuditError[];
   /** The thresholds the rules used; copied into the report for renderers that mark them. */
   thresholds?: ReportThresholds;
+  /** Whether severities followed each user's privilege; stated in the report. */
+  privilegeWeighting?: 'on' | 'off';
 }
 
 /**
@@ -82,6 +84,7 @@ export function buildReport(input: ReportInput): AuditReport {
     errors,
     // Spread, not an undefined property: the report has the same keys as its JSON copy.
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
+    ...(input.privilegeWeighting ? { privilegeWeighting: input.privilegeWeighting } : {}),
   };
 }
 

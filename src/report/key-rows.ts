@@ -18,6 +18,7 @@ import type {
   UserRecord,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
+import { privilegeText } from '../render/privilege.js';
 
 export interface KeyRow {
   userName: string;
@@ -44,6 +45,8 @@ export interface KeyRow {
   action: Pick<ActionOutcome, 'action' | 'ruleId' | 'status' | 'reason'> | null;
   /** The exemption that covers the key, or null. */
   exemption: Pick<ExemptEntry, 'source' | 'matched' | 'until' | 'reason'> | null;
+  /** What the key's user can do (`admin: AdministratorAccess via group Admins`), from its findings; null when not read. */
+  privilege: string | null;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -102,6 +105,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         lastUsedRegion: facts.lastUsedRegion,
         findings: findings.map((f) => f.ruleId),
         severity: findings[0]?.severity ?? null,
+        privilege: findings.map(privilegeText).find((text) => text !== null) ?? null,
         action: action
           ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
           : null,

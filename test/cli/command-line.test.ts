@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { GetAccessKeyLastUsedCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../src/collect/csv.js';
+import { OCSF_VERSION } from '../../src/export/ocsf.js';
 import { CSV_COLUMNS } from '../../src/render/csv.js';
 import { auditReportSchema } from '../../src/report/schema.js';
 import { operatorEnv, REPO_ROOT, runKeyHygiene } from '../support/cli-process.js';
+import { OcsfSchema } from '../support/ocsf-schema.js';
 import { ACCOUNT_ID, AUDITOR_KEY, KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
 import { keyStatuses, useSandbox } from '../support/sandbox-lifecycle.js';
 
@@ -173,6 +175,36 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(page).toMatch(/^<!doctype html>/i);
     expect(page).toContain(KEYS.stale);
     expect(page).not.toMatch(/<script src=|<link [^>]*href="http/);
+  });
+
+  it('writes OCSF Detection Findings with --output ocsf: one valid line per finding of the report', async () => {
+    // Prepare
+    const files = auditProfile();
+    const schema = new OcsfSchema(new URL(`../fixtures/ocsf-schema-${OCSF_VERSION}/`, import.meta.url));
+    // Act
+    const [ocsf, json] = await Promise.all([
+      runKeyHygiene(
+        ['audit', '--profile', 'audit', ...sandboxFlags(), '--output', 'ocsf'],
+        commandEnv(files),
+      ),
+      runKeyHygiene(
+        ['audit', '--profile', 'audit', ...sandboxFlags(), '--output', 'json'],
+        commandEnv(files),
+      ),
+    ]);
+    // Assess
+    expect(ocsf?.code).toBe(0);
+    const lines = (ocsf?.stdout ?? '')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const report = JSON.parse(json?.stdout ?? '{}') as { findings: unknown[] };
+    expect(lines).toHaveLength(report.findings.length);
+    for (const line of lines) {
+      expect(schema.validate(line, 'events/findings/detection_finding.json')).toEqual([]);
+      expect(line).toMatchObject({ class_uid: 2004, cloud: { region: 'us-east-1' } });
+    }
+    expect(ocsf?.stdout).toContain(KEYS.stale);
   });
 
   it('exits 2 with --fail-on high when a finding is high or critical, 0 with --fail-on none', async () => {

@@ -64,6 +64,19 @@ const applied = (report: AuditReport) =>
 const iamActions = (sandbox: RunningSandbox) => sandbox.state.calls().services.iam?.actions ?? {};
 const calls = (sandbox: RunningSandbox, action: string) => iamActions(sandbox)[action]?.total ?? 0;
 
+const PRIVILEGE_READS = [
+  'GetUser',
+  'ListAttachedUserPolicies',
+  'ListUserPolicies',
+  'GetUserPolicy',
+  'ListGroupsForUser',
+  'ListAttachedGroupPolicies',
+  'ListGroupPolicies',
+  'GetGroupPolicy',
+  'GetPolicy',
+  'GetPolicyVersion',
+];
+
 describe('Audit on the credential-report path', () => {
   beforeAll(async () => {
     acme = await startSandbox({ fixture: ACME });
@@ -77,11 +90,15 @@ describe('Audit on the credential-report path', () => {
 
   it('finds the same findings and plans the same actions as the live path, with far fewer calls', async () => {
     // Act
+    // The privilege of users with a finding is read the same way on both paths: not counted here.
+    const inventoryCalls = () =>
+      (acme.state.calls().services.iam?.total ?? 0) -
+      PRIVILEGE_READS.reduce((sum, action) => sum + calls(acme, action), 0);
     const live = await audit(acme, { INVENTORY_SOURCE: 'live' });
-    const liveCalls = acme.state.calls().services.iam?.total ?? 0;
+    const liveCalls = inventoryCalls();
     acme.state.reset();
     const viaReport = await audit(acme, {});
-    const reportCalls = acme.state.calls().services.iam?.total ?? 0;
+    const reportCalls = inventoryCalls();
     // Assess
     expect(live.source.kind).toBe('live-api');
     expect(viaReport.source).toEqual({
