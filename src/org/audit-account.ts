@@ -20,7 +20,7 @@ import {
 /** What an organization run needs beyond one audit's dependencies. */
 export interface OrganizationDeps extends AuditDeps {
   /** IAM and STS clients that sign with `credentials` (a member account's). */
-  memberClients(credentials: TemporaryCredentials): Pick<AuditDeps, 'iam' | 'sts'>;
+  memberClients(credentials: TemporaryCredentials): Pick<AuditDeps, 'iam' | 'sts' | 'securityHub'>;
 }
 
 /** The run an account belongs to. */

@@ -13,8 +13,9 @@ export function organizationRunDeps(base: AuditDeps, options: ClientOptions): Or
     organizations: createOrganizationsClient(options),
     organizationsWith: (credentials) => createOrganizationsClient({ ...options, credentials }),
     memberClients: (credentials) => {
-      const { iam, sts } = createClients({ ...options, credentials });
-      return { iam, sts };
+      // Security Hub too: it takes a finding only from the account the finding is about.
+      const { iam, sts, securityHub } = createClients({ ...options, credentials });
+      return { iam, sts, securityHub };
     },
   };
 }

@@ -306,6 +306,22 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     expect(report.accounts.map((a) => [a.accountId, a.status])).toEqual([[PAYMENTS, 'audited']]);
   });
 
+  it('sends each audited account’s findings to that account’s own Security Hub, through its member role', async () => {
+    // Prepare
+    vi.stubEnv('SECURITY_HUB', 'on');
+    // Act
+    const { code, stderr } = await command(['--org']);
+    // Assess: Security Hub takes a finding only from the account it is about.
+    expect(code, stderr).toBe(0);
+    const payments = env.sandbox.state.securityHub.findings(PAYMENTS);
+    expect(payments.length).toBeGreaterThan(0);
+    for (const finding of payments) expect(finding.AwsAccountId).toBe(PAYMENTS);
+    expect(
+      env.sandbox.state.securityHub.findings(MANAGEMENT).every((f) => f.AwsAccountId === MANAGEMENT),
+    ).toBe(true);
+    expect(stderr).not.toMatch(/Security Hub/);
+  });
+
   it('prints its usage with examples on org --help, and refuses a single-account flag with --org, naming it', async () => {
     // Act
     const help = await command(['--help'], 'org');
