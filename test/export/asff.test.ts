@@ -102,7 +102,10 @@ describe('ASFF: what each rule sends to Security Hub, field by field', () => {
       selfAccessKeyId: 'AKIAAUDITOR000000001',
       logger: { info: () => undefined, warn: () => undefined },
     };
-    return runAudit(deps, { settings: loadSettings({ SECURITY_HUB: 'on', ...env }) });
+    // The rules' own severities: privilege weighting is tested on its own (test/privilege).
+    return runAudit(deps, {
+      settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off', ...env }),
+    });
   };
 
   /** The report finding each sent finding stands for, by the shared id. */

@@ -45,7 +45,15 @@ describe('OCSF: the archived Detection Findings, validated against the OCSF sche
         selfAccessKeyId: 'AKIAAUDITOR000000001',
         logger: { info: () => undefined, warn: () => undefined },
       },
-      { settings: loadSettings({ REPORT_BUCKET: BUCKET, CLEANUP_ENABLED: 'true', ...env }) },
+      // The rules' own severities: privilege weighting is tested on its own (test/privilege).
+      {
+        settings: loadSettings({
+          REPORT_BUCKET: BUCKET,
+          CLEANUP_ENABLED: 'true',
+          PRIVILEGE_WEIGHTING: 'off',
+          ...env,
+        }),
+      },
     );
 
   /** The run's archived `.ocsf.jsonl`, one parsed finding per line. */

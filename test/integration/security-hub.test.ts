@@ -55,7 +55,10 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
   /** One nightly run at `night` (the sandbox clock), with the export on. */
   async function nightly(night: string, env: Record<string, string> = {}, c = clients): Promise<AuditReport> {
     sandbox.state.clock.set(night);
-    return runAudit(depsFor(c), { settings: loadSettings({ SECURITY_HUB: 'on', ...env }) });
+    // The rules' own severities: privilege weighting is tested on its own (test/privilege).
+    return runAudit(depsFor(c), {
+      settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off', ...env }),
+    });
   }
 
   /** Every finding of the account's Security Hub, as GetFindings returns them, by Id. */
@@ -264,7 +267,7 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
     sandbox.state.clock.set(NIGHT(21));
     // Act: an ad-hoc audit of bob alone
     const targeted = await runAudit(depsFor(clients), {
-      settings: loadSettings({ SECURITY_HUB: 'on' }),
+      settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off' }),
       users: ['bob'],
     });
     const found = await hub();
@@ -292,7 +295,7 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
     sandbox.state.clock.set(NIGHT(21));
     const stopped = await runAudit(
       { ...depsFor(clients), remainingTimeMs: () => 0 },
-      { settings: loadSettings({ SECURITY_HUB: 'on' }) },
+      { settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off' }) },
     );
     const afterStopped = await hub();
     sandbox.faults.failNext({
@@ -316,7 +319,11 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
     // Act
     sandbox.state.clock.set(NIGHT(20));
     await runAudit(depsFor(clients), {
-      settings: loadSettings({ SECURITY_HUB: 'on', AS_OF: '2027-03-01T00:00:00Z' }),
+      settings: loadSettings({
+        SECURITY_HUB: 'on',
+        PRIVILEGE_WEIGHTING: 'off',
+        AS_OF: '2027-03-01T00:00:00Z',
+      }),
     });
     // Assess
     expect(sandbox.state.calls().services.securityhub).toBeUndefined();
