@@ -10,7 +10,7 @@ import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
 import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
-import { evaluateRules } from './evaluate/registry.js';
+import { rememberingEvaluation } from './evaluate/registry.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
@@ -75,6 +75,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     users: request.users?.length,
   });
   const onProgress = reportProgressTo(deps, { runId });
+  const evaluate = rememberingEvaluation({ now: asOf, settings });
   const decide = (
     users: readonly UserRecord[],
     errors: readonly AuditError[],
@@ -83,7 +84,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   ): Plan =>
     plan({
       users,
-      findings: evaluateRules(users, { now: asOf, settings }),
+      findings: evaluate(users),
       errors,
       settings,
       now: asOf,
@@ -156,12 +157,15 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // privilege: what each user with a finding can do (reads in proportion to the findings), and
   // severity weighed by it; after apply, so no deactivation waits on it
-  const userNames = finalPlan.findings.flatMap((f) =>
-    f.userName === null || f.userName === ROOT_USER_NAME ? [] : [f.userName],
+  const usersByName = new Map(live.users.map((user) => [user.userName, user]));
+  const subjects = finalPlan.findings.flatMap((f) =>
+    f.userName === null || f.userName === ROOT_USER_NAME
+      ? []
+      : [usersByName.get(f.userName) ?? { userName: f.userName }],
   );
   const privileged = await readPrivileges(
     { iam: deps.iam, concurrency: settings.concurrency, shouldStop },
-    userNames,
+    subjects,
   );
   const findings = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
 

@@ -74,6 +74,20 @@ export interface UserRecord {
    * them with the user); absent when the listing did not (ListUsers, GetUser).
    */
   managedPolicies?: readonly string[] | null;
+  /**
+   * The user's own policies, groups and boundary, as GetAccountAuthorizationDetails lists them with
+   * the user (privilege reads then need no call per user); absent when the listing did not.
+   */
+  policies?: UserPolicies | null;
+}
+
+/** What GetAccountAuthorizationDetails says of a user's permissions, beside its tags. */
+export interface UserPolicies {
+  attached: readonly { name: string; arn: string }[];
+  /** Inline policies with their documents as IAM returns them (URL-encoded JSON). */
+  inline: readonly { name: string; document: string }[];
+  groups: readonly string[];
+  permissionsBoundaryArn: string | null;
 }
 
 const isoDateTime = z.iso.datetime();

@@ -56,12 +56,33 @@ export interface ClientOptions {
 export function createClients(options: ClientOptions = {}): AwsClients {
   const config = () => clientConfig(options);
   return {
-    iam: new IAMClient(config()),
-    sns: new SNSClient(config()),
-    sts: new STSClient(config()),
-    s3: new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
-    securityHub: new SecurityHubClient(config()),
+    ...createMemberClients(options),
+    sns: withoutSdkLog(new SNSClient(config())),
+    s3: withoutSdkLog(
+      new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
+    ),
   };
+}
+
+/** The clients an audit of another account signs with its credentials (IAM, STS, Security Hub). */
+export function createMemberClients(options: ClientOptions): Pick<AwsClients, 'iam' | 'sts' | 'securityHub'> {
+  const config = () => clientConfig(options);
+  return {
+    iam: withoutSdkLog(new IAMClient(config())),
+    sts: withoutSdkLog(new STSClient(config())),
+    securityHub: withoutSdkLog(new SecurityHubClient(config())),
+  };
+}
+
+/**
+ * The SDK's logger middleware copies every answer through its sensitive-field filter for a logger
+ * we never give it (1,000 users a page); the audit logs through its own logger instead.
+ */
+export function withoutSdkLog<T extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: T,
+): T {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
 }
 
 /**

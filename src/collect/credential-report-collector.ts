@@ -197,6 +197,7 @@ function userRecord(row: ReportRow, detail: UserDetail): UserRecord {
     tags: detail.tags,
     team: teamOf(detail.tags),
     managedPolicies: detail.managedPolicies,
+    policies: detail.policies,
     isRoot: false,
     keys: row.keys.map(keyRecord),
   };

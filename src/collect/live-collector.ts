@@ -14,7 +14,7 @@ import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { forEachConcurrent } from '../concurrency.js';
 import { teamOf } from '../evaluate/tags.js';
-import type { AuditError, KeyRecord, KeyStatus, UserRecord } from '../model.js';
+import type { AuditError, KeyRecord, KeyStatus, UserPolicies, UserRecord } from '../model.js';
 import type { OnProgress } from '../progress.js';
 import type { InventoryResult } from './types.js';
 import { pageUserDetails, type UserDetail } from './user-details.js';
@@ -81,10 +81,12 @@ export const ROOT_USER_NAME = '<root_account>';
 const FIRST_PAGE_SIZE = 100;
 
 /** A user to read; `tags` is null when the listing did not give them (ListUserTags reads them). */
-type ListedUser = Omit<UserDetail, 'tags' | 'managedPolicies'> & {
+type ListedUser = Omit<UserDetail, 'tags' | 'managedPolicies' | 'policies'> & {
   tags: Record<string, string> | null;
   /** Null when the listing did not give them (ListUsers, GetUser). */
   managedPolicies: string[] | null;
+  /** Null when the listing did not give them; the privilege reads then ask per user. */
+  policies: UserPolicies | null;
 };
 
 /**
@@ -205,6 +207,7 @@ function fromUser(user: User): Omit<ListedUser, 'tags'> {
     path: user.Path ?? '/',
     createDate: user.CreateDate ?? null,
     managedPolicies: null,
+    policies: null,
   };
 }
 

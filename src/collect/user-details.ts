@@ -4,6 +4,7 @@ import {
   type UserDetail as IamUserDetail,
 } from '@aws-sdk/client-iam';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import type { UserPolicies } from '../model.js';
 
 /**
  * The IAM call that lists every user with its path and tags.
@@ -29,6 +30,8 @@ export interface UserDetail {
   tags: Record<string, string>;
   /** Names of the managed policies attached to the user itself (the exposed-key rule reads them). */
   managedPolicies: string[];
+  /** The user's policies, groups and boundary (the privilege reads take them from here). */
+  policies: UserPolicies;
 }
 
 export interface PageUserDetailsOptions {
@@ -83,5 +86,17 @@ function toUserDetail(user: IamUserDetail): UserDetail {
     createDate: user.CreateDate ?? null,
     tags,
     managedPolicies: (user.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyName ?? ''),
+    policies: {
+      attached: (user.AttachedManagedPolicies ?? []).map((policy) => ({
+        name: policy.PolicyName ?? '',
+        arn: policy.PolicyArn ?? '',
+      })),
+      inline: (user.UserPolicyList ?? []).map((policy) => ({
+        name: policy.PolicyName ?? '',
+        document: policy.PolicyDocument ?? '',
+      })),
+      groups: user.GroupList ?? [],
+      permissionsBoundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+    },
   };
 }

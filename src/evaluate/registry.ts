@@ -62,12 +62,30 @@ function evaluateRule<K extends keyof RuleSettings>(
  * Runs every enabled rule on every user and returns the findings in report order. Pure: no AWS
  * call, no clock read.
  */
-export function evaluateRules(
-  users: readonly UserRecord[],
-  { now, settings }: EvaluationInput,
-): KeyFinding[] {
+export function evaluateRules(users: readonly UserRecord[], input: EvaluationInput): KeyFinding[] {
+  return rememberingEvaluation(input)(users);
+}
+
+/**
+ * {@link evaluateRules} for one evaluation time and settings, remembering each user's findings by
+ * record: evaluation is pure, so the records a second plan keeps (the audit re-plans after reading
+ * a few users live) cost nothing the second time.
+ */
+export function rememberingEvaluation({
+  now,
+  settings,
+}: EvaluationInput): (users: readonly UserRecord[]) => KeyFinding[] {
   const context = { now, rules: settings.rules };
-  return users
-    .flatMap((user) => RULES.flatMap((rule) => evaluateRule(rule.settingsKey, user, context)))
-    .sort(compareFindings);
+  const seen = new WeakMap<UserRecord, KeyFinding[]>();
+  return (users) =>
+    users
+      .flatMap((user) => {
+        let findings = seen.get(user);
+        if (!findings) {
+          findings = RULES.flatMap((rule) => evaluateRule(rule.settingsKey, user, context));
+          seen.set(user, findings);
+        }
+        return findings;
+      })
+      .sort(compareFindings);
 }

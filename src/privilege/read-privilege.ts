@@ -19,7 +19,7 @@ import {
 import { describeAwsError } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import { forEachConcurrent } from '../concurrency.js';
-import type { AuditError, FindingPrivilege } from '../model.js';
+import type { AuditError, FindingPrivilege, UserPolicies, UserRecord } from '../model.js';
 import { classifyPrivilege } from './classify.js';
 import { type PolicyDocument, type PolicySource, parsePolicyDocument } from './policy-document.js';
 
@@ -103,10 +103,11 @@ async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-/** Per-run caches: a group or managed policy shared by many users is read once. */
+/** Per-run caches: a group or managed policy shared by many users is read once, a set of policies classified once. */
 class PolicyReader {
   private readonly documents = new Map<string, Promise<PolicyDocument>>();
   private readonly groups = new Map<string, Promise<PolicySource[]>>();
+  private readonly classified = new Map<string, Promise<FindingPrivilege>>();
 
   constructor(private readonly iam: Pick<IAMClient, 'send'>) {}
 
@@ -167,65 +168,97 @@ class PolicyReader {
     return sources;
   }
 
-  async user(userName: string): Promise<FindingPrivilege> {
+  /** The user's own policies, groups and boundary, read per user when the listing gave none. */
+  private async listed(userName: string): Promise<UserPolicies> {
     const client = { client: this.iam as Client };
     const { User } = await this.iam.send(new GetUserCommand({ UserName: userName }));
     const attached = (
       await collect(paginateListAttachedUserPolicies(client, { UserName: userName }))
     ).flatMap((page) => page.AttachedPolicies ?? []);
-    const inline = (await collect(paginateListUserPolicies(client, { UserName: userName }))).flatMap(
+    const inlineNames = (await collect(paginateListUserPolicies(client, { UserName: userName }))).flatMap(
       (page) => page.PolicyNames ?? [],
     );
     const groups = (await collect(paginateListGroupsForUser(client, { UserName: userName }))).flatMap(
       (page) => page.Groups ?? [],
     );
+    const inline = await Promise.all(
+      inlineNames.map(async (name) => {
+        const answer = await this.iam.send(
+          new GetUserPolicyCommand({ UserName: userName, PolicyName: name }),
+        );
+        return { name, document: answer.PolicyDocument ?? '' };
+      }),
+    );
+    return {
+      attached: attached.map((p) => ({ name: p.PolicyName ?? '', arn: p.PolicyArn ?? '' })),
+      inline,
+      groups: groups.map((group) => group.GroupName ?? ''),
+      permissionsBoundaryArn: User?.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+    };
+  }
+
+  async user(user: PrivilegeSubject): Promise<FindingPrivilege> {
+    const policies = user.policies ?? (await this.listed(user.userName));
+    // Users mostly share their policies through groups: classify each set once per run.
+    const key = JSON.stringify(policies);
+    let privilege = this.classified.get(key);
+    if (!privilege) {
+      privilege = this.classify(policies);
+      this.classified.set(key, privilege);
+    }
+    return privilege;
+  }
+
+  private async classify(policies: UserPolicies): Promise<FindingPrivilege> {
     const own: PolicySource[] = [
       ...(await Promise.all(
-        attached.map(
+        policies.attached.map(
           async (p): Promise<PolicySource> => ({
-            name: p.PolicyName ?? '',
+            name: p.name,
             kind: 'managed',
             group: null,
-            document: await this.managed(p.PolicyArn ?? ''),
+            document: await this.managed(p.arn),
           }),
         ),
       )),
-      ...(await Promise.all(
-        inline.map(async (policyName): Promise<PolicySource> => {
-          const answer = await this.iam.send(
-            new GetUserPolicyCommand({ UserName: userName, PolicyName: policyName }),
-          );
-          return {
-            name: policyName,
-            kind: 'inline',
-            group: null,
-            document: parsePolicyDocument(answer.PolicyDocument ?? ''),
-          };
+      ...policies.inline.map(
+        (p): PolicySource => ({
+          name: p.name,
+          kind: 'inline',
+          group: null,
+          document: parsePolicyDocument(p.document),
         }),
-      )),
+      ),
     ];
-    const viaGroups = (await Promise.all(groups.map((group) => this.group(group.GroupName ?? '')))).flat();
-    const boundaryArn = User?.PermissionsBoundary?.PermissionsBoundaryArn;
+    const viaGroups = (await Promise.all(policies.groups.map((group) => this.group(group)))).flat();
+    const boundaryArn = policies.permissionsBoundaryArn;
     const boundary = boundaryArn ? await this.managed(boundaryArn) : null;
     return classifyPrivilege([...own, ...viaGroups], boundary);
   }
 }
 
+/** A user whose privilege is wanted; `policies` when the listing gave them (no call per user then). */
+export type PrivilegeSubject = Pick<UserRecord, 'userName' | 'policies'>;
+
 /**
- * The privilege of each named user. A user whose policies cannot be read gets no privilege (its
- * findings keep the rule's severity) and an error in the report, never a guess.
+ * The privilege of each user. The user's own policies come from the listing when it gave them
+ * (GetAccountAuthorizationDetails does), else from five calls per user; groups and managed policies
+ * are read once per run. A user whose policies cannot be read gets no privilege (its findings keep
+ * the rule's severity) and an error in the report, never a guess.
  */
 export async function readPrivileges(
   deps: PrivilegeReadDeps,
-  userNames: readonly string[],
+  users: readonly PrivilegeSubject[],
 ): Promise<PrivilegeReadResult> {
   const reader = new PolicyReader(deps.iam);
   const privileges = new Map<string, FindingPrivilege>();
   const errors: AuditError[] = [];
-  await forEachConcurrent([...new Set(userNames)], deps.concurrency, async (userName) => {
+  const unique = [...new Map(users.map((user) => [user.userName, user])).values()];
+  await forEachConcurrent(unique, deps.concurrency, async (user) => {
+    const { userName } = user;
     if (deps.shouldStop?.()) return;
     try {
-      privileges.set(userName, await reader.user(userName));
+      privileges.set(userName, await reader.user(user));
     } catch (error) {
       errors.push({ userName, accessKeyId: null, operation: 'privilege', ...describeAwsError(error) });
     }

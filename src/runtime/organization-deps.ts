@@ -1,4 +1,4 @@
-import { type ClientOptions, createClients } from '../aws/clients.js';
+import { type ClientOptions, createMemberClients } from '../aws/clients.js';
 import { createOrganizationsClient } from '../aws/organizations-client.js';
 import type { OrganizationRunDeps } from '../org/run-steps.js';
 import type { AuditDeps } from '../run-start.js';
@@ -12,10 +12,7 @@ export function organizationRunDeps(base: AuditDeps, options: ClientOptions): Or
     ...base,
     organizations: createOrganizationsClient(options),
     organizationsWith: (credentials) => createOrganizationsClient({ ...options, credentials }),
-    memberClients: (credentials) => {
-      // Security Hub too: it takes a finding only from the account the finding is about.
-      const { iam, sts, securityHub } = createClients({ ...options, credentials });
-      return { iam, sts, securityHub };
-    },
+    // Security Hub too: it takes a finding only from the account the finding is about.
+    memberClients: (credentials) => createMemberClients({ ...options, credentials }),
   };
 }

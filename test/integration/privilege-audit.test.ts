@@ -23,8 +23,23 @@ function fixture(): FixtureInput {
 const env = useSandbox(fixture);
 let deps: AuditDeps;
 
-const audit = (settings: Record<string, string> = {}) =>
-  runAudit(deps, { settings: loadSettings({ REPORT_BUCKET: BUCKET, ...settings }) });
+const audit = (settings: Record<string, string> = {}, users?: string[]) =>
+  runAudit(deps, { settings: loadSettings({ REPORT_BUCKET: BUCKET, ...settings }), users });
+
+/** The IAM calls that read one user's own policies: the listing gives them for every user. */
+const PER_USER_READS = [
+  'GetUser',
+  'ListAttachedUserPolicies',
+  'ListUserPolicies',
+  'GetUserPolicy',
+  'ListGroupsForUser',
+];
+const perUserReads = () => {
+  const actions = env.sandbox.state.calls().services.iam?.actions ?? {};
+  return PER_USER_READS.reduce((sum, action) => sum + (actions[action]?.total ?? 0), 0);
+};
+const privilegeOf = (report: AuditReport) =>
+  Object.fromEntries(keyFindings(report).map((f) => [f.userName, [f.privilege?.level, f.privilege?.source]]));
 
 const keyFindings = (report: AuditReport) =>
   report.findings.filter((f): f is KeyFinding => f.userName !== null && f.ruleId === 'unused-key');
@@ -66,6 +81,38 @@ describe('Severity follows privilege, in an audit and in every report format', (
       nobody: ['none', null],
     });
     expect(report.privilegeWeighting).toBe('on');
+  });
+
+  it.each([
+    ['live', 'live-api'],
+    ['credential-report', 'credential-report'],
+  ])(
+    "takes the users' own policies from the %s listing, with no IAM call per flagged user",
+    async (source, kind) => {
+      // Arrange
+      const before = perUserReads();
+      // Act
+      const report = await audit({ INVENTORY_SOURCE: source });
+      // Assess
+      expect(report.source.kind).toBe(kind);
+      expect(privilegeOf(report)).toMatchObject({
+        'root-like': ['admin', 'AdministratorAccess via group Admins'],
+        operator: ['privilege-escalation', 'inline policy rotate-keys via group Ops'],
+        'bounded-admin': ['write', 'AdministratorAccess'],
+      });
+      expect(perUserReads() - before).toBe(0);
+    },
+  );
+
+  it('reads the policies of named users one by one, to the same privilege', async () => {
+    // Arrange
+    const listed = privilegeOf(await audit());
+    const before = perUserReads();
+    // Act
+    const report = await audit({}, Object.keys(listed));
+    // Assess
+    expect(privilegeOf(report)).toEqual(listed);
+    expect(perUserReads() - before).toBeGreaterThan(0);
   });
 
   it('raises the stale key of an administrator and lowers that of a user who can do nothing, riskiest first', async () => {
