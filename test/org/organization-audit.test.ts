@@ -236,6 +236,34 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     });
   });
 
+  it('holds the organization cap across accounts audited at once on several threads', async () => {
+    // Prepare: 3 stale keys in two accounts, a cap of 2, every account at once (worker threads).
+    // Which account gets the budget first is a race; the cap holds whichever wins.
+    vi.stubEnv('MAX_ACTIONS_PER_ORGANIZATION_RUN', '2');
+    // Act
+    const { code, stderr } = await command([
+      '--org',
+      '--mode',
+      'enforce',
+      '--yes',
+      '--concurrency',
+      '4',
+      '--notify',
+    ]);
+    // Assess
+    expect(code, stderr).toBe(0);
+    const inactive = [
+      keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001'),
+      keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001'),
+      keyStatus(PAYMENTS, 'AKIAPAYUNUSED0000001'),
+    ].filter((status) => status === 'Inactive').length;
+    expect(inactive).toBeGreaterThan(0);
+    expect(inactive).toBeLessThanOrEqual(2);
+    const { report } = organizationMessage();
+    expect(report.cap).toEqual({ limit: 2, keysDeactivated: inactive, reached: true });
+    expect(report.totals.keysDeactivated).toBe(inactive);
+  });
+
   it('keeps every other account when one account’s audit throws', async () => {
     // Prepare: the third GetCallerIdentity (run start, management audit, then the payments audit) is refused.
     env.sandbox.faults.failNext({ action: 'GetCallerIdentity', code: 'AccessDenied', after: 2 });
