@@ -9,13 +9,13 @@
  */
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClients } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { runOrganizationAudit } from '../src/org/run-organization.js';
-import { accountWorkers } from '../src/runtime/account-workers.js';
+import { accountWorkersFor } from '../src/runtime/account-workers.js';
 import { organizationRunDeps } from '../src/runtime/organization-deps.js';
 import type { CallStats } from '../src/sandbox/call-stats.js';
 import { type FixtureInput, generateSyntheticAccount } from '../src/sandbox/index.js';
@@ -102,8 +102,8 @@ async function main(): Promise<void> {
         },
         options,
       );
-      const workers = accountWorkers({
-        threads: Math.min(concurrency, availableParallelism()),
+      // As the command line does: worker threads for accounts audited at once, none for one at a time.
+      const workers = accountWorkersFor(concurrency, {
         clientOptions: { endpoint: sandbox.url, region: 'us-east-1' },
         credentials: async () => AUDITOR,
         region: 'us-east-1',
@@ -113,10 +113,13 @@ async function main(): Promise<void> {
       });
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
-      const { report } = await runOrganizationAudit(deps, settings, { notify: false, audit: workers.audit });
+      const { report } = await runOrganizationAudit(deps, settings, {
+        notify: false,
+        ...(workers ? { audit: workers.audit } : {}),
+      });
       const wallMs = Math.round(performance.now() - started);
       const cpu = process.cpuUsage(cpuBefore);
-      await workers.close();
+      await workers?.close();
       const calls = (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as CallStats;
       const iam = calls.services.iam;
       const row = {

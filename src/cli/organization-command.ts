@@ -5,14 +5,13 @@
  * audits. Credentials come from the same AWS flags as `audit` (profile, role, endpoint); settings
  * from the same variables.
  */
-import { availableParallelism } from 'node:os';
 import { ConfigError } from '../config/errors.js';
 import { loadSettings, type Settings, validateSettings } from '../config/settings.js';
 import { values } from '../config/values.js';
 import { renderOrganizationText } from '../org/render-organization.js';
 import { runOrganizationAudit } from '../org/run-organization.js';
 import type { OrganizationSummary } from '../org/run-steps.js';
-import { accountWorkers } from '../runtime/account-workers.js';
+import { accountWorkersFor } from '../runtime/account-workers.js';
 import { organizationRunDeps } from '../runtime/organization-deps.js';
 import { type AwsFlags, openAwsSession } from './aws-session.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -124,18 +123,14 @@ export async function runOrganizationAuditCommand(
       },
     );
     // Accounts audited at once run on every core (worker threads); one at a time needs no thread.
-    const workers =
-      settings.organizationConcurrency > 1
-        ? accountWorkers({
-            threads: Math.min(settings.organizationConcurrency, availableParallelism()),
-            clientOptions: { region, ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}) },
-            credentials: () => clients.iam.config.credentials(),
-            region,
-            selfAccessKeyId,
-            clock: deps.clock,
-            logger: deps.logger,
-          })
-        : null;
+    const workers = accountWorkersFor(settings.organizationConcurrency, {
+      clientOptions: { region, ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}) },
+      credentials: () => clients.iam.config.credentials(),
+      region,
+      selfAccessKeyId,
+      clock: deps.clock,
+      logger: deps.logger,
+    });
     let summary: OrganizationSummary;
     try {
       summary = await runOrganizationAudit(deps, settings, {

@@ -203,4 +203,19 @@ export function accountWorkers(options: AccountWorkersOptions): AccountWorkers {
   };
 }
 
+/**
+ * The runner's threads for `concurrency` accounts at once: one per core up to that many, or none
+ * for one account at a time (a thread would only add its start-up).
+ */
+export function accountWorkersFor(
+  concurrency: number,
+  options: Omit<AccountWorkersOptions, 'threads'>,
+): AccountWorkers | null {
+  if (concurrency <= 1) return null;
+  return accountWorkers({
+    ...options,
+    threads: Math.min(concurrency, availableParallelism(), DEFAULT_MAX_THREADS),
+  });
+}
+
 const unknown: OrganizationAccount = { accountId: '000000000000', name: '', status: 'ACTIVE' };
