@@ -15,6 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { syntheticAccountParts } from '../src/sandbox/synthetic.js';
 import { REPORT_MODE_SETTINGS, type RunOutput, type Strategy } from './audit-strategies.js';
+import { sectionOf, withSection } from './results-sections.js';
 import { startSandboxProcess } from './sandbox-process.js';
 
 const SEED = 'bench';
@@ -506,7 +507,10 @@ async function main(): Promise<void> {
     : (await recordedRuns(json)).filter((other) => nodeMajor(other.node) !== nodeMajor(run.node));
   const runs = [...others, run].sort((a, b) => nodeMajor(a.node) - nodeMajor(b.node));
   await writeFile(json, `${JSON.stringify({ runs }, null, 2)}\n`);
-  await writeFile(md, markdown(runs, quick));
+  // The organization benchmark's section of results.md stays as it was.
+  const kept = quick ? null : sectionOf(await readFile(md, 'utf8').catch(() => ''), 'organization');
+  const text = markdown(runs, quick);
+  await writeFile(md, kept ? withSection(text, 'organization', kept) : text);
   process.stdout.write(
     `\n${runMarkdown(run).join('\n')}\n\nWritten to ${json.pathname} and ${md.pathname}\n`,
   );

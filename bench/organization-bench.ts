@@ -9,7 +9,7 @@
  * written to bench/organization-results-quick.md, with no target enforced.
  */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ import type { CallStats } from '../src/sandbox/call-stats.js';
 import { type FixtureInput, generateSyntheticAccount } from '../src/sandbox/index.js';
 import { SYNTHETIC_DEFAULT_NOW } from '../src/sandbox/synthetic.js';
 import { REPORT_MODE_SETTINGS } from './audit-strategies.js';
+import { withSection } from './results-sections.js';
 import { startSandboxProcess } from './sandbox-process.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -147,6 +148,10 @@ async function main(): Promise<void> {
     markdown(rows, accounts, load),
   );
   if (quick) return;
+  // The model also goes to bench/results.md, the audit benchmark's file, in a section of its own.
+  const results = new URL('./results.md', import.meta.url);
+  const current = await readFile(results, 'utf8').catch(() => '');
+  await writeFile(results, withSection(current, 'organization', modelSection(rows, accounts)));
   const first = rows.find((r) => r.concurrency === 1);
   const best = rows.find((r) => r.concurrency === 20);
   const failed: string[] = [];
@@ -163,21 +168,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function markdown(rows: readonly Row[], accounts: number, loadAtStart: number[]): string {
   const first = rows.find((r) => r.concurrency === 1) ?? rows[0];
-  const perAccountMs = first ? first.wallMs / accounts : 0;
   const perKeyCalls = first && first.keys > 0 ? first.iamCalls / first.keys : 0;
   const best = rows.find((r) => r.concurrency === 20);
-  // The model: an account's audit on the credential-report path costs about the same calls per key
-  // at 5,000 users; its time grows with its users (report download and parse dominate), so scale the
-  // measured per-account time by 5; 1,000 accounts at MaxConcurrency 100 run in 10 waves.
-  const modelAccountS = (perAccountMs / 1000) * 5;
-  const waves = Math.ceil(1000 / 100);
-  const modelWallS = modelAccountS * waves;
-  // Standard workflow: the parent's transitions plus each child's (start, task, end: about 3), plus the map's.
-  const transitions = 1000 * 3 + 10;
-  const transitionCost = (transitions / 1000) * 0.025;
-  // Lambda arm64 at 512 MB: $0.0000133334 per GB-s (us-east-1, 2026 list price), 0.5 GB.
-  const lambdaGbS = 1000 * modelAccountS * 0.5;
-  const lambdaCost = lambdaGbS * 0.0000133334 + 1002 * 0.0000002;
   return `# Organization benchmark
 
 \`npm run bench -- --only organization\`: ${accounts} accounts x ${USERS.toLocaleString('en-US')} synthetic users on one sandbox (in a process of its own, as IAM is not on the auditor's CPU), 20 ms latency and a 20 requests/s throttle per account, report mode on the credential-report path (\`UNUSED_KEY_DAYS=1800\`, as the audit benchmark), audited by the local runner as \`key-hygiene org\` runs it (one account at a time in its own thread; more at once on worker threads, one per core). The auditor's CPU is that of its process, threads included. Measured ${new Date().toISOString()} on ${cpus().length} CPUs, Node ${process.version}, a machine shared with other work (load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' / ')}).
@@ -197,11 +189,31 @@ ${rows
 | wall time falls >= 5x from concurrency 1 to 20 | ${first && best ? `${(first.wallMs / best.wallMs).toFixed(1)}x` : 'not run'} | ${first && best ? (first.wallMs / best.wallMs >= 5 ? 'yes' : 'no') : '-'} |
 | IAM calls per key as in the single-account bench (credential-report path: 0.02 at 1,000 users) | ${perKeyCalls.toFixed(3)} | ${perKeyCalls <= 0.025 ? 'yes' : 'no'} |
 
-## Modelled: 1,000 accounts x 5,000 users on Step Functions, MaxConcurrency 100
+${modelSection(rows, accounts)}`;
+}
 
-From the measured cost of one account at concurrency 1 (${seconds(perAccountMs)} for ${USERS.toLocaleString('en-US')} users, ${perKeyCalls.toFixed(3)} IAM calls per key; IAM's throttle is per account, so accounts do not slow each other down on AWS, and each child is a Lambda of its own):
+/** The modelled 1,000 accounts x 5,000 users on Step Functions, from the measured per-account cost. */
+function modelSection(rows: readonly Row[], accounts: number): string {
+  const first = rows.find((r) => r.concurrency === 1) ?? rows[0];
+  const perAccountMs = first ? first.wallMs / accounts : 0;
+  const perKeyCalls = first && first.keys > 0 ? first.iamCalls / first.keys : 0;
+  // The model: an account's audit on the credential-report path costs about the same calls per key
+  // at 5,000 users; its time grows with its users (report download and parse dominate), so scale the
+  // measured per-account time by 5; 1,000 accounts at MaxConcurrency 100 run in 10 waves.
+  const modelAccountS = (perAccountMs / 1000) * 5;
+  const waves = Math.ceil(1000 / 100);
+  const modelWallS = modelAccountS * waves;
+  // Standard workflow: the parent's transitions plus each child's (start, task, end: about 3), plus the map's.
+  const transitions = 1000 * 3 + 10;
+  const transitionCost = (transitions / 1000) * 0.025;
+  // Lambda arm64 at 512 MB: $0.0000133334 per GB-s (us-east-1, 2026 list price), 0.5 GB.
+  const lambdaGbS = 1000 * modelAccountS * 0.5;
+  const lambdaCost = lambdaGbS * 0.0000133334 + 1002 * 0.0000002;
+  return `## Modelled: 1,000 accounts x 5,000 users on Step Functions, MaxConcurrency 100
 
-- one account of 5,000 users: about ${modelAccountS.toFixed(1)} s (the per-account time scaled by the users; the audit benchmark measured 3.1 s at 1,000 and 16.1 s at 10,000 users, so linear is the right order);
+Written by \`npm run bench -- --only organization\` (bench/organization-results.md has the measured rows), from the measured cost of one account at concurrency 1 (${seconds(perAccountMs)} for ${USERS.toLocaleString('en-US')} users, ${perKeyCalls.toFixed(3)} IAM calls per key; IAM's throttle is per account, so accounts do not slow each other down on AWS, and each child is a Lambda of its own):
+
+- one account of 5,000 users: about ${modelAccountS.toFixed(1)} s (the per-account time scaled by the users; the credential-report rows of the audit benchmark grow about linearly with the users);
 - 1,000 accounts at MaxConcurrency 100: ${waves} waves, about ${(modelWallS / 60).toFixed(1)} minutes, plus the list and summary tasks (seconds);
 - Step Functions: about ${transitions.toLocaleString('en-US')} state transitions (the parent's few, three per child execution: start, the task, the end) = about $${transitionCost.toFixed(3)} per run at $0.025 per 1,000 transitions;
 - Lambda (arm64, 512 MB): about ${Math.round(lambdaGbS).toLocaleString('en-US')} GB-s and 1,002 requests = about $${lambdaCost.toFixed(3)} per run, before the free tier; S3 (the item list, results and budget ledger: a few thousand requests) adds cents.
