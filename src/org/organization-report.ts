@@ -56,6 +56,22 @@ export const accountOutcomeSchema = z.strictObject({
 export type AccountOutcome = z.infer<typeof accountOutcomeSchema>;
 
 /** Starts the reason of an account the organization cap limited. */
+/** An account whose audit left no outcome (a failed child, a stopped thread): failed, with why. */
+export function lostAccount(account: OrganizationAccount, reason: string): AccountOutcome {
+  return {
+    ...account,
+    status: 'failed',
+    reason,
+    runId: null,
+    mode: null,
+    summary: null,
+    complete: null,
+    keysDeactivated: 0,
+    archive: null,
+    messageId: null,
+  };
+}
+
 export const ORGANIZATION_CAP_REASON = 'organization cap';
 
 export const ORGANIZATION_FINDING_IDS = ['not-covered', 'organization-cap'] as const;

@@ -11,7 +11,7 @@ import type { Settings } from '../config/settings.js';
 import {
   type AccountOutcome,
   accountOutcomeSchema,
-  type OrganizationAccount,
+  lostAccount,
   organizationAccountSchema,
 } from './organization-report.js';
 import {
@@ -61,21 +61,6 @@ const manifestSchema = z.object({
   ResultFiles: z.record(z.string(), z.array(z.object({ Key: z.string() }))),
 });
 
-function lost(account: OrganizationAccount, reason: string): AccountOutcome {
-  return {
-    ...account,
-    status: 'failed',
-    reason,
-    runId: null,
-    mode: null,
-    summary: null,
-    complete: null,
-    keysDeactivated: 0,
-    archive: null,
-    messageId: null,
-  };
-}
-
 /**
  * The outcomes the map's results hold, and a failed outcome for every listed account without one
  * (a child that failed after its retries carries its error; one that never ran, a note that it did not).
@@ -102,7 +87,7 @@ export async function outcomesFromMapResults(
       } else if (!outcomes.has(account.accountId)) {
         outcomes.set(
           account.accountId,
-          lost(
+          lostAccount(
             account,
             `the account's audit ${result.Status.toLowerCase()} on Step Functions: ${result.Error ?? 'no error'}: ${result.Cause ?? 'no cause'}`,
           ),
@@ -113,7 +98,7 @@ export async function outcomesFromMapResults(
   return listed.map(
     (account) =>
       outcomes.get(account.accountId) ??
-      lost(account, 'the Distributed Map returned no result for this account'),
+      lostAccount(account, 'the Distributed Map returned no result for this account'),
   );
 }
 

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ClientOptions } from '../aws/clients.js';
 import type { AccountRun } from '../org/audit-account.js';
-import type { AccountOutcome, OrganizationAccount } from '../org/organization-report.js';
+import { type AccountOutcome, lostAccount, type OrganizationAccount } from '../org/organization-report.js';
 import type { AccountAuditor } from '../org/run-organization.js';
 import type { AuditLogger } from '../run-start.js';
 import type {
@@ -67,20 +67,6 @@ function startWorker(setup: WorkerSetup): Worker {
   const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(code, { eval: true, workerData: setup });
 }
-
-const failedOutcome = (account: OrganizationAccount, reason: string): AccountOutcome => ({
-  accountId: account.accountId,
-  name: account.name,
-  status: 'failed',
-  reason,
-  runId: null,
-  mode: null,
-  summary: null,
-  complete: null,
-  keysDeactivated: 0,
-  archive: null,
-  messageId: null,
-});
 
 /**
  * Worker threads for an organization run's accounts: each account goes to the least busy thread.
@@ -141,7 +127,7 @@ export function accountWorkers(options: AccountWorkersOptions): AccountWorkers {
       else if (message.type === 'failed')
         finish(
           message.id,
-          failedOutcome(audits.get(message.id)?.account ?? unknown, `the audit failed: ${message.error}`),
+          lostAccount(audits.get(message.id)?.account ?? unknown, `the audit failed: ${message.error}`),
         );
       else if (message.type === 'ask') void answer(thread, message.id, message.question);
       else options.logger[message.level](message.message, message.extra);
@@ -151,7 +137,7 @@ export function accountWorkers(options: AccountWorkersOptions): AccountWorkers {
       if (index >= 0) threads.splice(index, 1);
       for (const [id, audit] of audits) {
         if (audit.thread === thread) {
-          finish(id, failedOutcome(audit.account, `the audit's worker thread stopped: ${why}`));
+          finish(id, lostAccount(audit.account, `the audit's worker thread stopped: ${why}`));
         }
       }
     };
@@ -195,7 +181,7 @@ export function accountWorkers(options: AccountWorkersOptions): AccountWorkers {
       // An account still running is reported as not audited, never left without an outcome.
       for (const id of [...audits.keys()]) {
         const audit = audits.get(id);
-        if (audit) finish(id, failedOutcome(audit.account, 'the run stopped before its audit finished'));
+        if (audit) finish(id, lostAccount(audit.account, 'the run stopped before its audit finished'));
       }
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
       threads.length = 0;
