@@ -16,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { createClients } from '../src/aws/clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { runOrganizationAudit } from '../src/org/run-organization.js';
-import { accountWorkersFor } from '../src/runtime/account-workers.js';
 import { organizationRunDeps } from '../src/runtime/organization-deps.js';
 import type { CallStats } from '../src/sandbox/call-stats.js';
 import { type FixtureInput, generateSyntheticAccount } from '../src/sandbox/index.js';
@@ -107,24 +106,11 @@ async function main(): Promise<void> {
         },
         options,
       );
-      // As the command line does: worker threads for accounts audited at once, none for one at a time.
-      const workers = accountWorkersFor(concurrency, {
-        clientOptions: { endpoint: sandbox.url, region: 'us-east-1' },
-        credentials: async () => AUDITOR,
-        region: 'us-east-1',
-        selfAccessKeyId: null,
-        clock: () => NOW,
-        logger: { info: () => {}, warn: () => {} },
-      });
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
-      const { report } = await runOrganizationAudit(deps, settings, {
-        notify: false,
-        ...(workers ? { audit: workers.audit } : {}),
-      });
+      const { report } = await runOrganizationAudit(deps, settings, { notify: false });
       const wallMs = Math.round(performance.now() - started);
       const cpu = process.cpuUsage(cpuBefore);
-      await workers?.close();
       const calls = (await (await fetch(`${sandbox.url}/_sandbox/calls`)).json()) as CallStats;
       const iam = calls.services.iam;
       const row = {
@@ -172,7 +158,7 @@ function markdown(rows: readonly Row[], accounts: number, loadAtStart: number[])
   const best = rows.find((r) => r.concurrency === 20);
   return `# Organization benchmark
 
-\`npm run bench -- --only organization\`: ${accounts} accounts x ${USERS.toLocaleString('en-US')} synthetic users on one sandbox (in a process of its own, as IAM is not on the auditor's CPU), 20 ms latency and a 20 requests/s throttle per account, report mode on the credential-report path (\`UNUSED_KEY_DAYS=1800\`, as the audit benchmark), audited by the local runner as \`key-hygiene org\` runs it (one account at a time in its own thread; more at once on worker threads, one per core). The auditor's CPU is that of its process, threads included. Measured ${new Date().toISOString()} on ${cpus().length} CPUs, Node ${process.version}, a machine shared with other work (load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' / ')}).
+\`npm run bench -- --only organization\`: ${accounts} accounts x ${USERS.toLocaleString('en-US')} synthetic users on one sandbox (in a process of its own, as IAM is not on the auditor's CPU), 20 ms latency and a 20 requests/s throttle per account, report mode on the credential-report path (\`UNUSED_KEY_DAYS=1800\`, as the audit benchmark), audited by the local runner as \`key-hygiene org\` runs it. The auditor's CPU is that of its process (the sandbox's is not counted). Measured ${new Date().toISOString()} on ${cpus().length} CPUs, Node ${process.version}, a machine shared with other work (load average at the start ${loadAtStart.map((n) => n.toFixed(2)).join(' / ')}).
 
 | concurrency | wall time | auditor CPU | accounts audited | keys | IAM calls (throttled) | IAM calls per key | speed-up vs 1 |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |

@@ -10,8 +10,6 @@ import { loadSettings, type Settings, validateSettings } from '../config/setting
 import { values } from '../config/values.js';
 import { renderOrganizationText } from '../org/render-organization.js';
 import { runOrganizationAudit } from '../org/run-organization.js';
-import type { OrganizationSummary } from '../org/run-steps.js';
-import { accountWorkersFor } from '../runtime/account-workers.js';
 import { organizationRunDeps } from '../runtime/organization-deps.js';
 import { type AwsFlags, openAwsSession } from './aws-session.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -122,26 +120,11 @@ export async function runOrganizationAuditCommand(
         ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       },
     );
-    // Accounts audited at once run on every core (worker threads); one at a time needs no thread.
-    const workers = accountWorkersFor(settings.organizationConcurrency, {
-      clientOptions: { region, ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}) },
-      credentials: () => clients.iam.config.credentials(),
-      region,
-      selfAccessKeyId,
-      clock: deps.clock,
-      logger: deps.logger,
+    const summary = await runOrganizationAudit(deps, settings, {
+      notify: options.notify === true,
+      onAccount: (outcome) =>
+        io.stderr(`${outcome.accountId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}\n`),
     });
-    let summary: OrganizationSummary;
-    try {
-      summary = await runOrganizationAudit(deps, settings, {
-        notify: options.notify === true,
-        onAccount: (outcome) =>
-          io.stderr(`${outcome.accountId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}\n`),
-        ...(workers ? { audit: workers.audit } : {}),
-      });
-    } finally {
-      await workers?.close();
-    }
     io.stdout(renderOrganizationText(summary.report));
     if (summary.messageId) io.stderr(`Published to ${summary.topicArn} (message ${summary.messageId}).\n`);
     return EXIT_CODES.ok;

@@ -7,9 +7,9 @@
 import { forEachConcurrent } from '../concurrency.js';
 import type { Settings } from '../config/settings.js';
 import { inMemoryBudget } from './action-budget.js';
-import { type AccountRun, auditAccount } from './audit-account.js';
+import { auditAccount } from './audit-account.js';
 import { listOrganizationAccounts } from './list-accounts.js';
-import type { AccountOutcome, OrganizationAccount } from './organization-report.js';
+import type { AccountOutcome } from './organization-report.js';
 import {
   type OrganizationRunDeps,
   type OrganizationSummary,
@@ -19,33 +19,22 @@ import {
 
 export type { OrganizationRunDeps } from './run-steps.js';
 
-/** Audits one account of the run: `auditAccount` in this thread, or the same in a worker thread. */
-export type AccountAuditor = (
-  settings: Settings,
-  account: OrganizationAccount,
-  run: AccountRun,
-) => Promise<AccountOutcome>;
-
 /**
  * The whole organization run on one machine: the same three steps the state machine runs, the
- * fan-out a pool of `organizationConcurrency` audits. `onAccount` sees each outcome as it lands;
- * `audit` runs each account (default: in this thread; the command line hands them to worker
- * threads, runtime/account-workers.ts).
+ * fan-out a pool of `organizationConcurrency` audits. `onAccount` sees each outcome as it lands.
  */
 export async function runOrganizationAudit(
   deps: OrganizationRunDeps,
   settings: Settings,
-  options: { notify: boolean; onAccount?: (outcome: AccountOutcome) => void; audit?: AccountAuditor },
+  options: { notify: boolean; onAccount?: (outcome: AccountOutcome) => void },
 ): Promise<OrganizationSummary> {
-  const audit: AccountAuditor =
-    options.audit ?? ((accountSettings, account, run) => auditAccount(deps, accountSettings, account, run));
   const run = await startOrganizationRun(deps);
   deps.logger.info('organization audit started', { runId: run.runId, mode: settings.mode });
   const accounts = await listOrganizationAccounts(deps, settings, run.runId);
   const budget = inMemoryBudget(settings.maxActionsPerOrganizationRun);
   const outcomes: AccountOutcome[] = [];
   await forEachConcurrent(accounts, settings.organizationConcurrency, async (account) => {
-    const outcome = await audit(settings, account, { ...run, budget, notify: options.notify });
+    const outcome = await auditAccount(deps, settings, account, { ...run, budget, notify: options.notify });
     outcomes.push(outcome);
     options.onAccount?.(outcome);
   });

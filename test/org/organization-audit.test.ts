@@ -236,8 +236,8 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     });
   });
 
-  it('holds the organization cap across accounts audited at once on several threads', async () => {
-    // Prepare: 3 stale keys in two accounts, a cap of 2, every account at once (worker threads).
+  it('holds the organization cap across accounts audited at once', async () => {
+    // Prepare: 3 stale keys in two accounts, a cap of 2, every account at once.
     // Which account gets the budget first is a race; the cap holds whichever wins.
     vi.stubEnv('MAX_ACTIONS_PER_ORGANIZATION_RUN', '2');
     // Act
