@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operatorEnv, REPO_ROOT } from '../support/cli-process.js';
@@ -15,7 +16,26 @@ async function demo(...args: string[]): Promise<string> {
     timeout: 90_000,
     maxBuffer: 16 * 1024 * 1024,
   });
-  return stdout.replace(/\s+/g, ' ');
+  return stdout;
+}
+
+const collapse = (output: string) => output.replace(/\s+/g, ' ');
+
+/** Each run has its own id (`20261120T000000Z-6b43d1`): the part that differs is masked. */
+const maskRunId = (line: string) => line.replace(/(\d{8}T\d{6}Z)-[0-9a-f]{6}/g, '$1-<run>');
+
+/** The `text` blocks of the README's "What the demo does", without their `[... ...]` elisions. */
+function readmeSamples(): string[][] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## What the demo does');
+  const end = readme.indexOf('\n## ', start + 1);
+  const blocks = [...readme.slice(start, end).matchAll(/```text\n([\s\S]*?)```/g)];
+  return blocks.map(([, body = '']) =>
+    body
+      .trimEnd()
+      .split('\n')
+      .filter((line) => !line.startsWith('[...')),
+  );
 }
 
 /** The findings of one severity section of the printed report, up to the next section. */
@@ -27,10 +47,12 @@ function section(text: string, heading: string): string {
 }
 
 describe('npm run demo', { timeout: 120_000 }, () => {
+  let output: string;
   let text: string;
 
   beforeAll(async () => {
-    text = await demo();
+    output = await demo();
+    text = collapse(output);
   }, 120_000);
 
   it('audits the whole acme account and says what it found', () => {
@@ -66,9 +88,27 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 6 deactivated, 9 to review');
   });
 
+  it("prints what the README's samples show, line for line", () => {
+    // Prepare
+    const printed = output.split('\n').map(maskRunId);
+    const samples = readmeSamples();
+    // Assess: each sample's lines are printed in that order (elided lines aside)
+    expect(samples).toHaveLength(2);
+    for (const sample of samples) {
+      let at = 0;
+      for (const line of sample.map(maskRunId)) {
+        const found = printed.indexOf(line, at);
+        expect(found, `README line not printed by the demo (in this order): ${line}`).toBeGreaterThanOrEqual(
+          0,
+        );
+        at = found + 1;
+      }
+    }
+  });
+
   it('runs the organization demo too (npm run demo -- --org)', async () => {
     // Act
-    const organization = await demo('--org');
+    const organization = collapse(await demo('--org'));
     // Assess
     expect(organization).toContain(
       '111111111111 acme-prod [audited]: 21 findings (3 critical, 1 high, 5 medium, 10 low, 2 info), 6 deactivated',
