@@ -69,6 +69,14 @@ module.exports = {
       to: { path: '^handlers/' },
     },
     {
+      name: 'the-agpl-policy-simulator-stays-in-tests',
+      comment:
+        '@cloud-copilot/iam-simulate is AGPL: tests may use it, the Lambda bundle must never carry it.',
+      severity: 'error',
+      from: { path: '^(src|handlers)/' },
+      to: { path: '@cloud-copilot/' },
+    },
+    {
       name: 'the-gathering-sits-with-its-consumers',
       comment: 'Whatever gathers from many modules (permission registry, tables) lives in scripts/ or test/.',
       severity: 'error',

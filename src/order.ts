@@ -17,9 +17,14 @@ export function ruleRank(id: string): number {
   return (RULE_IDS as readonly string[]).indexOf(id);
 }
 
-/** The riskiest privilege first; a finding whose privilege was not read comes after every level. */
+/**
+ * The riskiest privilege first; a key finding whose privilege was not read (root, a read error)
+ * comes after every level. An account-level finding (a safeguard such as the blast-radius cap) is
+ * about the run as a whole, so it leads its severity, before any key.
+ */
 function privilegeRank(finding: Finding): number {
-  if (finding.userName === null || finding.privilege === undefined) return PRIVILEGE_LEVELS.length;
+  if (finding.userName === null) return -1;
+  if (finding.privilege === undefined) return PRIVILEGE_LEVELS.length;
   return PRIVILEGE_LEVELS.indexOf(finding.privilege.level);
 }
 

@@ -23,10 +23,10 @@ import {
 export type Privilege = FindingPrivilege;
 
 /** Any action of any service: a name no real service uses, so only `*`-like patterns match it. */
-const ANY_ACTION = 'anyservice:AnyAction';
+export const ANY_ACTION = 'anyservice:AnyAction';
 
 /** Allowed on every resource together, these make a user an administrator. */
-const ADMIN_PROBES = [
+export const ADMIN_PROBES = [
   ANY_ACTION,
   'iam:CreateUser',
   'iam:AttachUserPolicy',
@@ -38,7 +38,7 @@ const ADMIN_PROBES = [
 ] as const;
 
 /** Each lets a user grant itself (or a principal it controls) more than it has. */
-const ESCALATION_ACTIONS = [
+export const ESCALATION_ACTIONS = [
   'iam:CreateAccessKey',
   'iam:CreateLoginProfile',
   'iam:UpdateLoginProfile',
@@ -57,7 +57,7 @@ const ESCALATION_ACTIONS = [
 ] as const;
 
 /** Services that run code with a role passed to them: with `iam:PassRole`, a way to any role's rights. */
-const CODE_RUNNERS = [
+export const CODE_RUNNERS = [
   'lambda:CreateFunction',
   'ec2:RunInstances',
   'ecs:RunTask',

@@ -111,7 +111,7 @@ describe('Bad input: credential reports', () => {
       expect(report.source.kind).toBe('live-api');
       expect(report.source.reason).toMatch(why);
       expect(report.source.reason).toMatch(/fell back to the live IAM API/);
-      expect(report.actions.filter((a) => a.status === 'planned')).toHaveLength(5);
+      expect(report.actions.filter((a) => a.status === 'planned')).toHaveLength(6);
       const warnings = (deps.logger as RecordingLogger).lines.filter((line) => line.level === 'warn');
       expect(warnings.map((line) => String(line.extra.message))).toEqual([expect.stringMatching(why)]);
       const stats = await callStats(sandbox.url);

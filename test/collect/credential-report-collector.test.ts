@@ -49,7 +49,7 @@ describe('Function: collectFromCredentialReport', () => {
     expect(result.complete).toBe(true);
     expect(result.errors).toEqual([]);
     expect(result.generatedAt).toEqual(new Date('2026-11-20T00:00:00Z'));
-    expect(result.users.filter((u) => !u.isRoot)).toHaveLength(20);
+    expect(result.users.filter((u) => !u.isRoot)).toHaveLength(22);
     const judy = result.users.find((u) => u.userName === 'judy');
     expect(judy?.keys).toEqual([
       expect.objectContaining({
@@ -109,7 +109,7 @@ describe('Function: collectFromCredentialReport', () => {
     // Act
     const result = await collectFromCredentialReport(deps(), { accountId: '111111111111' });
     // Assess
-    expect(result.users.filter((u) => !u.isRoot)).toHaveLength(20);
+    expect(result.users.filter((u) => !u.isRoot)).toHaveLength(22);
     expect(result.users.find((u) => u.userName === 'bob')?.keys[0]?.lastUsed).toEqual({
       date: new Date('2026-07-22T14:30:00Z'),
       service: 'ec2',

@@ -51,7 +51,7 @@ describe('Deployment: serverless invoke local', () => {
     };
     expect(report.accountId).toBe('111111111111');
     expect(report.mode).toBe('report');
-    expect(report.summary.usersAudited).toBe(20);
+    expect(report.summary.usersAudited).toBe(22);
     expect(report.summary.actionsApplied).toBe(0);
   }, 120_000);
 });

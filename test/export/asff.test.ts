@@ -132,6 +132,7 @@ describe('ASFF: what each rule sends to Security Hub, field by field', () => {
         'two-active-keys',
         'root-access-key',
         'inactive-key-cleanup',
+        'exposed-key',
         'blast-radius-cap',
       ]),
     );

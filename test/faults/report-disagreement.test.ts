@@ -45,7 +45,7 @@ describe('Fault suite: a credential report that disagrees with the live last use
       tag: null,
     });
     expect(appliedRefs(report)).not.toContain(`${ACME_ACCOUNT}/bob/${BOB_KEY}`);
-    expect(appliedRefs(report)).toHaveLength(4);
+    expect(appliedRefs(report)).toHaveLength(5);
     expect(report.actions.filter((a) => a.userName === 'bob')).toEqual([
       expect.objectContaining({
         accessKeyId: BOB_KEY,

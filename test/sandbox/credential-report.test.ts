@@ -49,7 +49,7 @@ describe('Sandbox credential report', () => {
     expect(text.split('\n')[0]?.split(',')).toEqual([...CREDENTIAL_REPORT_COLUMNS]);
     expect(CREDENTIAL_REPORT_COLUMNS).toHaveLength(22);
     const rows = parseCsv(report.Content);
-    expect(rows).toHaveLength(21);
+    expect(rows).toHaveLength(23);
     expect(rows.every((row) => Object.keys(row).length === 22)).toBe(true);
     expect(rows[0]).toMatchObject({
       user: '<root_account>',

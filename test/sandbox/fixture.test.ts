@@ -84,6 +84,23 @@ describe('Sandbox fixtures', () => {
     expect(acme.accounts[0]?.users.length).toBeGreaterThanOrEqual(20);
   });
 
+  it('holds, quarantined, the user whose key the sample exposed-key event names', async () => {
+    // Prepare
+    const acme = await loadFixture(ACME_FIXTURE);
+    const event = JSON.parse(await readFile('events/exposed-key.json', 'utf8'));
+    const keyId: string = event.detail.affectedEntities[0].entityValue;
+    // Act
+    const account = acme.accounts.find((a) => a.id === event.account);
+    const owner = account?.users.find((u) => u.accessKeys.some((k) => k.id === keyId));
+    // Assess
+    expect(owner?.name).toBe('ci-publisher');
+    expect(owner?.attachedPolicies).toContain('AWSCompromisedKeyQuarantineV3');
+    expect(owner?.accessKeys.find((k) => k.id === keyId)?.status).toBe('Active');
+    expect(event.detail.eventDescription[0].latestDescription).toContain(
+      `${keyId} belonging to IAM user ci-publisher`,
+    );
+  });
+
   it('names a bad date by its full path', () => {
     const input = fixture();
     key(input).createDate = '2024-13-45';

@@ -34,7 +34,7 @@ describe('Sandbox IAM against the acme fixture', () => {
     // Assess
     expect(page.IsTruncated).toBe(false);
     expect(page.Marker).toBeUndefined();
-    expect(page.Users).toHaveLength(20);
+    expect(page.Users).toHaveLength(22);
     const deployer = page.Users?.find((u) => u.UserName === 'svc-deployer');
     expect(deployer).toMatchObject({
       Path: '/service/',
@@ -46,9 +46,9 @@ describe('Sandbox IAM against the acme fixture', () => {
 
   it('pages with MaxItems and a Marker only while truncated', async () => {
     // Act
-    const first = await iam.send(new ListUsersCommand({ MaxItems: 7 }));
-    const second = await iam.send(new ListUsersCommand({ MaxItems: 7, Marker: first.Marker }));
-    const third = await iam.send(new ListUsersCommand({ MaxItems: 7, Marker: second.Marker }));
+    const first = await iam.send(new ListUsersCommand({ MaxItems: 8 }));
+    const second = await iam.send(new ListUsersCommand({ MaxItems: 8, Marker: first.Marker }));
+    const third = await iam.send(new ListUsersCommand({ MaxItems: 8, Marker: second.Marker }));
     // Assess
     expect([first.IsTruncated, second.IsTruncated, third.IsTruncated]).toEqual([true, true, false]);
     expect(first.Marker).toBeTypeOf('string');
@@ -56,13 +56,14 @@ describe('Sandbox IAM against the acme fixture', () => {
     const names = [...(first.Users ?? []), ...(second.Users ?? []), ...(third.Users ?? [])].map(
       (u) => u.UserName,
     );
-    expect(names).toHaveLength(20);
-    expect(new Set(names).size).toBe(20);
+    expect(names).toHaveLength(22);
+    expect(new Set(names).size).toBe(22);
   });
 
   it('filters ListUsers by PathPrefix', async () => {
     const { Users = [] } = await iam.send(new ListUsersCommand({ PathPrefix: '/service/' }));
     expect(Users.map((u) => u.UserName).sort()).toEqual([
+      'ci-publisher',
       'key-hygiene-auditor',
       'legacy-etl',
       'old-vendor',
@@ -298,7 +299,7 @@ describe('Sandbox IAM against the acme fixture', () => {
 
   it('summarises the account, with AccountAccessKeysPresent for the root key', async () => {
     const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
-    expect(SummaryMap).toMatchObject({ AccountAccessKeysPresent: 1, Users: 20, AccessKeysPerUserQuota: 2 });
+    expect(SummaryMap).toMatchObject({ AccountAccessKeysPresent: 1, Users: 22, AccessKeysPerUserQuota: 2 });
   });
 
   it("lists the account's alias from the fixture, never truncated", async () => {

@@ -120,7 +120,7 @@ describe('Sandbox wire format and routing', () => {
   it('accepts any region in the credential scope', async () => {
     const iam = iamClient(sandbox, { region: 'ap-southeast-2' });
     const { Users = [] } = await iam.send(new ListUsersCommand({}));
-    expect(Users).toHaveLength(20);
+    expect(Users).toHaveLength(22);
   });
 
   it('records a known key’s last use: service and region from the scope, 15-minute granularity', async () => {

@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { operatorEnv, REPO_ROOT } from '../support/cli-process.js';
+
+// `npm run demo` as a newcomer runs it after `npm ci`: the acme account audited in enforce mode,
+// the email report printed. The text wraps at 78 columns, so it is read with whitespace collapsed.
+
+const run = promisify(execFile);
+
+async function demo(...args: string[]): Promise<string> {
+  const { stdout } = await run('npm', ['run', '--silent', 'demo', '--', ...args], {
+    cwd: REPO_ROOT,
+    env: operatorEnv(),
+    timeout: 90_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+const collapse = (output: string) => output.replace(/\s+/g, ' ');
+
+/** Each run has its own id (`20261120T000000Z-6b43d1`): the part that differs is masked. */
+const maskRunId = (line: string) => line.replace(/(\d{8}T\d{6}Z)-[0-9a-f]{6}/g, '$1-<run>');
+
+/** The `text` blocks of the README's "What the demo does", without their `[... ...]` elisions. */
+function readmeSamples(): string[][] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## What the demo does');
+  const end = readme.indexOf('\n## ', start + 1);
+  const blocks = [...readme.slice(start, end).matchAll(/```text\n([\s\S]*?)```/g)];
+  return blocks.map(([, body = '']) =>
+    body
+      .trimEnd()
+      .split('\n')
+      .filter((line) => !line.startsWith('[...')),
+  );
+}
+
+/** The findings of one severity section of the printed report, up to the next section. */
+function section(text: string, heading: string): string {
+  const start = text.indexOf(` ${heading} (`);
+  if (start < 0) throw new Error(`no ${heading} section in the demo's report`);
+  const next = text.slice(start + 1).search(/ (CRITICAL|HIGH|MEDIUM|LOW|INFO|EXEMPT) \(\d+\) - /);
+  return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+}
+
+describe('npm run demo', { timeout: 120_000 }, () => {
+  let output: string;
+  let text: string;
+
+  beforeAll(async () => {
+    output = await demo();
+    text = collapse(output);
+  }, 120_000);
+
+  it('audits the whole acme account and says what it found', () => {
+    expect(text).toContain(
+      'Account 111111111111 (enforce, as of 2026-11-20): 6 keys deactivated, 9 findings to review, 3 critical.',
+    );
+    expect(text).toContain('Audited 22 users and 24 keys (22 active): 21 findings, 2 exemptions, 0 errors.');
+  });
+
+  it("leads with the administrator's stale key, raised to critical, naming the privilege and where it comes from", () => {
+    // Assess: frank is in the group Admins (AdministratorAccess) and his key has not been used for 162 days
+    const critical = section(text, 'CRITICAL');
+    expect(critical).toMatch(/^ CRITICAL \(3\) - frank, AKIAFRANK00000000001 \[unused-key\]/);
+    expect(critical).toContain(
+      'Privilege: admin: AdministratorAccess via group Admins; severity raised from high.',
+    );
+    expect(section(text, 'HIGH')).toContain(
+      '- frank, AKIAFRANK00000000001 [rotation-overdue] Age 654 days, last used 162 days ago via cloudformation in us-east-1. Privilege: admin: AdministratorAccess via group Admins; severity raised from medium.',
+    );
+    expect(text).toContain('- frank, AKIAFRANK00000000001 (unused-key)');
+    expect(text).toMatch(/frank AKIAFRANK00000000001 deactivated 2026-11-20 unused-key /);
+  });
+
+  it('reports the quarantined user as an exposed key, critical, and says what to do', () => {
+    const critical = section(text, 'CRITICAL');
+    expect(critical).toContain(
+      '- ci-publisher, access key 1 (created 2026-10-05) [exposed-key] Age 45 days, last used today via ec2 in eu-west-1. Privilege: write: publish-artifacts.',
+    );
+    expect(critical).toContain(
+      'AWS attached AWSCompromisedKeyQuarantineV3 to ci-publisher: one of its keys was found in public.',
+    );
+    expect(critical).toContain('The AWS Health event AWS_RISK_CREDENTIALS_EXPOSED names the exposed one');
+    expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 6 deactivated, 9 to review');
+  });
+
+  it("prints what the README's samples show, line for line", () => {
+    // Prepare
+    const printed = output.split('\n').map(maskRunId);
+    const samples = readmeSamples();
+    // Assess: each sample's lines are printed in that order (elided lines aside)
+    expect(samples).toHaveLength(2);
+    for (const sample of samples) {
+      let at = 0;
+      for (const line of sample.map(maskRunId)) {
+        const found = printed.indexOf(line, at);
+        expect(found, `README line not printed by the demo (in this order): ${line}`).toBeGreaterThanOrEqual(
+          0,
+        );
+        at = found + 1;
+      }
+    }
+  });
+
+  it('runs the organization demo too (npm run demo -- --org)', async () => {
+    // Act
+    const organization = collapse(await demo('--org'));
+    // Assess
+    expect(organization).toContain(
+      '111111111111 acme-prod [audited]: 21 findings (3 critical, 1 high, 5 medium, 10 low, 2 info), 6 deactivated',
+    );
+  });
+});
