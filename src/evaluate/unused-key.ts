@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Finding, KeyFinding, KeyRecord, UserRecord } from '../model.js';
+import type { Finding, KeyFinding, KeyRecord, Severity, UserRecord } from '../model.js';
 import { enabledFlag, intBetween } from '../setting-values.js';
 import { daysBetween } from '../time.js';
 import { activeKeys, dayCount, keyFinding, keyOfUser, lastUseText } from './key-facts.js';
@@ -60,8 +60,11 @@ export function unusedKeyVerdict(
 }
 
 /** Low `unused-key` findings are the warning window: keys that will be acted on if still unused. */
-export function isComingUp(finding: Pick<Finding, 'ruleId' | 'severity'>): boolean {
-  return finding.ruleId === 'unused-key' && finding.severity === 'low';
+export function isComingUp(
+  finding: Pick<Finding, 'ruleId' | 'severity'> & { ruleSeverity?: Severity },
+): boolean {
+  // The rule's own severity: privilege weighting may have raised or lowered a warning.
+  return finding.ruleId === 'unused-key' && (finding.ruleSeverity ?? finding.severity) === 'low';
 }
 
 function message(

@@ -167,6 +167,30 @@ describe('Function: renderText', () => {
     expect(comingUp).toContain('hank, AKIAHANK000000000001 [unused-key]');
   });
 
+  it('keeps an unused key in the warning window under coming up when privilege weighting moved its severity', () => {
+    // Prepare: gina's warning lowered (a user who can do nothing), hank's raised (an administrator)
+    const base = sampleReport();
+    const report = {
+      ...base,
+      findings: base.findings.map((f) =>
+        f.userName === 'gina' && f.ruleId === 'unused-key'
+          ? { ...f, severity: 'info' as const, ruleSeverity: 'low' as const }
+          : f.userName === 'hank' && f.ruleId === 'unused-key'
+            ? { ...f, severity: 'medium' as const, ruleSeverity: 'low' as const }
+            : f,
+      ),
+    };
+
+    // Act
+    const text = renderText(report);
+
+    // Assess
+    const comingUp = text.slice(text.indexOf('COMING UP (2)'), text.indexOf('EXEMPT'));
+    expect(comingUp).toContain('gina, AKIAGINA000000000001 [unused-key]');
+    expect(comingUp).toContain('hank, AKIAHANK000000000001 [unused-key]');
+    expect(text.slice(0, text.indexOf('COMING UP'))).not.toMatch(/gina|hank/);
+  });
+
   it('shows exemptions with who, why and until, and skipped actions with why', () => {
     // Prepare
     const report = sampleReport();
