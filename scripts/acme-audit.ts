@@ -4,9 +4,8 @@
  * Used by the HTML report's browser test, the screenshot script and the demo.
  */
 import { readFile } from 'node:fs/promises';
-import { runAudit } from '../src/audit.js';
+import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
-import { collectLive } from '../src/collect/live-collector.js';
 import { loadSettings } from '../src/config/settings.js';
 import type { AuditReport } from '../src/model.js';
 import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
@@ -32,9 +31,8 @@ export async function loadAcmeFixture(): Promise<FixtureInput> {
 }
 
 /**
- * Runs one report-mode audit of the acme account in a fresh sandbox. The inventory is read before
- * the audit with the same collector, at the fixture's fixed clock, so the rows describe exactly
- * the keys the audit judged.
+ * Runs one report-mode audit of the acme account in a fresh sandbox, at the fixture's fixed clock;
+ * the rows are built from the users the audit itself judged, as its archived HTML report is.
  *
  * @example
  * const { report, rows } = await auditAcme();
@@ -50,11 +48,9 @@ export async function auditAcme(
   try {
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
     const settings = loadSettings({ MODE: 'report', REPORT_TOPIC_ARN: TOPIC_ARN, ...options.env });
-    const inventory = await collectLive(
-      { iam: clients.iam, concurrency: settings.concurrency },
-      { accountId: ACME_ACCOUNT_ID },
-    );
-    const report = await runAudit(
+    // The users as the audit judged them: findings name keys as it did (by slot where the
+    // credential report was all it read of a user), so every finding meets its key's row.
+    const { report, users } = await auditAccount(
       {
         ...clients,
         region: 'us-east-1',
@@ -64,7 +60,7 @@ export async function auditAcme(
       },
       { settings },
     );
-    return { report, rows: buildKeyRows(inventory.users, report) };
+    return { report, rows: buildKeyRows(users, report) };
   } finally {
     await sandbox.close();
   }

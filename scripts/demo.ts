@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { runAudit } from '../src/audit.js';
+import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
-import { collectLive } from '../src/collect/live-collector.js';
 import { loadSettings } from '../src/config/settings.js';
 import { deliverReport } from '../src/deliver.js';
 import { renderHtml } from '../src/render/html.js';
@@ -61,17 +60,13 @@ async function main(): Promise<void> {
       logger,
     };
 
-    // The keys as the audit finds them, before enforce mode changes any: the HTML report's rows.
-    const inventory = await collectLive(
-      { iam: clients.iam, concurrency: settings.concurrency },
-      { accountId: ACCOUNT_ID },
-    );
-    const report = await runAudit(deps, { settings });
+    // The keys as the audit judged them (read before enforce mode changed any): the HTML report's rows.
+    const { report, users } = await auditAccount(deps, { settings });
     await deliverReport(deps, settings, report);
     const htmlDir = join(tmpdir(), 'key-hygiene-demo');
     await mkdir(htmlDir, { recursive: true });
     const htmlPath = join(htmlDir, `${report.runId}.html`);
-    await writeFile(htmlPath, renderHtml(report, buildKeyRows(inventory.users, report)));
+    await writeFile(htmlPath, renderHtml(report, buildKeyRows(users, report)));
 
     process.stdout.write(rule('The report (as email subscribers receive it)'));
     process.stdout.write(`${renderText(report)}\n`);

@@ -233,6 +233,11 @@ describe('HTML report in Chromium', () => {
     await expect(
       page.locator('#findings-table td[data-label="Severity"]').first().textContent(),
     ).resolves.toBe('critical');
+    // Every finding on a key shows on that key's row (findings named by slot included)
+    const keyFindings = report.findings.filter((f) => f.userName !== null);
+    expect(rows.reduce((sum, row) => sum + row.findings.length, 0)).toBe(keyFindings.length);
+    const frank = page.locator('#keys-table tbody tr', { hasText: 'AKIAFRANK00000000001' });
+    await expect(frank.textContent()).resolves.toContain('unused-key');
     await page.context().close();
   });
 
