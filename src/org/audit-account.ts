@@ -20,8 +20,11 @@ import {
 /** What an organization run needs beyond one audit's dependencies. */
 export interface OrganizationDeps extends AuditDeps {
   /** IAM and STS clients that sign with `credentials` (a member account's). */
-  memberClients(credentials: TemporaryCredentials): Pick<AuditDeps, 'iam' | 'sts' | 'securityHub'>;
+  memberClients(credentials: TemporaryCredentials): MemberClients;
 }
+
+/** Clients signing as a member account, for one account's audit; `destroy` frees their connections. */
+export type MemberClients = Pick<AuditDeps, 'iam' | 'sts' | 'securityHub'> & { destroy(): void };
 
 /** The run an account belongs to. */
 export interface AccountRun {
@@ -76,14 +79,18 @@ export async function auditAccount(
     return outcomeOf(account, 'skipped', `the account is ${account.status} in the organization`);
   }
   let accountDeps: AuditDeps = deps;
+  let member: MemberClients | null = null;
   if (account.accountId !== run.orchestratorAccountId) {
     const roleArn = memberRoleArn(account.accountId, settings.memberRoleName, deps.region);
     try {
       const credentials = await assumeRole(deps.sts, roleArn, run.runId);
+      member = deps.memberClients(credentials);
       // The auditor's own key lives in its own account only.
       accountDeps = {
         ...deps,
-        ...deps.memberClients(credentials),
+        iam: member.iam,
+        sts: member.sts,
+        securityHub: member.securityHub,
         selfAccessKeyId: null,
         reportBucketOwner: run.orchestratorAccountId,
       };
@@ -99,6 +106,9 @@ export async function auditAccount(
   } catch (error) {
     await run.budget.settle(granted, 0);
     return outcomeOf(account, 'failed', `the audit failed: ${errorText(error)}`);
+  } finally {
+    // A thousand accounts must not leave a thousand sets of keep-alive sockets open.
+    member?.destroy();
   }
   await run.budget.settle(granted, deactivated(report));
   const outcome = outcomeOf(account, 'audited', limit, report);

@@ -13,6 +13,14 @@ export function organizationRunDeps(base: AuditDeps, options: ClientOptions): Or
     organizations: createOrganizationsClient(options),
     organizationsWith: (credentials) => createOrganizationsClient({ ...options, credentials }),
     // Security Hub too: it takes a finding only from the account the finding is about.
-    memberClients: (credentials) => createMemberClients({ ...options, credentials }),
+    memberClients: (credentials) => {
+      const clients = createMemberClients({ ...options, credentials });
+      return {
+        ...clients,
+        destroy: () => {
+          for (const client of Object.values(clients)) client.destroy();
+        },
+      };
+    },
   };
 }
