@@ -88,6 +88,30 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 6 deactivated, 9 to review');
   });
 
+  it('weighs each finding by what its user can do, as in a real account: most keep their severity', () => {
+    // Assess: the deployer can pass roles to the Lambda functions it creates (raised), developers
+    // and analysts keep their rules' severities, and only the vendor left with no policy is lowered
+    expect(section(text, 'HIGH')).toMatch(/^ HIGH \(6\) - /);
+    expect(section(text, 'HIGH')).toContain(
+      '- svc-deployer, access key 1 (created 2024-02-01) [rotation-overdue] Age 1022 days, last used today via sts in us-east-1. Privilege: privilege-escalation: deploy-functions (iam:PassRole with lambda:CreateFunction); severity raised from medium.',
+    );
+    expect(section(text, 'HIGH')).toContain(
+      '- bob, AKIABOB0000000000001 [unused-key] Age 619 days, last used 120 days ago via ec2 in us-west-2. Privilege: write: PowerUserAccess via group Developers. Controls',
+    );
+    expect(section(text, 'HIGH')).toContain(
+      '- carol, AKIACAROL00000000001 [unused-key] Age 747 days, last used 200 days ago via sqs in eu-west-1. Privilege: read-only: ReadOnlyAccess via group Analysts. Controls',
+    );
+    expect(section(text, 'MEDIUM')).toMatch(/^ MEDIUM \(9\) - /);
+    expect(section(text, 'LOW')).toMatch(/^ LOW \(2\) - /);
+    expect(text).not.toContain(' INFO (');
+    expect(text.match(/severity raised from/g)).toHaveLength(3);
+    const lowered = [...text.matchAll(/- ([\w-]+), \S+ \[([\w-]+)\][^[]*?severity lowered from (\w+)\./g)];
+    expect(lowered.map(([, user, rule, from]) => `${user} ${rule} ${from}`)).toEqual([
+      'old-vendor unused-key high',
+      'old-vendor rotation-overdue medium',
+    ]);
+  });
+
   it("prints what the README's samples show, line for line", () => {
     // Prepare
     const printed = output.split('\n').map(maskRunId);
@@ -111,7 +135,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     const organization = collapse(await demo('--org'));
     // Assess
     expect(organization).toContain(
-      '111111111111 acme-prod [audited]: 21 findings (3 critical, 1 high, 5 medium, 10 low, 2 info), 6 deactivated',
+      '111111111111 acme-prod [audited]: 21 findings (3 critical, 6 high, 9 medium, 3 low), 6 deactivated',
     );
   });
 });

@@ -22,9 +22,26 @@ const REPORT_PATH_ACTIONS = [
   'GetAccountAuthorizationDetails',
 ];
 
-/** Failures a report owns up to: inventory errors plus failed actions. */
+/**
+ * The reads of a group's policies or a managed policy's document: each is made once per run and
+ * shared by every user who holds that group or policy.
+ */
+const SHARED_POLICY_READS = [
+  'ListAttachedGroupPolicies',
+  'ListGroupPolicies',
+  'GetGroupPolicy',
+  'GetPolicy',
+  'GetPolicyVersion',
+];
+
+/** The users whose privilege could not be read. */
+const privilegeErrors = (report: AuditReport) => report.errors.filter((e) => e.operation === 'privilege');
+
+/** Failures a report owns up to one for one: inventory errors plus failed actions. */
 const reportedFailures = (report: AuditReport): number =>
-  report.errors.length + report.actions.filter((action) => action.status === 'failed').length;
+  report.errors.length -
+  privilegeErrors(report).length +
+  report.actions.filter((action) => action.status === 'failed').length;
 
 describe('Fault suite: 5% of AWS requests answered ServiceFailure', () => {
   const suite = useFaultSandbox(300);
@@ -61,15 +78,27 @@ describe('Fault suite: 5% of AWS requests answered ServiceFailure', () => {
       const faultyStats = await callStats(sandbox.url);
       // Assess: every injected IAM failure is in a report. On the credential-report steps it is the
       // reason the run used an older report or fell back to the live API (in the report's source);
-      // anywhere else it is exactly one error entry or one failed action.
+      // on a shared policy read it leaves every user holding that group or policy without a
+      // privilege, one error each, their findings at the rule's severity; anywhere else it is exactly
+      // one error entry or one failed action.
       const iam = faultyStats.services.iam;
       const injected = iam?.failed ?? 0;
       expect(injected).toBeGreaterThan(5);
-      const onReportPath = REPORT_PATH_ACTIONS.reduce(
-        (sum, action) => sum + (iam?.actions[action]?.failed ?? 0),
-        0,
+      const failedOn = (actions: string[]) =>
+        actions.reduce((sum, action) => sum + (iam?.actions[action]?.failed ?? 0), 0);
+      const onReportPath = failedOn(REPORT_PATH_ACTIONS);
+      const onSharedReads = failedOn(SHARED_POLICY_READS);
+      expect(faulty.map(reportedFailures).reduce((a, b) => a + b, 0)).toBe(
+        injected - onReportPath - onSharedReads,
       );
-      expect(faulty.map(reportedFailures).reduce((a, b) => a + b, 0)).toBe(injected - onReportPath);
+      const unread = faulty.flatMap((report) => privilegeErrors(report).map((error) => ({ report, error })));
+      expect(unread.length > 0).toBe(onSharedReads > 0);
+      for (const { report, error } of unread) {
+        expect(error.code, error.userName ?? '').toBe('ServiceFailure');
+        const findings = report.findings.filter((f) => f.userName === error.userName);
+        expect(findings.length, error.userName ?? '').toBeGreaterThan(0);
+        for (const finding of findings) expect(finding, error.userName ?? '').not.toHaveProperty('privilege');
+      }
       const sourcesNamingAFailure = faulty.filter((r) => /ServiceFailure/.test(r.source.reason)).length;
       expect(sourcesNamingAFailure > 0).toBe(onReportPath > 0);
       expect(wrongChanges(initial, baseline, afterFaulty)).toEqual([]);

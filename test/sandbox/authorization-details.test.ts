@@ -45,7 +45,7 @@ describe('Sandbox GetAccountAuthorizationDetails', () => {
       Arn: source?.arn,
       UserId: source?.userId,
       CreateDate: source?.createDate,
-      GroupList: [],
+      GroupList: ['Admins'],
       AttachedManagedPolicies: [],
       UserPolicyList: [],
     });
