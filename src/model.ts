@@ -206,7 +206,8 @@ export type AuditError = z.infer<typeof errorSchema>;
 
 const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
 
-const summarySchema = z.strictObject({
+/** A run's counts; an organization report carries each account's. */
+export const summarySchema = z.strictObject({
   usersAudited: count,
   keysAudited: count,
   activeKeys: count,

@@ -5,7 +5,7 @@
  * from S3 (the Distributed Map's results) checks exactly the shape the per-account step wrote.
  */
 import { z } from 'zod';
-import { reportArchiveSchema, Severity } from '../model.js';
+import { reportArchiveSchema, Severity, summarySchema } from '../model.js';
 
 const count = z.number().int().nonnegative();
 const severitySchema = z.enum(Severity);
@@ -29,23 +29,7 @@ export const accountOutcomeSchema = z.strictObject({
   /** The account audit's own run id (its report and deactivation tags carry it). */
   runId: z.string().nullable(),
   mode: z.enum(['report', 'enforce']).nullable(),
-  summary: z
-    .strictObject({
-      usersAudited: count,
-      keysAudited: count,
-      activeKeys: count,
-      findings: count,
-      findingsBySeverity: z.record(severitySchema, count),
-      findingsByRule: z.record(z.string(), count),
-      highestSeverity: z.union([severitySchema, z.literal('none')]),
-      actionsPlanned: count,
-      actionsApplied: count,
-      actionsSkipped: count,
-      actionsFailed: count,
-      exempt: count,
-      errors: count,
-    })
-    .nullable(),
+  summary: summarySchema.nullable(),
   complete: z.boolean().nullable(),
   /** Keys this account's audit deactivated. */
   keysDeactivated: count,
