@@ -1,10 +1,11 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
+import { createPowertools } from './powertools.js';
 
 // What Lambda does with the role of every function built on this runtime (logs, traces); the
 // permission gathering (scripts/permissions) reaches it through this module.
@@ -30,13 +31,7 @@ export interface LambdaRuntime {
  */
 export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
   const settings = loadSettings(env);
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeyHygiene',
-    serviceName: 'key-hygiene',
-  });
-  const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { logger, metrics, tracer, region } = createPowertools(env);
   const clients = createClients({
     region,
     forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),

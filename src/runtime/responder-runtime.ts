@@ -1,12 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { clientConfig, createClients, signingAccessKeyId } from '../aws/clients.js';
 import type { Settings } from '../config/settings.js';
 import { loadSettings } from '../config/settings.js';
 import { resolveTopicArn } from '../notify/topic-arn.js';
 import type { ResponderDeps } from '../respond/respond.js';
+import { createPowertools } from './powertools.js';
 
 // What Lambda does with the responder's own role (logs, traces); the permission gathering
 // (scripts/permissions) reaches it through this module.
@@ -30,13 +31,7 @@ export interface ResponderRuntime {
  */
 export function createResponderRuntime(env: Readonly<Record<string, string | undefined>>): ResponderRuntime {
   const settings = loadSettings(env);
-  const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeyHygiene',
-    serviceName: 'key-hygiene',
-  });
-  const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' });
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const { logger, metrics, tracer, region } = createPowertools(env);
   const { iam, sns } = createClients({ region });
   const cloudtrail = new CloudTrailClient(clientConfig({ region }));
   tracer.captureAWSv3Client(iam);
