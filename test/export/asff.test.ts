@@ -11,9 +11,9 @@ import { loadSettings } from '../../src/config/settings.js';
 import { toArchived } from '../../src/export/asff.js';
 import { findingUid } from '../../src/export/finding-facts.js';
 import type { AuditReport, Finding } from '../../src/model.js';
-import type { AuditDeps } from '../../src/run-start.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { asffProblem } from '../../src/sandbox/securityhub.js';
+import { sandboxAuditDeps } from '../support/sandbox-lifecycle.js';
 
 const PROD = '111111111111';
 const REGION = 'eu-west-1';
@@ -94,14 +94,11 @@ describe('ASFF: what each rule sends to Security Hub, field by field', () => {
   });
 
   const audit = (env: Record<string, string>): Promise<AuditReport> => {
-    const deps: AuditDeps = {
-      ...clients,
+    const deps = sandboxAuditDeps(sandbox, clients, {
       securityHub: recording(clients.securityHub),
       region: REGION,
-      clock: () => sandbox.state.clock.now(),
       selfAccessKeyId: 'AKIAAUDITOR000000001',
-      logger: { info: () => undefined, warn: () => undefined },
-    };
+    });
     // The rules' own severities: privilege weighting is tested on its own (test/privilege).
     return runAudit(deps, {
       settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off', ...env }),

@@ -7,6 +7,7 @@ import { OCSF_VERSION, renderOcsfJsonLines, toOcsfFindings } from '../../src/exp
 import type { AuditReport } from '../../src/model.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { OcsfSchema } from '../support/ocsf-schema.js';
+import { sandboxAuditDeps } from '../support/sandbox-lifecycle.js';
 
 /** The region of the fixture's report bucket. */
 const REGION = 'us-east-1';
@@ -38,13 +39,7 @@ describe('OCSF: the archived Detection Findings, validated against the OCSF sche
 
   const audit = (env: Record<string, string>): Promise<AuditReport> =>
     runAudit(
-      {
-        ...clients,
-        region: REGION,
-        clock: () => sandbox.state.clock.now(),
-        selfAccessKeyId: 'AKIAAUDITOR000000001',
-        logger: { info: () => undefined, warn: () => undefined },
-      },
+      sandboxAuditDeps(sandbox, clients, { region: REGION, selfAccessKeyId: 'AKIAAUDITOR000000001' }),
       // The rules' own severities: privilege weighting is tested on its own (test/privilege).
       {
         settings: loadSettings({

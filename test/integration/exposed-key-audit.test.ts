@@ -7,7 +7,7 @@ import type { AuditReport, KeyFinding } from '../../src/model.js';
 import type { AuditDeps } from '../../src/run-start.js';
 import type { FixtureInput } from '../../src/sandbox/index.js';
 import { POLICIES_FIXTURE } from '../sandbox/policies-fixture.js';
-import { useSandbox } from '../support/sandbox-lifecycle.js';
+import { sandboxAuditDeps, useSandbox } from '../support/sandbox-lifecycle.js';
 
 const RECORDED = 'AKIAPOLICY0000000006';
 const UNNAMED = 'AKIAPOLICY0000000007';
@@ -50,13 +50,7 @@ async function status(userName: string, accessKeyId: string): Promise<string | u
 describe('The exposed-key rule in an audit, against the sandbox', () => {
   beforeAll(() => {
     const clients = createClients({ endpoint: env.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
-    deps = {
-      ...clients,
-      region: 'us-east-1',
-      clock: () => env.sandbox.state.clock.now(),
-      selfAccessKeyId: null,
-      logger: { info: () => {}, warn: () => {} },
-    };
+    deps = sandboxAuditDeps(env.sandbox, clients);
   });
 
   it.each(['live', 'credential-report'])(

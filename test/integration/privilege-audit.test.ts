@@ -8,7 +8,7 @@ import { renderText } from '../../src/render/text.js';
 import type { AuditDeps } from '../../src/run-start.js';
 import type { FixtureInput } from '../../src/sandbox/index.js';
 import { POLICIES_FIXTURE } from '../sandbox/policies-fixture.js';
-import { useSandbox } from '../support/sandbox-lifecycle.js';
+import { sandboxAuditDeps, useSandbox } from '../support/sandbox-lifecycle.js';
 
 const BUCKET = 'policies-key-hygiene-reports';
 
@@ -56,13 +56,7 @@ function archived(report: AuditReport, suffix: string): string {
 describe('Severity follows privilege, in an audit and in every report format', () => {
   beforeAll(() => {
     const clients = createClients({ endpoint: env.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
-    deps = {
-      ...clients,
-      region: 'us-east-1',
-      clock: () => env.sandbox.state.clock.now(),
-      selfAccessKeyId: null,
-      logger: { info: () => {}, warn: () => {} },
-    };
+    deps = sandboxAuditDeps(env.sandbox, clients);
   });
 
   it("reads each flagged user's privilege, through groups, managed and inline policies and a boundary", async () => {

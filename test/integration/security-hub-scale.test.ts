@@ -8,6 +8,7 @@ import type { AuditReport } from '../../src/model.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { asffProblem } from '../../src/sandbox/securityhub.js';
 import { OcsfSchema } from '../support/ocsf-schema.js';
+import { sandboxAuditDeps } from '../support/sandbox-lifecycle.js';
 
 const REGION = 'us-east-1';
 const NOW = '2026-11-20T03:00:00.000Z';
@@ -38,16 +39,9 @@ function audit(
   clients: AwsClients,
   env: Record<string, string> = {},
 ): Promise<AuditReport> {
-  return runAudit(
-    {
-      ...clients,
-      region: REGION,
-      clock: () => sandbox.state.clock.now(),
-      selfAccessKeyId: null,
-      logger: { info: () => undefined, warn: () => undefined },
-    },
-    { settings: loadSettings({ SECURITY_HUB: 'on', ...env }) },
-  );
+  return runAudit(sandboxAuditDeps(sandbox, clients, { region: REGION }), {
+    settings: loadSettings({ SECURITY_HUB: 'on', ...env }),
+  });
 }
 
 async function everyFinding(clients: AwsClients): Promise<AwsSecurityFinding[]> {

@@ -1,6 +1,8 @@
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import type { AwsClients } from '../../src/aws/clients.js';
+import type { AuditDeps } from '../../src/run-start.js';
 import type { FixtureInput } from '../../src/sandbox/fixture.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { TOPIC_ARN } from './relative-fixture.js';
@@ -80,4 +82,23 @@ export async function keyStatuses(
 ): Promise<Record<string, string | undefined>> {
   const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
   return Object.fromEntries(AccessKeyMetadata.map((key) => [key.AccessKeyId, key.Status]));
+}
+
+/**
+ * An audit's dependencies on the sandbox: the given clients, the sandbox's clock, a silent logger;
+ * `overrides` for what a test changes (its own key, a recording client).
+ */
+export function sandboxAuditDeps(
+  sandbox: RunningSandbox,
+  clients: AwsClients,
+  overrides: Partial<AuditDeps> = {},
+): AuditDeps {
+  return {
+    ...clients,
+    region: 'us-east-1',
+    clock: () => sandbox.state.clock.now(),
+    selfAccessKeyId: null,
+    logger: { info: () => undefined, warn: () => undefined },
+    ...overrides,
+  };
 }
