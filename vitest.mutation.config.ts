@@ -4,8 +4,8 @@ import { BaseSequencer } from 'vitest/node';
 
 // The tests `npm run mutation` may run against a mutant (Stryker narrows them further to those that
 // import the mutated file, then to those that reach the mutant): the unit tests of the rules, the
-// plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the README
-// permissions table (the `why` of each permission apply and undo declare), and the team tag test.
+// plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the permissions
+// table of docs/deploy.md (the `why` of each permission apply and undo declare), and the team tag test.
 // Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
 // delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
 // sandbox traffic, and a mutant only they can kill is one a focused test should name.

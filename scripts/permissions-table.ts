@@ -1,4 +1,4 @@
-// Prints the README's table of the roles' permissions: `npm run --silent permissions-table`.
+// Prints the table of the roles' permissions in docs/deploy.md: `npm run --silent permissions-table`.
 import { gatherPermissions } from './permissions/registry.js';
 import { renderPermissionsTable } from './permissions/table.js';
 

@@ -1,6 +1,6 @@
 /**
  * Renders the acme account's HTML report and saves a picture of its top (summary, chart,
- * actions) to docs/report.png for the README: `npm run screenshot`. Needs Debian's Chromium.
+ * actions) to docs/report.png for the README and docs/report.md: `npm run screenshot`. Needs Debian's Chromium.
  */
 import { writeFile } from 'node:fs/promises';
 import { renderHtml } from '../src/render/html.js';

@@ -1,4 +1,4 @@
-// Prints the README's settings table: `npm run --silent settings-table`.
+// Prints the settings table of docs/settings.md: `npm run --silent settings-table`.
 import { renderSettingsTable } from '../src/config/settings-table.js';
 
 console.log(renderSettingsTable());

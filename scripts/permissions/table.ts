@@ -12,7 +12,7 @@ const conditionText = (condition: PermissionCondition | undefined) =>
     .join('; ');
 
 /**
- * The README's table of the roles' permissions, generated from the registry (the same declarations
+ * The table of the roles' permissions in docs/deploy.md, generated from the registry (the same declarations
  * the simulator test holds the packaged roles to), one row per action and resource.
  */
 export function renderPermissionsTable(registry: PermissionRegistry): string {

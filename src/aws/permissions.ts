@@ -43,7 +43,7 @@ export interface PermissionDeclaration {
    * make the call itself; a declaration whose call is gone fails the scan of SDK calls.
    */
   readonly via?: `${string}:${string}`;
-  /** One sentence: which call needs it and why. Printed in the README's permissions table. */
+  /** One sentence: which call needs it and why. Printed in the permissions table of docs/deploy.md. */
   readonly why: string;
   /**
    * `false` for a call AWS allows every principal (`sts:GetCallerIdentity`): declared so the scan of

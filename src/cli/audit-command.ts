@@ -2,7 +2,7 @@
  * `key-hygiene audit` and `key-hygiene undo`: the ad-hoc audit (or undo) from a laptop or a CI job.
  * The flags become the same event the `adhocAudit` function takes, checked by the same schema and
  * bounds, and run by the same pipeline (`auditAccount`, `runUndo`); settings come from the same
- * environment variables as the deployed function's (README settings table).
+ * environment variables as the deployed function's (docs/settings.md).
  */
 import { writeFile } from 'node:fs/promises';
 import { deliverAdhoc } from '../adhoc.js';

@@ -4,8 +4,8 @@
  */
 import type { AuditError } from '../model.js';
 
-/** Where the README lists every action key-hygiene calls and why. */
-export const PERMISSIONS_TABLE = 'README.md, "The role\'s permissions"';
+/** Where the docs list every action key-hygiene calls and why. */
+export const PERMISSIONS_TABLE = 'docs/deploy.md, "The role\'s permissions"';
 
 /** `iam:ListUsers` from IAM's "... is not authorized to perform: iam:ListUsers ...". */
 const REFUSED_ACTION = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/;

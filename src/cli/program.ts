@@ -16,7 +16,7 @@ const AWS_HELP = `AWS credentials and region come from the AWS SDK's own provide
 --profile (or AWS_PROFILE) picks a profile of ~/.aws/config and ~/.aws/credentials (or
 AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys, SSO, credential_process, role chains.
 Settings (thresholds, exemptions, REPORT_TOPIC_ARN, ...) come from the same environment variables
-as the deployed function's (README, "Settings").`;
+as the deployed function's (docs/settings.md).`;
 
 const AUDIT_EXAMPLES = `Examples:
   key-hygiene audit --profile security-audit

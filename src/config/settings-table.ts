@@ -1,7 +1,7 @@
 /**
  * Every setting, once: its environment variable, the serverless param that sets it, where it lands
- * in `Settings`, its value schema, its default and one line for the README. The `Settings` type and
- * schema, the environment parsing (settings.ts), the README table (below) and the bad-input tests
+ * in `Settings`, its value schema, its default and one line for the docs. The `Settings` type and
+ * schema, the environment parsing (settings.ts), the docs/settings.md table (below) and the bad-input tests
  * are derived from this table, and a test holds serverless.yml to it. Adding a setting is one entry
  * here and its line in serverless.yml (a rule threshold also goes in the rule's settings schema).
  */
@@ -32,11 +32,11 @@ interface SettingFields {
   /** The value's schema, with the sentence shown when a value is wrong. */
   value: z.ZodType;
   text: SettingText;
-  /** One line for the README. */
+  /** One line for the settings table of docs/settings.md. */
   doc: string;
 }
 
-/** One setting. `defaultDoc` is the default as the README shows it, where the value would not say it all. */
+/** One setting. `defaultDoc` is the default as docs/settings.md shows it, where the value would not say it all. */
 export type SettingEntry = SettingFields &
   (
     | {
@@ -389,7 +389,7 @@ export const SETTINGS_TABLE = [
   },
 ] as const satisfies readonly SettingEntry[];
 
-/** One row of the README settings table: an entry of `SETTINGS_TABLE` in words. */
+/** One row of the settings table (docs/settings.md): an entry of `SETTINGS_TABLE` in words. */
 interface SettingDoc {
   env: string;
   param: string;
@@ -406,7 +406,7 @@ function defaultText(entry: SettingEntry): string {
   return String(value);
 }
 
-/** Every environment variable the auditor reads, in README order. */
+/** Every environment variable the auditor reads, in the order docs/settings.md lists them. */
 export const SETTINGS_DOC: readonly SettingDoc[] = SETTINGS_TABLE.map((entry: SettingEntry) => ({
   env: entry.env,
   param: entry.param,
@@ -416,7 +416,7 @@ export const SETTINGS_DOC: readonly SettingDoc[] = SETTINGS_TABLE.map((entry: Se
 }));
 
 /**
- * The README's settings table (`npm run --silent settings-table`), generated from the same table the
+ * The settings table of docs/settings.md (`npm run --silent settings-table`), generated from the same table the
  * parser reads, so the documentation cannot drift from the code (a test compares the two).
  */
 export function renderSettingsTable(): string {

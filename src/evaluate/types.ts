@@ -19,7 +19,7 @@ export interface RuleContext<Reads = unknown> {
 
 /**
  * One audit rule: a pure function from a user record and the rule's own settings block to findings,
- * plus what a report, a registry test or a README needs to know about it. The rule owns the schema
+ * plus what a report, a registry test or the docs need to know about it. The rule owns the schema
  * of its block; src/config composes the blocks into the settings schema. Adding a rule is writing one
  * file and listing it in `registry.ts`.
  */
@@ -29,7 +29,7 @@ export interface Rule<
   Reads = unknown,
 > {
   id: RuleId;
-  /** One line for the README and the report legend. */
+  /** One line for the docs and the report legend. */
   description: string;
   /** Compliance controls its findings map to, e.g. `CIS 1.12`, `IAM.22`. */
   controls: string[];

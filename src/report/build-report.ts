@@ -41,8 +41,8 @@ export interface ReportInput {
 
 /**
  * Builds the canonical, schema-versioned {@link AuditReport} from a run's results. The summary's
- * counts and the list order are a contract dashboards and filter policies rely on (README, "The
- * report"): every list is sorted in a total order, never the concurrent inventory's, so two runs
+ * counts and the list order are a contract dashboards and filter policies rely on (docs/report.md, "The
+ * JSON report"): every list is sorted in a total order, never the concurrent inventory's, so two runs
  * over the same account list things alike. Inputs are not mutated.
  */
 export function buildReport(input: ReportInput): AuditReport {

@@ -225,7 +225,7 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(none?.code).toBe(0);
   });
 
-  it('exits 3 for an incomplete run, naming each refused action and the README permissions table', async () => {
+  it('exits 3 for an incomplete run, naming each refused action and the permissions table in the docs', async () => {
     // Prepare: the users cannot be listed at all
     const files = auditProfile();
     env.sandbox.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
@@ -236,7 +236,7 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('INCOMPLETE');
     expect(result.stderr).toMatch(
-      /iam:ListUsers was refused \(AccessDenied\)\. To audit fully, allow iam:ListUsers .*README\.md, "The role's permissions"/,
+      /iam:ListUsers was refused \(AccessDenied\)\. To audit fully, allow iam:ListUsers .*docs\/deploy\.md, "The role's permissions"/,
     );
   });
 

@@ -56,7 +56,7 @@ describe('Function: hintFor', () => {
           'User: arn:aws:iam::111111111111:user/x is not authorized to perform: iam:ListUsers',
         ),
         undefined,
-        /allow iam:ListUsers for these credentials; README\.md, "The role's permissions"/,
+        /allow iam:ListUsers for these credentials; docs\/deploy\.md, "The role's permissions"/,
       ],
     ];
     for (const [error, profile, hint] of cases) {

@@ -17,7 +17,7 @@ const readConfiguration = createRequire(import.meta.url)('osls/lib/configuration
 ) => Promise<ServerlessConfig>;
 
 const SERVERLESS_YML = fileURLToPath(new URL('../../serverless.yml', import.meta.url));
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const settingsPage = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
 
 /** Params that serverless.yml uses itself and does not pass to the functions. */
 const DEPLOY_ONLY_PARAMS = [
@@ -97,7 +97,7 @@ describe('serverless.yml and the settings table', () => {
     expect(deployed).toEqual(loadSettings({}));
   });
 
-  it('names the deploy-only params in the README', () => {
-    for (const param of DEPLOY_ONLY_PARAMS) expect(readme, param).toContain(`\`${param}\``);
+  it('names the deploy-only params in docs/settings.md', () => {
+    for (const param of DEPLOY_ONLY_PARAMS) expect(settingsPage, param).toContain(`\`${param}\``);
   });
 });

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderSettingsTable, SETTINGS_DOC } from '../../src/config/settings-table.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const settingsPage = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
 const serverlessYml = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8');
 
-describe('the README settings table', () => {
+describe('the settings table of docs/settings.md', () => {
   it('is the table the code generates (npm run --silent settings-table)', () => {
-    expect(readme).toContain(renderSettingsTable());
+    expect(settingsPage).toContain(renderSettingsTable());
   });
 
   it('names every param that serverless.yml passes to the functions', () => {

@@ -24,12 +24,16 @@ const collapse = (output: string) => output.replace(/\s+/g, ' ');
 /** Each run has its own id (`20261120T000000Z-6b43d1`): the part that differs is masked. */
 const maskRunId = (line: string) => line.replace(/(\d{8}T\d{6}Z)-[0-9a-f]{6}/g, '$1-<run>');
 
-/** The `text` blocks of the README's "What the demo does", without their `[... ...]` elisions. */
-function readmeSamples(): string[][] {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf('## What the demo does');
-  const end = readme.indexOf('\n## ', start + 1);
-  const blocks = [...readme.slice(start, end).matchAll(/```text\n([\s\S]*?)```/g)];
+/**
+ * The `text` blocks of one section of a docs page (from its heading to the next `## `), without
+ * their `[... ...]` elisions: the README's short sample and docs/report.md's full one.
+ */
+function textSamples(page: string, heading: string): string[][] {
+  const markdown = readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8');
+  const start = markdown.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no "${heading}" in ${page}`);
+  const end = markdown.indexOf('\n## ', start + 1);
+  const blocks = [...markdown.slice(start, end < 0 ? undefined : end).matchAll(/```text\n([\s\S]*?)```/g)];
   return blocks.map(([, body = '']) =>
     body
       .trimEnd()
@@ -112,17 +116,20 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it("prints what the README's samples show, line for line", () => {
+  it.each([
+    { page: 'README.md', heading: '## What the demo does', count: 1 },
+    { page: 'docs/report.md', heading: '## What the demo prints', count: 2 },
+  ])("prints what $page's samples show, line for line", ({ page, heading, count }) => {
     // Prepare
     const printed = output.split('\n').map(maskRunId);
-    const samples = readmeSamples();
+    const samples = textSamples(page, heading);
     // Assess: each sample's lines are printed in that order (elided lines aside)
-    expect(samples).toHaveLength(2);
+    expect(samples).toHaveLength(count);
     for (const sample of samples) {
       let at = 0;
       for (const line of sample.map(maskRunId)) {
         const found = printed.indexOf(line, at);
-        expect(found, `README line not printed by the demo (in this order): ${line}`).toBeGreaterThanOrEqual(
+        expect(found, `${page} line not printed by the demo (in this order): ${line}`).toBeGreaterThanOrEqual(
           0,
         );
         at = found + 1;

@@ -24,7 +24,7 @@ interface TemplateResource {
 const resolver = packagedResolver();
 /** The stage packaged with every param at its default. */
 const defaults = defaultResolver();
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const settingsPage = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
 
 function resourcesOfType(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [
@@ -139,7 +139,7 @@ describe('Deployment: serverless package', () => {
       ) as Record<string, unknown>;
       // Assess
       expect(properties).not.toHaveProperty('ReservedConcurrentExecutions');
-      expect(readme).toMatch(/`reservedConcurrency`/);
+      expect(settingsPage).toMatch(/`reservedConcurrency`/);
     });
 
     it('retries a failed asynchronous run twice, then sends it to an encrypted queue', () => {

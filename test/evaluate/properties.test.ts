@@ -212,7 +212,7 @@ function built(account: EvalAccount): {
 }
 
 /**
- * The findings the README's rules promise, as `<rule> <key> <severity> <action>`, from the generated
+ * The findings the rules of docs/how-it-works.md promise, as `<rule> <key> <severity> <action>`, from the generated
  * day counts alone. Whole days throughout; a key created after now does not exist yet.
  */
 function expectedFindings(account: EvalAccount): string[] {

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { gatherPermissions, permissionsOf } from '../../scripts/permissions/registry.js';
 import { renderPermissionsTable } from '../../scripts/permissions/table.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const deployPage = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 const registry = await gatherPermissions();
 
-describe("the README's table of the role's permissions", () => {
+describe("docs/deploy.md's table of the role's permissions", () => {
   it('is the table the registry generates (npm run --silent permissions-table)', () => {
-    expect(readme).toContain(renderPermissionsTable(registry));
+    expect(deployPage).toContain(renderPermissionsTable(registry));
   });
 
   it('has a row for every declared action', () => {
