@@ -119,7 +119,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
   it.each([
     { page: 'README.md', heading: '## What the demo does', count: 1 },
     { page: 'docs/report.md', heading: '## What the demo prints', count: 2 },
-  ])("prints what $page's samples show, line for line", ({ page, heading, count }) => {
+  ])('prints the samples of $page, line for line', ({ page, heading, count }) => {
     // Prepare
     const printed = output.split('\n').map(maskRunId);
     const samples = textSamples(page, heading);
