@@ -1,6 +1,6 @@
 /**
  * The architecture, checked in `npm test` (`npm run architecture`). Layers, top to bottom; an import
- * never points up this list (docs/how-it-works.md, "The pipeline"):
+ * never points up this list (docs/how-it-works.md, "Layers"):
  *   handlers/ -> src/runtime, src/cli -> the pipelines (src/audit.ts, src/audit-once.ts, src/adhoc.ts,
  *   src/deliver.ts, src/run-start.ts, src/undo/run-undo.ts, the organization run in src/org/) -> the steps (collect, evaluate, plan, resolve, apply,
  *   report, render, archive, notify, export, undo, config) -> the leaves (src/aws, src/setting-values.ts, src/model.ts,
