@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITY_ORDER } from '../model.js';
 import { escapeHtml } from '../render/html-escape.js';
 import { clean, plural, wrap } from '../render/text-format.js';
+import { renderFindingsChart } from './findings-chart.js';
 import type { AccountOutcome, OrganizationReport } from './organization-report.js';
 
 /** The one-line outcome, also the email subject's core. */
@@ -64,76 +65,95 @@ export function renderOrganizationText(report: OrganizationReport): string {
 }
 
 const CSS = `
+*, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; }
 main { max-width: 1100px; margin: 0 auto; padding: 16px; }
 h1 { font-size: 1.5rem; margin: 0 0 4px; } h2 { font-size: 1.2rem; margin: 28px 0 8px; border-bottom: 1px solid #d1d9e0; }
+a { color: #0969da; }
 .headline { font-weight: 600; }
-.finding { border-left: 4px solid #cf222e; background: #fff1f0; padding: 6px 10px; margin: 6px 0; }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #d1d9e0; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.finding { border-left: 4px solid #cf222e; background: #fff1f0; padding: 6px 10px; margin: 6px 0; overflow-wrap: anywhere; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #d1d9e0; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.reason { overflow-wrap: anywhere; min-width: 12em; }
 .status-failed { color: #cf222e; font-weight: 600; } .status-skipped { color: #59636e; }
-svg.chart { display: block; width: 100%; max-width: 900px; height: auto; font: 13px system-ui, sans-serif; }
-svg.chart text { fill: #1f2328; } svg.chart .critical { fill: #cf222e; } svg.chart .high { fill: #fb8500; }
-svg.chart .medium { fill: #bf8700; } svg.chart .low { fill: #2f81f7; } svg.chart .info { fill: #afb8c1; }
-svg.chart .failed { fill: none; stroke: #cf222e; stroke-dasharray: 4 3; }
+.chart { margin: 0; } .chart figcaption { color: #59636e; font-size: .9rem; }
+ul.legend { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: .9rem; }
+.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+ol.chart-rows { list-style: none; padding: 0; margin: 0; max-width: 900px; }
+.chart-row { display: grid; grid-template-columns: minmax(0, 17em) minmax(0, 1fr) 7.5em; gap: 2px 10px; align-items: center; padding: 3px 0; font-size: 13px; }
+.chart-row .label { overflow-wrap: anywhere; } .chart-row .name { color: #59636e; }
+.chart-row .track, .chart-row svg.bar { display: block; min-width: 0; }
+.chart-row .count { white-space: nowrap; }
+.sev-critical { fill: #cf222e; background: #cf222e; } .sev-high { fill: #fb8500; background: #fb8500; }
+.sev-medium { fill: #bf8700; background: #bf8700; } .sev-low { fill: #2f81f7; background: #2f81f7; }
+.sev-info { fill: #afb8c1; background: #afb8c1; }
+.not-covered { fill: none; stroke: #cf222e; stroke-width: 2; stroke-dasharray: 4 3; }
+.swatch.not-covered { border: 2px dashed #cf222e; }
+@media (max-width: 700px) {
+  main { padding: 12px; }
+  .chart-row { grid-template-columns: minmax(0, 1fr) auto; padding: 4px 0 6px; }
+  .chart-row .label { grid-column: 1 / -1; }
+  table.accounts, table.accounts tbody, table.accounts tr, table.accounts td { display: block; width: 100%; }
+  table.accounts thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.accounts tr { border: 1px solid #d1d9e0; border-radius: 8px; margin: 0 0 10px; padding: 6px 10px; }
+  table.accounts td { display: grid; grid-template-columns: 7.5em minmax(0, 1fr); gap: 8px; border: 0; padding: 2px 0; text-align: left; }
+  table.accounts td::before { content: attr(data-label); color: #59636e; font-weight: 600; }
+  td.reason { min-width: 0; }
+}
 `;
 const CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; base-uri 'none'; form-action 'none'`;
 
-const BAR_HEIGHT = 20;
-const LABEL_WIDTH = 260;
-const CHART_WIDTH = 900;
+/** Stands for a count an account that was not audited does not have: a 0 there would be a lie. */
+const NO_COUNT = '\u2014';
 
-/** One horizontal bar per account, stacked by severity; a failed account is an outlined bar. */
-export function renderFindingsChart(accounts: readonly AccountOutcome[]): string {
-  const max = Math.max(1, ...accounts.map((a) => a.summary?.findings ?? 0));
-  const scale = (CHART_WIDTH - LABEL_WIDTH - 60) / max;
-  const rows = accounts.map((account, i) => {
-    const y = i * (BAR_HEIGHT + 6);
-    const label = `<text x="0" y="${y + 15}">${escapeHtml(`${account.accountId} ${account.name}`.slice(0, 38))}</text>`;
-    if (account.status !== 'audited' || !account.summary) {
-      const what = account.status === 'failed' ? 'not covered' : 'skipped';
-      const outline =
-        account.status === 'failed'
-          ? `<rect class="failed" x="${LABEL_WIDTH}" y="${y}" width="${CHART_WIDTH - LABEL_WIDTH - 60}" height="${BAR_HEIGHT}"/>`
-          : '';
-      return `<g>${label}${outline}<text x="${LABEL_WIDTH + 6}" y="${y + 15}">${what}</text></g>`;
-    }
-    let x = LABEL_WIDTH;
-    const summary = account.summary;
-    const bars = SEVERITY_ORDER.map((severity) => {
-      const width = summary.findingsBySeverity[severity] * scale;
-      const bar =
-        width > 0
-          ? `<rect class="${severity}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}"><title>${summary.findingsBySeverity[severity]} ${severity}</title></rect>`
-          : '';
-      x += width;
-      return bar;
-    }).join('');
-    return `<g>${label}${bars}<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${summary.findings}</text></g>`;
-  });
-  const height = Math.max(1, accounts.length) * (BAR_HEIGHT + 6);
-  return `<svg class="chart" role="img" aria-label="Findings per account, worst first" viewBox="0 0 ${CHART_WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">${rows.join('')}</svg>`;
+/** The accounts table's columns, and whether each holds a number. */
+const COLUMNS: ReadonlyArray<readonly [string, boolean]> = [
+  ['Account', false],
+  ['Name', false],
+  ['Status', false],
+  ['Findings', true],
+  ['Critical', true],
+  ['Deactivated', true],
+  ['Reason', false],
+  ['Report', false],
+];
+
+/**
+ * One account's row. An account that was not audited has no finding counts, and deactivated
+ * nothing unless it says so: those cells show a dash, never a 0 that reads as a clean account.
+ */
+function accountRow(a: AccountOutcome): string {
+  const cell = (label: string, value: string | number, className?: string) =>
+    `<td data-label="${label}"${className ? ` class="${className}"` : ''}>${escapeHtml(String(value))}</td>`;
+  const audited = a.status === 'audited' && a.summary !== null;
+  const link = a.archive?.html
+    ? `<a href="${escapeHtml(a.archive.html.consoleUrl)}">${escapeHtml(`report of ${a.accountId}`)}</a>`
+    : NO_COUNT;
+  return [
+    '<tr>',
+    cell('Account', a.accountId),
+    cell('Name', a.name),
+    cell('Status', a.status, `status-${a.status}`),
+    cell('Findings', a.summary?.findings ?? NO_COUNT, 'n'),
+    cell('Critical', a.summary?.findingsBySeverity.critical ?? NO_COUNT, 'n'),
+    cell('Deactivated', audited || a.keysDeactivated > 0 ? a.keysDeactivated : NO_COUNT, 'n'),
+    cell('Reason', a.reason ?? NO_COUNT, 'reason'),
+    `<td data-label="Report">${link}</td>`,
+    '</tr>',
+  ].join('');
 }
 
 /** The HTML page: headline, organization findings, the chart and the table of accounts. */
 export function renderOrganizationHtml(report: OrganizationReport): string {
-  const cell = (value: string | number, numeric = false) =>
-    `<td${numeric ? ' class="n"' : ''}>${escapeHtml(String(value))}</td>`;
-  const rows = report.accounts
-    .map((a) => {
-      const link = a.archive?.html ? `<a href="${escapeHtml(a.archive.html.consoleUrl)}">report</a>` : '';
-      return `<tr>${cell(a.accountId)}${cell(a.name)}<td class="status-${a.status}">${a.status}</td>${cell(
-        a.summary?.findings ?? '',
-        true,
-      )}${cell(a.summary?.findingsBySeverity.critical ?? '', true)}${cell(a.keysDeactivated, true)}${cell(a.reason ?? '')}<td>${link}</td></tr>`;
-    })
-    .join('\n');
   const findings = report.findings
     .map(
       (f) =>
         `<div class="finding"><strong>${f.severity} ${f.ruleId}</strong>: ${escapeHtml(f.message)}</div>`,
     )
     .join('\n');
+  const head = COLUMNS.map(([name, numeric]) => `<th scope="col"${numeric ? ' class="n"' : ''}>${name}</th>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
@@ -148,10 +168,10 @@ ${findings ? `<h2>Organization findings</h2>\n${findings}` : ''}
 <h2>Findings per account, worst first</h2>
 ${renderFindingsChart(report.accounts)}
 <h2>Accounts</h2>
-<table><thead><tr><th>account</th><th>name</th><th>status</th><th>findings</th><th>critical</th><th>deactivated</th><th>reason</th><th></th></tr></thead>
+<div class="table-wrap"><table class="accounts" aria-label="Accounts"><thead><tr>${head.join('')}</tr></thead>
 <tbody>
-${rows}
-</tbody></table>
+${report.accounts.map(accountRow).join('\n')}
+</tbody></table></div>
 </main></body></html>
 `;
 }

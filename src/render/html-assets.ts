@@ -83,8 +83,11 @@ footer { color: var(--muted); font-size: .85rem; margin: 32px 0 16px; }
   main { padding: 12px; }
   .meta { grid-template-columns: 1fr; }
   .meta dd { margin-bottom: 6px; }
-  svg.chart { font-size: 17px; }
-  svg.chart .threshold text { font-size: 16px; }
+  /* The SVG scales with its viewBox (560 wide): at 18 units and no narrower than 342 px, its text
+     never renders below 11 px; a narrower screen scrolls the figure rather than shrink it. */
+  .chart-figure { overflow-x: auto; }
+  svg.chart { font-size: 18px; min-width: 342px; }
+  svg.chart .threshold text { font-size: 18px; }
   table.data, table.data tbody, table.data tr, table.data td { display: block; width: 100%; }
   table.data thead tr { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-bottom: 8px; }
   table.data thead th { display: block; background: none; border: 0; padding: 2px 0; }

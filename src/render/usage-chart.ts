@@ -189,7 +189,7 @@ function thresholdMarkers(
 
 /** Rough width of a label at the chart's threshold font size (the phone layout's, the larger). */
 function estimateWidth(text: string): number {
-  return text.length * 9;
+  return text.length * 10;
 }
 
 function thresholdSentence(thresholds: ReportThresholds | undefined): string {

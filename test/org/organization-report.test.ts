@@ -97,10 +97,27 @@ describe('Organization report renderings', () => {
     // Act
     const html = renderOrganizationHtml(report);
     // Assess
-    const labels = [...html.matchAll(/<text x="0" y="\d+">(\d{12})/g)].map((m) => m[1]);
+    const labels = [...html.matchAll(/<li class="chart-row" data-account="(\d{12})"/g)].map((m) => m[1]);
     expect(labels).toEqual(['300000000003', '200000000002', '100000000001']);
     expect(html).toContain('not covered');
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'; style-src 'sha256-/);
+  });
+
+  it('shows a dash, never 0, for the counts of an account that was not audited', () => {
+    // Act
+    const html = renderOrganizationHtml(report);
+    const cells = (accountId: string) => {
+      const row = html
+        .split('\n')
+        .find((line) => line.startsWith(`<tr><td data-label="Account">${accountId}<`));
+      return Object.fromEntries(
+        [...(row ?? '').matchAll(/<td data-label="(\w+)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]]),
+      );
+    };
+    // Assess
+    expect(cells('300000000003')).toMatchObject({ Findings: '—', Critical: '—', Deactivated: '—' });
+    expect(cells('200000000002')).toMatchObject({ Findings: '6', Critical: '0', Deactivated: '2' });
+    expect(cells('100000000001')).toMatchObject({ Findings: '2', Critical: '0', Deactivated: '0' });
   });
 
   it('fits the email text in 78 columns and names the account not covered', () => {
