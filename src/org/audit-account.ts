@@ -99,7 +99,18 @@ export async function auditAccount(
     }
   }
 
-  const { accountSettings, granted, limit } = await withinBudget(settings, run.budget);
+  let budgeted: Awaited<ReturnType<typeof withinBudget>>;
+  try {
+    budgeted = await withinBudget(settings, run.budget);
+  } catch (error) {
+    member?.destroy();
+    return outcomeOf(
+      account,
+      'failed',
+      `could not take its share of the organization cap: ${errorText(error)}`,
+    );
+  }
+  const { accountSettings, granted, limit } = budgeted;
   let report: AuditReport;
   try {
     report = await runAudit(accountDeps, { settings: accountSettings });

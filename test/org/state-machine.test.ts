@@ -92,25 +92,29 @@ async function runMap(state: State, input: unknown, crash: (item: unknown) => bo
   const child = processor.States[processor.StartAt] as State;
   const handler = await taskHandler(child.Resource ?? '');
   const results: { SUCCEEDED: unknown[]; FAILED: unknown[] } = { SUCCEEDED: [], FAILED: [] };
-  for (const item of items) {
-    const childInput = template(state.ItemSelector as Record<string, unknown>, input, item);
-    const entry = {
-      ExecutionArn: `arn:aws:states:us-east-1:100000000001:execution:x:${randomUUID()}`,
-      Input: JSON.stringify(childInput),
-    };
-    try {
-      if (crash(item)) throw new Error('Task timed out after 900.00 seconds');
-      const output = await handler(childInput, lambdaContext);
-      results.SUCCEEDED.push({ ...entry, Status: 'SUCCEEDED', Output: JSON.stringify(output) });
-    } catch (error) {
-      results.FAILED.push({
-        ...entry,
-        Status: 'FAILED',
-        Error: 'Sandbox.Timedout',
-        Cause: (error as Error).message,
-      });
-    }
-  }
+  // The children run at once, as the Distributed Map runs them: the organization cap's ledger
+  // must hold against accounts that start together.
+  await Promise.all(
+    items.map(async (item) => {
+      const childInput = template(state.ItemSelector as Record<string, unknown>, input, item);
+      const entry = {
+        ExecutionArn: `arn:aws:states:us-east-1:100000000001:execution:x:${randomUUID()}`,
+        Input: JSON.stringify(childInput),
+      };
+      try {
+        if (crash(item)) throw new Error('Task timed out after 900.00 seconds');
+        const output = await handler(childInput, lambdaContext);
+        results.SUCCEEDED.push({ ...entry, Status: 'SUCCEEDED', Output: JSON.stringify(output) });
+      } catch (error) {
+        results.FAILED.push({
+          ...entry,
+          Status: 'FAILED',
+          Error: 'Sandbox.Timedout',
+          Cause: (error as Error).message,
+        });
+      }
+    }),
+  );
   const writer = template(
     (state.ResultWriter as { Parameters: Record<string, string> }).Parameters,
     input,
