@@ -82,8 +82,14 @@ async function taskHandler(resource: string): Promise<Handler> {
   return (await load()).handler as Handler;
 }
 
+/** What befalls a child: it crashes (a FAILED result), or its result is lost (none is written). */
+interface ChildFate {
+  crash: (item: unknown) => boolean;
+  lose: (item: unknown) => boolean;
+}
+
 /** Stands in for the Distributed Map: reads the items, runs each child, writes ResultWriter's files. */
-async function runMap(state: State, input: unknown, crash: (item: unknown) => boolean): Promise<unknown> {
+async function runMap(state: State, input: unknown, children: ChildFate): Promise<unknown> {
   const reader = state.ItemReader as { Parameters: Record<string, string> };
   const where = template(reader.Parameters, input) as { Bucket: string; Key: string };
   const object = await s3().send(new GetObjectCommand({ Bucket: where.Bucket, Key: where.Key }));
@@ -102,8 +108,9 @@ async function runMap(state: State, input: unknown, crash: (item: unknown) => bo
         Input: JSON.stringify(childInput),
       };
       try {
-        if (crash(item)) throw new Error('Task timed out after 900.00 seconds');
+        if (children.crash(item)) throw new Error('Task timed out after 900.00 seconds');
         const output = await handler(childInput, lambdaContext);
+        if (children.lose(item)) return;
         results.SUCCEEDED.push({ ...entry, Status: 'SUCCEEDED', Output: JSON.stringify(output) });
       } catch (error) {
         results.FAILED.push({
@@ -153,14 +160,15 @@ async function runMap(state: State, input: unknown, crash: (item: unknown) => bo
 }
 
 /** Walks the definition from StartAt to its end, each Task bound to its real handler. */
-async function execute(crash: (item: unknown) => boolean = () => false): Promise<unknown> {
+async function execute(fate: Partial<ChildFate> = {}): Promise<unknown> {
+  const children: ChildFate = { crash: () => false, lose: () => false, ...fate };
   const definition = substituted();
   let name: string | undefined = definition.StartAt;
   let data: unknown = { id: 'scheduled-event', 'detail-type': 'Scheduled Event', detail: {} };
   while (name) {
     const state = definition.States[name] as State;
     let result: unknown;
-    if (state.Type === 'Map') result = await runMap(state, data, crash);
+    if (state.Type === 'Map') result = await runMap(state, data, children);
     else {
       const input = state.Parameters ? template(state.Parameters as Record<string, unknown>, data) : data;
       result = await (await taskHandler(state.Resource ?? ''))(input, lambdaContext);
@@ -238,7 +246,7 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
 
   it('records a child that crashed as a failed account and keeps every other account', async () => {
     // Act: the payments account's child fails (a Lambda timeout) after its retries.
-    const output = await execute((item) => (item as { accountId: string }).accountId === PAYMENTS);
+    const output = await execute({ crash: (item) => (item as { accountId: string }).accountId === PAYMENTS });
     // Assess
     expect(output).toMatchObject({ totals: { accounts: 4, audited: 1, failed: 2, skipped: 1 } });
     const report = organizationMessage();
@@ -257,6 +265,22 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
         .map((f) => f.accountId)
         .sort(),
     ).toEqual([PAYMENTS, ANALYTICS]);
+  });
+
+  it('reports an account the map returned no result for as not covered, never as a silent gap', async () => {
+    // Act: the payments account's audit ran, but its result is missing from ResultWriter's files.
+    const output = await execute({ lose: (item) => (item as { accountId: string }).accountId === PAYMENTS });
+    // Assess
+    expect(output).toMatchObject({ totals: { accounts: 4, audited: 1, failed: 2, skipped: 1 } });
+    const report = organizationMessage();
+    expect(report.accounts.find((a) => a.accountId === PAYMENTS)).toMatchObject({
+      status: 'failed',
+      reason: 'the Distributed Map returned no result for this account',
+    });
+    expect(report.findings.find((f) => f.accountId === PAYMENTS)).toMatchObject({
+      ruleId: 'not-covered',
+      severity: 'critical',
+    });
   });
 
   it('holds the organization cap across the map’s children through the budget ledger in S3', async () => {
