@@ -87,6 +87,7 @@ export function organizationFixture(): FixtureInput {
 /** The management account of `accountStatesFixture`, and its auditor's key. */
 export const STATES_MANAGEMENT = '110000000001';
 export const STATES_AUDITOR_KEY = 'AKIASTATES0000000001';
+export const STATES_TOPIC_ARN = `arn:aws:sns:us-east-1:${STATES_MANAGEMENT}:key-hygiene-org-reports`;
 
 /**
  * An organization with an account in each Organizations account state (its alias names it), one
@@ -103,6 +104,7 @@ export function accountStatesFixture(): FixtureInput {
         alias: 'active',
         status: 'ACTIVE',
         users: [userWithKey('key-hygiene-auditor', STATES_AUDITOR_KEY, 30, 0)],
+        topics: [{ name: 'key-hygiene-org-reports' }],
       },
       { id: '110000000002', alias: 'suspended', status: 'SUSPENDED' },
       { id: '110000000003', alias: 'pending-closure', status: 'PENDING_CLOSURE' },
