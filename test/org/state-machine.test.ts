@@ -283,6 +283,26 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
     });
   });
 
+  it('fails an account whose share of the organization cap cannot be read, and deactivates nothing there', async () => {
+    // Prepare: the map's ItemReader reads the account list; then the two audited accounts' reads
+    // of the cap's ledger are refused.
+    env.sandbox.faults.configure({ deny: [{ operation: 's3:GetObject', after: 1, count: 2 }] });
+    // Act
+    const output = await execute().finally(() => env.sandbox.faults.configure({ deny: [] }));
+    // Assess
+    expect(output).toMatchObject({ totals: { accounts: 4, audited: 0, failed: 3, keysDeactivated: 0 } });
+    const report = organizationMessage();
+    for (const accountId of [MANAGEMENT, PAYMENTS]) {
+      expect(report.accounts.find((a) => a.accountId === accountId)?.reason).toMatch(
+        new RegExp(
+          `^could not take its share of the organization cap: Error: Could not read the organization cap's ledger s3://${ORG_BUCKET}/organization-runs/[^/]+/budget/ledger\\.json \\(account ${accountId}\\): Access Denied`,
+        ),
+      );
+    }
+    expect(env.sandbox.state.findKey('AKIAPAYSTALE00000001')?.status).toBe('Active');
+    expect(env.sandbox.state.findKey('AKIAMGMTSTALE0000001')?.status).toBe('Active');
+  });
+
   it('holds the organization cap across the map’s children through the budget ledger in S3', async () => {
     // Prepare
     vi.stubEnv('MAX_ACTIONS_PER_ORGANIZATION_RUN', '1');
