@@ -5,6 +5,8 @@
  * the ETag just read). Two audits that read the same version cannot both write their change: S3
  * answers the second 412 PreconditionFailed (or 409 ConditionalRequestConflict when the writes
  * race), and it reads again, so accounts starting together are never granted more than the cap.
+ * An account that finds the rest held by audits still running polls the ledger for them to give
+ * back what they did not use, for up to five minutes, then is audited in report mode.
  *
  * One counter object rather than one claim object per unit of budget: a reservation and its
  * settlement (giving back what was not used) are each one atomic write, where claims would need a
