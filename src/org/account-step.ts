@@ -27,6 +27,7 @@ export async function auditAccountStep(
       accountId: account.accountId,
     },
     settings.maxActionsPerOrganizationRun,
+    { now: deps.clock },
   );
   return auditAccount(deps, settings, account, { ...run, budget, notify: true });
 }

@@ -66,7 +66,7 @@ const deactivated = (report: AuditReport): number =>
 
 /**
  * Audits one account and, with `notifyAccounts`, publishes its report (attribute `accountId`) to
- * the organization's topic. A suspended account is skipped; one whose role cannot be assumed, or
+ * the organization's topic. An account that is not ACTIVE (or whose state is unknown) is skipped; one whose role cannot be assumed, or
  * whose audit throws, has failed, with the error as its reason.
  */
 export async function auditAccount(
@@ -75,8 +75,13 @@ export async function auditAccount(
   account: OrganizationAccount,
   run: AccountRun,
 ): Promise<AccountOutcome> {
+  // Only ACTIVE: any other state, one AWS adds later, or none at all is not audited.
   if (account.status !== 'ACTIVE') {
-    return outcomeOf(account, 'skipped', `the account is ${account.status} in the organization`);
+    const reason =
+      account.status === null
+        ? "the account's state is unknown (Organizations listed neither State nor Status)"
+        : `the account is ${account.status} in the organization`;
+    return outcomeOf(account, 'skipped', reason);
   }
   let accountDeps: AuditDeps = deps;
   let member: MemberClients | null = null;
@@ -99,7 +104,18 @@ export async function auditAccount(
     }
   }
 
-  const { accountSettings, granted, limit } = await withinBudget(settings, run.budget);
+  let budgeted: Awaited<ReturnType<typeof withinBudget>>;
+  try {
+    budgeted = await withinBudget(settings, run.budget);
+  } catch (error) {
+    member?.destroy();
+    return outcomeOf(
+      account,
+      'failed',
+      `could not take its share of the organization cap: ${errorText(error)}`,
+    );
+  }
+  const { accountSettings, granted, limit } = budgeted;
   let report: AuditReport;
   try {
     report = await runAudit(accountDeps, { settings: accountSettings });

@@ -1,7 +1,8 @@
 /**
  * Which accounts an organization run audits: the `accounts` setting when it is set (no
  * Organizations call at all), else Organizations ListAccounts, then the include, exclude and OU
- * settings. Every listed account comes back, suspended ones too: the report lists them as skipped.
+ * settings. Every listed account comes back, whatever its state: only ACTIVE ones are audited, the
+ * others are listed in the report as skipped, with their state.
  */
 import {
   type OrganizationsClient,
@@ -67,6 +68,23 @@ function named(accountIds: readonly string[]): OrganizationAccount[] {
   return accountIds.map((accountId) => ({ accountId, name: accountId, status: 'ACTIVE' }));
 }
 
+/** What an Account of ListAccounts carries that the run reads. */
+interface ListedAccount {
+  Id?: string;
+  Name?: string;
+  State?: string;
+  Status?: string;
+}
+
+/**
+ * The account's state: `State`, which the SDK's model says replaces `Status` (retired on
+ * 2026-09-09); `Status` only when an older implementation lists no `State`; null when neither is
+ * listed, so an account whose state nobody gave is never taken for an active one.
+ */
+function stateOf(account: ListedAccount): string | null {
+  return account.State ?? account.Status ?? null;
+}
+
 async function fromOrganizations(
   organizations: Pick<OrganizationsClient, 'send'> | null,
   settings: ListingSettings,
@@ -77,14 +95,10 @@ async function fromOrganizations(
   // The paginators take a whole client; `send` is all they use.
   const client = organizations as OrganizationsClient;
   const accounts: OrganizationAccount[] = [];
-  const add = (list: { Id?: string; Name?: string; Status?: string }[] | undefined) => {
+  const add = (list: ListedAccount[] | undefined) => {
     for (const account of list ?? []) {
       if (!account.Id) continue;
-      accounts.push({
-        accountId: account.Id,
-        name: account.Name ?? account.Id,
-        status: account.Status ?? 'ACTIVE',
-      });
+      accounts.push({ accountId: account.Id, name: account.Name ?? account.Id, status: stateOf(account) });
     }
   };
   if (settings.organizationUnitIds.length === 0) {

@@ -14,8 +14,11 @@ const severitySchema = z.enum(Severity);
 export const organizationAccountSchema = z.strictObject({
   accountId: z.string().regex(/^\d{12}$/),
   name: z.string(),
-  /** Organizations' status; `ACTIVE` for an account named in the `accounts` setting. */
-  status: z.string(),
+  /**
+   * Organizations' `State` (`Status` where an older implementation lists only that); null when
+   * neither was listed; `ACTIVE` for an account named in the `accounts` setting.
+   */
+  status: z.string().nullable(),
 });
 export type OrganizationAccount = z.infer<typeof organizationAccountSchema>;
 
@@ -39,7 +42,6 @@ export const accountOutcomeSchema = z.strictObject({
 });
 export type AccountOutcome = z.infer<typeof accountOutcomeSchema>;
 
-/** Starts the reason of an account the organization cap limited. */
 /** An account whose audit left no outcome (a failed child, a stopped thread): failed, with why. */
 export function lostAccount(account: OrganizationAccount, reason: string): AccountOutcome {
   return {
@@ -56,6 +58,7 @@ export function lostAccount(account: OrganizationAccount, reason: string): Accou
   };
 }
 
+/** Starts the reason of an account the organization cap limited. */
 export const ORGANIZATION_CAP_REASON = 'organization cap';
 
 export const ORGANIZATION_FINDING_IDS = ['not-covered', 'organization-cap'] as const;

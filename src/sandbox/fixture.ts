@@ -171,6 +171,13 @@ const bucket = z.strictObject({
   region: z.string().min(1).default('us-east-1'),
 });
 
+/**
+ * Organizations' `AccountState` values (the SDK's model); `Status`, retired on 2026-09-09, knew the
+ * first three only.
+ */
+const ACCOUNT_STATES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'PENDING_ACTIVATION', 'CLOSED'] as const;
+const RETIRED_STATUSES: readonly string[] = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'];
+
 const account = z.strictObject({
   id: z.string().regex(/^\d{12}$/, 'not an AWS account ID (12 digits)'),
   alias: z.string().min(1).optional(),
@@ -186,8 +193,27 @@ const account = z.strictObject({
   /** Customer-managed policies; users and groups attach them by name. */
   policies: z.array(customerPolicy).default([]),
   cloudTrailEvents: z.array(cloudTrailEvent).default([]),
-  /** The account's status in the organization (Organizations ListAccounts). */
-  status: z.enum(['ACTIVE', 'SUSPENDED']).default('ACTIVE'),
+  /**
+   * The account's `State` in the organization (Organizations ListAccounts), one of the values of
+   * the SDK's `AccountState`. Named `status` since fixtures written for the retired `Status` field
+   * (ACTIVE, SUSPENDED) keep their meaning.
+   */
+  status: z.enum(ACCOUNT_STATES).default('ACTIVE'),
+  /**
+   * How ListAccounts words the state: `State` (AWS, the default), `Status` only (an older
+   * implementation; `status` must then be one the retired field knew: ACTIVE, SUSPENDED or
+   * PENDING_CLOSURE) or `neither` (a listing without a state), for testing clients against them.
+   */
+  listedAs: z.enum(['State', 'Status', 'neither']).default('State'),
+  /**
+   * A `State` value the SDK's model does not know yet (AWS adds states: CLOSED and
+   * PENDING_ACTIVATION came with `State`), answered in place of `status`.
+   */
+  unknownState: z
+    .string()
+    .regex(/^[A-Z][A-Z_]{2,}$/, 'not an upper-case state name (e.g. ARCHIVED)')
+    .refine((value) => !(ACCOUNT_STATES as readonly string[]).includes(value), 'a known state: use status')
+    .optional(),
   /** When set, the only roles AssumeRole may assume in this account; absent, any role. */
   roles: z.array(roleName).optional(),
   /** The organizational unit the account is in (ListAccountsForParent); absent, the root. */
@@ -348,6 +374,12 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
       topicNames.add(id);
     });
     issues.push(...policyIssues(acct, at));
+    if (acct.listedAs === 'Status' && (acct.unknownState || !RETIRED_STATUSES.includes(acct.status))) {
+      issues.push({
+        path: `${at}.status`,
+        message: `listedAs Status answers the retired Status field, which knows only ${RETIRED_STATUSES.join(', ')}`,
+      });
+    }
     acct.buckets.forEach((b, i) => {
       const bt = `${at}.buckets[${i}].name`;
       const other = bucketNames.get(b.name);

@@ -133,7 +133,8 @@ export function loadOrganization(fixture: Fixture | null): {
     (fixture?.accounts ?? []).map((account) => [
       account.id,
       {
-        status: account.status,
+        status: account.unknownState ?? account.status,
+        listedAs: account.listedAs,
         roles: account.roles ? new Set(account.roles) : null,
         organizationalUnitId: account.organizationalUnitId ?? null,
       },

@@ -1,6 +1,9 @@
-/** An account's standing: its Organizations status and which roles can be assumed in it. */
+/** An account's standing: its Organizations state and which roles can be assumed in it. */
 export interface AccountStanding {
-  status: 'ACTIVE' | 'SUSPENDED';
+  /** Its `State` (an `AccountState` value, or one the SDK does not know yet). */
+  status: string;
+  /** How ListAccounts words it: `State` (AWS), `Status` only (older implementations), or `neither`. */
+  listedAs: 'State' | 'Status' | 'neither';
   /** Null: any role can be assumed (roles are not modelled). */
   roles: ReadonlySet<string> | null;
   /** The account's organizational unit; null: the root. */
@@ -19,6 +22,7 @@ export interface SandboxOrganization {
 /** An account the fixture says nothing about (the synthetic one): active, any role. */
 export const DEFAULT_STANDING: AccountStanding = {
   status: 'ACTIVE',
+  listedAs: 'State',
   roles: null,
   organizationalUnitId: null,
 };

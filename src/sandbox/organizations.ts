@@ -88,14 +88,15 @@ function accountsPage(ctx: JsonRequestContext, keep: (accountId: string) => bool
   const more = page.length === size && end <= all.length;
   return {
     Accounts: page.map((account) => {
-      const { status } = ctx.state.standing(account.id);
+      const { status, listedAs } = ctx.state.standing(account.id);
       return {
         Id: account.id,
         Arn: `arn:aws:organizations::${organization.managementAccountId}:account/${organization.id}/${account.id}`,
         Email: `aws+${account.alias ?? account.id}@example.com`,
         Name: account.alias ?? account.id,
-        Status: status,
-        State: status,
+        // `Status` is retired (2026-09-09): AWS answers `State`; older implementations only `Status`.
+        ...(listedAs === 'State' ? { State: status } : {}),
+        ...(listedAs === 'Status' ? { Status: status } : {}),
         JoinedMethod: account.id === organization.managementAccountId ? 'INVITED' : 'CREATED',
         JoinedTimestamp: account.createDate.getTime() / 1000,
       };

@@ -23,9 +23,10 @@ export interface S3ServerContext {
 
 function write(res: ServerResponse, response: S3Response, requestId: string, hostId: string): void {
   const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+  // HeadObject names the object's length while sending no body.
   res.writeHead(response.status, {
-    ...response.headers,
     'Content-Length': body.length,
+    ...response.headers,
     'x-amz-request-id': requestId,
     'x-amz-id-2': hostId,
   });
@@ -93,6 +94,8 @@ export async function handleS3Request(
       if (error instanceof AwsError) throw s3Errors.invalidAccessKeyId(scope.accessKeyId);
       throw error;
     }
+    const writesAtArrival =
+      (address.bucket === null ? undefined : state.buckets.get(address.bucket)?.writes.get(address.key)) ?? 0;
     const fault = await faults.apply(caller.accountId, `s3:${operation}`);
     if (fault === 'denied') {
       fail(s3Errors.accessDenied());
@@ -111,6 +114,7 @@ export async function handleS3Request(
       query: url.searchParams,
       headers: req.headers,
       body: raw,
+      writesAtArrival,
     });
     state.recordCall('s3', operation, 'ok');
     write(res, response, s3RequestId, hostId);

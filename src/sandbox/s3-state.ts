@@ -24,6 +24,11 @@ export interface SandboxBucket {
   region: string;
   createdAt: Date;
   objects: Map<string, SandboxObject>;
+  /**
+   * Writes completed on each key: a conditional write that sees this change while it was in flight
+   * lost a race (409 ConditionalRequestConflict).
+   */
+  writes: Map<string, number>;
 }
 
 /**
@@ -50,6 +55,7 @@ export function addBucket(
     region: bucket.region ?? 'us-east-1',
     createdAt: now,
     objects: new Map(),
+    writes: new Map(),
   };
   buckets.set(created.name, created);
   return created;

@@ -1,6 +1,6 @@
 /**
- * The sandbox's S3 (PutObject, GetObject, ListObjectsV2) in S3's REST-XML protocol, for the report
- * archive. Path-style is what the SDK sends to an IP endpoint; virtual-host style is
+ * The sandbox's S3 (PutObject with its conditional writes, GetObject, HeadObject, ListObjectsV2) in
+ * S3's REST-XML protocol, for the report archive and the organization cap's ledger. Path-style is what the SDK sends to an IP endpoint; virtual-host style is
  * `Host: <bucket>.localhost`. Answers and errors have S3's shapes and status codes.
  */
 import { createHash } from 'node:crypto';
@@ -73,6 +73,16 @@ export const s3Errors = {
   slowDown: () => new S3Error('SlowDown', 503, 'Please reduce your request rate.'),
   internalError: () =>
     new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.'),
+  preconditionFailed: (condition: 'If-Match' | 'If-None-Match') =>
+    new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+      Condition: condition,
+    }),
+  conditionalRequestConflict: () =>
+    new S3Error(
+      'ConditionalRequestConflict',
+      409,
+      'The conditional request cannot succeed due to a conflicting operation against this resource.',
+    ),
   notImplemented: (what: string) =>
     new S3Error(
       'NotImplemented',
@@ -111,6 +121,7 @@ export function s3Operation(method: string, address: S3Address, query: URLSearch
   }
   if (method === 'PUT') return 'PutObject';
   if (method === 'GET') return 'GetObject';
+  if (method === 'HEAD') return 'HeadObject';
   return null;
 }
 
@@ -124,6 +135,11 @@ export interface S3Request {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /**
+   * How many writes of the addressed key had completed when the request arrived (before any
+   * injected latency): a conditional write that finds more lost a race with a write in flight.
+   */
+  writesAtArrival: number;
 }
 
 export interface S3Response {
@@ -147,6 +163,8 @@ export function handleS3(operation: string, request: S3Request): S3Response {
       return putObject(request, bucket);
     case 'GetObject':
       return getObject(request, bucket);
+    case 'HeadObject':
+      return headObject(request, bucket);
     case 'ListObjectsV2':
       return listObjectsV2(request, bucket);
     default:
@@ -225,10 +243,38 @@ const CHECKSUMS: Readonly<Record<string, { label: string; compute: ((body: Buffe
   crc64nvme: { label: 'CRC64NVME', compute: null },
 };
 
+/**
+ * S3's conditional writes: `If-None-Match: *` writes only a new key, `If-Match: <ETag>` only over
+ * that version (412 PreconditionFailed otherwise; 404 NoSuchKey when there is no object to match).
+ * A conditional write that another write of the same key overtook while it was in flight gets 409
+ * ConditionalRequestConflict, which S3's documentation says to answer by re-reading and retrying.
+ */
+function checkConditions(request: S3Request, bucket: SandboxBucket): void {
+  const { headers, address } = request;
+  const ifMatch = header(headers, 'if-match');
+  const ifNoneMatch = header(headers, 'if-none-match');
+  if (ifMatch === null && ifNoneMatch === null) return;
+  if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') {
+    throw s3Errors.notImplemented('If-None-Match with anything but *');
+  }
+  if ((bucket.writes.get(address.key) ?? 0) !== request.writesAtArrival) {
+    throw s3Errors.conditionalRequestConflict();
+  }
+  const current = bucket.objects.get(address.key);
+  if (ifNoneMatch !== null && current) throw s3Errors.preconditionFailed('If-None-Match');
+  if (ifMatch !== null) {
+    if (!current) throw s3Errors.noSuchKey(address.key);
+    const wanted = ifMatch.split(',').map((tag) => tag.trim().replace(/^"|"$/g, ''));
+    if (!wanted.includes('*') && !wanted.includes(current.etag))
+      throw s3Errors.preconditionFailed('If-Match');
+  }
+}
+
 function putObject(request: S3Request, bucket: SandboxBucket): S3Response {
   const { headers, address } = request;
   if (header(headers, 'x-amz-copy-source') !== null) throw s3Errors.notImplemented('CopyObject');
   if (Buffer.byteLength(address.key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong();
+  checkConditions(request, bucket);
   let body = request.body;
   let trailers: Record<string, string> = {};
   if (isAwsChunked(headers)) ({ body, trailers } = decodeAwsChunked(request.body));
@@ -275,6 +321,7 @@ function putObject(request: S3Request, bucket: SandboxBucket): S3Response {
     metadata,
   };
   bucket.objects.set(object.key, object);
+  bucket.writes.set(object.key, (bucket.writes.get(object.key) ?? 0) + 1);
   return { status: 200, headers: objectHeaders(object, Boolean(checksum)), body: '' };
 }
 
@@ -300,6 +347,16 @@ function getObject(request: S3Request, bucket: SandboxBucket): S3Response {
   headers['Accept-Ranges'] = 'bytes';
   for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
   return { status: 200, headers, body: object.body };
+}
+
+/** HeadObject: GetObject's headers (ETag included) and the object's length, without the body. */
+function headObject(request: S3Request, bucket: SandboxBucket): S3Response {
+  const answer = getObject(request, bucket);
+  return {
+    ...answer,
+    headers: { ...answer.headers, 'Content-Length': String(answer.body.length) },
+    body: '',
+  };
 }
 
 /** The opaque continuation token: the last key the previous page covered, and the listing it belongs to. */

@@ -143,6 +143,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       parameters: [],
       buckets: [],
       status: 'ACTIVE',
+      listedAs: 'State',
       groups: [],
       policies: [],
       cloudTrailEvents: [],

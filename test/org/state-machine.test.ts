@@ -82,8 +82,14 @@ async function taskHandler(resource: string): Promise<Handler> {
   return (await load()).handler as Handler;
 }
 
+/** What befalls a child: it crashes (a FAILED result), or its result is lost (none is written). */
+interface ChildFate {
+  crash: (item: unknown) => boolean;
+  lose: (item: unknown) => boolean;
+}
+
 /** Stands in for the Distributed Map: reads the items, runs each child, writes ResultWriter's files. */
-async function runMap(state: State, input: unknown, crash: (item: unknown) => boolean): Promise<unknown> {
+async function runMap(state: State, input: unknown, children: ChildFate): Promise<unknown> {
   const reader = state.ItemReader as { Parameters: Record<string, string> };
   const where = template(reader.Parameters, input) as { Bucket: string; Key: string };
   const object = await s3().send(new GetObjectCommand({ Bucket: where.Bucket, Key: where.Key }));
@@ -92,25 +98,30 @@ async function runMap(state: State, input: unknown, crash: (item: unknown) => bo
   const child = processor.States[processor.StartAt] as State;
   const handler = await taskHandler(child.Resource ?? '');
   const results: { SUCCEEDED: unknown[]; FAILED: unknown[] } = { SUCCEEDED: [], FAILED: [] };
-  for (const item of items) {
-    const childInput = template(state.ItemSelector as Record<string, unknown>, input, item);
-    const entry = {
-      ExecutionArn: `arn:aws:states:us-east-1:100000000001:execution:x:${randomUUID()}`,
-      Input: JSON.stringify(childInput),
-    };
-    try {
-      if (crash(item)) throw new Error('Task timed out after 900.00 seconds');
-      const output = await handler(childInput, lambdaContext);
-      results.SUCCEEDED.push({ ...entry, Status: 'SUCCEEDED', Output: JSON.stringify(output) });
-    } catch (error) {
-      results.FAILED.push({
-        ...entry,
-        Status: 'FAILED',
-        Error: 'Sandbox.Timedout',
-        Cause: (error as Error).message,
-      });
-    }
-  }
+  // The children run at once, as the Distributed Map runs them: the organization cap's ledger
+  // must hold against accounts that start together.
+  await Promise.all(
+    items.map(async (item) => {
+      const childInput = template(state.ItemSelector as Record<string, unknown>, input, item);
+      const entry = {
+        ExecutionArn: `arn:aws:states:us-east-1:100000000001:execution:x:${randomUUID()}`,
+        Input: JSON.stringify(childInput),
+      };
+      try {
+        if (children.crash(item)) throw new Error('Task timed out after 900.00 seconds');
+        const output = await handler(childInput, lambdaContext);
+        if (children.lose(item)) return;
+        results.SUCCEEDED.push({ ...entry, Status: 'SUCCEEDED', Output: JSON.stringify(output) });
+      } catch (error) {
+        results.FAILED.push({
+          ...entry,
+          Status: 'FAILED',
+          Error: 'Sandbox.Timedout',
+          Cause: (error as Error).message,
+        });
+      }
+    }),
+  );
   const writer = template(
     (state.ResultWriter as { Parameters: Record<string, string> }).Parameters,
     input,
@@ -149,14 +160,15 @@ async function runMap(state: State, input: unknown, crash: (item: unknown) => bo
 }
 
 /** Walks the definition from StartAt to its end, each Task bound to its real handler. */
-async function execute(crash: (item: unknown) => boolean = () => false): Promise<unknown> {
+async function execute(fate: Partial<ChildFate> = {}): Promise<unknown> {
+  const children: ChildFate = { crash: () => false, lose: () => false, ...fate };
   const definition = substituted();
   let name: string | undefined = definition.StartAt;
   let data: unknown = { id: 'scheduled-event', 'detail-type': 'Scheduled Event', detail: {} };
   while (name) {
     const state = definition.States[name] as State;
     let result: unknown;
-    if (state.Type === 'Map') result = await runMap(state, data, crash);
+    if (state.Type === 'Map') result = await runMap(state, data, children);
     else {
       const input = state.Parameters ? template(state.Parameters as Record<string, unknown>, data) : data;
       result = await (await taskHandler(state.Resource ?? ''))(input, lambdaContext);
@@ -234,7 +246,7 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
 
   it('records a child that crashed as a failed account and keeps every other account', async () => {
     // Act: the payments account's child fails (a Lambda timeout) after its retries.
-    const output = await execute((item) => (item as { accountId: string }).accountId === PAYMENTS);
+    const output = await execute({ crash: (item) => (item as { accountId: string }).accountId === PAYMENTS });
     // Assess
     expect(output).toMatchObject({ totals: { accounts: 4, audited: 1, failed: 2, skipped: 1 } });
     const report = organizationMessage();
@@ -253,6 +265,42 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
         .map((f) => f.accountId)
         .sort(),
     ).toEqual([PAYMENTS, ANALYTICS]);
+  });
+
+  it('reports an account the map returned no result for as not covered, never as a silent gap', async () => {
+    // Act: the payments account's audit ran, but its result is missing from ResultWriter's files.
+    const output = await execute({ lose: (item) => (item as { accountId: string }).accountId === PAYMENTS });
+    // Assess
+    expect(output).toMatchObject({ totals: { accounts: 4, audited: 1, failed: 2, skipped: 1 } });
+    const report = organizationMessage();
+    expect(report.accounts.find((a) => a.accountId === PAYMENTS)).toMatchObject({
+      status: 'failed',
+      reason: 'the Distributed Map returned no result for this account',
+    });
+    expect(report.findings.find((f) => f.accountId === PAYMENTS)).toMatchObject({
+      ruleId: 'not-covered',
+      severity: 'critical',
+    });
+  });
+
+  it('fails an account whose share of the organization cap cannot be read, and deactivates nothing there', async () => {
+    // Prepare: the map's ItemReader reads the account list; then the two audited accounts' reads
+    // of the cap's ledger are refused.
+    env.sandbox.faults.configure({ deny: [{ operation: 's3:GetObject', after: 1, count: 2 }] });
+    // Act
+    const output = await execute().finally(() => env.sandbox.faults.configure({ deny: [] }));
+    // Assess
+    expect(output).toMatchObject({ totals: { accounts: 4, audited: 0, failed: 3, keysDeactivated: 0 } });
+    const report = organizationMessage();
+    for (const accountId of [MANAGEMENT, PAYMENTS]) {
+      expect(report.accounts.find((a) => a.accountId === accountId)?.reason).toMatch(
+        new RegExp(
+          `^could not take its share of the organization cap: Error: Could not read the organization cap's ledger s3://${ORG_BUCKET}/organization-runs/[^/]+/budget/ledger\\.json \\(account ${accountId}\\): Access Denied`,
+        ),
+      );
+    }
+    expect(env.sandbox.state.findKey('AKIAPAYSTALE00000001')?.status).toBe('Active');
+    expect(env.sandbox.state.findKey('AKIAMGMTSTALE0000001')?.status).toBe('Active');
   });
 
   it('holds the organization cap across the map’s children through the budget ledger in S3', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixtureError, parseFixture, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   ANALYTICS,
+  accountStatesFixture,
   LEGACY,
   MANAGEMENT,
   MEMBER_ROLE,
@@ -16,6 +17,7 @@ import {
   organizationFixture,
   PAYMENTS,
   PAYMENTS_OU,
+  STATES_AUDITOR_KEY,
 } from '../support/organization-fixture.js';
 import { errorOf, stsClient } from './helpers.js';
 
@@ -48,12 +50,13 @@ describe('Sandbox Organizations and member roles', () => {
     await sandbox.close();
   });
 
-  it('lists every account to the management account, with its alias as Name and its status', async () => {
+  it('lists every account to the management account, with its alias as Name and its State (no retired Status)', async () => {
     // Act
     const { Accounts, NextToken } = await organizationsClient(sandbox).send(new ListAccountsCommand({}));
     // Assess
     expect(NextToken).toBeUndefined();
-    expect(Accounts?.map((a) => [a.Id, a.Name, a.Status])).toEqual([
+    expect(Accounts?.map((a) => a.Status)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(Accounts?.map((a) => [a.Id, a.Name, a.State])).toEqual([
       [MANAGEMENT, 'org-management', 'ACTIVE'],
       [PAYMENTS, 'org-payments', 'ACTIVE'],
       [ANALYTICS, 'org-analytics', 'ACTIVE'],
@@ -176,8 +179,49 @@ describe('Sandbox Organizations without an organization', () => {
     expect(() => parseFixture({ ...fixture, organization: { managementAccountId: '999999999999' } })).toThrow(
       /organization\.managementAccountId: names no account of the fixture/,
     );
-    const closed = { ...fixture, accounts: [{ ...fixture.accounts[0], status: 'CLOSED' }] };
-    expect(() => parseFixture(closed)).toThrow(FixtureError);
-    expect(() => parseFixture(closed)).toThrow(/accounts\[0\]\.status: must be one of "ACTIVE", "SUSPENDED"/);
+    const deleted = { ...fixture, accounts: [{ ...fixture.accounts[0], status: 'DELETED' }] };
+    expect(() => parseFixture(deleted)).toThrow(FixtureError);
+    expect(() => parseFixture(deleted)).toThrow(
+      /accounts\[0\]\.status: must be one of "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "PENDING_ACTIVATION", "CLOSED"/,
+    );
+    const retired = {
+      ...fixture,
+      accounts: [{ ...fixture.accounts[0], status: 'CLOSED', listedAs: 'Status' }],
+    };
+    expect(() => parseFixture(retired)).toThrow(
+      /accounts\[0\]\.status: listedAs Status answers the retired Status field/,
+    );
+    const known = { ...fixture, accounts: [{ ...fixture.accounts[0], unknownState: 'CLOSED' }] };
+    expect(() => parseFixture(known)).toThrow(/accounts\[0\]\.unknownState: a known state: use status/);
+  });
+});
+
+describe('Sandbox Organizations: account states', () => {
+  let sandbox: RunningSandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: accountStatesFixture() });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('answers every AccountState as State, a future one as is, and Status or neither when the fixture says so', async () => {
+    // Act
+    const { Accounts } = await organizationsClient(sandbox, { accessKeyId: STATES_AUDITOR_KEY }).send(
+      new ListAccountsCommand({}),
+    );
+    // Assess
+    expect(Accounts?.map((a) => [a.Name, a.State, a.Status])).toEqual([
+      ['active', 'ACTIVE', undefined],
+      ['suspended', 'SUSPENDED', undefined],
+      ['pending-closure', 'PENDING_CLOSURE', undefined],
+      ['pending-activation', 'PENDING_ACTIVATION', undefined],
+      ['closed', 'CLOSED', undefined],
+      ['future', 'ARCHIVED', undefined],
+      ['older-active', undefined, 'ACTIVE'],
+      ['older-suspended', undefined, 'SUSPENDED'],
+      ['stateless', undefined, undefined],
+    ]);
   });
 });

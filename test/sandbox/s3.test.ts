@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   paginateListObjectsV2,
@@ -296,8 +297,102 @@ describe('Sandbox S3', () => {
       );
       expect(failed).toMatchObject({ name: 'InternalError', status: 500, attempts: 2 });
     } finally {
-      sandbox.faults.reset();
+      sandbox.faults.configure({ failRate: 0 });
     }
+  });
+
+  it('writes with If-None-Match: * only a new key, and answers 412 PreconditionFailed over an existing one', async () => {
+    // Act
+    const created = await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'claims/1', Body: 'first', IfNoneMatch: '*' }),
+    );
+    const again = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'claims/1', Body: 'second', IfNoneMatch: '*' })),
+    );
+    const wire = await raw(sandbox, {
+      method: 'PUT',
+      path: `/${BUCKET}/claims/1`,
+      headers: { 'If-None-Match': '*' },
+      body: 'third',
+    });
+    // Assess
+    expect(created.ETag).toBe(`"${createHash('md5').update('first').digest('hex')}"`);
+    expect(again).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    expect(wire.status).toBe(412);
+    expect(wire.text).toContain(
+      '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition>',
+    );
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'claims/1' }));
+    expect(await got.Body?.transformToString()).toBe('first');
+  });
+
+  it('writes with If-Match only over the ETag it names: 412 for a stale one, 404 when there is no object', async () => {
+    // Prepare
+    const first = await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'ledger.json', Body: '{"n":1}' }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ledger.json' }));
+    // Act
+    const second = await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'ledger.json', Body: '{"n":2}', IfMatch: head.ETag }),
+    );
+    const stale = await errorOf(
+      s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'ledger.json', Body: '{"n":3}', IfMatch: first.ETag }),
+      ),
+    );
+    const missing = await errorOf(
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'nothing.json', Body: '{}', IfMatch: first.ETag })),
+    );
+    // Assess
+    expect(head).toMatchObject({ ETag: first.ETag, ContentLength: 7 });
+    expect(second.ETag).not.toBe(first.ETag);
+    expect(stale).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    expect(missing).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ledger.json' }));
+    expect(got.ETag).toBe(second.ETag);
+    expect(await got.Body?.transformToString()).toBe('{"n":2}');
+  });
+
+  it('answers 409 ConditionalRequestConflict to a conditional write another write of the key overtook in flight', async () => {
+    // Prepare: both writes are in flight at once (injected latency), both on a key that does not exist.
+    const once = s3Client(sandbox, { maxAttempts: 1 });
+    sandbox.faults.configure({ latencyMs: 30 });
+    try {
+      // Act
+      const outcomes = await Promise.allSettled(
+        ['a', 'b', 'c'].map((body) =>
+          once.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'race.json', Body: body, IfNoneMatch: '*' })),
+        ),
+      );
+      // Assess: exactly one write won; the others lost the race and say so.
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
+      expect(won).toHaveLength(1);
+      expect(lost.map((e) => e.name)).toEqual(['ConditionalRequestConflict', 'ConditionalRequestConflict']);
+      expect(lost[0]).toMatchObject({ $metadata: { httpStatusCode: 409 } });
+      expect(sandbox.state.buckets.get(BUCKET)?.objects.get('race.json')).toBeDefined();
+    } finally {
+      sandbox.faults.configure({ latencyMs: 0 });
+    }
+  });
+
+  it('leaves unconditional writes last-writer-wins, as S3 does', async () => {
+    // Prepare
+    sandbox.faults.configure({ latencyMs: 30 });
+    try {
+      // Act
+      await Promise.all(
+        ['a', 'b'].map((body) =>
+          s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'plain.json', Body: body })),
+        ),
+      );
+    } finally {
+      sandbox.faults.configure({ latencyMs: 0 });
+    }
+    // Assess
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'plain.json' }));
+    expect(['a', 'b']).toContain(await got.Body?.transformToString());
   });
 });
 

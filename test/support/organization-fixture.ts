@@ -83,3 +83,37 @@ export function organizationFixture(): FixtureInput {
     ],
   };
 }
+
+/** The management account of `accountStatesFixture`, and its auditor's key. */
+export const STATES_MANAGEMENT = '110000000001';
+export const STATES_AUDITOR_KEY = 'AKIASTATES0000000001';
+export const STATES_TOPIC_ARN = `arn:aws:sns:us-east-1:${STATES_MANAGEMENT}:key-hygiene-org-reports`;
+
+/**
+ * An organization with an account in each Organizations account state (its alias names it), one
+ * in a state the SDK does not know yet, one listed with the retired `Status` only (as older
+ * implementations do) and one listed with neither.
+ */
+export function accountStatesFixture(): FixtureInput {
+  return {
+    now: NOW,
+    organization: { managementAccountId: STATES_MANAGEMENT },
+    accounts: [
+      {
+        id: STATES_MANAGEMENT,
+        alias: 'active',
+        status: 'ACTIVE',
+        users: [userWithKey('key-hygiene-auditor', STATES_AUDITOR_KEY, 30, 0)],
+        topics: [{ name: 'key-hygiene-org-reports' }],
+      },
+      { id: '110000000002', alias: 'suspended', status: 'SUSPENDED' },
+      { id: '110000000003', alias: 'pending-closure', status: 'PENDING_CLOSURE' },
+      { id: '110000000004', alias: 'pending-activation', status: 'PENDING_ACTIVATION' },
+      { id: '110000000005', alias: 'closed', status: 'CLOSED' },
+      { id: '110000000006', alias: 'future', unknownState: 'ARCHIVED' },
+      { id: '110000000007', alias: 'older-active', status: 'ACTIVE', listedAs: 'Status' },
+      { id: '110000000008', alias: 'older-suspended', status: 'SUSPENDED', listedAs: 'Status' },
+      { id: '110000000009', alias: 'stateless', listedAs: 'neither' },
+    ],
+  };
+}
