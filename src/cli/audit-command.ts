@@ -11,6 +11,7 @@ import { type AdhocEvent, applyEventOverrides, parseAdhocEvent } from '../config
 import { ConfigError, EventValidationError } from '../config/errors.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
+import { UNDO_SKIP_REASONS } from '../undo/reactivate.js';
 import { runUndo } from '../undo/run-undo.js';
 import type { UndoReport } from '../undo/types.js';
 import { deniedActionHints, hintFor } from './aws-hints.js';
@@ -50,6 +51,8 @@ export interface AuditFlags extends AwsFlags {
   failOn: FailOn;
   yes?: boolean;
   quiet?: boolean;
+  /** Undo only: reactivate on the user tags when the undone run's archived report cannot be read. */
+  trustTags?: boolean;
 }
 
 /** A command line that cannot be run; the message names the flag. */
@@ -67,6 +70,7 @@ const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
   asOf: '--as-of',
   notify: '--notify',
   undo: '--undo (or undo RUNID)',
+  trustTags: '--trust-tags',
 };
 
 /**
@@ -76,7 +80,7 @@ const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
  * eventFromFlags({ mode: 'report', users: 'alice, bob' }); // { mode: 'report', users: ['alice', 'bob'] }
  */
 export function eventFromFlags(
-  flags: Pick<AuditFlags, 'mode' | 'users' | 'asOf' | 'notify' | 'undo'>,
+  flags: Pick<AuditFlags, 'mode' | 'users' | 'asOf' | 'notify' | 'undo' | 'trustTags'>,
 ): Record<string, unknown> {
   const event: Record<string, unknown> = {};
   if (flags.mode !== undefined) event.mode = flags.mode;
@@ -89,6 +93,7 @@ export function eventFromFlags(
   if (flags.asOf !== undefined) event.asOf = flags.asOf;
   if (flags.notify) event.notify = true;
   if (flags.undo !== undefined) event.undo = flags.undo;
+  if (flags.trustTags) event.trustTags = true;
   return event;
 }
 
@@ -118,6 +123,11 @@ function prepare(flags: AuditFlags, env: Env, io: CommandIo): Prepared {
   if (event.undo !== undefined && !UNDO_OUTPUT_FORMATS.includes(flags.output)) {
     throw new UsageError(
       `--output ${flags.output}: an undo report comes as ${UNDO_OUTPUT_FORMATS.join(' or ')} (it has no per-key rows)`,
+    );
+  }
+  if (event.undo !== undefined && !flags.yes && !onTerminal(io)) {
+    throw new UsageError(
+      'undo reactivates keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.',
     );
   }
   if (event.undo === undefined && settings.mode === 'enforce' && !flags.yes && !onTerminal(io)) {
@@ -176,12 +186,21 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
       }
     };
     if (event.undo !== undefined) {
-      const report = await runUndo(deps, { undoneRunId: event.undo, settings });
+      const report = await runUndo(deps, {
+        undoneRunId: event.undo,
+        settings,
+        trustTags: event.trustTags === true,
+      });
       const published = await publish(report);
       progress.stop();
       await emit(flags, io, renderUndo(flags.output, report));
       if (published.line) io.stderr(published.line);
-      return published.failure ? fail(published.failure) : undoExitCode(report);
+      if (published.failure) return fail(published.failure);
+      if (report.actions.some((action) => action.reason === UNDO_SKIP_REASONS.notConfirmed)) {
+        io.stderr('key-hygiene: not confirmed: no key was changed.\n');
+        return EXIT_CODES.error;
+      }
+      return undoExitCode(report);
     }
     const outcome = await auditAccount(deps, { settings, ...(event.users ? { users: event.users } : {}) });
     const published = await publish(outcome.report);

@@ -53,6 +53,7 @@ export const UNDO_SKIP_REASONS = {
   otherOwner: (owner: string) =>
     `the key is not listed under this user: it belongs to ${owner}; left untouched (tag kept)`,
   timeBudget: 'time budget spent before this key; run the undo again to finish',
+  notConfirmed: 'not confirmed at the prompt; left Inactive',
   exposed: (evidence: string) =>
     `not reactivated: deactivated because it was exposed (${evidence}); rotate it: create a new key, move the workloads to it, delete this one`,
   quarantined: (policies: readonly string[]) =>

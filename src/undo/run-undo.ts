@@ -4,7 +4,7 @@ import { type Delivery, reportTopicArn } from '../deliver.js';
 import { publishMessage } from '../notify/publish.js';
 import { type AuditDeps, startRun } from '../run-start.js';
 import { findRunDeactivations, type RunDeactivation } from './find-deactivations.js';
-import { reactivate, type UndoCandidate } from './reactivate.js';
+import { reactivate, UNDO_SKIP_REASONS, type UndoCandidate } from './reactivate.js';
 import { buildUndoReport, UNDO_TRUST_TAGS_HINT } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoAction, UndoReport } from './types.js';
@@ -63,7 +63,7 @@ export async function runUndo(
     reason,
     error: null,
   });
-  const candidates: UndoCandidate[] = [];
+  let candidates: UndoCandidate[] = [];
   const skipped: UndoAction[] = [];
   for (const key of found.found) {
     if (confirmed !== null) {
@@ -82,6 +82,20 @@ export async function runUndo(
       }
     } else if (trustTags) candidates.push({ ...key, archivedRule: null });
     else skipped.push(skip(key, `not reactivated: ${tagsOnly}. ${UNDO_TRUST_TAGS_HINT}`));
+  }
+  // On a terminal, a person says yes before the first key is touched.
+  if (
+    deps.confirmActions &&
+    candidates.length > 0 &&
+    !(await deps.confirmActions({
+      accountId,
+      deactivations: 0,
+      deletions: 0,
+      reactivations: candidates.length,
+    }))
+  ) {
+    skipped.push(...candidates.map((key) => skip(key, UNDO_SKIP_REASONS.notConfirmed)));
+    candidates = [];
   }
   const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, candidates);
   const report = buildUndoReport({
