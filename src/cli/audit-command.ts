@@ -15,7 +15,7 @@ import { UNDO_SKIP_REASONS } from '../undo/reactivate.js';
 import { runUndo } from '../undo/run-undo.js';
 import type { UndoReport } from '../undo/types.js';
 import { deniedActionHints, hintFor } from './aws-hints.js';
-import { type AwsFlags, openAwsSession } from './aws-session.js';
+import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
 import { colourAllowed } from './colour.js';
 import { askOnTerminal } from './confirm.js';
 import { EXIT_CODES, exitCodeOf, type FailOn } from './exit-codes.js';
@@ -174,7 +174,12 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
     return EXIT_CODES.error;
   };
   try {
-    const deps = await commandDeps(flags, io, progress);
+    const deps = await commandDeps(
+      flags,
+      io,
+      progress,
+      regionalUse({ ...settings, notify: event.notify === true }),
+    );
     // A failed publish must not hide the report: the run may already have changed keys.
     const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
       if (!event.notify) return { failure: null, line: null };
@@ -242,8 +247,16 @@ function undoExitCode(report: UndoReport): number {
   return exitCodeOf({ findings: [], complete: report.complete && !failed, errors: report.errors }, 'none');
 }
 
-async function commandDeps(flags: AuditFlags, io: CommandIo, progress: ProgressView): Promise<AuditDeps> {
-  const { clients, region, selfAccessKeyId } = await openAwsSession(flags);
+async function commandDeps(
+  flags: AuditFlags,
+  io: CommandIo,
+  progress: ProgressView,
+  regional: string | null,
+): Promise<AuditDeps> {
+  const { clients, region, globalDefault, selfAccessKeyId } = await openAwsSession(flags, {
+    regionalUse: regional,
+  });
+  if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
   const terminal = io.terminal;
   const ask = !flags.yes && terminal && onTerminal(io);
   return {

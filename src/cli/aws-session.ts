@@ -18,8 +18,39 @@ export interface AwsFlags {
 export interface AwsSession {
   clients: AwsClients;
   region: string;
+  /** True when no region was configured anywhere and IAM is read through its global endpoint. */
+  globalDefault: boolean;
   /** The access key the clients sign with, never deactivated (see `AuditDeps.selfAccessKeyId`). */
   selfAccessKeyId: string | null;
+}
+
+/** IAM, STS and Organizations answer here when no region is configured, as the AWS CLI does for IAM. */
+export const GLOBAL_REGION = 'us-east-1';
+
+/** The line said once when no region is configured. */
+export const GLOBAL_REGION_NOTE = `No region configured: reading IAM through its global endpoint (${GLOBAL_REGION}).`;
+
+/**
+ * The AWS CLI takes an empty `AWS_REGION` (or `AWS_DEFAULT_REGION`) as unset; the SDK would take ""
+ * as the region and refuse it. Called once by the command's entry, before any client exists.
+ */
+export function forgetEmptyRegion(env: Record<string, string | undefined>): void {
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) if (env[name] === '') delete env[name];
+}
+
+/**
+ * What, in this run, calls a regional service (so needs a configured region), named as the operator
+ * set it; null when the run reads only IAM (and STS, Organizations).
+ */
+export function regionalUse(run: {
+  notify: boolean;
+  reportBucket: string | null;
+  securityHub: string;
+}): string | null {
+  if (run.notify) return '--notify (SNS)';
+  if (run.reportBucket !== null) return 'the report archive (REPORT_BUCKET, S3)';
+  if (run.securityHub === 'on') return 'Security Hub (SECURITY_HUB=on)';
+  return null;
 }
 
 /** The session name an assumed role shows in CloudTrail, so a reader knows who acted. */
@@ -42,9 +73,19 @@ export class NoRegionError extends Error {
  * @example
  * const { clients, region } = await openAwsSession({ profile: 'audit', roleArn: 'arn:aws:iam::111111111111:role/key-hygiene' });
  */
-export async function openAwsSession(flags: AwsFlags): Promise<AwsSession> {
+export async function openAwsSession(
+  flags: AwsFlags,
+  options: { regionalUse?: string | null } = {},
+): Promise<AwsSession> {
   const base = { ...(flags.profile ? { profile: flags.profile } : {}) };
-  const region = await resolveRegion(flags);
+  const configured = await resolveRegion(flags);
+  if (configured === null && options.regionalUse) {
+    const where = flags.profile ? `a region in profile ${flags.profile}` : 'a region in your AWS profile';
+    throw new NoRegionError(
+      `No AWS region configured, and ${options.regionalUse} uses a regional AWS service: pass --region, or set AWS_REGION (or ${where}).`,
+    );
+  }
+  const region = configured ?? GLOBAL_REGION;
   const endpoint = flags.endpointUrl ? { endpoint: flags.endpointUrl } : {};
   const profileCredentials = fromNodeProviderChain({ ...base, clientConfig: { region, ...endpoint } });
   const credentials = flags.roleArn
@@ -61,7 +102,12 @@ export async function openAwsSession(flags: AwsFlags): Promise<AwsSession> {
       )
     : profileCredentials;
   const clients = createClients({ ...base, region, credentials, ...endpoint });
-  return { clients, region, selfAccessKeyId: await signingAccessKeyId(clients.iam) };
+  return {
+    clients,
+    region,
+    globalDefault: configured === null,
+    selfAccessKeyId: await signingAccessKeyId(clients.iam),
+  };
 }
 
 type CredentialProvider = ReturnType<typeof fromTemporaryCredentials>;
@@ -91,17 +137,17 @@ function sharedProvider(provider: CredentialProvider): CredentialProvider {
   };
 }
 
-/** `--region`, else the SDK's own lookup (`AWS_REGION`, then the profile's `region`). */
-async function resolveRegion(flags: AwsFlags): Promise<string> {
+/**
+ * `--region`, else the SDK's own lookup (`AWS_REGION`, then the profile's `region`); null when none
+ * is configured anywhere.
+ */
+async function resolveRegion(flags: AwsFlags): Promise<string | null> {
   if (flags.region) return flags.region;
   const probe = createClients(flags.profile ? { profile: flags.profile } : {});
   try {
     return await probe.sts.config.region();
-  } catch (error) {
-    const where = flags.profile ? `a region in profile ${flags.profile}` : 'a region in your AWS profile';
-    throw new NoRegionError(`No AWS region configured: pass --region, or set AWS_REGION (or ${where}).`, {
-      cause: error,
-    });
+  } catch {
+    return null;
   } finally {
     for (const client of Object.values(probe)) client.destroy();
   }

@@ -300,17 +300,45 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(result.stdout).toBe('');
   });
 
-  it('exits 1 naming --region when no region can be found', async () => {
-    // Prepare: a profile without a region, and none in the environment
+  it('reads IAM through its global endpoint when no region is configured (AWS_REGION empty too), saying so once', async () => {
+    // Prepare: a profile without a region, and none in the environment (or an empty one)
+    const files = awsFiles(
+      '[profile audit]\n',
+      `[audit]\naws_access_key_id = ${AUDITOR_KEY}\naws_secret_access_key = x\n`,
+    );
+    const args = ['audit', '--profile', 'audit', '--output', 'json', ...sandboxFlags()];
+    // Act
+    const [unset, empty] = await Promise.all([
+      runKeyHygiene(args, commandEnv(files)),
+      runKeyHygiene(args, commandEnv({ ...files, AWS_REGION: '' })),
+    ]);
+    // Assess
+    for (const result of [unset, empty]) {
+      expect(result.stderr).toBe(
+        'No region configured: reading IAM through its global endpoint (us-east-1).\n',
+      );
+      expect(result.code).toBe(0);
+      expect(auditReportSchema.parse(JSON.parse(result.stdout)).accountId).toBe(ACCOUNT_ID);
+    }
+  });
+
+  it('exits 1 naming --region and the flag when a regional service is asked for without a region', async () => {
+    // Prepare
     const files = awsFiles(
       '[profile audit]\n',
       `[audit]\naws_access_key_id = ${AUDITOR_KEY}\naws_secret_access_key = x\n`,
     );
     // Act
-    const result = await runKeyHygiene(['audit', '--profile', 'audit', ...sandboxFlags()], commandEnv(files));
+    const result = await runKeyHygiene(
+      ['audit', '--profile', 'audit', '--notify', ...sandboxFlags()],
+      commandEnv({ ...files, AWS_REGION: '' }),
+    );
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('No AWS region configured: pass --region, or set AWS_REGION');
+    expect(result.stderr).toContain(
+      'No AWS region configured, and --notify (SNS) uses a regional AWS service: pass --region, or set AWS_REGION (or a region in profile audit).',
+    );
+    expect(result.stdout).toBe('');
   });
 
   it('runs as `npx key-hygiene` from the clone, offline (--no: never from the registry)', async () => {
