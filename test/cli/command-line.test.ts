@@ -320,6 +320,10 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
       expect(result.code).toBe(0);
       expect(auditReportSchema.parse(JSON.parse(result.stdout)).accountId).toBe(ACCOUNT_ID);
     }
+    // Act: an empty AWS_REGION does not hide the profile's region either
+    const profiled = await runKeyHygiene(args, commandEnv({ ...auditProfile(), AWS_REGION: '' }));
+    // Assess
+    expect(profiled).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('exits 1 naming --region and the flag when a regional service is asked for without a region', async () => {
