@@ -53,6 +53,41 @@ export function regionalUse(run: {
   return null;
 }
 
+/** `--endpoint-url` would send credentials where they should not go. */
+export class EndpointUrlError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EndpointUrlError';
+  }
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts plain http may reach. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The signed requests carry session tokens: plain http only to this machine (the sandbox), https
+ * anywhere else.
+ */
+export function checkEndpointUrl(endpointUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpointUrl);
+  } catch (error) {
+    throw new EndpointUrlError(
+      `--endpoint-url ${endpointUrl} is not a URL (e.g. https://iam.example.com or http://127.0.0.1:4566)`,
+      { cause: error },
+    );
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return;
+  throw new EndpointUrlError(
+    `--endpoint-url ${endpointUrl}: plain http is accepted only for this machine (127.0.0.0/8, ::1, localhost); use https`,
+  );
+}
+
 /** The session name an assumed role shows in CloudTrail, so a reader knows who acted. */
 const ROLE_SESSION_NAME = 'key-hygiene-cli';
 
@@ -77,6 +112,7 @@ export async function openAwsSession(
   flags: AwsFlags,
   options: { regionalUse?: string | null } = {},
 ): Promise<AwsSession> {
+  if (flags.endpointUrl !== undefined) checkEndpointUrl(flags.endpointUrl);
   const base = { ...(flags.profile ? { profile: flags.profile } : {}) };
   const configured = await resolveRegion(flags);
   if (configured === null && options.regionalUse) {
@@ -87,7 +123,9 @@ export async function openAwsSession(
   }
   const region = configured ?? GLOBAL_REGION;
   const endpoint = flags.endpointUrl ? { endpoint: flags.endpointUrl } : {};
-  const profileCredentials = fromNodeProviderChain({ ...base, clientConfig: { region, ...endpoint } });
+  // The credential providers talk to AWS only (SSO's portal gets a bearer token, web identity a
+  // token file): --endpoint-url is the audit's, never theirs.
+  const profileCredentials = fromNodeProviderChain({ ...base, clientConfig: { region } });
   const credentials = flags.roleArn
     ? sharedProvider(
         fromTemporaryCredentials({

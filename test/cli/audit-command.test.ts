@@ -215,4 +215,25 @@ describe('Command: key-hygiene audit, in process', () => {
     expect(result.code).toBe(1);
     expect(await status('stale-sam')).toBe('Inactive');
   });
+
+  it('refuses plain http --endpoint-url beyond this machine, naming the flag, before any AWS call', async () => {
+    // Act
+    const remote = await command(['audit', '--endpoint-url', 'http://iam.example.com:4566']);
+    const callsAfterRemote = await callsSoFar();
+    const local = await command([
+      'audit',
+      '--output',
+      'json',
+      '--endpoint-url',
+      env.sandbox.url.replace('127.0.0.1', 'localhost'),
+    ]);
+    // Assess
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toContain(
+      '--endpoint-url http://iam.example.com:4566: plain http is accepted only for this machine (127.0.0.0/8, ::1, localhost); use https',
+    );
+    expect(callsAfterRemote).toBe(0);
+    expect(local.code).toBe(0);
+    expect(JSON.parse(local.stdout)).toMatchObject({ accountId: '111111111111' });
+  });
 });
