@@ -26,7 +26,9 @@ export function isUndoReport(report: AdhocReport): report is UndoReport {
  * const report = await runAdhoc(deps, applyEventOverrides(settings, event), event);
  */
 export function runAdhoc(deps: AuditDeps, settings: Settings, event: AdhocEvent): Promise<AdhocReport> {
-  if (event.undo !== undefined) return runUndo(deps, { undoneRunId: event.undo, settings });
+  if (event.undo !== undefined) {
+    return runUndo(deps, { undoneRunId: event.undo, settings, trustTags: event.trustTags === true });
+  }
   return runAudit(deps, { settings, ...(event.users ? { users: event.users } : {}) });
 }
 

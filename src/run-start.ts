@@ -69,6 +69,8 @@ export interface ActionsToConfirm {
   accountId: string;
   deactivations: number;
   deletions: number;
+  /** An undo's keys to reactivate (each still re-checked live before it is). */
+  reactivations?: number;
 }
 
 export interface RunStart {

@@ -19,15 +19,20 @@ export const READ_ARCHIVE_PERMISSIONS = [
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
-/** The keys a run deactivated, per its archive; or why that could not be learnt. */
+/** The keys a run deactivated (each with the rule it acted for), per its archive; or why that could not be learnt. */
 export type ArchivedRun =
-  | { kind: 'read'; deactivated: ReadonlySet<string> }
+  | { kind: 'read'; deactivated: ReadonlyMap<string, string> }
   | { kind: 'unread'; why: string };
 
 const entry = (userName: string, accessKeyId: string): string => `${userName}\u0000${accessKeyId}`;
 
 export function archiveLists(run: ArchivedRun, userName: string, accessKeyId: string): boolean {
   return run.kind === 'read' && run.deactivated.has(entry(userName, accessKeyId));
+}
+
+/** The rule the archived run deactivated the key for; undefined when the archive does not list it. */
+export function archivedRule(run: ArchivedRun, userName: string, accessKeyId: string): string | undefined {
+  return run.kind === 'read' ? run.deactivated.get(entry(userName, accessKeyId)) : undefined;
 }
 
 /** Reads `reports/<accountId>/<yyyy>/<mm>/<dd>/<runId>.json`, the day taken from the run id. */
@@ -51,8 +56,8 @@ export async function readArchivedRun(
     if (!parsed.success) return { kind: 'unread', why: `${uri} is not a key-hygiene report` };
     const deactivated = parsed.data.actions
       .filter((action) => action.action === 'deactivate' && action.status === 'applied')
-      .map((action) => entry(action.userName, action.accessKeyId));
-    return { kind: 'read', deactivated: new Set(deactivated) };
+      .map((action) => [entry(action.userName, action.accessKeyId), action.ruleId] as const);
+    return { kind: 'read', deactivated: new Map(deactivated) };
   } catch (error) {
     const { code, message } = describeAwsError(error);
     return { kind: 'unread', why: `${uri} could not be read (${code}: ${message})` };

@@ -11,10 +11,11 @@ import { type AdhocEvent, applyEventOverrides, parseAdhocEvent } from '../config
 import { ConfigError, EventValidationError } from '../config/errors.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { AuditDeps } from '../run-start.js';
+import { UNDO_SKIP_REASONS } from '../undo/reactivate.js';
 import { runUndo } from '../undo/run-undo.js';
 import type { UndoReport } from '../undo/types.js';
 import { deniedActionHints, hintFor } from './aws-hints.js';
-import { type AwsFlags, openAwsSession } from './aws-session.js';
+import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
 import { colourAllowed } from './colour.js';
 import { askOnTerminal } from './confirm.js';
 import { EXIT_CODES, exitCodeOf, type FailOn } from './exit-codes.js';
@@ -50,6 +51,8 @@ export interface AuditFlags extends AwsFlags {
   failOn: FailOn;
   yes?: boolean;
   quiet?: boolean;
+  /** Undo only: reactivate on the user tags when the undone run's archived report cannot be read. */
+  trustTags?: boolean;
 }
 
 /** A command line that cannot be run; the message names the flag. */
@@ -67,6 +70,7 @@ const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
   asOf: '--as-of',
   notify: '--notify',
   undo: '--undo (or undo RUNID)',
+  trustTags: '--trust-tags',
 };
 
 /**
@@ -76,7 +80,7 @@ const FLAG_BY_FIELD: Readonly<Record<string, string>> = {
  * eventFromFlags({ mode: 'report', users: 'alice, bob' }); // { mode: 'report', users: ['alice', 'bob'] }
  */
 export function eventFromFlags(
-  flags: Pick<AuditFlags, 'mode' | 'users' | 'asOf' | 'notify' | 'undo'>,
+  flags: Pick<AuditFlags, 'mode' | 'users' | 'asOf' | 'notify' | 'undo' | 'trustTags'>,
 ): Record<string, unknown> {
   const event: Record<string, unknown> = {};
   if (flags.mode !== undefined) event.mode = flags.mode;
@@ -89,6 +93,7 @@ export function eventFromFlags(
   if (flags.asOf !== undefined) event.asOf = flags.asOf;
   if (flags.notify) event.notify = true;
   if (flags.undo !== undefined) event.undo = flags.undo;
+  if (flags.trustTags) event.trustTags = true;
   return event;
 }
 
@@ -118,6 +123,11 @@ function prepare(flags: AuditFlags, env: Env, io: CommandIo): Prepared {
   if (event.undo !== undefined && !UNDO_OUTPUT_FORMATS.includes(flags.output)) {
     throw new UsageError(
       `--output ${flags.output}: an undo report comes as ${UNDO_OUTPUT_FORMATS.join(' or ')} (it has no per-key rows)`,
+    );
+  }
+  if (event.undo !== undefined && !flags.yes && !onTerminal(io)) {
+    throw new UsageError(
+      'undo reactivates keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.',
     );
   }
   if (event.undo === undefined && settings.mode === 'enforce' && !flags.yes && !onTerminal(io)) {
@@ -164,7 +174,12 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
     return EXIT_CODES.error;
   };
   try {
-    const deps = await commandDeps(flags, io, progress);
+    const deps = await commandDeps(
+      flags,
+      io,
+      progress,
+      regionalUse({ ...settings, notify: event.notify === true }),
+    );
     // A failed publish must not hide the report: the run may already have changed keys.
     const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
       if (!event.notify) return { failure: null, line: null };
@@ -176,12 +191,21 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
       }
     };
     if (event.undo !== undefined) {
-      const report = await runUndo(deps, { undoneRunId: event.undo, settings });
+      const report = await runUndo(deps, {
+        undoneRunId: event.undo,
+        settings,
+        trustTags: event.trustTags === true,
+      });
       const published = await publish(report);
       progress.stop();
       await emit(flags, io, renderUndo(flags.output, report));
       if (published.line) io.stderr(published.line);
-      return published.failure ? fail(published.failure) : undoExitCode(report);
+      if (published.failure) return fail(published.failure);
+      if (report.actions.some((action) => action.reason === UNDO_SKIP_REASONS.notConfirmed)) {
+        io.stderr('key-hygiene: not confirmed: no key was changed.\n');
+        return EXIT_CODES.error;
+      }
+      return undoExitCode(report);
     }
     const outcome = await auditAccount(deps, { settings, ...(event.users ? { users: event.users } : {}) });
     const published = await publish(outcome.report);
@@ -223,8 +247,16 @@ function undoExitCode(report: UndoReport): number {
   return exitCodeOf({ findings: [], complete: report.complete && !failed, errors: report.errors }, 'none');
 }
 
-async function commandDeps(flags: AuditFlags, io: CommandIo, progress: ProgressView): Promise<AuditDeps> {
-  const { clients, region, selfAccessKeyId } = await openAwsSession(flags);
+async function commandDeps(
+  flags: AuditFlags,
+  io: CommandIo,
+  progress: ProgressView,
+  regional: string | null,
+): Promise<AuditDeps> {
+  const { clients, region, globalDefault, selfAccessKeyId } = await openAwsSession(flags, {
+    regionalUse: regional,
+  });
+  if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
   const terminal = io.terminal;
   const ask = !flags.yes && terminal && onTerminal(io);
   return {

@@ -42,11 +42,13 @@ export function confirmationQuestion(request: ActionsToConfirm, alias: string | 
   const what = [
     request.deactivations > 0 ? `deactivate ${keys(request.deactivations)}` : null,
     request.deletions > 0 ? `delete ${keys(request.deletions)}` : null,
+    (request.reactivations ?? 0) > 0 ? `reactivate ${keys(request.reactivations ?? 0)}` : null,
   ]
     .filter((part) => part !== null)
     .join(' and ');
   const account = `${request.accountId}${alias ? ` (${alias})` : ''}`;
-  return `Enforce mode will ${what} in account ${account}.\nGo on? [y/N] `;
+  const who = (request.reactivations ?? 0) > 0 ? 'Undo' : 'Enforce mode';
+  return `${who} will ${what} in account ${account}.\nGo on? [y/N] `;
 }
 
 /**

@@ -11,7 +11,7 @@ import { values } from '../config/values.js';
 import { renderOrganizationText } from '../org/render-organization.js';
 import { runOrganizationAudit } from '../org/run-organization.js';
 import { organizationRunDeps } from '../runtime/organization-deps.js';
-import { type AwsFlags, openAwsSession } from './aws-session.js';
+import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
 import { EXIT_CODES } from './exit-codes.js';
 
 /** Where the command writes (the same shape as the single-account command's). */
@@ -101,7 +101,10 @@ export async function runOrganizationAuditCommand(
     throw error;
   }
   try {
-    const { clients, region, selfAccessKeyId } = await openAwsSession(options);
+    const { clients, region, globalDefault, selfAccessKeyId } = await openAwsSession(options, {
+      regionalUse: regionalUse({ ...settings, notify: options.notify === true }),
+    });
+    if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
     const deps = organizationRunDeps(
       {
         ...clients,

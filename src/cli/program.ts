@@ -32,6 +32,7 @@ const SINGLE_ACCOUNT_FLAGS = [
   ['users', '--users'],
   ['asOf', '--as-of'],
   ['undo', '--undo'],
+  ['trustTags', '--trust-tags'],
   ['failOn', '--fail-on'],
   ['output', '--output'],
   ['out', '--out'],
@@ -46,8 +47,11 @@ Accounts come from Organizations ListAccounts (or the ACCOUNTS setting); the acc
 credentials are in is audited with them, every other one through the member role.`;
 
 const UNDO_EXAMPLES = `Examples:
-  key-hygiene undo 20261120T030000Z-1a2b3c --profile prod
-  key-hygiene undo 20261120T030000Z-1a2b3c --notify --output json`;
+  key-hygiene undo 20261120T030000Z-1a2b3c --profile prod                 # asks before reactivating
+  key-hygiene undo 20261120T030000Z-1a2b3c --yes --notify --output json   # a script: no prompt
+  key-hygiene undo 20261120T030000Z-1a2b3c --trust-tags                   # no archived report to check
+Undo never reactivates a key deactivated because it was exposed, nor a key of a user AWS
+quarantined (an AWSCompromisedKeyQuarantine policy attached).`;
 
 /** `--profile`, `--region`, `--role-arn`, `--external-id`, `--endpoint-url`. */
 function withAwsOptions(command: Command): Command {
@@ -112,6 +116,7 @@ export function buildProgram(
     )
     .option('-y, --yes', 'enforce without asking (needed when not on a terminal)')
     .option('--undo <runId>', 'the same as `key-hygiene undo <runId>`')
+    .option('--trust-tags', 'with --undo: the same as `key-hygiene undo --trust-tags`')
     .option('--org', 'audit every account of the organization: the same as `key-hygiene org`');
   withOrganizationOptions(audit);
   withReportOptions(audit, OUTPUT_FORMATS);
@@ -150,7 +155,12 @@ export function buildProgram(
   const undo = program
     .command('undo')
     .description('reactivate the keys an enforce run deactivated (and untag them)')
-    .argument('<runId>', 'the run to undo, e.g. 20261120T030000Z-1a2b3c');
+    .argument('<runId>', 'the run to undo, e.g. 20261120T030000Z-1a2b3c')
+    .option('-y, --yes', 'reactivate without asking (needed when not on a terminal)')
+    .option(
+      '--trust-tags',
+      "reactivate on the user tags alone when the run's archived report cannot be read (anyone allowed to tag users can write one)",
+    );
   withReportOptions(undo, UNDO_OUTPUT_FORMATS);
   withAwsOptions(undo)
     .addHelpText('after', `\n${UNDO_EXAMPLES}\n\n${EXIT_CODES_HELP}\n\n${AWS_HELP}`)

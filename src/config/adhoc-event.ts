@@ -1,6 +1,7 @@
 /**
  * The event `adhocAudit` accepts (`serverless invoke -f adhocAudit -p events/adhoc-report.json`):
- * an audit (every field optional), or an undo `{ "undo": "<runId>", "notify": true }`.
+ * an audit (every field optional), or an undo `{ "undo": "<runId>", "notify": true }` (with
+ * `"trustTags": true` to go on the user tags when the undone run's archived report cannot be read).
  * It is refused, before any AWS call, when a field is unknown or wrong, naming the field: a typo like
  * `"mode": "enforse"` must never fall back to a default.
  */
@@ -54,6 +55,7 @@ const EVENT_FIELDS = [
   'maxActionsPerRun',
   'thresholds',
   'undo',
+  'trustTags',
 ] as const;
 
 /** The audit fields an undo event cannot carry: an undo reverses a run, it does not audit. */
@@ -109,6 +111,11 @@ const adhocEventFields = z.strictObject(
         error: (issue) => `${runIdError}, got ${describeValue(issue.input)}`,
       })
       .optional(),
+    /**
+     * Undo only: reactivate on the user tags alone when the undone run's archived report cannot be
+     * read (or no report bucket is set). Without it such an undo reactivates nothing.
+     */
+    trustTags: z.boolean({ error: 'expected true or false' }).optional(),
   },
   { error: unknownField(EVENT_FIELDS) },
 );
@@ -121,14 +128,24 @@ const adhocEventFields = z.strictObject(
  * adhocEventSchema.parse({ undo: '20261120T030000Z-1a2b3c', notify: true });
  */
 export const adhocEventSchema = adhocEventFields.superRefine((event, ctx) => {
-  if (event.undo === undefined) return;
+  if (event.undo === undefined) {
+    if (event.trustTags !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trustTags'],
+        input: event.trustTags,
+        message: 'applies only to an undo ({ "undo": "<runId>", "trustTags": true })',
+      });
+    }
+    return;
+  }
   for (const field of AUDIT_ONLY_FIELDS) {
     if (event[field] === undefined) continue;
     ctx.addIssue({
       code: 'custom',
       path: [field],
       input: event[field],
-      message: 'cannot be combined with undo; an undo event takes only "undo" and "notify"',
+      message: 'cannot be combined with undo; an undo event takes only "undo", "notify" and "trustTags"',
     });
   }
 });

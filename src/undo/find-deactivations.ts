@@ -25,6 +25,11 @@ export interface RunDeactivation {
   /** The tag key exactly as stored (IAM keeps the case it was written with). */
   tagKey: string;
   tagValue: string;
+  /**
+   * The user also carries the exposed-key responder's `key-hygiene:exposed-<keyId>` record for this
+   * key: AWS Health named it as found in public.
+   */
+  exposedRecord: boolean;
 }
 
 export interface FoundDeactivations {
@@ -55,6 +60,7 @@ export async function findRunDeactivations(
   const errors: AuditError[] = [];
   const notReached: string[] = [];
   const prefix = TAG_KEYS.deactivatedPrefix.toLowerCase();
+  const exposedPrefix = TAG_KEYS.exposedPrefix.toLowerCase();
   const client = { client: iam as IAMClient };
   async function* userNames(): AsyncGenerator<string> {
     for await (const page of paginateListUsers({ ...client, pageSize: 1000 }, {})) {
@@ -67,13 +73,18 @@ export async function findRunDeactivations(
       options.concurrency,
       async (userName) => {
         try {
+          const mine: Omit<RunDeactivation, 'exposedRecord'>[] = [];
+          const exposed = new Set<string>();
           for await (const page of paginateListUserTags(client, { UserName: userName })) {
             for (const { Key = '', Value = '' } of page.Tags ?? []) {
-              if (!Key.toLowerCase().startsWith(prefix)) continue;
+              const key = Key.toLowerCase();
+              if (key.startsWith(exposedPrefix)) exposed.add(Key.slice(exposedPrefix.length));
+              if (!key.startsWith(prefix)) continue;
               if (parseDeactivation(Value)?.runId !== runId) continue;
-              found.push({ userName, accessKeyId: Key.slice(prefix.length), tagKey: Key, tagValue: Value });
+              mine.push({ userName, accessKeyId: Key.slice(prefix.length), tagKey: Key, tagValue: Value });
             }
           }
+          for (const entry of mine) found.push({ ...entry, exposedRecord: exposed.has(entry.accessKeyId) });
         } catch (error) {
           if (isNoSuchEntity(error)) return;
           errors.push({ userName, accessKeyId: null, operation: 'ListUserTags', ...describeAwsError(error) });

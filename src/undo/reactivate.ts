@@ -2,12 +2,14 @@ import {
   GetAccessKeyLastUsedCommand,
   type IAMClient,
   ListAccessKeysCommand,
+  paginateListAttachedUserPolicies,
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { ANY_USER, onlyTagKeys, type PermissionDeclaration } from '../aws/permissions.js';
-import { TAG_KEYS } from '../evaluate/tags.js';
+import { exposedKeyRule, quarantinePolicies } from '../evaluate/exposed-key.js';
+import { parseDeactivation, TAG_KEYS } from '../evaluate/tags.js';
 import { runStartOf } from '../run-id.js';
 import type { RunDeactivation } from './find-deactivations.js';
 import type { UndoAction } from './types.js';
@@ -26,6 +28,11 @@ export const REACTIVATE_PERMISSIONS = [
     action: 'iam:GetAccessKeyLastUsed',
     resource: ANY_USER,
     why: 'undo: checks the key was not used since the run, and whose a key not listed under the user is',
+  },
+  {
+    action: 'iam:ListAttachedUserPolicies',
+    resource: ANY_USER,
+    why: 'undo: never reactivates a key of a user AWS quarantined (an AWSCompromisedKeyQuarantine policy attached)',
   },
   { action: 'iam:UpdateAccessKey', resource: ANY_USER, why: 'undo: reactivates the key (sets it Active)' },
   {
@@ -46,7 +53,31 @@ export const UNDO_SKIP_REASONS = {
   otherOwner: (owner: string) =>
     `the key is not listed under this user: it belongs to ${owner}; left untouched (tag kept)`,
   timeBudget: 'time budget spent before this key; run the undo again to finish',
+  notConfirmed: 'not confirmed at the prompt; left Inactive',
+  exposed: (evidence: string) =>
+    `not reactivated: deactivated because it was exposed (${evidence}); rotate it: create a new key, move the workloads to it, delete this one`,
+  quarantined: (policies: readonly string[]) =>
+    `not reactivated: user is quarantined by AWS (${policies.join(', ')} attached: one of its keys was found in public); left Inactive`,
 } as const;
+
+/** A key the undone run deactivated, with the rule its archived report gives, when it was read. */
+export interface UndoCandidate extends RunDeactivation {
+  /** The rule the undone run's archived report deactivated it for; null without that report. */
+  archivedRule: string | null;
+}
+
+/**
+ * Why a key counts as leaked, or null: the run deactivated it for exposed-key (its archived report,
+ * or its tag, says so), or the responder's exposed record names it. Any one is enough: each only
+ * ever keeps a key off, so a mark anyone could write cannot revive a key.
+ */
+export function exposedEvidence(entry: UndoCandidate): string | null {
+  const rule = exposedKeyRule.id;
+  if (entry.archivedRule === rule) return `the archived report of the run records rule ${rule}`;
+  if (parseDeactivation(entry.tagValue)?.rule === rule) return `its deactivation tag records rule ${rule}`;
+  if (entry.exposedRecord) return `the user carries ${TAG_KEYS.exposedPrefix}${entry.accessKeyId}`;
+  return null;
+}
 
 /** What became of a stale deactivation tag, in a skip reason. */
 type TagOutcome = 'the stale tag was removed' | `removing the stale tag failed; remove ${string} by hand`;
@@ -80,7 +111,7 @@ export interface Reactivation {
 export async function reactivate(
   deps: ReactivateDeps,
   runId: string,
-  found: readonly RunDeactivation[],
+  found: readonly UndoCandidate[],
 ): Promise<Reactivation> {
   const runStart = runStartOf(runId);
   const actions: UndoAction[] = [];
@@ -89,7 +120,11 @@ export async function reactivate(
     if (deps.shouldStop?.()) {
       complete = false;
       actions.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.timeBudget));
-    } else actions.push(await reactivateOne(deps.iam, runId, runStart, entry));
+      continue;
+    }
+    const exposed = exposedEvidence(entry);
+    if (exposed !== null) actions.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.exposed(exposed)));
+    else actions.push(await reactivateOne(deps.iam, runId, runStart, entry));
   }
   return { actions, complete };
 }
@@ -156,7 +191,7 @@ async function reactivateOne(
   iam: Pick<IAMClient, 'send'>,
   runId: string,
   runStart: Date | null,
-  entry: RunDeactivation,
+  entry: UndoCandidate,
 ): Promise<UndoAction> {
   const { userName, accessKeyId } = entry;
   let status: string | undefined;
@@ -186,6 +221,25 @@ async function reactivateOne(
       entry,
       'failed',
       'could not read when the key was last used; key left Inactive',
+      describeAwsError(error),
+    );
+  }
+  // Read live, right before acting: AWS may have quarantined the user since the run.
+  try {
+    const names: string[] = [];
+    for await (const page of paginateListAttachedUserPolicies(
+      { client: iam as IAMClient },
+      { UserName: userName },
+    )) {
+      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyName) names.push(policy.PolicyName);
+    }
+    const quarantine = quarantinePolicies({ managedPolicies: names });
+    if (quarantine.length > 0) return outcome(entry, 'skipped', UNDO_SKIP_REASONS.quarantined(quarantine));
+  } catch (error) {
+    return outcome(
+      entry,
+      'failed',
+      'could not read the user’s attached policies (is AWS quarantining it?); key left Inactive',
       describeAwsError(error),
     );
   }

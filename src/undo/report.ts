@@ -15,9 +15,19 @@ export interface UndoReportInput {
   notReached: readonly string[];
   /** See `UndoReport.tagsOnly`; null when absent. */
   tagsOnly?: string | null;
+  /** See `UndoReport.tagsTrusted`; false when absent. */
+  tagsTrusted?: boolean;
   actions: readonly UndoAction[];
   errors: readonly AuditError[];
 }
+
+/** Why undo reactivated nothing without the undone run's archived report. */
+export const UNDO_TAGS_REFUSAL =
+  'Nothing reactivated: the archived report of the undone run could not confirm the tags';
+
+/** What to do about it; names the event field and the flag. */
+export const UNDO_TRUST_TAGS_HINT =
+  'Undo does not guess from user tags alone (anyone allowed to tag users can write one): check the keys, then run the undo again with "trustTags": true in the event (key-hygiene undo --trust-tags)';
 
 const STATUS_ORDER: readonly UndoAction['status'][] = ['reactivated', 'failed', 'skipped'];
 
@@ -46,6 +56,7 @@ export function buildUndoReport(input: UndoReportInput): UndoReport {
     complete: input.complete,
     notReached: [...input.notReached],
     tagsOnly: input.tagsOnly ?? null,
+    tagsTrusted: input.tagsTrusted ?? false,
     summary: {
       found: actions.length,
       reactivated: count('reactivated'),
@@ -79,6 +90,7 @@ export const undoReportSchema = z.strictObject({
   complete: z.boolean(),
   notReached: z.array(z.string()),
   tagsOnly: z.string().nullable(),
+  tagsTrusted: z.boolean(),
   summary: z.strictObject({ found: count, reactivated: count, skipped: count, failed: count, errors: count }),
   actions: z.array(
     z.strictObject({
@@ -162,7 +174,13 @@ export function renderUndoText(report: UndoReport, options: { maxEntries?: numbe
   const sections: string[][] = [['KEY-HYGIENE UNDO', ...wrap(`${clean(undoHeadline(report))}.`)]];
   if (!report.complete) sections.push(wrap(incompleteSentence(report)));
   if (report.tagsOnly !== null)
-    sections.push(wrap(`Checked against the user tags only: ${clean(report.tagsOnly)}.`));
+    sections.push(
+      wrap(
+        report.tagsTrusted
+          ? `Checked against the user tags only: ${clean(report.tagsOnly)}.`
+          : `${UNDO_TAGS_REFUSAL}: ${clean(report.tagsOnly)}. ${UNDO_TRUST_TAGS_HINT}.`,
+      ),
+    );
   const groups: Array<[string, UndoAction['status']]> = [
     ['REACTIVATED', 'reactivated'],
     ['FAILED', 'failed'],

@@ -1,11 +1,11 @@
-import { archiveLists, readArchivedRun } from '../archive/read-archive.js';
+import { archivedRule, archiveLists, readArchivedRun } from '../archive/read-archive.js';
 import type { Settings } from '../config/settings.js';
 import { type Delivery, reportTopicArn } from '../deliver.js';
 import { publishMessage } from '../notify/publish.js';
 import { type AuditDeps, startRun } from '../run-start.js';
-import { findRunDeactivations } from './find-deactivations.js';
-import { reactivate } from './reactivate.js';
-import { buildUndoReport } from './report.js';
+import { findRunDeactivations, type RunDeactivation } from './find-deactivations.js';
+import { reactivate, UNDO_SKIP_REASONS, type UndoCandidate } from './reactivate.js';
+import { buildUndoReport, UNDO_TRUST_TAGS_HINT } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoAction, UndoReport } from './types.js';
 
@@ -16,14 +16,20 @@ import type { UndoAction, UndoReport } from './types.js';
  * budget is spent and says so (`complete: false`, the users and keys not reached); a rerun finishes. The MODE setting does not apply: an undo only ever
  * reverses what an enforce run did, and is itself an explicit request.
  *
+ * Without the undone run's archived report (no report bucket, or it cannot be read) the user tags
+ * are all there is, and anyone allowed to tag users can write one: nothing is reactivated unless
+ * `trustTags` says to go on the tags. A key the run deactivated because it was exposed, or of a
+ * user AWS quarantined, is never reactivated (see `reactivate`).
+ *
  * @example
  * const report = await runUndo(deps, { undoneRunId: '20261120T030000Z-1a2b3c', settings });
  */
 export async function runUndo(
   deps: AuditDeps,
-  request: { undoneRunId: string; settings: Settings },
+  request: { undoneRunId: string; settings: Settings; trustTags?: boolean },
 ): Promise<UndoReport> {
   const { settings, undoneRunId } = request;
+  const trustTags = request.trustTags === true;
   const { runId, accountId, startedAt, shouldStop } = await startRun(deps, settings);
   deps.logger.info('undo started', { runId, accountId, undoneRunId });
 
@@ -43,28 +49,55 @@ export async function runUndo(
         )
       : null;
   const confirmed = archived?.kind === 'read' ? archived : null;
-  const listed = found.found.filter(
-    (key) => confirmed === null || archiveLists(confirmed, key.userName, key.accessKeyId),
-  );
-  const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, listed);
-  const unlisted = found.found
-    .filter((key) => !listed.includes(key))
-    .map(
-      (key): UndoAction => ({
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        deactivation: key.tagValue,
-        status: 'skipped',
-        reason: `the archived report of run ${undoneRunId} does not list this key as deactivated, so its tag is not key-hygiene's record; left inactive`,
-        error: null,
-      }),
-    );
   const tagsOnly =
     archived === null
       ? 'no report bucket is set, so the archived report of the undone run could not confirm the tags'
       : archived.kind === 'unread'
         ? archived.why
         : null;
+  const skip = (key: RunDeactivation, reason: string): UndoAction => ({
+    userName: key.userName,
+    accessKeyId: key.accessKeyId,
+    deactivation: key.tagValue,
+    status: 'skipped',
+    reason,
+    error: null,
+  });
+  let candidates: UndoCandidate[] = [];
+  const skipped: UndoAction[] = [];
+  for (const key of found.found) {
+    if (confirmed !== null) {
+      if (archiveLists(confirmed, key.userName, key.accessKeyId)) {
+        candidates.push({
+          ...key,
+          archivedRule: archivedRule(confirmed, key.userName, key.accessKeyId) ?? null,
+        });
+      } else {
+        skipped.push(
+          skip(
+            key,
+            `the archived report of run ${undoneRunId} does not list this key as deactivated, so its tag is not key-hygiene's record; left inactive`,
+          ),
+        );
+      }
+    } else if (trustTags) candidates.push({ ...key, archivedRule: null });
+    else skipped.push(skip(key, `not reactivated: ${tagsOnly}. ${UNDO_TRUST_TAGS_HINT}`));
+  }
+  // On a terminal, a person says yes before the first key is touched.
+  if (
+    deps.confirmActions &&
+    candidates.length > 0 &&
+    !(await deps.confirmActions({
+      accountId,
+      deactivations: 0,
+      deletions: 0,
+      reactivations: candidates.length,
+    }))
+  ) {
+    skipped.push(...candidates.map((key) => skip(key, UNDO_SKIP_REASONS.notConfirmed)));
+    candidates = [];
+  }
+  const reactivation = await reactivate({ iam: deps.iam, ...budget }, undoneRunId, candidates);
   const report = buildUndoReport({
     runId,
     undoneRunId,
@@ -74,7 +107,8 @@ export async function runUndo(
     complete: found.complete && reactivation.complete,
     notReached: found.notReached,
     tagsOnly,
-    actions: [...reactivation.actions, ...unlisted],
+    tagsTrusted: tagsOnly !== null && trustTags,
+    actions: [...reactivation.actions, ...skipped],
     errors: found.errors,
   });
   deps.logger.info('undo finished', {

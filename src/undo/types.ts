@@ -48,6 +48,11 @@ export interface UndoReport {
    * undo had only the user tags to go on (no report bucket, or the archive could not be read).
    */
   tagsOnly: string | null;
+  /**
+   * True when the undo was asked to trust the user tags (`trustTags`) and `tagsOnly` says why it had
+   * to; false when it had the archive, or reactivated nothing for want of it.
+   */
+  tagsTrusted: boolean;
   summary: UndoSummary;
   actions: UndoAction[];
   errors: AuditError[];

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventFromFlags } from '../../src/cli/audit-command.js';
 import { runCli } from '../../src/cli/program.js';
@@ -20,6 +21,35 @@ async function command(argv: string[]): Promise<{ code: number; stdout: string; 
   });
   return { code, stdout, stderr };
 }
+
+/**
+ * The command on a terminal whose input ends (Ctrl-D) as soon as the confirmation prompt is shown:
+ * stdin and stderr say they are a TTY, as a person's terminal does.
+ */
+async function commandEndingInput(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const terminalErr = Object.assign(new PassThrough(), { isTTY: true });
+  let prompt = '';
+  terminalErr.on('data', (chunk: Buffer) => {
+    prompt += chunk.toString();
+    if (prompt.includes('Go on? [y/N] ')) stdin.end();
+  });
+  const code = await runCli([...argv, '--quiet'], process.env, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    terminal: { stdin, stdout: { isTTY: false }, stderr: terminalErr },
+  });
+  return { code, stdout, stderr: `${prompt}${stderr}` };
+}
+
+const callsSoFar = async (): Promise<number> =>
+  ((await (await fetch(`${env.sandbox.url}/_sandbox/calls`)).json()) as { total: number }).total;
 
 async function status(userName: string): Promise<string | undefined> {
   return Object.values(await keyStatuses(env.iam, userName))[0];
@@ -125,8 +155,8 @@ describe('Command: key-hygiene audit, in process', () => {
     const audit = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam,fresh-fred', '--yes']);
     const runId = /^Run (\S+)$/m.exec(audit.stdout)?.[1] ?? '';
     const afterAudit = await status('stale-sam');
-    const undo = await command(['undo', runId, '--notify']);
-    const again = await command(['undo', runId, '--output', 'json']);
+    const undo = await command(['undo', runId, '--notify', '--yes', '--trust-tags']);
+    const again = await command(['undo', runId, '--output', 'json', '--yes', '--trust-tags']);
     // Assess
     expect(audit).toMatchObject({ code: 0, stderr: '' });
     expect(audit.stdout).toMatch(/^KEY-HYGIENE AUDIT/);
@@ -140,5 +170,70 @@ describe('Command: key-hygiene audit, in process', () => {
     // A second undo finds nothing left to do, and says so as JSON
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'undo', undoneRunId: runId, actions: [] });
+  });
+
+  it('refuses undo without --yes when not on a terminal, before any AWS call', async () => {
+    // Act
+    const result = await command(['undo', '20261120T030000Z-1a2b3c', '--trust-tags']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'key-hygiene: undo reactivates keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.\n',
+    );
+    expect(await callsSoFar()).toBe(0);
+  });
+
+  it('refuses org --mode enforce without --yes, before any AWS call', async () => {
+    // Act
+    const result = await command(['org', '--mode', 'enforce']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/enforce mode changes keys in every account and needs --yes/);
+    expect(await callsSoFar()).toBe(0);
+  });
+
+  it('takes the end of input at the enforce prompt as no: nothing changed, exit 1', async () => {
+    // Act
+    const result = await commandEndingInput(['audit', '--mode', 'enforce', '--users', 'stale-sam']);
+    // Assess
+    expect(result.stderr).toContain('Enforce mode will deactivate 1 access key in account 111111111111');
+    expect(result.stderr).toContain('key-hygiene: not confirmed: no key was changed.');
+    expect(result.code).toBe(1);
+    expect(await status('stale-sam')).toBe('Active');
+  });
+
+  it('asks before an undo on a terminal, and takes the end of input as no: nothing reactivated, exit 1', async () => {
+    // Prepare
+    const audit = await command(['audit', '--mode', 'enforce', '--users', 'stale-sam', '--yes']);
+    const runId = /^Run (\S+)$/m.exec(audit.stdout)?.[1] ?? '';
+    // Act
+    const result = await commandEndingInput(['undo', runId, '--trust-tags']);
+    // Assess
+    expect(result.stderr).toContain('Undo will reactivate 1 access key in account 111111111111');
+    expect(result.stderr).toContain('key-hygiene: not confirmed: no key was changed.');
+    expect(result.stdout).toContain('not confirmed at the prompt; left Inactive');
+    expect(result.code).toBe(1);
+    expect(await status('stale-sam')).toBe('Inactive');
+  });
+
+  it('refuses plain http --endpoint-url beyond this machine, naming the flag, before any AWS call', async () => {
+    // Act
+    const remote = await command(['audit', '--endpoint-url', 'http://iam.example.com:4566']);
+    const callsAfterRemote = await callsSoFar();
+    const local = await command([
+      'audit',
+      '--output',
+      'json',
+      '--endpoint-url',
+      env.sandbox.url.replace('127.0.0.1', 'localhost'),
+    ]);
+    // Assess
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toContain(
+      '--endpoint-url http://iam.example.com:4566: plain http is accepted only for this machine (127.0.0.0/8, ::1, localhost); use https',
+    );
+    expect(callsAfterRemote).toBe(0);
+    expect(local.code).toBe(0);
+    expect(JSON.parse(local.stdout)).toMatchObject({ accountId: '111111111111' });
   });
 });

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAccessKeyLastUsedCommand } from '@aws-sdk/client-iam';
@@ -258,16 +260,62 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
       `[profile sso-audit]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = ${ACCOUNT_ID}\nsso_role_name = SecurityAudit\nregion = us-east-1\n`,
       '',
     );
-    // Act
+    // Act: the portal is the sandbox's by the SDK's own setting for SSO, not by --endpoint-url
     const result = await runKeyHygiene(
       ['audit', '--profile', 'sso-audit', ...sandboxFlags()],
-      commandEnv(files),
+      commandEnv({ ...files, AWS_ENDPOINT_URL_SSO: env.sandbox.url }),
     );
     // Assess: the audit ran as the SSO role session
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Account ${ACCOUNT_ID}`);
     const sessions = [...env.sandbox.state.sessions.values()];
     expect(sessions.map((s) => s.roleArn)).toEqual([`arn:aws:iam::${ACCOUNT_ID}:role/SecurityAudit`]);
+  });
+
+  it('never sends the SSO bearer token or a credential request to --endpoint-url', async () => {
+    // Prepare: the SSO portal is the sandbox's; --endpoint-url is a server that records what reaches it
+    const startUrl = 'https://example.awsapps.com/start';
+    const cache = join(home, '.aws', 'sso', 'cache');
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(
+      join(cache, `${createHash('sha1').update(startUrl).digest('hex')}.json`),
+      JSON.stringify({
+        startUrl,
+        region: 'us-east-1',
+        accessToken: 'the-bearer-token',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    );
+    const files = awsFiles(
+      `[profile sso-audit]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = ${ACCOUNT_ID}\nsso_role_name = SecurityAudit\nregion = us-east-1\n`,
+      '',
+    );
+    const seen: { path: string; headers: string }[] = [];
+    const recorder = createServer((req, res) => {
+      seen.push({ path: req.url ?? '', headers: JSON.stringify(req.headers) });
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    const { port } = recorder.address() as AddressInfo;
+    try {
+      // Act
+      const result = await runKeyHygiene(
+        ['audit', '--profile', 'sso-audit', '--endpoint-url', `http://127.0.0.1:${port}`],
+        commandEnv({ ...files, AWS_ENDPOINT_URL_SSO: env.sandbox.url }),
+      );
+      // Assess: the credentials came from the portal; the recorder got only the audit's signed calls
+      expect(result.code).toBe(1);
+      expect([...env.sandbox.state.sessions.values()].map((s) => s.roleArn)).toEqual([
+        `arn:aws:iam::${ACCOUNT_ID}:role/SecurityAudit`,
+      ]);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((request) => request.path.startsWith('/federation/'))).toEqual([]);
+      expect(seen.filter((request) => /sso_bearer_token|the-bearer-token/i.test(request.headers))).toEqual(
+        [],
+      );
+    } finally {
+      await new Promise((resolve) => recorder.close(resolve));
+    }
   });
 
   it('exits 1 with the next step for an expired SSO session: aws sso login --profile NAME', async () => {
@@ -300,17 +348,49 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
     expect(result.stdout).toBe('');
   });
 
-  it('exits 1 naming --region when no region can be found', async () => {
-    // Prepare: a profile without a region, and none in the environment
+  it('reads IAM through its global endpoint when no region is configured (AWS_REGION empty too), saying so once', async () => {
+    // Prepare: a profile without a region, and none in the environment (or an empty one)
+    const files = awsFiles(
+      '[profile audit]\n',
+      `[audit]\naws_access_key_id = ${AUDITOR_KEY}\naws_secret_access_key = x\n`,
+    );
+    const args = ['audit', '--profile', 'audit', '--output', 'json', ...sandboxFlags()];
+    // Act
+    const [unset, empty] = await Promise.all([
+      runKeyHygiene(args, commandEnv(files)),
+      runKeyHygiene(args, commandEnv({ ...files, AWS_REGION: '' })),
+    ]);
+    // Assess
+    for (const result of [unset, empty]) {
+      expect(result.stderr).toBe(
+        'No region configured: reading IAM through its global endpoint (us-east-1).\n',
+      );
+      expect(result.code).toBe(0);
+      expect(auditReportSchema.parse(JSON.parse(result.stdout)).accountId).toBe(ACCOUNT_ID);
+    }
+    // Act: an empty AWS_REGION does not hide the profile's region either
+    const profiled = await runKeyHygiene(args, commandEnv({ ...auditProfile(), AWS_REGION: '' }));
+    // Assess
+    expect(profiled).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('exits 1 naming --region and the flag when a regional service is asked for without a region', async () => {
+    // Prepare
     const files = awsFiles(
       '[profile audit]\n',
       `[audit]\naws_access_key_id = ${AUDITOR_KEY}\naws_secret_access_key = x\n`,
     );
     // Act
-    const result = await runKeyHygiene(['audit', '--profile', 'audit', ...sandboxFlags()], commandEnv(files));
+    const result = await runKeyHygiene(
+      ['audit', '--profile', 'audit', '--notify', ...sandboxFlags()],
+      commandEnv({ ...files, AWS_REGION: '' }),
+    );
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('No AWS region configured: pass --region, or set AWS_REGION');
+    expect(result.stderr).toContain(
+      'No AWS region configured, and --notify (SNS) uses a regional AWS service: pass --region, or set AWS_REGION (or a region in profile audit).',
+    );
+    expect(result.stdout).toBe('');
   });
 
   it('runs as `npx key-hygiene` from the clone, offline (--no: never from the registry)', async () => {

@@ -93,7 +93,7 @@ describe('Function: parseAdhocEvent', () => {
     ],
     [
       { mode: 'report', dryRun: true },
-      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds, undo',
+      'Invalid event: dryRun: unknown field; expected one of mode, users, asOf, notify, preset, maxActionsPerRun, thresholds, undo, trustTags',
     ],
     [
       { undo: '2026-11-20' },
@@ -101,7 +101,11 @@ describe('Function: parseAdhocEvent', () => {
     ],
     [
       { undo: '20261120T030000Z-1a2b3c', asOf: '2027-01-01T00:00:00Z', thresholds: { rotationDays: 30 } },
-      'Invalid event: asOf: cannot be combined with undo; an undo event takes only "undo" and "notify"; thresholds: cannot be combined with undo; an undo event takes only "undo" and "notify"',
+      'Invalid event: asOf: cannot be combined with undo; an undo event takes only "undo", "notify" and "trustTags"; thresholds: cannot be combined with undo; an undo event takes only "undo", "notify" and "trustTags"',
+    ],
+    [
+      { mode: 'report', trustTags: true },
+      'Invalid event: trustTags: applies only to an undo ({ "undo": "<runId>", "trustTags": true })',
     ],
     [
       { thresholds: { unusedDays: 30 } },

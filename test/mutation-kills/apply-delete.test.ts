@@ -25,14 +25,14 @@ const deletion = (userName = 'dora', accessKeyId: string = KEY.doomed): PlannedA
 
 // The earlier run's archived report lists every key the fixture tags as deactivated by it; deletion
 // checks that listing after its live re-checks.
-const ARCHIVED = new Set(
+const ARCHIVED = new Map(
   [
     ['dora', KEY.doomed],
     ['uma', KEY.undone],
     ['uma', KEY.undoneToo],
     ['abe', KEY.active],
     ['sol', KEY.usedAtStart],
-  ].map(([user, keyId]) => `${user}\u0000${keyId}`),
+  ].map(([user, keyId]) => [`${user}\u0000${keyId}`, 'unused-key'] as const),
 );
 const archivedRun = async (runId: string): Promise<ArchivedRun> =>
   runId === EARLIER_RUN
@@ -182,7 +182,7 @@ describe('Function: applyActions (deletions, each live re-check)', () => {
 
   it('deletes nothing when the archived report of the run the tag names does not list the key', async () => {
     // Prepare: the run's report was archived, but lists no deactivation (the tag was forged).
-    const listsNothing = async (): Promise<ArchivedRun> => ({ kind: 'read', deactivated: new Set() });
+    const listsNothing = async (): Promise<ArchivedRun> => ({ kind: 'read', deactivated: new Map() });
     // Act
     const [outcome] = await applyActions({ iam: env.iam, ...DEPS, archivedRun: listsNothing }, [deletion()]);
     // Assess

@@ -26,6 +26,13 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
         ],
       }),
     );
+    // The responder's exposed record, in another case, marks that key only.
+    await env.iam.send(
+      new TagUserCommand({
+        UserName: 'uma',
+        Tags: [{ Key: `Key-Hygiene:Exposed-${KEY.undoneToo}`, Value: `2026-10-01 ${EARLIER_RUN}` }],
+      }),
+    );
     // Act
     const result = await findRunDeactivations(env.iam, EARLIER_RUN, { concurrency: 2 });
     // Assess
@@ -36,30 +43,35 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
           accessKeyId: KEY.active,
           tagKey: `key-hygiene:deactivated-${KEY.active}`,
           tagValue: VALUE,
+          exposedRecord: false,
         },
         {
           userName: 'dora',
           accessKeyId: KEY.doomed,
           tagKey: `key-hygiene:deactivated-${KEY.doomed}`,
           tagValue: VALUE,
+          exposedRecord: false,
         },
         {
           userName: 'sol',
           accessKeyId: KEY.usedAtStart,
           tagKey: `key-hygiene:deactivated-${KEY.usedAtStart}`,
           tagValue: VALUE,
+          exposedRecord: false,
         },
         {
           userName: 'uma',
           accessKeyId: KEY.undone,
           tagKey: `Key-Hygiene:Deactivated-${KEY.undone}`,
           tagValue: VALUE,
+          exposedRecord: false,
         },
         {
           userName: 'uma',
           accessKeyId: KEY.undoneToo,
           tagKey: `key-hygiene:deactivated-${KEY.undoneToo}`,
           tagValue: VALUE,
+          exposedRecord: true,
         },
       ],
       errors: [],

@@ -5,8 +5,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import type { RunDeactivation } from '../../src/undo/find-deactivations.js';
-import { reactivate, UNDO_SKIP_REASONS } from '../../src/undo/reactivate.js';
+import { reactivate, UNDO_SKIP_REASONS, type UndoCandidate } from '../../src/undo/reactivate.js';
 import { useSandbox } from '../support/sandbox-lifecycle.js';
 import { EARLIER_RUN, failingOn, KEY, killsFixture } from './sandbox-account.js';
 
@@ -18,11 +17,13 @@ const env = useSandbox(killsFixture);
 
 const VALUE = `2026-10-01 unused-key ${EARLIER_RUN}`;
 
-const entry = (userName: string, accessKeyId: string, tagKey?: string): RunDeactivation => ({
+const entry = (userName: string, accessKeyId: string, tagKey?: string): UndoCandidate => ({
   userName,
   accessKeyId,
   tagKey: tagKey ?? `key-hygiene:deactivated-${accessKeyId}`,
   tagValue: VALUE,
+  exposedRecord: false,
+  archivedRule: null,
 });
 
 const DORA = entry('dora', KEY.doomed);

@@ -57,7 +57,7 @@ describe('Undo checks the tags against the undone run’s archived report', () =
     const handler = await coldStart(env.sandbox, 'adhoc-audit', {});
     const enforced = (await handler({ mode: 'enforce' }, lambdaContext)) as AuditReport;
     // Act
-    const undone = (await handler({ undo: enforced.runId }, lambdaContext)) as UndoReport;
+    const undone = (await handler({ undo: enforced.runId, trustTags: true }, lambdaContext)) as UndoReport;
     // Assess
     expect(undone.summary.reactivated).toBe(2);
     expect(undone.tagsOnly).toMatch(/^no report bucket is set/);

@@ -56,7 +56,9 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
     });
     expect(await statusOf('stale-sam', KEYS.stale)).toBe('Inactive');
     // Act
-    const undone = undoReportSchema.parse(await handler({ undo: enforced.runId }, context)) as UndoReport;
+    const undone = undoReportSchema.parse(
+      await handler({ undo: enforced.runId, trustTags: true }, context),
+    ) as UndoReport;
     // Assess
     expect(undone).toMatchObject({ kind: 'undo', undoneRunId: enforced.runId, complete: true });
     expect(undone.summary).toEqual({ found: 2, reactivated: 2, skipped: 0, failed: 0, errors: 0 });
@@ -81,7 +83,7 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
     const runB = (await handler({ mode: 'enforce', users: ['never-nina'] }, context)) as AuditReport;
     expect(runA.runId).not.toBe(runB.runId);
     // Act
-    const undone = (await handler({ undo: runA.runId }, context)) as UndoReport;
+    const undone = (await handler({ undo: runA.runId, trustTags: true }, context)) as UndoReport;
     // Assess
     expect(undone.actions.map((a) => a.accessKeyId)).toEqual([KEYS.stale]);
     expect(await statusOf('stale-sam', KEYS.stale)).toBe('Active');
@@ -105,7 +107,7 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
     );
     // Act
-    const undone = (await handler({ undo: enforced.runId }, context)) as UndoReport;
+    const undone = (await handler({ undo: enforced.runId, trustTags: true }, context)) as UndoReport;
     // Assess
     expect(undone.summary).toMatchObject({ found: 2, reactivated: 0, skipped: 2, failed: 0 });
     expect(undone.actions.map((a) => [a.accessKeyId, a.status, a.reason])).toEqual([
@@ -149,7 +151,7 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
       new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Inactive' }),
     );
     // Act
-    const undone = (await handler({ undo: enforced.runId }, context)) as UndoReport;
+    const undone = (await handler({ undo: enforced.runId, trustTags: true }, context)) as UndoReport;
     // Assess
     expect(undone.actions).toEqual([
       expect.objectContaining({
@@ -184,7 +186,7 @@ describe('Undo through the adhocAudit handler, against the sandbox', () => {
     const handler = await adhocHandler();
     const enforced = (await handler({ mode: 'enforce' }, context)) as AuditReport;
     // Act
-    await handler({ undo: enforced.runId, notify: true }, context);
+    await handler({ undo: enforced.runId, notify: true, trustTags: true }, context);
     // Assess
     const messages = await published();
     expect(messages).toHaveLength(1);

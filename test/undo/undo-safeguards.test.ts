@@ -56,7 +56,7 @@ async function enforced(vars: Record<string, string> = {}): Promise<{ handler: H
 }
 
 async function undo(handler: Handler, runId: string, context: Context = lambdaContext): Promise<UndoReport> {
-  return undoReportSchema.parse(await handler({ undo: runId }, context)) as UndoReport;
+  return undoReportSchema.parse(await handler({ undo: runId, trustTags: true }, context)) as UndoReport;
 }
 
 /** The text with its lines joined, to find a wrapped sentence. */
