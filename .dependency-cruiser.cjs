@@ -20,6 +20,15 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {
+      name: 'no-two-step-folders-import-each-other',
+      comment:
+        'Folders point one way: when src/a/ imports src/b/ (directly or through other folders), src/b/ never imports src/a/. Move what both need into the lower one.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^src/[^/]+$' },
+      to: { path: '^src/[^/]+$', circular: true },
+    },
+    {
       name: 'product-code-does-not-import-the-sandbox',
       severity: 'error',
       from: { path: '^(src|handlers)/', pathNot: '^src/sandbox/' },

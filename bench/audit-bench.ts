@@ -16,6 +16,10 @@ import { cpus, loadavg } from 'node:os';
 import { syntheticAccountParts } from '../src/sandbox/synthetic.js';
 import { REPORT_MODE_SETTINGS, type RunOutput, type Strategy } from './audit-strategies.js';
 import { sectionOf, withSection } from './results-sections.js';
+
+/** Sections of results.md that other benchmarks write. */
+const KEPT_SECTIONS = ['organization', 'package'] as const;
+
 import { startSandboxProcess } from './sandbox-process.js';
 
 const SEED = 'bench';
@@ -507,10 +511,14 @@ async function main(): Promise<void> {
     : (await recordedRuns(json)).filter((other) => nodeMajor(other.node) !== nodeMajor(run.node));
   const runs = [...others, run].sort((a, b) => nodeMajor(a.node) - nodeMajor(b.node));
   await writeFile(json, `${JSON.stringify({ runs }, null, 2)}\n`);
-  // The organization benchmark's section of results.md stays as it was.
-  const kept = quick ? null : sectionOf(await readFile(md, 'utf8').catch(() => ''), 'organization');
-  const text = markdown(runs, quick);
-  await writeFile(md, kept ? withSection(text, 'organization', kept) : text);
+  // The other benchmarks' sections of results.md (organization, package) stay as they were.
+  const previous = quick ? '' : await readFile(md, 'utf8').catch(() => '');
+  let text = markdown(runs, quick);
+  for (const section of KEPT_SECTIONS) {
+    const kept = sectionOf(previous, section);
+    if (kept) text = withSection(text, section, kept);
+  }
+  await writeFile(md, text);
   process.stdout.write(
     `\n${runMarkdown(run).join('\n')}\n\nWritten to ${json.pathname} and ${md.pathname}\n`,
   );

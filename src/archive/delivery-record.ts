@@ -5,10 +5,11 @@
  * run's report instead of auditing again (which would find the keys already inactive and report
  * nothing done). It holds no secret and no copy of an archived report, only where that report is.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 import { type AuditReport, reportSchema } from '../model.js';
 import { ARCHIVE_KEY_PREFIX, archiveKey } from './archive-location.js';
 
@@ -190,16 +191,13 @@ export async function writeDeliveryRecord(
 ): Promise<void> {
   const key = deliveryRecordKey(record.eventId);
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: where.bucket,
-        Key: key,
-        Body: JSON.stringify(record),
-        ContentType: 'application/json; charset=utf-8',
-        ServerSideEncryption: 'AES256',
-        ExpectedBucketOwner: where.accountId,
-      }),
-    );
+    await putOwnedObject(s3, {
+      bucket: where.bucket,
+      key,
+      body: JSON.stringify(record),
+      contentType: 'application/json; charset=utf-8',
+      owner: where.accountId,
+    });
   } catch (error) {
     throw failure('write the delivery record', uriOf(where, key), error);
   }

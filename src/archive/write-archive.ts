@@ -1,6 +1,7 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 import type { Settings } from '../config/settings.js';
 import type { AuditError, AuditReport, ReportArchive, UserRecord } from '../model.js';
 import { buildKeyRows } from '../report/key-rows.js';
@@ -89,17 +90,13 @@ async function put(
   accountId: string,
 ): Promise<void> {
   // ARCHIVE_PERMISSIONS: s3:PutObject on <bucket>/reports/*.
-  await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: location.bucket,
-      Key: archiveKey(location, format),
-      Body: body,
-      ContentType: contentType,
-      ServerSideEncryption: 'AES256',
-      // A bucket name can change hands; never write the account's keys into someone else's bucket.
-      ExpectedBucketOwner: accountId,
-    }),
-  );
+  await putOwnedObject(deps.s3, {
+    bucket: location.bucket,
+    key: archiveKey(location, format),
+    body,
+    contentType,
+    owner: accountId,
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { describeAwsError } from '../aws/errors.js';
 import { teamOf } from '../evaluate/tags.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
-import { resolveUsers } from '../resolve/resolve-keys.js';
 import {
   CredentialReportUnavailableError,
   type FetchedReport,
@@ -16,6 +15,7 @@ import {
   type ReportRow,
 } from './credential-report-parse.js';
 import { ROOT_USER_NAME } from './live-collector.js';
+import { resolveUsers } from './resolve-keys.js';
 import type { InventoryResult } from './types.js';
 import { pageUserDetails, type UserDetail } from './user-details.js';
 

@@ -3,10 +3,11 @@
  * bucket) and its one message to the report topic, with the attribute `scope = organization` so
  * subscribers can filter the organization summary from the accounts' own reports.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { archivedObject, archiveKey, archiveLocation } from '../archive/archive-location.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 import type { ReportArchive } from '../model.js';
 import { publishMessage } from '../notify/publish.js';
 import { SNS_MAX_PUBLISH_BYTES, SNS_MAX_SUBJECT_CHARS, type SnsPublish } from '../notify/sns-message.js';
@@ -43,16 +44,13 @@ export async function archiveOrganizationReport(
 ): Promise<OrganizationReport> {
   const location = archiveLocation({ ...report, accountId: ORGANIZATION_SEGMENT }, target);
   const put = (format: 'json' | 'html', body: string, contentType: string) =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: location.bucket,
-        Key: archiveKey(location, format),
-        Body: body,
-        ContentType: contentType,
-        ServerSideEncryption: 'AES256',
-        ExpectedBucketOwner: target.owner,
-      }),
-    );
+    putOwnedObject(s3, {
+      bucket: location.bucket,
+      key: archiveKey(location, format),
+      body,
+      contentType,
+      owner: target.owner,
+    });
   await put('html', renderOrganizationHtml(report), 'text/html; charset=utf-8');
   const archive: ReportArchive = {
     bucket: location.bucket,

@@ -2,8 +2,8 @@
  * The organizationAudit state machine's first task: the accounts, written to
  * `organization-runs/<runId>/accounts.json` for the Distributed Map's ItemReader.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 import type { Settings } from '../config/settings.js';
 import { listOrganizationAccounts } from './list-accounts.js';
 import { type OrganizationRunDeps, startOrganizationRun } from './run-steps.js';
@@ -40,15 +40,13 @@ export async function listAccountsStep(
   const run = await startOrganizationRun(deps);
   const accounts = await listOrganizationAccounts(deps, settings, run.runId);
   const key = `organization-runs/${run.runId}/accounts.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(accounts),
-      ContentType: 'application/json',
-      ExpectedBucketOwner: run.orchestratorAccountId,
-    }),
-  );
+  await putOwnedObject(s3, {
+    bucket,
+    key,
+    body: JSON.stringify(accounts),
+    contentType: 'application/json',
+    owner: run.orchestratorAccountId,
+  });
   deps.logger.info('organization accounts listed', { runId: run.runId, accounts: accounts.length });
   return {
     run: { ...run, startedAt: run.startedAt.toISOString() },

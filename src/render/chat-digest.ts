@@ -8,8 +8,8 @@
 
 import { isComingUp } from '../evaluate/unused-key.js';
 import type { ActionOutcome, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
+import { privilegeText } from '../privilege/privilege-text.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
-import { privilegeText } from './privilege.js';
 
 /** One list of a chat message: its title, the lines shown, and how many entries it stands for. */
 export interface DigestList {

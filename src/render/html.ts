@@ -8,12 +8,13 @@
 
 import type { ActionOutcome, AuditError, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
+import { privilegeText } from '../privilege/privilege-text.js';
 import type { KeyRow } from '../report/key-rows.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { escapeHtml } from './html-escape.js';
 import { type HtmlCell, type HtmlColumn, renderHtmlTable } from './html-table.js';
 import { headline, summarizeOutcome } from './outcome.js';
-import { privilegeText, weightingText } from './privilege.js';
+import { weightingText } from './privilege.js';
 import { plural } from './text-format.js';
 import { bucketByLastUse } from './usage-buckets.js';
 import { renderUsageChart } from './usage-chart.js';

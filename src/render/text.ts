@@ -9,8 +9,9 @@ import type {
   Severity,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
+import { privilegeText } from '../privilege/privilege-text.js';
 import { headline, type RunOutcome, summarizeOutcome } from './outcome.js';
-import { privilegeText, weightingText } from './privilege.js';
+import { weightingText } from './privilege.js';
 import { clean, plural, wrap } from './text-format.js';
 
 export interface RenderTextOptions {

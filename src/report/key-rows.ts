@@ -18,7 +18,7 @@ import type {
   UserRecord,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
-import { privilegeText } from '../render/privilege.js';
+import { privilegeText } from '../privilege/privilege-text.js';
 
 export interface KeyRow {
   userName: string;

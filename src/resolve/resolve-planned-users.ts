@@ -2,12 +2,13 @@
  * The resolve step: credential-report keys have no ids, so before anything is done the users a plan
  * would act on are read live, and the pipeline evaluates and plans again on that data.
  */
+
+import { type ResolveDeps, resolveUsers } from '../collect/resolve-keys.js';
 import type { Settings } from '../config/settings.js';
 import { TAG_KEYS } from '../evaluate/tags.js';
 import type { AuditError, PlannedAction, UserRecord } from '../model.js';
 import type { Plan } from '../plan/plan.js';
 import { SKIP_REASONS } from '../plan/skip-reasons.js';
-import { type ResolveDeps, resolveUsers } from './resolve-keys.js';
 
 export interface Resolution {
   /** The inventory with the resolved users' records replaced by live ones. */

@@ -55,9 +55,17 @@ export const awsErrors = {
   snsInvalidParameter: (what: string) => new AwsError('InvalidParameter', 400, `Invalid parameter: ${what}`),
   snsInvalidParameterValue: (message: string) => new AwsError('ParameterValueInvalid', 400, message),
   snsTopicNotFound: () => new AwsError('NotFound', 404, 'Topic does not exist'),
-  /** The answer of an injected deny (`Faults.deny`), worded as each query service words a refusal. */
-  denied: (service: string, action: string) =>
+  /** The answer of an injected refusal (a fault rule), worded as each query service words one. */
+  denied: (service: string, action: string, callerArn: string) =>
     service === 'sns'
-      ? new AwsError('AuthorizationError', 403, `User is not authorized to perform: SNS:${action}`)
-      : new AwsError('AccessDenied', 403, `User is not authorized to perform: ${service}:${action}`),
+      ? new AwsError(
+          'AuthorizationError',
+          403,
+          `User: ${callerArn} is not authorized to perform: SNS:${action}`,
+        )
+      : new AwsError(
+          'AccessDenied',
+          403,
+          `User: ${callerArn} is not authorized to perform: ${service}:${action}`,
+        ),
 } as const;

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { z } from 'zod';
+import { faultRuleSchema } from './fixture.js';
 import { createRandom, type Random } from './random.js';
 
-/** Injected faults; all zero means none. */
+/** Injected load faults; all zero means none. Refusals and one-off failures are `FaultRule`s. */
 export interface FaultSettings {
   /** Added to every AWS answer, in ms (±20 %, seeded). */
   latencyMs: number;
@@ -9,45 +11,62 @@ export interface FaultSettings {
   throttleRps: number;
   /** Share of requests answered `ServiceFailure` 500, from 0 to 1. */
   failRate: number;
-  /**
-   * Refuse operations from a given call on, as the service refuses a caller without permission
-   * (a policy or key changed mid-run): a failure the SDK does not retry, so no backoff is waited.
-   */
-  deny: readonly DenyWindow[];
 }
 
-/** Calls `after + 1` to `after + count` of `operation` (`sns:Publish`, `s3:PutObject`) are refused. */
-export interface DenyWindow {
-  operation: string;
-  /** Calls let through first, counted from `configure` or `reset`. */
-  after: number;
-  /** Calls refused after those; absent = every later call. */
-  count?: number;
-}
-
-export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] };
+export const NO_FAULTS: FaultSettings = { latencyMs: 0, throttleRps: 0, failRate: 0 };
 
 /**
- * A failure a test plans for particular requests, where a failure rate would hit any of them:
- * `faults.failNext({ action: 'UntagUser', params: { UserName: 'bob' }, code: 'AccessDenied' })`.
+ * Requests of `operation` answered `code` instead of served: a refusal from a given call on (a
+ * policy changed mid-run), a permission never granted, a one-shot failure of the second page, a
+ * race (`NoSuchEntity`), optionally only inside a window of the sandbox clock. See `faultRuleSchema`:
+ * `faults.add({ operation: 'iam:UntagUser', params: { UserName: 'bob' }, code: 'AccessDenied', times: 1 })`.
  */
-export interface PlannedFailure {
-  /** The operation, e.g. `UntagUser`. */
-  action: string;
-  /** Only requests whose parameters have these values (`{ UserName: 'bob' }`). */
-  params?: Readonly<Record<string, string>>;
-  /**
-   * The answer: `ServiceFailure` 500 (the default), `AccessDenied` 403 (which the SDK does not
-   * retry), or `NoSuchEntity` 404 (the user deleted between two calls, a race no fixture shows).
-   */
-  code?: 'ServiceFailure' | 'AccessDenied' | 'NoSuchEntity';
-  /** Matching requests let through before the failures start (the second page: 1). Default 0. */
-  after?: number;
-  /** Matching requests that fail, then the plan is spent. Default 1. */
-  times?: number;
+export type FaultRule = z.input<typeof faultRuleSchema>;
+
+/** What a rule makes of a request: the service words each its own way. */
+export type RuleAnswer = 'denied' | 'failed' | 'missing';
+
+const ANSWERS: Record<z.output<typeof faultRuleSchema>['code'], RuleAnswer> = {
+  AccessDenied: 'denied',
+  ServiceFailure: 'failed',
+  NoSuchEntity: 'missing',
+};
+
+interface ActiveRule {
+  rule: FaultRule;
+  operation: string;
+  params: Readonly<Record<string, string>>;
+  answer: RuleAnswer;
+  after: number;
+  /** Infinity: every later matching request. */
+  times: number;
+  from: number;
+  until: number;
+  /** Matching requests this rule has counted. */
+  seen: number;
 }
 
-type Plan = Required<PlannedFailure>;
+function activate(input: FaultRule): ActiveRule {
+  const parsed = faultRuleSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'rule'}: ${issue.message}`,
+    );
+    throw new RangeError(`Invalid fault rule ${JSON.stringify(input)}: ${problems.join('; ')}`);
+  }
+  const rule = parsed.data;
+  return {
+    rule: input,
+    operation: rule.operation,
+    params: rule.params ?? {},
+    answer: ANSWERS[rule.code],
+    after: rule.after,
+    times: rule.times ?? Number.POSITIVE_INFINITY,
+    from: rule.from === undefined ? Number.NEGATIVE_INFINITY : new Date(rule.from).getTime(),
+    until: rule.until === undefined ? Number.POSITIVE_INFINITY : new Date(rule.until).getTime(),
+    seen: 0,
+  };
+}
 
 interface Bucket {
   tokens: number;
@@ -64,14 +83,16 @@ export class Faults {
   private readonly seed: string;
   private rng: Random;
   private buckets = new Map<string, Bucket>();
-  /** Calls of each deny window's operation seen so far. */
-  private denyCalls: number[] = [];
-  private plans: Plan[] = [];
+  private rules: ActiveRule[];
+  /** The rules a reset goes back to (the fixture's). */
+  private readonly initialRules: readonly FaultRule[];
 
-  constructor(settings: Partial<FaultSettings>, seed: string) {
+  constructor(settings: Partial<FaultSettings>, seed: string, rules: readonly FaultRule[] = []) {
     this.settings = validate({ ...NO_FAULTS, ...settings });
     this.seed = seed;
     this.rng = createRandom(`${seed}/faults`);
+    this.initialRules = rules;
+    this.rules = rules.map(activate);
   }
 
   /** The current settings. */
@@ -83,44 +104,31 @@ export class Faults {
   configure(settings: Partial<FaultSettings>): void {
     this.settings = validate({ ...this.settings, ...settings });
     this.buckets.clear();
-    this.denyCalls = [];
   }
 
-  /** Back to the start: the seed's first draw, full buckets and no planned failure. */
+  /** Back to the start: the seed's first draw, full buckets, the fixture's rules counted afresh. */
   reset(): void {
     this.rng = createRandom(`${this.seed}/faults`);
     this.buckets.clear();
-    this.denyCalls = [];
-    this.plans = [];
-  }
-
-  /** Plans a failure of the next request(s) that match; see `PlannedFailure`. */
-  failNext(failure: PlannedFailure): void {
-    const { action, params = {}, code = 'ServiceFailure', after = 0, times = 1 } = failure;
-    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(times) || times < 1) {
-      throw new RangeError(`after must be an integer >= 0 and times >= 1, got ${after} and ${times}`);
-    }
-    this.plans.push({ action, params, code, after, times });
+    this.rules = this.initialRules.map(activate);
   }
 
   /**
-   * The planned failure this request meets, or null; the first plan that matches decides, and
-   * counts the request. `param` reads the request's parameters by name.
+   * Adds rules after those in force; the first rule whose turn a request is decides it. Counting
+   * starts now. @throws RangeError naming the field of a rule that does not validate.
    */
-  planned(action: string, param: (name: string) => string | undefined): Plan['code'] | null {
-    const plan = this.plans.find(
-      (candidate) =>
-        candidate.action === action &&
-        Object.entries(candidate.params).every(([name, value]) => param(name) === value),
-    );
-    if (!plan) return null;
-    if (plan.after > 0) {
-      plan.after -= 1;
-      return null;
-    }
-    plan.times -= 1;
-    if (plan.times === 0) this.plans = this.plans.filter((candidate) => candidate !== plan);
-    return plan.code;
+  add(...rules: FaultRule[]): void {
+    this.rules.push(...rules.map(activate));
+  }
+
+  /** Drops every rule, the fixture's included, until the next reset. */
+  clearRules(): void {
+    this.rules = [];
+  }
+
+  /** The rules in force, as given, with the matching requests each has counted. */
+  get activeRules(): readonly { rule: FaultRule; seen: number }[] {
+    return this.rules.map(({ rule, seen }) => ({ rule, seen }));
   }
 
   /** Milliseconds to delay this answer (0 when latency is off). */
@@ -153,37 +161,48 @@ export class Faults {
     return failRate > 0 && this.rng.next() < failRate;
   }
 
-  /** True when this call of `operation` (`service:Action`) falls in a deny window; counts it. */
-  denied(operation: string): boolean {
-    let denied = false;
-    this.settings.deny.forEach((window, i) => {
-      if (window.operation !== operation) return;
-      const call = (this.denyCalls[i] ?? 0) + 1;
-      this.denyCalls[i] = call;
-      if (call > window.after && (window.count === undefined || call <= window.after + window.count)) {
-        denied = true;
+  /**
+   * The answer of the first rule whose turn this request is, or null; each matching rule before
+   * it counts the request too. `param` reads the request's parameters by name; `now` is the
+   * sandbox clock's.
+   */
+  ruled(operation: string, now: Date, param: (name: string) => string | undefined): RuleAnswer | null {
+    const at = now.getTime();
+    for (const rule of this.rules) {
+      if (rule.operation !== operation || at < rule.from || at >= rule.until) continue;
+      if (!Object.entries(rule.params).every(([name, value]) => param(name) === value)) continue;
+      rule.seen += 1;
+      if (rule.seen > rule.after && rule.seen <= rule.after + rule.times) {
+        // A spent one-shot rule leaves the list, so a test can add the next one after it.
+        if (rule.seen === rule.after + rule.times) this.rules = this.rules.filter((r) => r !== rule);
+        return rule.answer;
       }
-    });
-    return denied;
+    }
+    return null;
   }
 
   /**
    * The injected faults of one request of `operation` (`service:Action`), in the order every
-   * service applies them: wait the latency, take a throttle token, draw a failure, then the deny
-   * window. Each service words the answer its own way (`Throttling` or `SlowDown`, `ServiceFailure`
-   * or `InternalError`, `AccessDenied` or `AuthorizationError`).
+   * service applies them: wait the latency, take a throttle token, draw a failure, then the rules.
+   * Each service words the answer its own way (`Throttling` or `SlowDown`, `ServiceFailure` or
+   * `InternalError`, `AccessDenied` or `AuthorizationError`).
    */
-  async apply(accountId: string, operation: string): Promise<'throttled' | 'failed' | 'denied' | null> {
+  async apply(
+    accountId: string,
+    operation: string,
+    now: Date,
+    param: (name: string) => string | undefined = () => undefined,
+  ): Promise<'throttled' | RuleAnswer | null> {
     const delay = this.latency();
     if (delay > 0) await sleep(delay);
     if (this.throttled(accountId)) return 'throttled';
     if (this.failed()) return 'failed';
-    return this.denied(operation) ? 'denied' : null;
+    return this.ruled(operation, now, param);
   }
 }
 
 function validate(settings: FaultSettings): FaultSettings {
-  const { latencyMs, throttleRps, failRate, deny } = settings;
+  const { latencyMs, throttleRps, failRate } = settings;
   if (!Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new RangeError(`latencyMs must be a number >= 0, got ${latencyMs}`);
   }
@@ -192,21 +211,6 @@ function validate(settings: FaultSettings): FaultSettings {
   }
   if (!Number.isFinite(failRate) || failRate < 0 || failRate > 1) {
     throw new RangeError(`failRate must be between 0 and 1, got ${failRate}`);
-  }
-  for (const window of deny) {
-    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(window.operation)) {
-      throw new RangeError(
-        `deny.operation must be service:Action (e.g. sns:Publish), got ${window.operation}`,
-      );
-    }
-    for (const [name, value] of [
-      ['after', window.after],
-      ['count', window.count ?? 1],
-    ] as const) {
-      if (!Number.isSafeInteger(value) || value < 0) {
-        throw new RangeError(`deny.${name} must be an integer >= 0, got ${value}`);
-      }
-    }
   }
   return settings;
 }

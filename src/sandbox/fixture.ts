@@ -228,10 +228,39 @@ const organization = z.strictObject({
   managementAccountId: z.string().regex(/^\d{12}$/, 'not an AWS account ID (12 digits)'),
 });
 
+/**
+ * A fault rule: requests of `operation` (with these parameter values, inside this window of the
+ * sandbox clock) are answered `code` instead of served, after `after` of them pass, `times` times
+ * (every later one when absent). Refusals (a lost permission), failures and races, one mechanism.
+ */
+export const faultRuleSchema = z
+  .strictObject({
+    operation: z
+      .string()
+      .regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, 'not service:Action (e.g. sns:Publish, iam:UntagUser)'),
+    params: z.record(z.string(), z.string()).optional(),
+    /**
+     * `AccessDenied` (a refusal, worded as the service words it, which the SDK does not retry),
+     * `ServiceFailure` (the service's 500) or `NoSuchEntity` (IAM only: the user deleted between
+     * two calls, a race no fixture shows).
+     */
+    code: z.enum(['AccessDenied', 'ServiceFailure', 'NoSuchEntity']),
+    after: z.number().int().min(0).default(0),
+    times: z.number().int().min(1).optional(),
+    from: z.union([isoDate, z.date()]).optional(),
+    until: z.union([isoDate, z.date()]).optional(),
+  })
+  .refine((rule) => rule.code !== 'NoSuchEntity' || rule.operation.startsWith('iam:'), {
+    message: 'NoSuchEntity is an IAM answer: use it with iam: operations only',
+    path: ['code'],
+  });
+
 /** The zod schema of a sandbox fixture file. See `docs/sandbox.md` for every field. */
 export const fixtureSchema = z.strictObject({
   now: isoDate.nullable().optional(),
   organization: organization.optional(),
+  /** Fault rules in force from the start (and again after every reset). */
+  faults: z.array(faultRuleSchema).default([]),
   accounts: z.array(account).min(1, 'at least one account is needed (the first is the default)'),
 });
 

@@ -96,13 +96,19 @@ export async function handleS3Request(
     }
     const writesAtArrival =
       (address.bucket === null ? undefined : state.buckets.get(address.bucket)?.writes.get(address.key)) ?? 0;
-    const fault = await faults.apply(caller.accountId, `s3:${operation}`);
+    // A rule's `params` match S3's own names for the address: `Bucket` and `Key`.
+    const fault = await faults.apply(caller.accountId, `s3:${operation}`, state.clock.now(), (name) =>
+      name === 'Bucket' ? (address.bucket ?? undefined) : name === 'Key' ? address.key : undefined,
+    );
     if (fault === 'denied') {
-      fail(s3Errors.accessDenied());
+      fail(s3Errors.accessDenied(), 'failed');
       return;
     }
     if (fault !== null) {
-      fail(fault === 'throttled' ? s3Errors.slowDown() : s3Errors.internalError(), fault);
+      fail(
+        fault === 'throttled' ? s3Errors.slowDown() : s3Errors.internalError(),
+        fault === 'throttled' ? 'throttled' : 'failed',
+      );
       return;
     }
     const response = handleS3(operation, {

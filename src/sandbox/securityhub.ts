@@ -87,7 +87,7 @@ export async function handleSecurityHubRequest(
   }
   try {
     const caller = resolveCaller(state, scope);
-    const fault = await faults.apply(caller.accountId, `securityhub:${operation}`);
+    const fault = await faults.apply(caller.accountId, `securityhub:${operation}`, state.clock.now());
     if (fault === 'denied') {
       throw new AwsError(
         'AccessDeniedException',
@@ -99,8 +99,8 @@ export async function handleSecurityHubRequest(
       fail(new AwsError('LimitExceededException', 429, 'Rate exceeded'), fault);
       return;
     }
-    if (fault === 'failed') {
-      fail(new AwsError('InternalException', 500, 'Internal service failure', 'Receiver'), fault);
+    if (fault === 'failed' || fault === 'missing') {
+      fail(new AwsError('InternalException', 500, 'Internal service failure', 'Receiver'), 'failed');
       return;
     }
     if (state.securityHub.disabledAccounts.has(caller.accountId)) {

@@ -149,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throttleRps: options.throttleRps ?? 0,
     failRate: options.failRate ?? 0,
   };
-  const faults = new Faults(faultSettings, seed);
+  const faults = new Faults(faultSettings, seed, fixture?.faults ?? []);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -235,31 +235,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const fault = await faults.apply(account.id, `${service.name}:${action}`);
-      if (fault === 'denied') {
-        fail(awsErrors.denied(service.name, action));
-        return;
-      }
+      const fault = await faults.apply(account.id, `${service.name}:${action}`, state.clock.now(), (name) =>
+        params.get(name),
+      );
       if (fault !== null) {
-        fail(fault === 'throttled' ? awsErrors.throttling() : awsErrors.serviceFailure(), fault);
-        return;
-      }
-      if (state.deniedActions.has(`${service.name}:${action}`)) {
-        throw awsErrors.accessDenied(
-          `User: ${caller.arn} is not authorized to perform: ${service.name}:${action} with an explicit deny`,
-        );
-      }
-      const planned = faults.planned(action, (name) => params.get(name));
-      if (planned !== null) {
         const answers = {
-          ServiceFailure: () => awsErrors.serviceFailure(),
-          AccessDenied: () =>
-            awsErrors.accessDenied(
-              `User: ${caller.arn} is not authorized to perform: ${service.name}:${action}`,
-            ),
-          NoSuchEntity: () => awsErrors.noSuchUser(params.get('UserName') ?? '(none)'),
+          throttled: () => awsErrors.throttling(),
+          failed: () => awsErrors.serviceFailure(),
+          denied: () => awsErrors.denied(service.name, action, caller.arn),
+          missing: () => awsErrors.noSuchUser(params.get('UserName') ?? '(none)'),
         } as const;
-        fail(answers[planned](), 'failed');
+        fail(answers[fault](), fault === 'throttled' ? 'throttled' : 'failed');
         return;
       }
       const region = scope?.region ?? 'us-east-1';
@@ -307,10 +293,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     try {
       const caller = resolveCaller(state, scope);
       const account = state.account(caller.accountId) ?? state.defaultAccount;
-      const fault = await faults.apply(account.id, `${service.name}:${operation}`);
+      const fault = await faults.apply(
+        account.id,
+        `${service.name}:${operation}`,
+        state.clock.now(),
+        (name) => {
+          const value = (parsed as Record<string, unknown>)[name];
+          return typeof value === 'string' ? value : undefined;
+        },
+      );
       const messageKey = service.errors?.messageKey;
       if (fault !== null) {
-        state.recordCall(service.name, operation, fault === 'denied' ? 'error' : fault);
+        state.recordCall(service.name, operation, fault === 'throttled' ? 'throttled' : 'failed');
         if (fault === 'denied') {
           sendJsonError(
             res,

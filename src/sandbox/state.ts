@@ -53,11 +53,6 @@ export class SandboxState {
   // Security Hub, findings per account
   readonly securityHub = new SecurityHubStore();
   private callCounter = new CallCounter();
-  /**
-   * Test aid: actions (`iam:GetAccountAuthorizationDetails`) of the query services (IAM, STS, SNS)
-   * answered `AccessDenied`, as for a caller whose role or an SCP denies them. `reset()` clears it.
-   */
-  readonly deniedActions = new Set<string>();
 
   constructor(source: StateSource) {
     this.source = source;
@@ -77,7 +72,6 @@ export class SandboxState {
     this.published.length = 0;
     this.callCounter = new CallCounter();
     this.credentialReportAid = noCredentialReportAid();
-    this.deniedActions.clear();
     this.rng = createRandom(`${this.source.seed}/ids`);
     this.defaultAccountId = loadState(this, this.source);
     ({ organization: this.organization, standings: this.standings } = loadOrganization(this.source.fixture));

@@ -230,8 +230,10 @@ describe('Command line: key-hygiene as a subprocess', { timeout: 120_000 }, () =
   it('exits 3 for an incomplete run, naming each refused action and the permissions table in the docs', async () => {
     // Prepare: the users cannot be listed at all
     const files = auditProfile();
-    env.sandbox.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
-    env.sandbox.state.deniedActions.add('iam:ListUsers');
+    env.sandbox.faults.add(
+      { operation: 'iam:GetAccountAuthorizationDetails', code: 'AccessDenied' },
+      { operation: 'iam:ListUsers', code: 'AccessDenied' },
+    );
     // Act
     const result = await runKeyHygiene(['audit', '--profile', 'audit', ...sandboxFlags()], commandEnv(files));
     // Assess

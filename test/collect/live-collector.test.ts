@@ -22,7 +22,7 @@ describe('Function: collectLive', () => {
 
   afterEach(() => {
     synthetic.faults.configure({ failRate: 0, throttleRps: 0 });
-    synthetic.state.deniedActions.clear();
+    synthetic.faults.clearRules();
   });
 
   it('reads every user with its keys, last use and tags, plus the root key', async () => {
@@ -94,7 +94,7 @@ describe('Function: collectLive', () => {
     // Prepare
     const expected = await collectLive({ iam: client(synthetic.url), concurrency: 8 }, {});
     await fetch(`${synthetic.url}/_sandbox/reset`, { method: 'POST' });
-    synthetic.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
+    synthetic.faults.add({ operation: 'iam:GetAccountAuthorizationDetails', code: 'AccessDenied' });
     const warnings: string[] = [];
     // Act
     const result = await collectLive(

@@ -6,7 +6,12 @@ import { createLambdaRuntime } from '../../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../../src/runtime/metrics.js';
 import { FINDINGS, finding, sampleReport } from '../report/sample-report.js';
 import { PACKAGE_PARAMS } from '../support/package-service.js';
-import { defaultResolver, packagedResolver, packagedTemplate } from '../support/packaged-template.js';
+import {
+  defaultResolver,
+  packagedArtifacts,
+  packagedResolver,
+  packagedTemplate,
+} from '../support/packaged-template.js';
 import { simulateAs } from '../support/role-simulation.js';
 
 // The template comes from one `serverless package` per test run (test/support/package-service.ts).
@@ -34,6 +39,111 @@ function resourcesOfType(type: string) {
 }
 
 describe('Deployment: serverless package', () => {
+  describe("the functions' packages: one each, minified, source maps only when asked", () => {
+    /** The function of each zip and the one bundle it holds, as serverless.yml names them. */
+    const BUNDLES: Record<string, string> = {
+      'adhocAudit.zip': 'handlers/adhoc-audit.cjs',
+      'exposedKeyResponder.zip': 'handlers/exposed-key-responder.cjs',
+      'organizationAuditAccount.zip': 'handlers/organization-audit-account.cjs',
+      'organizationListAccounts.zip': 'handlers/organization-list-accounts.cjs',
+      'organizationSummary.zip': 'handlers/organization-summary.cjs',
+      'scheduledAudit.zip': 'handlers/scheduled-audit.cjs',
+      'slackNotifier.zip': 'handlers/slack-notifier.cjs',
+    };
+    const defaultZips = packagedArtifacts('defaults');
+    const configuredZips = packagedArtifacts('configured');
+    const functionsOf = (which: ReturnType<typeof defaultResolver>) =>
+      Object.entries(which.template.Resources)
+        .filter(
+          ([, r]) => r.Type === 'AWS::Lambda::Function' && (!r.Condition || which.condition(r.Condition)),
+        )
+        .map(([id, r]) => ({ id, properties: which.resolve(r.Properties) as Record<string, unknown> }));
+    const nodeOptionsOf = (properties: Record<string, unknown>) =>
+      (properties.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+
+    it('gives each of the seven functions its own zip holding its one bundle and nothing else', () => {
+      // Assess
+      expect(Object.keys(defaultZips).sort()).toEqual(Object.keys(BUNDLES));
+      for (const [zip, bundle] of Object.entries(BUNDLES)) {
+        expect(
+          defaultZips[zip]?.files.map((f) => f.name),
+          zip,
+        ).toEqual([bundle]);
+      }
+      const keys = functionsOf(resolver).map(({ properties }) =>
+        String((properties.Code as { S3Key: string }).S3Key)
+          .split('/')
+          .at(-1),
+      );
+      expect(keys.sort()).toEqual(Object.keys(BUNDLES));
+    });
+
+    it('keeps every zip under 1 MB', () => {
+      for (const [zip, { bytes }] of Object.entries(defaultZips))
+        expect(bytes, zip).toBeLessThan(1024 * 1024);
+    });
+
+    it('ships no source map and sets no NODE_OPTIONS by default', () => {
+      // Assess
+      for (const [zip, { files }] of Object.entries(defaultZips)) {
+        expect(
+          files.filter((f) => f.name.endsWith('.map')),
+          zip,
+        ).toEqual([]);
+      }
+      for (const { id, properties } of functionsOf(defaults)) expect(nodeOptionsOf(properties), id).toBe('');
+    });
+
+    it('with sourceMaps=true ships each bundle with its map and turns on source-map support', () => {
+      // Assess
+      expect(PACKAGE_PARAMS.sourceMaps).toBe('true');
+      for (const [zip, bundle] of Object.entries(BUNDLES)) {
+        expect(configuredZips[zip]?.files.map((f) => f.name).sort(), zip).toEqual([bundle, `${bundle}.map`]);
+      }
+      for (const { id, properties } of functionsOf(resolver)) {
+        expect(nodeOptionsOf(properties), id).toBe('--enable-source-maps');
+      }
+    });
+
+    it('never bundles the AGPL policy simulator (@cloud-copilot), which only the tests use', () => {
+      for (const [zip, { packages }] of Object.entries(configuredZips)) {
+        // The maps name what each bundle carries: the SDK core at least, so the check looked.
+        expect(packages, zip).toContain('@smithy/core');
+        expect(
+          packages.filter((name) => name.startsWith('@cloud-copilot/')),
+          zip,
+        ).toEqual([]);
+      }
+    });
+
+    it('bundles the SDK clients a function calls and not the ones it never calls', () => {
+      // Prepare: per function, clients it must carry and clients it must not.
+      const clients = (zip: string) =>
+        (configuredZips[zip]?.packages ?? []).filter((name) => name.startsWith('@aws-sdk/client-'));
+      const audit = [
+        '@aws-sdk/client-iam',
+        '@aws-sdk/client-s3',
+        '@aws-sdk/client-securityhub',
+        '@aws-sdk/client-sns',
+        '@aws-sdk/client-sts',
+      ];
+      // Assess
+      expect(clients('slackNotifier.zip')).toEqual(['@aws-sdk/client-ssm']);
+      expect(clients('scheduledAudit.zip')).toEqual(audit);
+      expect(clients('adhocAudit.zip')).toEqual(audit);
+      expect(clients('organizationAuditAccount.zip')).toEqual(
+        [...audit, '@aws-sdk/client-organizations'].sort(),
+      );
+      expect(clients('exposedKeyResponder.zip')).toContain('@aws-sdk/client-cloudtrail');
+      for (const zip of Object.keys(BUNDLES).filter((name) => name !== 'exposedKeyResponder.zip')) {
+        expect(clients(zip), zip).not.toContain('@aws-sdk/client-cloudtrail');
+      }
+      for (const zip of Object.keys(BUNDLES).filter((name) => name !== 'slackNotifier.zip')) {
+        expect(clients(zip), zip).not.toContain('@aws-sdk/client-ssm');
+      }
+    });
+  });
+
   it('schedules the nightly audit at 03:00 UTC by default', () => {
     // Prepare
     // (The organization state machine's own schedule is tested with it.)

@@ -87,6 +87,7 @@ describe('Audit on the credential-report path', () => {
   });
   beforeEach(() => {
     acme.state.reset();
+    acme.faults.reset();
   });
 
   it('finds the same findings and plans the same actions as the live path, with far fewer calls', async () => {
@@ -222,7 +223,7 @@ describe('Audit on the credential-report path', () => {
 
   it('still audits the whole account when GetAccountAuthorizationDetails is denied, and says how', async () => {
     // Prepare: both paths list users with it; an SCP may deny it.
-    acme.state.deniedActions.add('iam:GetAccountAuthorizationDetails');
+    acme.faults.add({ operation: 'iam:GetAccountAuthorizationDetails', code: 'AccessDenied' });
     // Act
     const report = await audit(acme, {});
     // Assess

@@ -5,7 +5,7 @@ import { createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport } from '../../src/model.js';
 import { auditReportSchema } from '../../src/report/schema.js';
-import type { DenyWindow } from '../../src/sandbox/faults.js';
+import type { FaultRule } from '../../src/sandbox/faults.js';
 import type { FixtureInput } from '../../src/sandbox/fixture.js';
 import { ACCOUNT_ID, AUDITOR_KEY, KEYS, relativeFixture, TOPIC_ARN } from '../support/relative-fixture.js';
 import { coldStart, keyStatuses, lambdaContext, useSandbox } from '../support/sandbox-lifecycle.js';
@@ -79,13 +79,14 @@ async function readObject(key: string): Promise<string> {
 async function failedFirstAttempt(
   run: (id: string) => Promise<Summary>,
   publishesAllowed = 1,
-  alsoDenied: DenyWindow[] = [],
+  alsoDenied: FaultRule[] = [],
 ) {
-  env.sandbox.faults.configure({
-    deny: [{ operation: 'sns:Publish', after: publishesAllowed }, ...alsoDenied],
-  });
+  env.sandbox.faults.add(
+    { operation: 'sns:Publish', code: 'AccessDenied', after: publishesAllowed },
+    ...alsoDenied,
+  );
   await expect(run(EVENT_ID)).rejects.toThrow(/publish|topic|Authorization/i);
-  env.sandbox.faults.configure({ deny: [] });
+  env.sandbox.faults.clearRules();
 }
 
 describe('Function: scheduledAudit, retried with the same event', () => {
@@ -181,7 +182,9 @@ describe('Function: scheduledAudit, retried with the same event', () => {
     // Prepare: the JSON archive (the fourth PutObject, after the CSV, the HTML and the OCSF
     // findings) is refused too
     const run = await nightly();
-    await failedFirstAttempt(run, 1, [{ operation: 's3:PutObject', after: 3, count: 1 }]);
+    await failedFirstAttempt(run, 1, [
+      { operation: 's3:PutObject', code: 'AccessDenied', after: 3, times: 1 },
+    ]);
     const record = JSON.parse(await readObject(RECORD_KEY));
     expect(record.report.inline.summary.actionsApplied).toBe(2);
     // Act
@@ -194,7 +197,7 @@ describe('Function: scheduledAudit, retried with the same event', () => {
 
   it('refuses to run, before any IAM call, when the record of the event cannot be looked up', async () => {
     // Prepare
-    env.sandbox.faults.configure({ deny: [{ operation: 's3:ListObjectsV2', after: 0 }] });
+    env.sandbox.faults.add({ operation: 's3:ListObjectsV2', code: 'AccessDenied' });
     const run = await nightly();
     // Act
     const attempt = run(EVENT_ID);
@@ -246,7 +249,7 @@ describe('Function: scheduledAudit, retried with the same event', () => {
 
   it('still delivers when the record cannot be written', async () => {
     // Prepare: every PutObject after the archive's three is refused
-    env.sandbox.faults.configure({ deny: [{ operation: 's3:PutObject', after: 3 }] });
+    env.sandbox.faults.add({ operation: 's3:PutObject', code: 'AccessDenied', after: 3 });
     const run = await nightly();
     // Act
     const result = await run(EVENT_ID);
@@ -297,10 +300,10 @@ describe('Function: auditOnce', () => {
     const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET: BUCKET });
     const audited: string[] = [];
     const count = (report: AuditReport) => audited.push(report.runId);
-    env.sandbox.faults.configure({ deny: [{ operation: 'sns:Publish', after: 0 }] });
+    env.sandbox.faults.add({ operation: 'sns:Publish', code: 'AccessDenied' });
     // Act
     await expect(auditOnce(deps, settings, EVENT_ID, count)).rejects.toThrow();
-    env.sandbox.faults.configure({ deny: [] });
+    env.sandbox.faults.clearRules();
     const retry = await auditOnce(deps, settings, EVENT_ID, count);
     // Assess
     expect(audited).toEqual([retry.report.runId]);

@@ -298,8 +298,8 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
       { settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off' }) },
     );
     const afterStopped = await hub();
-    sandbox.faults.failNext({
-      action: 'ListAccessKeys',
+    sandbox.faults.add({
+      operation: 'iam:ListAccessKeys',
       params: { UserName: 'carol' },
       code: 'AccessDenied',
       times: 5,

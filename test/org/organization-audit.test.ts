@@ -266,7 +266,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
 
   it('keeps every other account when one account’s audit throws', async () => {
     // Prepare: the third GetCallerIdentity (run start, management audit, then the payments audit) is refused.
-    env.sandbox.faults.failNext({ action: 'GetCallerIdentity', code: 'AccessDenied', after: 2 });
+    env.sandbox.faults.add({ operation: 'sts:GetCallerIdentity', code: 'AccessDenied', after: 2, times: 1 });
     // Act
     const { code, stderr } = await command([
       '--org',

@@ -286,9 +286,9 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
   it('fails an account whose share of the organization cap cannot be read, and deactivates nothing there', async () => {
     // Prepare: the map's ItemReader reads the account list; then the two audited accounts' reads
     // of the cap's ledger are refused.
-    env.sandbox.faults.configure({ deny: [{ operation: 's3:GetObject', after: 1, count: 2 }] });
+    env.sandbox.faults.add({ operation: 's3:GetObject', code: 'AccessDenied', after: 1, times: 2 });
     // Act
-    const output = await execute().finally(() => env.sandbox.faults.configure({ deny: [] }));
+    const output = await execute().finally(() => env.sandbox.faults.clearRules());
     // Assess
     expect(output).toMatchObject({ totals: { accounts: 4, audited: 0, failed: 3, keysDeactivated: 0 } });
     const report = organizationMessage();

@@ -1,9 +1,10 @@
 import { GetUserCommand, ListAccessKeysCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Faults, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
-import { ACME_FIXTURE, errorOf, iamClient, PROD, s3Client, snsClient } from './helpers.js';
+import { ACME_FIXTURE, AUDITOR_KEY, errorOf, iamClient, PROD, s3Client, snsClient } from './helpers.js';
 
 describe('Sandbox fault injection', () => {
   let sandbox: RunningSandbox;
@@ -16,7 +17,7 @@ describe('Sandbox fault injection', () => {
   });
   beforeEach(() => {
     sandbox.state.reset();
-    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0, deny: [] });
+    sandbox.faults.configure({ latencyMs: 0, throttleRps: 0, failRate: 0 });
     sandbox.faults.reset();
   });
 
@@ -76,8 +77,10 @@ describe('Sandbox fault injection', () => {
   it('fails only the requests a test plans to fail, as often as planned, with the planned answer', async () => {
     // Prepare: bob's keys fail once with AccessDenied; the second ListUsers page fails once.
     const iam = iamClient(sandbox);
-    sandbox.faults.failNext({ action: 'ListAccessKeys', params: { UserName: 'bob' }, code: 'AccessDenied' });
-    sandbox.faults.failNext({ action: 'ListUsers', after: 1 });
+    sandbox.faults.add(
+      { operation: 'iam:ListAccessKeys', params: { UserName: 'bob' }, code: 'AccessDenied', times: 1 },
+      { operation: 'iam:ListUsers', code: 'ServiceFailure', after: 1, times: 1 },
+    );
     // Act
     const alice = await iam.send(new ListAccessKeysCommand({ UserName: 'alice' }));
     const denied = await errorOf(iam.send(new ListAccessKeysCommand({ UserName: 'bob' })));
@@ -95,9 +98,9 @@ describe('Sandbox fault injection', () => {
     expect(sandbox.state.calls().failed).toBe(2);
   });
 
-  it('forgets planned failures on reset', async () => {
+  it('forgets the rules added at run time on reset', async () => {
     // Prepare
-    sandbox.faults.failNext({ action: 'GetUser' });
+    sandbox.faults.add({ operation: 'iam:GetUser', code: 'ServiceFailure' });
     // Act
     sandbox.faults.reset();
     // Assess
@@ -143,7 +146,7 @@ describe('Sandbox fault injection', () => {
 
   it('refuses an operation from a given call on, as a lost permission, which the SDK does not retry', async () => {
     // Prepare: the first Publish passes, every later one is refused
-    sandbox.faults.configure({ deny: [{ operation: 'sns:Publish', after: 1 }] });
+    sandbox.faults.add({ operation: 'sns:Publish', code: 'AccessDenied', after: 1 });
     const sns = snsClient(sandbox, { maxAttempts: 3 });
     const publish = () =>
       sns.send(
@@ -165,9 +168,9 @@ describe('Sandbox fault injection', () => {
     await iamClient(sandbox).send(new GetUserCommand({ UserName: 'alice' }));
   });
 
-  it('refuses only the calls inside a deny window, and S3 answers AccessDenied', async () => {
+  it('refuses only the calls a rule counts, and S3 answers AccessDenied', async () => {
     // Prepare: the second PutObject alone is refused
-    sandbox.faults.configure({ deny: [{ operation: 's3:PutObject', after: 1, count: 1 }] });
+    sandbox.faults.add({ operation: 's3:PutObject', code: 'AccessDenied', after: 1, times: 1 });
     const s3 = s3Client(sandbox);
     const put = (key: string) =>
       s3.send(new PutObjectCommand({ Bucket: 'acme-key-hygiene-reports', Key: key, Body: key }));
@@ -185,11 +188,85 @@ describe('Sandbox fault injection', () => {
     ).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
+  it('applies a rule only inside its window of the sandbox clock', async () => {
+    // Prepare: GetUser fails from 02:00 until 03:00 on the sandbox's day.
+    sandbox.state.clock.set('2026-11-20T01:59:59Z');
+    sandbox.faults.add({
+      operation: 'iam:GetUser',
+      code: 'ServiceFailure',
+      from: '2026-11-20T02:00:00Z',
+      until: '2026-11-20T03:00:00Z',
+    });
+    const iam = iamClient(sandbox);
+    const getUser = () => iam.send(new GetUserCommand({ UserName: 'alice' }));
+    // Act
+    const before = await getUser();
+    sandbox.state.clock.advance(1_000);
+    const inside = await errorOf(getUser());
+    sandbox.state.clock.set('2026-11-20T03:00:00Z');
+    const after = await getUser();
+    // Assess
+    expect(before.User?.UserName).toBe('alice');
+    expect(inside).toMatchObject({ name: 'ServiceFailureException', status: 500 });
+    expect(after.User?.UserName).toBe('alice');
+  });
+
+  it('refuses a permission for the whole run when a rule has no count: a role or SCP that denies it', async () => {
+    // Prepare
+    sandbox.faults.add({ operation: 'iam:ListUsers', code: 'AccessDenied' });
+    const iam = iamClient(sandbox);
+    // Act
+    const answers = await Promise.all([1, 2, 3].map(() => errorOf(iam.send(new ListUsersCommand({})))));
+    // Assess
+    for (const answer of answers) expect(answer).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(sandbox.faults.activeRules).toEqual([
+      { rule: { operation: 'iam:ListUsers', code: 'AccessDenied' }, seen: 3 },
+    ]);
+  });
+
+  it("starts with the fixture's rules, matches a JSON service's parameters, and restores them on reset", async () => {
+    // Prepare: a fixture whose Slack webhook parameter SSM refuses once.
+    const withRules = await startSandbox({
+      fixture: {
+        accounts: [{ id: PROD, parameters: [{ name: '/hook', value: 'https://example.com' }] }],
+        faults: [
+          { operation: 'ssm:GetParameter', params: { Name: '/hook' }, code: 'AccessDenied', times: 1 },
+        ],
+      },
+    });
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: withRules.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: AUDITOR_KEY, secretAccessKey: 'x' },
+    });
+    const get = () => ssm.send(new GetParameterCommand({ Name: '/hook' }));
+    try {
+      // Act
+      const refused = await errorOf(get());
+      const served = await get();
+      withRules.faults.reset();
+      const refusedAgain = await errorOf(get());
+      // Assess
+      expect(refused).toMatchObject({ name: 'AccessDeniedException' });
+      expect(served.Parameter?.Value).toBe('https://example.com');
+      expect(refusedAgain).toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      ssm.destroy();
+      await withRules.close();
+    }
+  });
+
   it('refuses impossible settings with a message naming them', () => {
-    expect(() => sandbox.faults.configure({ deny: [{ operation: 'Publish', after: 0 }] })).toThrow(
-      /deny.operation must be service:Action/,
+    expect(() => sandbox.faults.add({ operation: 'Publish', code: 'AccessDenied' })).toThrow(
+      /operation: not service:Action/,
     );
-    expect(() => new Faults({ deny: [{ operation: 'sns:Publish', after: -1 }] }, 's')).toThrow(/deny.after/);
+    expect(
+      () => new Faults({}, 's', [{ operation: 'sns:Publish', code: 'AccessDenied', after: -1 }]),
+    ).toThrow(/after:/);
+    expect(() => sandbox.faults.add({ operation: 'sns:Publish', code: 'NoSuchEntity' })).toThrow(
+      /NoSuchEntity is an IAM answer/,
+    );
     expect(() => sandbox.faults.configure({ failRate: 2 })).toThrow(/failRate must be between 0 and 1/);
     expect(() => new Faults({ throttleRps: -1 }, 's')).toThrow(/throttleRps/);
   });

@@ -1,13 +1,15 @@
 // Vitest globalSetup of the `deploy` project: runs `serverless package` once per test run for a
 // configured stage and once with every param at its default (it is the slow part), and hands the
-// generated CloudFormation to every test file through `inject`.
+// generated CloudFormation and what each function's zip holds to every test file through `inject`.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { TEST_DEPLOYMENT } from './cfn-resolver.js';
+import type { PackagedArtifacts } from './packaged-template.js';
+import { zipEntries } from './zip-entries.js';
 
 const run = promisify(execFile);
 
@@ -17,7 +19,8 @@ const run = promisify(execFile);
  * and the Security Hub export's resources on; the exemptions and the reserved concurrency are
  * checked in the template. The exemption entries carry the spaces and the missing trailing slash
  * the settings accept. organizationAudit deploys the organization state machine, its functions and
- * roles; organizationUnitIds the member role's StackSet.
+ * roles; organizationUnitIds the member role's StackSet; sourceMaps ships the source maps, whose
+ * sources say which packages each bundle carries.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -30,6 +33,7 @@ export const PACKAGE_PARAMS = {
   securityHub: 'on',
   organizationAudit: 'true',
   organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
+  sourceMaps: 'true',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -40,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const defaults = await packageService([]);
   project.provide('packagedTemplate', configured.template);
   project.provide('defaultTemplate', defaults.template);
+  project.provide('packagedArtifacts', configured.artifacts);
+  project.provide('defaultArtifacts', defaults.artifacts);
   return async () => {
     await Promise.all([configured.cleanup(), defaults.cleanup()]);
   };
@@ -72,5 +78,31 @@ async function packageService(params: string[]) {
     },
   );
   const template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  return { template, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    template,
+    artifacts: await readArtifacts(dir),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Each zip of the package: its size, its files, and the npm packages its source maps name. */
+async function readArtifacts(dir: string): Promise<PackagedArtifacts> {
+  const artifacts: PackagedArtifacts = {};
+  for (const name of (await readdir(dir)).filter((file) => file.endsWith('.zip'))) {
+    const zip = await readFile(join(dir, name));
+    const entries = zipEntries(zip);
+    const packages = new Set<string>();
+    for (const map of entries.filter((entry) => entry.name.endsWith('.map'))) {
+      for (const source of (JSON.parse(map.text()) as { sources: string[] }).sources) {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+        if (match?.[1]) packages.add(match[1]);
+      }
+    }
+    artifacts[name] = {
+      bytes: zip.length,
+      files: entries.map(({ name: file, size }) => ({ name: file, size })),
+      packages: [...packages].sort(),
+    };
+  }
+  return artifacts;
 }

@@ -7,7 +7,30 @@ declare module 'vitest' {
     packagedTemplate: CfnTemplate;
     /** The same with every param at its serverless.yml default. */
     defaultTemplate: CfnTemplate;
+    /** The zips of the configured stage's package (source maps on). */
+    packagedArtifacts: PackagedArtifacts;
+    /** The zips of the package with every param at its default. */
+    defaultArtifacts: PackagedArtifacts;
   }
+}
+
+/** A package's zips by file name (`scheduledAudit.zip`). */
+export type PackagedArtifacts = Record<
+  string,
+  {
+    bytes: number;
+    files: { name: string; size: number }[];
+    /** npm packages named by the zip's source maps (empty without maps). */
+    packages: string[];
+  }
+>;
+
+/** The zips of the configured package or of the all-defaults one. */
+export function packagedArtifacts(which: 'configured' | 'defaults'): PackagedArtifacts {
+  const artifacts = inject(which === 'configured' ? 'packagedArtifacts' : 'defaultArtifacts');
+  if (!artifacts)
+    throw new Error('No packaged artifacts: this test belongs under test/deploy/ (vitest project "deploy")');
+  return artifacts;
 }
 
 /** The packaged template of this test run; only in the `deploy` project (test/deploy/). */

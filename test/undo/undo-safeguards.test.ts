@@ -8,7 +8,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/model.js';
-import type { PlannedFailure } from '../../src/sandbox/faults.js';
+import type { FaultRule } from '../../src/sandbox/faults.js';
 import { renderUndoText, undoReportSchema } from '../../src/undo/report.js';
 import { buildUndoSnsPublish } from '../../src/undo/sns-message.js';
 import type { UndoAction, UndoReport } from '../../src/undo/types.js';
@@ -166,7 +166,7 @@ describe('Undo is as careful as apply: a key of another user', () => {
 
 interface FailureCase {
   name: string;
-  failures: PlannedFailure[];
+  failures: FaultRule[];
   /** Done by hand after the run, before the undo. */
   prepare?: () => Promise<void>;
   /** What the undo reports for stale-sam's key (absent: it never got that far). */
@@ -182,28 +182,28 @@ const denied = { code: 'AccessDenied', message: expect.stringMatching(/is not au
 const FAILURE_CASES: FailureCase[] = [
   {
     name: 'ListUsers fails: nothing found, the error reported, incomplete',
-    failures: [{ action: 'ListUsers', code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:ListUsers', code: 'AccessDenied' }],
     errors: [{ userName: null, accessKeyId: null, operation: 'ListUsers', ...denied }],
     complete: false,
     staleAfter: { status: 'Inactive', tags: [STALE_TAG] },
   },
   {
     name: 'ListUserTags fails for one user: the error names the user, incomplete, the others are undone',
-    failures: [{ action: 'ListUserTags', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:ListUserTags', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
     errors: [{ userName: 'stale-sam', accessKeyId: null, operation: 'ListUserTags', ...denied }],
     complete: false,
     staleAfter: { status: 'Inactive', tags: [STALE_TAG] },
   },
   {
     name: 'the user is deleted while its tags are read: passed over, as IAM deletes a user only without keys',
-    failures: [{ action: 'ListUserTags', params: { UserName: 'stale-sam' }, code: 'NoSuchEntity' }],
+    failures: [{ operation: 'iam:ListUserTags', params: { UserName: 'stale-sam' }, code: 'NoSuchEntity' }],
     errors: [],
     complete: true,
     staleAfter: { status: 'Inactive', tags: [STALE_TAG] },
   },
   {
     name: 'ListAccessKeys fails: the key failed, untouched, tag kept',
-    failures: [{ action: 'ListAccessKeys', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:ListAccessKeys', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
     staleAction: {
       status: 'failed',
       reason: 'could not list the user’s keys; key left untouched',
@@ -214,7 +214,7 @@ const FAILURE_CASES: FailureCase[] = [
   },
   {
     name: 'the user is deleted right before its keys are listed: skipped, nothing to reactivate',
-    failures: [{ action: 'ListAccessKeys', params: { UserName: 'stale-sam' }, code: 'NoSuchEntity' }],
+    failures: [{ operation: 'iam:ListAccessKeys', params: { UserName: 'stale-sam' }, code: 'NoSuchEntity' }],
     staleAction: {
       status: 'skipped',
       reason: 'the user no longer exists; nothing to reactivate',
@@ -225,7 +225,9 @@ const FAILURE_CASES: FailureCase[] = [
   },
   {
     name: 'GetAccessKeyLastUsed fails: the key failed, left Inactive',
-    failures: [{ action: 'GetAccessKeyLastUsed', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' }],
+    failures: [
+      { operation: 'iam:GetAccessKeyLastUsed', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' },
+    ],
     staleAction: {
       status: 'failed',
       reason: 'could not read when the key was last used; key left Inactive',
@@ -236,7 +238,9 @@ const FAILURE_CASES: FailureCase[] = [
   },
   {
     name: 'UpdateAccessKey fails: the key failed, still Inactive, tag kept for a rerun',
-    failures: [{ action: 'UpdateAccessKey', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' }],
+    failures: [
+      { operation: 'iam:UpdateAccessKey', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' },
+    ],
     staleAction: {
       status: 'failed',
       reason: 'UpdateAccessKey failed; key still Inactive (tag kept, so the undo can be run again)',
@@ -247,7 +251,7 @@ const FAILURE_CASES: FailureCase[] = [
   },
   {
     name: 'UntagUser fails after the reactivation: reactivated, saying which tag to remove by hand',
-    failures: [{ action: 'UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
     staleAction: {
       status: 'reactivated',
       reason: `reactivated, but removing the ${STALE_TAG} tag failed; remove it by hand`,
@@ -261,7 +265,7 @@ const FAILURE_CASES: FailureCase[] = [
     prepare: async () => {
       await env.iam.send(new DeleteAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale }));
     },
-    failures: [{ action: 'UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
     staleAction: {
       status: 'skipped',
       reason: `the key was deleted since the run; nothing to reactivate (removing the stale tag failed; remove ${STALE_TAG} by hand)`,
@@ -277,7 +281,7 @@ const FAILURE_CASES: FailureCase[] = [
         new UpdateAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale, Status: 'Active' }),
       );
     },
-    failures: [{ action: 'UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
+    failures: [{ operation: 'iam:UntagUser', params: { UserName: 'stale-sam' }, code: 'AccessDenied' }],
     staleAction: {
       status: 'skipped',
       reason: `the key is Active already (reactivated since the run); left as it is (removing the stale tag failed; remove ${STALE_TAG} by hand)`,
@@ -291,7 +295,9 @@ const FAILURE_CASES: FailureCase[] = [
     prepare: async () => {
       await env.iam.send(new DeleteAccessKeyCommand({ UserName: 'stale-sam', AccessKeyId: KEYS.stale }));
     },
-    failures: [{ action: 'GetAccessKeyLastUsed', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' }],
+    failures: [
+      { operation: 'iam:GetAccessKeyLastUsed', params: { AccessKeyId: KEYS.stale }, code: 'AccessDenied' },
+    ],
     staleAction: {
       status: 'failed',
       reason: 'the key is not listed under the user, and whose it is could not be read; left untouched',
@@ -307,7 +313,7 @@ describe('Undo is as careful as apply: every AWS failure is in its report', () =
     // Prepare
     const { handler, run } = await enforced();
     await failureCase.prepare?.();
-    for (const failure of failureCase.failures) env.sandbox.faults.failNext(failure);
+    for (const failure of failureCase.failures) env.sandbox.faults.add({ times: 1, ...failure });
     // Act
     const undone = await undo(handler, run.runId);
     // Assess: the failure is reported, where a reader looks for it.
@@ -319,7 +325,7 @@ describe('Undo is as careful as apply: every AWS failure is in its report', () =
     expect(undone.summary.failed).toBe(undone.actions.filter((a) => a.status === 'failed').length);
     expect(env.sandbox.state.calls().failed).toBe(failureCase.failures.length);
     // The key of the run that met no failure is undone all the same (unless the listing failed).
-    const ninaUndone = failureCase.failures.every((failure) => failure.action !== 'ListUsers');
+    const ninaUndone = failureCase.failures.every((failure) => failure.operation !== 'iam:ListUsers');
     expect(await statusOf('never-nina', KEYS.neverUsedOld)).toBe(ninaUndone ? 'Active' : 'Inactive');
     expect({
       status: await statusOf('stale-sam', KEYS.stale),

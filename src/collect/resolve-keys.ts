@@ -1,9 +1,9 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
-import { readUserKeys } from '../collect/live-collector.js';
 import { forEachConcurrent } from '../concurrency.js';
 import type { AuditError, KeyRecord, UserRecord } from '../model.js';
 import type { OnProgress } from '../progress.js';
+import { readUserKeys } from './live-collector.js';
 
 export interface ResolveDeps {
   iam: Pick<IAMClient, 'send'>;

@@ -1,8 +1,8 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectFromCredentialReport } from '../../src/collect/credential-report-collector.js';
+import { resolveUsers, slotHint } from '../../src/collect/resolve-keys.js';
 import type { KeyRecord, UserRecord } from '../../src/model.js';
-import { resolveUsers, slotHint } from '../../src/resolve/resolve-keys.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 
 const reportKey = (slot: 1 | 2, createDate: string): KeyRecord => ({
