@@ -13,7 +13,7 @@ const conditionText = (condition: PermissionCondition | undefined) =>
 
 /**
  * The README's table of the roles' permissions, generated from the registry (the same declarations
- * the simulator test holds the packaged roles to), one row per action and resource.
+ * the simulator test holds the packaged roles to), one row per action, resource and condition.
  */
 export function renderPermissionsTable(registry: PermissionRegistry): string {
   const rows = new Map<
@@ -29,7 +29,9 @@ export function renderPermissionsTable(registry: PermissionRegistry): string {
   >();
   for (const { name } of registry.functions) {
     for (const d of permissionsOf(registry, name)) {
-      const key = `${d.action} ${d.resource}`;
+      // A grant is its action, resource and condition: the same action on the same resource under
+      // another condition (the responder's key-hygiene:exposed-* tags) is a grant of its own.
+      const key = `${d.action} ${d.resource} ${JSON.stringify(d.condition ?? null)}`;
       const row = rows.get(key) ?? {
         action: d.action,
         resource: d.resource,

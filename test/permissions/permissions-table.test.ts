@@ -19,4 +19,18 @@ describe("the README's table of the role's permissions", () => {
       for (const { action } of permissionsOf(registry, name)) expect(table).toContain(`| \`${action}\``);
     }
   });
+
+  it('shows every grant with its condition: one action on one resource under two conditions is two rows', () => {
+    // Prepare
+    const table = renderPermissionsTable(registry);
+    const tagUserRows = table.split('\n').filter((line) => line.startsWith('| `iam:TagUser` |'));
+    // Assess: the responder's record of a handled event is a grant of its own, beside the
+    // deactivation record every key-changing function writes.
+    expect(tagUserRows).toEqual([
+      '| `iam:TagUser` | `arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*` | `ForAllValues:StringLike aws:TagKeys key-hygiene:deactivated-*`; `Null aws:TagKeys false` | scheduledAudit, adhocAudit, organizationAuditAccount, exposedKeyResponder | tags the user with why, when and in which run its key was deactivated |',
+      expect.stringMatching(
+        /^\| `iam:TagUser` \| `arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:user\/\*` \| `ForAllValues:StringLike aws:TagKeys key-hygiene:exposed-\*`; `Null aws:TagKeys false` \| exposedKeyResponder \| /,
+      ),
+    ]);
+  });
 });
