@@ -3,11 +3,16 @@ import { type PermissionRegistry, permissionsOf } from './registry.js';
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-/** `operator key value` per condition entry, e.g. `StringEquals kms:ViaService ssm...`. */
+/**
+ * `operator key value` per condition entry, e.g. `StringEquals kms:ViaService ssm...`. An IAM policy
+ * variable is shown as IAM reads it (`${aws:PrincipalOrgID}`), not in its Fn::Sub escape (`${!...}`).
+ */
 const conditionText = (condition: PermissionCondition | undefined) =>
   Object.entries(condition ?? {})
     .flatMap(([operator, keys]) =>
-      Object.entries(keys).map(([key, value]) => `\`${operator} ${key} ${[value].flat().join(', ')}\``),
+      Object.entries(keys).map(
+        ([key, value]) => `\`${operator} ${key} ${[value].flat().join(', ').replaceAll('${!', '${')}\``,
+      ),
     )
     .join('; ');
 

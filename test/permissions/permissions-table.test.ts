@@ -33,4 +33,19 @@ describe("the README's table of the role's permissions", () => {
       ),
     ]);
   });
+
+  it('shows the member-role grant with its organization condition, as IAM reads the policy variable', () => {
+    // Prepare
+    const table = renderPermissionsTable(registry);
+    const assumeRows = table.split('\n').filter((line) => line.startsWith('| `sts:AssumeRole` |'));
+    // Assess
+    expect(assumeRows).toEqual([
+      expect.stringMatching(
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/\*` \| {2}\| organizationListAccounts \| /,
+      ),
+      expect.stringMatching(
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/key-hygiene\/\*` \| `StringEquals aws:ResourceOrgID \$\{aws:PrincipalOrgID\}` \| organizationAuditAccount \| /,
+      ),
+    ]);
+  });
 });
