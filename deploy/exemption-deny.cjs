@@ -9,19 +9,13 @@
 // crosses `/`, so `ci-*` also covers the users under a path starting `/ci-` (more is denied, never
 // less). ARNs are compared case-sensitively: the Deny covers a name as written, while the planner
 // also exempts its other spellings.
-const list = (text) =>
-  String(text ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
+const { exemptUserNames, exemptPathList } = require('./exemption-lists.cjs');
 
 const userArn = (rest) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:user${rest}` });
 
 module.exports = async ({ resolveVariable }) => {
-  const names = list(await resolveVariable('param:exemptUsers'));
-  const paths = list(await resolveVariable('param:exemptPaths')).map((path) =>
-    path.endsWith('/') ? path : `${path}/`,
-  );
+  const names = exemptUserNames(await resolveVariable('param:exemptUsers'));
+  const paths = exemptPathList(await resolveVariable('param:exemptPaths'));
   const deny = (sid, resources) => ({
     Sid: sid,
     Effect: 'Deny',
@@ -51,8 +45,18 @@ module.exports = async ({ resolveVariable }) => {
       Type: 'AWS::IAM::Policy',
       Properties: {
         PolicyName: 'exempt-users-deny',
-        // The exposed-key responder's role changes keys too.
-        Roles: [{ Ref: 'IamRoleLambdaExecution' }, { Ref: 'ExposedKeyResponderRole' }],
+        // The exposed-key responder's role and the organization account audit's change keys too.
+        Roles: [
+          { Ref: 'IamRoleLambdaExecution' },
+          { Ref: 'ExposedKeyResponderRole' },
+          {
+            'Fn::If': [
+              'OrganizationAuditEnabled',
+              { Ref: 'OrganizationAuditAccountRole' },
+              { Ref: 'AWS::NoValue' },
+            ],
+          },
+        ],
         PolicyDocument: { Version: '2012-10-17', Statement: statements },
       },
     },

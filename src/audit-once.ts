@@ -2,9 +2,11 @@
  * The nightly run, once per EventBridge event. Lambda retries a failed asynchronous invocation with
  * the same event (the same `id`); when the delivery failed after the audit acted, auditing again
  * would find the keys already inactive and report nothing done, and the security team would never
- * learn what the first attempt did. So before its first message the run records which run answered
- * the event (`deliveries/<eventId>.json` in the report bucket), and after each message what is out;
- * a retry delivers that run's report and sends only what was not sent.
+ * learn what the first attempt did. So before it audits the run records which run answers the event
+ * (`deliveries/<eventId>.json` in the report bucket), before its first message where its report is,
+ * and after each message what is out: a retry delivers that run's report and sends only what was
+ * not sent; a retry of an attempt that never recorded its report (killed after acting) audits again
+ * as the same run and reports the deactivations that attempt's records name.
  */
 import {
   type DeliveryRecord,
@@ -12,12 +14,14 @@ import {
   newDeliveryRecord,
   type RecordBucket,
   recordedReport,
+  startedDeliveryRecord,
   writeDeliveryRecord,
 } from './archive/delivery-record.js';
 import { runAudit } from './audit.js';
 import type { Settings } from './config/settings.js';
 import { type Delivery, type DeliveryLedger, deliverReport } from './deliver.js';
 import type { AuditReport } from './model.js';
+import { newRunId } from './run-id.js';
 import { type AuditDeps, accountIdOf } from './run-start.js';
 
 export interface EventRun {
@@ -42,8 +46,8 @@ export async function auditOnce(
   eventId: string,
   onAudited: (report: AuditReport) => void = () => undefined,
 ): Promise<EventRun> {
-  const audit = async () => {
-    const report = await runAudit(deps, { settings });
+  const audit = async (run: { runId?: string; continuesInterruptedAttempt?: boolean } = {}) => {
+    const report = await runAudit(deps, { settings, ...run });
     onAudited(report);
     return report;
   };
@@ -55,8 +59,8 @@ export async function auditOnce(
   }
   const where: RecordBucket = { bucket, accountId: await accountIdOf(deps) };
   const earlier = await findDeliveryRecord(s3, where, eventId);
-  if (earlier) {
-    const report = await recordedReport(s3, where, earlier);
+  if (earlier?.report) {
+    const report = await recordedReport(s3, where, { ...earlier, report: earlier.report });
     deps.logger.info('event already audited: delivering the report of that run', {
       eventId,
       runId: report.runId,
@@ -67,7 +71,29 @@ export async function auditOnce(
     return { report, delivery, resumed: true };
   }
 
-  const report = await audit();
+  // The run id is recorded before anything changes: a retry of an attempt killed after acting
+  // continues that run and reports what it did.
+  const runId = earlier?.runId ?? newRunId(deps.clock());
+  if (earlier) {
+    deps.logger.info('an earlier attempt of the event stopped before delivering: auditing again as its run', {
+      eventId,
+      runId,
+    });
+  } else {
+    try {
+      await writeDeliveryRecord(s3, where, startedDeliveryRecord(eventId, runId));
+    } catch (error) {
+      deps.logger.warn(
+        'delivery record not written before the audit: if this attempt dies, a retry audits again',
+        {
+          eventId,
+          runId,
+          error: (error as Error).message,
+        },
+      );
+    }
+  }
+  const report = await audit({ runId, continuesInterruptedAttempt: earlier !== null });
   const record = newDeliveryRecord(eventId, report);
   try {
     await writeDeliveryRecord(s3, where, record);

@@ -5,6 +5,7 @@
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
+import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
 import { archiveReport } from './archive/write-archive.js';
 import { collectInventory } from './collect/collect-inventory.js';
@@ -27,6 +28,16 @@ export interface AuditRequest {
   settings: Settings;
   /** Audit only these users. */
   users?: readonly string[];
+  /**
+   * The run this audit is (a nightly event's, named in its delivery record before anything
+   * changed); a new run id when absent.
+   */
+  runId?: string;
+  /**
+   * An earlier attempt of `runId` started and never delivered (killed, or timed out): the keys its
+   * records name as deactivated by the run are reported as applied, beside this attempt's actions.
+   */
+  continuesInterruptedAttempt?: boolean;
 }
 
 export class AuditRequestError extends Error {
@@ -66,7 +77,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
       `asOf ${asOf.toISOString()} is a preview of another date and cannot be combined with mode "enforce"; use mode "report" to preview.`,
     );
   }
-  const { runId, accountId, shouldStop } = await startRun(deps, settings, startedAt);
+  const { runId, accountId, shouldStop } = await startRun(deps, settings, startedAt, request.runId);
   deps.logger.info('audit started', {
     runId,
     accountId,
@@ -129,7 +140,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   ];
 
   // apply (enforce only, and only once confirmed when someone is asked)
-  const actions =
+  const applied =
     settings.mode === 'enforce' && (await confirmed(deps, accountId, planned))
       ? await applyActions(
           {
@@ -149,6 +160,10 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             a.status === 'planned' ? { ...a, status: 'skipped' as const, reason: NOT_CONFIRMED_REASON } : a,
           )
         : planned;
+  // what an interrupted attempt of this run already did, as its records on the users say
+  const actions = request.continuesInterruptedAttempt
+    ? [...earlierAttemptDeactivations(live.users, runId, applied), ...applied]
+    : applied;
   // Whatever the time budget kept from being done is listed, so the next run is known to be needed.
   const notApplied = actions.filter((a) => a.status === 'skipped' && a.reason === TIME_BUDGET_SKIP_REASON);
   const notReached = [

@@ -86,12 +86,13 @@ export async function startRun(
   deps: Pick<AuditDeps, 'sts' | 'clock' | 'remainingTimeMs'>,
   settings: Pick<Settings, 'timeBudgetMarginSeconds'>,
   startedAt: Date = deps.clock(),
+  runId: string = newRunId(startedAt),
 ): Promise<RunStart> {
   const accountId = await accountIdOf(deps);
   const marginMs = settings.timeBudgetMarginSeconds * 1000;
   const { remainingTimeMs } = deps;
   return {
-    runId: newRunId(startedAt),
+    runId,
     accountId,
     startedAt,
     shouldStop: remainingTimeMs ? () => remainingTimeMs() < marginMs : undefined,

@@ -3,17 +3,22 @@ import { type PermissionRegistry, permissionsOf } from './registry.js';
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
-/** `operator key value` per condition entry, e.g. `StringEquals kms:ViaService ssm...`. */
+/**
+ * `operator key value` per condition entry, e.g. `StringEquals kms:ViaService ssm...`. An IAM policy
+ * variable is shown as IAM reads it (`${aws:PrincipalOrgID}`), not in its Fn::Sub escape (`${!...}`).
+ */
 const conditionText = (condition: PermissionCondition | undefined) =>
   Object.entries(condition ?? {})
     .flatMap(([operator, keys]) =>
-      Object.entries(keys).map(([key, value]) => `\`${operator} ${key} ${[value].flat().join(', ')}\``),
+      Object.entries(keys).map(
+        ([key, value]) => `\`${operator} ${key} ${[value].flat().join(', ').replaceAll('${!', '${')}\``,
+      ),
     )
     .join('; ');
 
 /**
  * The table of the roles' permissions in docs/deploy.md, generated from the registry (the same declarations
- * the simulator test holds the packaged roles to), one row per action and resource.
+ * the simulator test holds the packaged roles to), one row per action, resource and condition.
  */
 export function renderPermissionsTable(registry: PermissionRegistry): string {
   const rows = new Map<
@@ -29,7 +34,9 @@ export function renderPermissionsTable(registry: PermissionRegistry): string {
   >();
   for (const { name } of registry.functions) {
     for (const d of permissionsOf(registry, name)) {
-      const key = `${d.action} ${d.resource}`;
+      // A grant is its action, resource and condition: the same action on the same resource under
+      // another condition (the responder's key-hygiene:exposed-* tags) is a grant of its own.
+      const key = `${d.action} ${d.resource} ${JSON.stringify(d.condition ?? null)}`;
       const row = rows.get(key) ?? {
         action: d.action,
         resource: d.resource,

@@ -3,7 +3,9 @@
  * answered the EventBridge event and which of its messages are out. Lambda retries a failed
  * asynchronous invocation with the same event, so a retry that finds the record delivers that
  * run's report instead of auditing again (which would find the keys already inactive and report
- * nothing done). It holds no secret and no copy of an archived report, only where that report is.
+ * nothing done). It is first written before the audit, with the run id and no report: a retry of an
+ * attempt killed before it recorded its report continues that run (its deactivations are reported).
+ * It holds no secret and no copy of an archived report, only where that report is.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
@@ -37,7 +39,7 @@ export const DELIVERY_RECORD_PERMISSIONS = [
   {
     action: 's3:PutObject',
     resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/deliveries/*',
-    why: 'records which run answered the nightly event, before its first message and after each one',
+    why: 'records which run answered the nightly event, before it audits, before its first message and after each one',
   },
   {
     action: 's3:GetObject',
@@ -57,11 +59,16 @@ const deliveryRecordSchema = z.strictObject({
   recordVersion: z.literal(1),
   eventId: z.string(),
   runId: z.string().min(1),
-  /** The archived JSON report's key; the report itself only when it could not be archived. */
-  report: z.union([
-    z.strictObject({ archivedKey: z.string().startsWith(ARCHIVE_KEY_PREFIX) }),
-    z.strictObject({ inline: reportSchema }),
-  ]),
+  /**
+   * The archived JSON report's key; the report itself only when it could not be archived; null
+   * while the run has not finished its audit (written before anything changes).
+   */
+  report: z
+    .union([
+      z.strictObject({ archivedKey: z.string().startsWith(ARCHIVE_KEY_PREFIX) }),
+      z.strictObject({ inline: reportSchema }),
+    ])
+    .nullable(),
   published: publishedSchema,
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
@@ -83,6 +90,11 @@ export class DeliveryRecordError extends Error {
 /** `deliveries/<eventId>.json`, the id encoded so that any id stays one key segment. */
 export function deliveryRecordKey(eventId: string): string {
   return `${DELIVERY_RECORD_PREFIX}${encodeURIComponent(eventId)}.json`;
+}
+
+/** The record of a run that answers `eventId` and has not audited yet: its run id, no report. */
+export function startedDeliveryRecord(eventId: string, runId: string): DeliveryRecord {
+  return { recordVersion: 1, eventId, runId, report: null, published: { report: null, teams: [] } };
 }
 
 /** A new record for the run that answers `eventId`: nothing published yet. */
@@ -163,7 +175,7 @@ export async function findDeliveryRecord(
 export async function recordedReport(
   s3: Pick<S3Client, 'send'>,
   where: RecordBucket,
-  record: DeliveryRecord,
+  record: DeliveryRecord & { report: NonNullable<DeliveryRecord['report']> },
 ): Promise<AuditReport> {
   if ('inline' in record.report) return record.report.inline;
   const uri = uriOf(where, record.report.archivedKey);

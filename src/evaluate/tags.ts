@@ -33,6 +33,12 @@ export function exposedTagKey(accessKeyId: string): string {
 /** The user tags that name a team, the first present wins. */
 export const TEAM_TAG_KEYS = ['team', 'owner'] as const;
 
+/** The user tags that say who to ask about a key. */
+export const OWNER_TAG_KEYS = ['owner', 'email', 'contact'] as const;
+
+/** The prefix of every tag key-hygiene reads or writes. */
+export const OWN_TAG_PREFIX = 'key-hygiene:';
+
 /** Longer values are cut: the team becomes an SNS attribute value and part of a subject. */
 export const MAX_TEAM_CHARS = 128;
 

@@ -13,6 +13,7 @@ import {
   actionOf,
   actionTaken,
   clip,
+  exportedTags,
   type FindingThresholds,
   findingTitle,
   findingUid,
@@ -92,7 +93,7 @@ function keyResource(ctx: AsffContext, finding: KeyFinding, isRoot: boolean): Re
 }
 
 function userResource(ctx: AsffContext, finding: KeyFinding, user: UserRecord | null): Resource {
-  const tags = user ? Object.entries(user.tags).slice(0, 50) : [];
+  const tags = user ? exportedTags(user.tags).slice(0, 50) : [];
   return {
     Type: 'AwsIamUser',
     Id: finding.userArn,

@@ -4,7 +4,13 @@
  * the inventory and the settings in, strings and dates out.
  */
 import type { Settings } from '../config/settings.js';
-import { deactivationOf, deactivationsOf } from '../evaluate/tags.js';
+import {
+  deactivationOf,
+  deactivationsOf,
+  OWN_TAG_PREFIX,
+  OWNER_TAG_KEYS,
+  TEAM_TAG_KEYS,
+} from '../evaluate/tags.js';
 import type { ActionOutcome, AuditReport, Finding, KeyRecord, UserRecord } from '../model.js';
 import { MS_PER_DAY } from '../time.js';
 
@@ -192,4 +198,18 @@ export function clip(text: string, max: number): string {
     kept += char;
   }
   return `${kept}…`;
+}
+
+const SHOWN_TAG_KEYS: ReadonlySet<string> = new Set([...TEAM_TAG_KEYS, ...OWNER_TAG_KEYS]);
+
+/**
+ * The user tags an exported finding carries: key-hygiene's own and the team and owner tags (keys
+ * compared without case, as IAM does). A user's other tags (a cost centre, anything secret-looking)
+ * stay in the account: Security Hub and OCSF consumers see findings across accounts and teams.
+ */
+export function exportedTags(tags: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(tags).filter(([key]) => {
+    const lower = key.toLowerCase();
+    return lower.startsWith(OWN_TAG_PREFIX) || SHOWN_TAG_KEYS.has(lower);
+  });
 }

@@ -13,6 +13,7 @@ import { partitionOf } from '../notify/topic-arn.js';
 import {
   actionOf,
   actionTaken,
+  exportedTags,
   type FindingThresholds,
   findingTitle,
   findingUid,
@@ -79,7 +80,7 @@ function resourcesOf(report: AuditReport, finding: Finding, options: OcsfOptions
       last_used_region: finding.lastUsedRegion,
     },
   };
-  const tags = Object.entries(user?.tags ?? {}).map(([name, value]) => ({ name, value }));
+  const tags = exportedTags(user?.tags ?? {}).map(([name, value]) => ({ name, value }));
   const owner = {
     type: user?.isRoot ? 'AWS::::Account' : 'AWS::IAM::User',
     uid: finding.userArn,

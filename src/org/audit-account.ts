@@ -10,12 +10,13 @@ import { deliverReport, reportTopicArn } from '../deliver.js';
 import type { AuditReport } from '../model.js';
 import type { AuditDeps } from '../run-start.js';
 import type { ActionBudget } from './action-budget.js';
-import { assumeRole, memberRoleArn, type TemporaryCredentials } from './member-access.js';
+import { assumeMemberRole, memberRoleArn } from './member-access.js';
 import {
   type AccountOutcome,
   ORGANIZATION_CAP_REASON,
   type OrganizationAccount,
 } from './organization-report.js';
+import type { TemporaryCredentials } from './temporary-credentials.js';
 
 /** What an organization run needs beyond one audit's dependencies. */
 export interface OrganizationDeps extends AuditDeps {
@@ -88,7 +89,7 @@ export async function auditAccount(
   if (account.accountId !== run.orchestratorAccountId) {
     const roleArn = memberRoleArn(account.accountId, settings.memberRoleName, deps.region);
     try {
-      const credentials = await assumeRole(deps.sts, roleArn, run.runId);
+      const credentials = await assumeMemberRole(deps.sts, roleArn, run.runId);
       member = deps.memberClients(credentials);
       // The auditor's own key lives in its own account only.
       accountDeps = {

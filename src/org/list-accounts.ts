@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
-import { assumeRole } from './member-access.js';
 import type { OrganizationAccount } from './organization-report.js';
+import { assumeOrganizationRole } from './organization-role.js';
 import type { OrganizationRunDeps } from './run-steps.js';
 
 /**
@@ -124,7 +124,7 @@ export async function listOrganizationAccounts(
 ): Promise<OrganizationAccount[]> {
   if (settings.accounts.length > 0) return listAccounts(null, settings);
   const organizations = settings.organizationRoleArn
-    ? deps.organizationsWith(await assumeRole(deps.sts, settings.organizationRoleArn, runId))
+    ? deps.organizationsWith(await assumeOrganizationRole(deps.sts, settings.organizationRoleArn, runId))
     : deps.organizations;
   return listAccounts(organizations, settings);
 }

@@ -11,8 +11,8 @@ import { accountIdOf } from '../run-start.js';
 import type { OrganizationDeps } from './audit-account.js';
 import { buildOrganizationReport } from './build-organization-report.js';
 import { archiveOrganizationReport, publishOrganizationReport } from './deliver-organization.js';
-import type { TemporaryCredentials } from './member-access.js';
 import type { AccountOutcome, OrganizationReport } from './organization-report.js';
+import type { TemporaryCredentials } from './temporary-credentials.js';
 
 export interface OrganizationRunDeps extends OrganizationDeps {
   /** Organizations signing as the auditor; null when only the `accounts` setting is used. */

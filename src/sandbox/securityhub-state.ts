@@ -23,6 +23,12 @@ export class SecurityHubStore {
   /** Accounts where Security Hub is not enabled (a test aid): every call answers InvalidAccessException. */
   readonly disabledAccounts = new Set<string>();
   private plans: (Required<Omit<PlannedImportFailure, 'ids'>> & { ids: readonly string[] | null })[] = [];
+  /**
+   * The top-level fields a customer changed with BatchUpdateFindings, by account and finding:
+   * Security Hub keeps them apart from the provider's (FindingProviderFields) and no later import
+   * overwrites them. Not part of the finding GetFindings returns.
+   */
+  private readonly customerFields = new Map<string, Set<string>>();
 
   /** The account's findings, in creation order. */
   findings(accountId: string): StoredFinding[] {
@@ -40,6 +46,19 @@ export class SecurityHubStore {
       this.byAccount.set(accountId, findings);
     }
     findings.set(key(finding.ProductArn, finding.Id), finding);
+  }
+
+  /** Records that a customer (BatchUpdateFindings) set these top-level fields of the finding. */
+  markCustomerUpdate(accountId: string, productArn: string, id: string, fields: readonly string[]): void {
+    const k = `${accountId}\n${key(productArn, id)}`;
+    const known = this.customerFields.get(k) ?? new Set<string>();
+    for (const field of fields) known.add(field);
+    this.customerFields.set(k, known);
+  }
+
+  /** Whether a customer set this top-level field of the finding with BatchUpdateFindings. */
+  updatedByCustomer(accountId: string, productArn: string, id: string, field: string): boolean {
+    return this.customerFields.get(`${accountId}\n${key(productArn, id)}`)?.has(field) ?? false;
   }
 
   /** Plans failures of single findings inside an otherwise successful BatchImportFindings. */
@@ -62,6 +81,7 @@ export class SecurityHubStore {
 
   clear(): void {
     this.byAccount.clear();
+    this.customerFields.clear();
     this.disabledAccounts.clear();
     this.plans = [];
   }

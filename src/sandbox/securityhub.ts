@@ -1,6 +1,7 @@
 /**
- * Security Hub CSPM (REST-JSON, 2018-10-26): BatchImportFindings (`POST /findings/import`) and
- * GetFindings (`POST /findings`). Findings are validated as Security Hub validates the ASFF: a
+ * Security Hub CSPM (REST-JSON, 2018-10-26): BatchImportFindings (`POST /findings/import`),
+ * BatchUpdateFindings (`PATCH /findings/batchupdate`, the customers' triage) and GetFindings
+ * (`POST /findings`). Findings are validated as Security Hub validates the ASFF: a
  * finding that breaks the format is returned in `FailedFindings` with `InvalidInput` and the
  * service's JSON-schema style message, the others are stored per account; a finding for another
  * account than the caller's, or under another account's product, refuses the whole request.
@@ -25,6 +26,7 @@ const SCHEMA_VERSION = '2018-10-08';
 const ROUTES: Readonly<Record<string, string>> = {
   'POST /findings/import': 'BatchImportFindings',
   'POST /findings': 'GetFindings',
+  'PATCH /findings/batchupdate': 'BatchUpdateFindings',
 };
 const PRODUCT_ARN = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:(\d{12})?:product\/([^/]+)\/([^/]+)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -34,6 +36,18 @@ const RECORD_STATES = ['ACTIVE', 'ARCHIVED'];
 const COMPLIANCE_STATUSES = ['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'];
 /** Fields a provider cannot change once the finding exists: they are the customer's triage. */
 const CUSTOMER_FIELDS = ['Note', 'UserDefinedFields', 'VerificationState', 'Workflow', 'WorkflowState'];
+/** The provider's fields the sandbox keeps apart from the customers' (FindingProviderFields). */
+const PROVIDER_FIELDS = ['Severity', 'Types'] as const;
+/** BatchUpdateFindings' Severity labels and the Normalized score Security Hub gives each. */
+const SEVERITY_NORMALIZED: Readonly<Record<string, number>> = {
+  INFORMATIONAL: 0,
+  LOW: 1,
+  MEDIUM: 40,
+  HIGH: 70,
+  CRITICAL: 90,
+};
+const WORKFLOW_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'];
+const VERIFICATION_STATES = ['UNKNOWN', 'TRUE_POSITIVE', 'FALSE_POSITIVE', 'BENIGN_POSITIVE'];
 
 /** The filters this sandbox evaluates, by filter name and the finding field each reads. */
 const STRING_FILTERS: Readonly<Record<string, (f: StoredFinding) => unknown>> = {
@@ -121,7 +135,11 @@ export async function handleSecurityHubRequest(
     }
     const request = { body: input as Record<string, unknown>, accountId: caller.accountId, arn: caller.arn };
     const result =
-      operation === 'BatchImportFindings' ? batchImportFindings(state, request) : getFindings(state, request);
+      operation === 'BatchImportFindings'
+        ? batchImportFindings(state, request)
+        : operation === 'BatchUpdateFindings'
+          ? batchUpdateFindings(state, request)
+          : getFindings(state, request);
     state.recordCall('securityhub', operation, 'ok');
     sendJson(res, 200, result, requestId);
   } catch (error) {
@@ -188,6 +206,115 @@ function batchImportFindings(state: SandboxState, request: HubRequest) {
   };
 }
 
+/** The label of a Normalized score, as Security Hub derives it. */
+function labelOf(normalized: number): string {
+  if (normalized === 0) return 'INFORMATIONAL';
+  if (normalized < 40) return 'LOW';
+  if (normalized < 70) return 'MEDIUM';
+  if (normalized < 90) return 'HIGH';
+  return 'CRITICAL';
+}
+
+/**
+ * The customers' side: the triage fields of up to 100 findings of the caller's account. UpdatedAt
+ * (the provider's) is left alone; each top-level field set here is recorded as the customer's, so
+ * later imports do not overwrite it.
+ */
+function batchUpdateFindings(state: SandboxState, request: HubRequest) {
+  const body = request.body as {
+    FindingIdentifiers?: unknown;
+    Severity?: { Label?: unknown; Normalized?: unknown; Product?: unknown };
+    Note?: { Text?: unknown; UpdatedBy?: unknown };
+    Workflow?: { Status?: unknown };
+    VerificationState?: unknown;
+    Confidence?: unknown;
+    Criticality?: unknown;
+    Types?: unknown;
+    UserDefinedFields?: unknown;
+    RelatedFindings?: unknown;
+  };
+  const identifiers = body.FindingIdentifiers;
+  if (!Array.isArray(identifiers) || identifiers.length < 1 || identifiers.length > 100) {
+    throw invalidInput(
+      "Invalid parameter 'FindingIdentifiers': a request updates between 1 and 100 findings",
+    );
+  }
+  const now = state.clock.now().toISOString();
+  const changes: Record<string, unknown> = {};
+  if (body.Severity !== undefined) {
+    const { Label, Normalized, Product } = body.Severity;
+    if (Label !== undefined && (typeof Label !== 'string' || !(Label in SEVERITY_NORMALIZED))) {
+      throw invalidInput(`Invalid Severity.Label ${String(Label)}`);
+    }
+    if (
+      Normalized !== undefined &&
+      (!Number.isInteger(Normalized) || Number(Normalized) < 0 || Number(Normalized) > 100)
+    ) {
+      throw invalidInput('Severity.Normalized must be an integer from 0 to 100');
+    }
+    if (Label === undefined && Normalized === undefined)
+      throw invalidInput('Severity needs a Label or Normalized');
+    const label = (Label as string | undefined) ?? labelOf(Number(Normalized));
+    changes.Severity = {
+      Label: label,
+      Normalized: Normalized ?? SEVERITY_NORMALIZED[label],
+      ...(Product !== undefined ? { Product } : {}),
+    };
+  }
+  if (body.Note !== undefined) {
+    const { Text, UpdatedBy } = body.Note;
+    if (typeof Text !== 'string' || typeof UpdatedBy !== 'string') {
+      throw invalidInput('Note needs Text and UpdatedBy');
+    }
+    changes.Note = { Text, UpdatedBy, UpdatedAt: now };
+  }
+  if (body.Workflow !== undefined) {
+    const status = body.Workflow.Status;
+    if (typeof status !== 'string' || !WORKFLOW_STATUSES.includes(status)) {
+      throw invalidInput(`Invalid Workflow.Status ${String(status)}`);
+    }
+    changes.Workflow = { Status: status };
+  }
+  if (body.VerificationState !== undefined) {
+    if (!VERIFICATION_STATES.includes(String(body.VerificationState))) {
+      throw invalidInput(`Invalid VerificationState ${String(body.VerificationState)}`);
+    }
+    changes.VerificationState = body.VerificationState;
+  }
+  for (const field of [
+    'Confidence',
+    'Criticality',
+    'Types',
+    'UserDefinedFields',
+    'RelatedFindings',
+  ] as const) {
+    if (body[field] !== undefined) changes[field] = body[field];
+  }
+  if (Object.keys(changes).length === 0) {
+    throw invalidInput('BatchUpdateFindings needs at least one field to update');
+  }
+  const processed: { Id: string; ProductArn: string }[] = [];
+  const unprocessed: { FindingIdentifier: unknown; ErrorCode: string; ErrorMessage: string }[] = [];
+  for (const identifier of identifiers as { Id?: unknown; ProductArn?: unknown }[]) {
+    const id = String(identifier?.Id ?? '');
+    const productArn = String(identifier?.ProductArn ?? '');
+    const existing = state.securityHub.find(request.accountId, productArn, id);
+    if (!existing) {
+      unprocessed.push({
+        FindingIdentifier: { Id: id, ProductArn: productArn },
+        ErrorCode: 'FindingNotFound',
+        ErrorMessage: 'Finding Not Found',
+      });
+      continue;
+    }
+    const next: StoredFinding = { ...existing, ...structuredClone(changes) };
+    state.securityHub.put(request.accountId, next);
+    state.securityHub.markCustomerUpdate(request.accountId, productArn, id, Object.keys(changes));
+    processed.push({ Id: id, ProductArn: productArn });
+  }
+  return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
+}
+
 /** Creates the finding, or updates the existing one the way Security Hub does for its provider. */
 function store(state: SandboxState, accountId: string, finding: StoredFinding, now: string): void {
   const existing = state.securityHub.find(accountId, finding.ProductArn, finding.Id);
@@ -202,17 +329,23 @@ function store(state: SandboxState, accountId: string, finding: StoredFinding, n
     ProcessedAt: now,
   };
   for (const field of CUSTOMER_FIELDS) delete next[field];
-  const provided = (finding.FindingProviderFields ?? {}) as { Severity?: unknown; Types?: unknown };
+  const provided = (finding.FindingProviderFields ?? {}) as Record<string, unknown>;
   if (existing) {
     for (const field of CUSTOMER_FIELDS) if (existing[field] !== undefined) next[field] = existing[field];
-    // Top-level Severity and Types follow the provider's fields; the top-level values of an update
-    // are not taken (a provider changes them through FindingProviderFields).
-    next.Severity = provided.Severity ?? existing.Severity;
-    next.Types = provided.Types ?? existing.Types;
-    next.FindingProviderFields = {
+    // "Using FindingProviderFields": the provider's value of Severity and Types is its
+    // FindingProviderFields one (else its top-level one) and always lands in FindingProviderFields;
+    // it reaches the top level only while no customer changed that field with BatchUpdateFindings.
+    const providerFields: Record<string, unknown> = {
       ...((existing.FindingProviderFields ?? {}) as object),
-      ...(finding.FindingProviderFields as object | undefined),
+      ...provided,
     };
+    for (const field of PROVIDER_FIELDS) {
+      const value = provided[field] ?? finding[field];
+      if (value !== undefined) providerFields[field] = value;
+      const customers = state.securityHub.updatedByCustomer(accountId, finding.ProductArn, finding.Id, field);
+      next[field] = customers || value === undefined ? existing[field] : value;
+    }
+    next.FindingProviderFields = providerFields;
   } else {
     next.Severity = finding.Severity ?? provided.Severity;
     next.Types = finding.Types ?? provided.Types;

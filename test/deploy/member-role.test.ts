@@ -9,7 +9,9 @@ import {
   contextSatisfying,
   type PolicyDocument,
   type PolicyStatement,
+  rolesUnderTest,
   simulateAs,
+  simulate as simulateRole,
 } from '../support/role-simulation.js';
 
 // deploy/member-role.yml, held to the permissions the per-account audit declares (the
@@ -29,25 +31,72 @@ const user = (name: string) => `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:user/${n
 
 interface Template {
   Parameters: Record<string, { Default?: string }>;
+  Conditions: Record<string, unknown>;
   Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
-}
-
-/** `!Sub` of the member account's pseudo parameters; the rest of the policy is plain. */
-function resolve(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(resolve);
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value);
-    const sub = (value as { 'Fn::Sub'?: string })['Fn::Sub'];
-    if (entries.length === 1 && typeof sub === 'string') {
-      return sub.replaceAll('${AWS::Partition}', PARTITION).replaceAll('${AWS::AccountId}', MEMBER_ACCOUNT);
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v)]));
-  }
-  return value;
 }
 
 let template: Template;
 let declared: PermissionDeclaration[];
+/** The StackSet's parameter values (the package test's params), else the template's defaults. */
+let parameters: Record<string, string> = {};
+
+const NO_VALUE = Symbol('AWS::NoValue');
+
+function parameter(name: string): string {
+  const value = parameters[name] ?? template.Parameters[name]?.Default;
+  if (value === undefined) throw new Error(`member-role.yml: no value for parameter ${name}`);
+  return value;
+}
+
+function holds(condition: unknown): boolean {
+  const [[name, argument]] = Object.entries(condition as Record<string, unknown>) as [[string, unknown]];
+  if (name === 'Condition') return holds(template.Conditions[argument as string]);
+  if (name === 'Fn::Not') return !holds((argument as unknown[])[0]);
+  if (name === 'Fn::Equals') {
+    const [a, b] = (argument as unknown[]).map(resolve);
+    return a === b;
+  }
+  throw new Error(`member-role.yml: teach this test the condition ${name}`);
+}
+
+/**
+ * The member template's intrinsics for the member account (pseudo parameters, parameters, Sub,
+ * If, Join, Split), as CloudFormation resolves them; `AWS::NoValue` removes the entry.
+ */
+function resolve(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolve).filter((v) => v !== NO_VALUE);
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const [first] = entries;
+  if (entries.length === 1 && first && (first[0] === 'Ref' || first[0].startsWith('Fn::'))) {
+    const [name, argument] = first as [string, unknown];
+    switch (name) {
+      case 'Ref':
+        return argument === 'AWS::NoValue' ? NO_VALUE : parameter(argument as string);
+      case 'Fn::Sub':
+        return (argument as string)
+          .replaceAll('${AWS::Partition}', PARTITION)
+          .replaceAll('${AWS::AccountId}', MEMBER_ACCOUNT);
+      case 'Fn::If': {
+        const [condition, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+        return resolve(holds({ Condition: condition }) ? whenTrue : whenFalse);
+      }
+      case 'Fn::Join': {
+        const [separator, items] = argument as [string, unknown];
+        return (resolve(items) as string[]).join(separator);
+      }
+      case 'Fn::Split': {
+        const [separator, text] = argument as [string, unknown];
+        return String(resolve(text)).split(separator);
+      }
+      default:
+        throw new Error(`member-role.yml: teach this test the intrinsic ${name}`);
+    }
+  }
+  return Object.fromEntries(
+    entries.map(([k, v]) => [k, resolve(v)] as const).filter(([, v]) => v !== NO_VALUE),
+  );
+}
 
 /** The role's policies, with the cleanup policy when `cleanup` is on. */
 function policies(cleanup: boolean): { name: string; policy: PolicyDocument }[] {
@@ -84,13 +133,17 @@ const resourceOf = (d: PermissionDeclaration): string => {
 describe('Deployment: the member role (deploy/member-role.yml)', () => {
   beforeAll(async () => {
     template = (await readConfiguration(MEMBER_ROLE)) as unknown as Template;
+    const stackSetParameters = resolver.resolve(
+      resolver.template.Resources.MemberRoleStackSet?.Properties?.Parameters,
+    ) as { ParameterKey: string; ParameterValue: string }[];
+    parameters = Object.fromEntries(stackSetParameters.map((p) => [p.ParameterKey, p.ParameterValue]));
     const registry = await gatherPermissions();
     declared = permissionsOf(registry, 'organizationAuditAccount').filter(
       (d) => d.action.startsWith('iam:') && d.grant !== false,
     );
   });
 
-  it('is named by a parameter (default KeyHygieneMemberRole), under /key-hygiene/, trusting only the auditor role(s)', () => {
+  it('is named by a parameter (default KeyHygieneMemberRole), under /key-hygiene/, trusting only the auditor role it is given', () => {
     // Prepare
     const role = template.Resources.MemberRole?.Properties ?? {};
     // Assess
@@ -179,7 +232,7 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     const stackSet = resolver.template.Resources.MemberRoleStackSet;
     const properties = stackSet?.Properties ?? {};
     // Assess
-    expect(stackSet?.Condition).toBe('HasOrganizationUnits');
+    expect(stackSet?.Condition).toBe('DeploysMemberRoles');
     expect(resolver.exists('MemberRoleStackSet')).toBe(true);
     expect(properties).toMatchObject({
       PermissionModel: 'SERVICE_MANAGED',
@@ -192,10 +245,119 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
         Regions: ['us-east-1'],
       },
     ]);
+    // The member roles trust the organization account audit's role, and only it.
     expect(resolver.resolve(properties.Parameters)).toContainEqual({
       ParameterKey: 'AuditorRoleArns',
-      ParameterValue: resolver.getAtt('IamRoleLambdaExecution', 'Arn'),
+      ParameterValue: resolver.getAtt('OrganizationAuditAccountRole', 'Arn'),
     });
+    // The exemptUsers and exemptPaths params, read as the settings read them.
+    expect(resolver.resolve(properties.Parameters)).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'ExemptUsers', ParameterValue: 'backup,ci-*,svc-??' },
+        { ParameterKey: 'ExemptPaths', ParameterValue: '/system/,/break-glass/' },
+      ]),
+    );
     expect(properties.TemplateBody).toBe(await readFile(MEMBER_ROLE, 'utf8'));
+  });
+
+  it.each([
+    ['an exempt name at the root path', 'backup'],
+    ['an exempt name under a path', 'team/backup'],
+    ['a name matching an exempt glob', 'ci-deploy'],
+    ['a name matching a ? glob', 'svc-01'],
+    ['a user under an exempt path', 'system/batch'],
+    ['a user under an exempt path given with its trailing slash', 'break-glass/admin'],
+  ])('explicitly denies changing a key of %s (exemptUsers, exemptPaths): %s', async (_label, name) => {
+    // Act
+    const results = await Promise.all(
+      ['iam:UpdateAccessKey', 'iam:DeleteAccessKey'].map((action) =>
+        simulate({ action, resource: user(name) }),
+      ),
+    );
+    // Assess
+    expect(results).toEqual(['ExplicitlyDenied', 'ExplicitlyDenied']);
+  });
+
+  it('still lets the auditor change the keys of users the exemptions do not name', async () => {
+    // Act
+    const results = await Promise.all(
+      ['alice', 'team/alice', 'ci', 'svc-123', 'systems/batch'].map((name) =>
+        simulate({ action: 'iam:UpdateAccessKey', resource: user(name) }),
+      ),
+    );
+    // Assess
+    expect(results).toEqual(['Allowed', 'Allowed', 'Allowed', 'Allowed', 'Allowed']);
+  });
+
+  it('has no Deny by name or path when the auditor has no exemptUsers or exemptPaths', () => {
+    // Prepare
+    const configured = parameters;
+    parameters = { ...configured, ExemptUsers: '', ExemptPaths: '' };
+    try {
+      // Act
+      const sids = policies(false).flatMap((p) => p.policy.Statement.map((st) => st.Sid));
+      // Assess
+      expect(sids).not.toContain('DenyKeyChangesOnExemptUserNames');
+      expect(sids).not.toContain('DenyKeyChangesOnExemptPaths');
+    } finally {
+      parameters = configured;
+    }
+  });
+});
+
+describe('Deployment: who may assume the member role', () => {
+  const roles = rolesUnderTest(resolver);
+  const roleNamed = (logicalId: string) => {
+    const role = roles.find((r) => r.logicalId === logicalId);
+    if (!role) throw new Error(`no role ${logicalId} in the packaged template`);
+    return role;
+  };
+  const memberRole = `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:role/key-hygiene/KeyHygieneMemberRole`;
+  const inOrganization = { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:ResourceOrgID': 'o-a1b2c3d4e5' };
+  const assume = (logicalId: string, context: Record<string, string>) =>
+    simulateRole(resolver, roleNamed(logicalId), { action: 'sts:AssumeRole', resource: memberRole, context });
+
+  it('gives the organization account audit a role of its own', () => {
+    // Assess
+    expect(roleNamed('OrganizationAuditAccountRole').functions).toEqual(['organizationAuditAccount']);
+    expect(roleNamed('IamRoleLambdaExecution').functions).not.toContain('organizationAuditAccount');
+  });
+
+  it('lets the account audit role assume it in an account of its own organization only', async () => {
+    // Act
+    const results = await Promise.all([
+      assume('OrganizationAuditAccountRole', inOrganization),
+      assume('OrganizationAuditAccountRole', { ...inOrganization, 'aws:ResourceOrgID': 'o-zz9y8x7w6v' }),
+      assume('OrganizationAuditAccountRole', { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }),
+    ]);
+    // Assess
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+
+  it.each(['IamRoleLambdaExecution', 'ExposedKeyResponderRole'])(
+    'refuses the role %s (nightly, ad-hoc, listing, summary; responder) even inside the organization',
+    async (logicalId) => {
+      // Act
+      const result = await assume(logicalId, inOrganization);
+      // Assess
+      expect(result).not.toBe('Allowed');
+    },
+  );
+
+  it('lets the listing assume exactly the organizationRoleArn, not the member roles', async () => {
+    // Act
+    const results = await Promise.all([
+      simulateRole(resolver, roleNamed('IamRoleLambdaExecution'), {
+        action: 'sts:AssumeRole',
+        resource: `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:role/key-hygiene/KeyHygieneOrganizationRole`,
+      }),
+      simulateRole(resolver, roleNamed('IamRoleLambdaExecution'), {
+        action: 'sts:AssumeRole',
+        resource: `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:role/key-hygiene/Other`,
+        context: inOrganization,
+      }),
+    ]);
+    // Assess
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);
   });
 });

@@ -1,3 +1,4 @@
+import { TagUserCommand } from '@aws-sdk/client-iam';
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
@@ -236,6 +237,39 @@ describe('ASFF: what each rule sends to Security Hub, field by field', () => {
       Severity: { Label: 'LOW' },
     });
     expect(cleanup.Compliance).not.toHaveProperty('RelatedRequirements');
+  });
+
+  it("carries only key-hygiene's own, the team and the owner tags of a user, never a secret-looking one", async () => {
+    // Prepare: bob (team platform) also carries tags nobody outside the account should read
+    await clients.iam.send(
+      new TagUserCommand({
+        UserName: 'bob',
+        Tags: [
+          { Key: 'cost-center', Value: 'CC-4821' },
+          { Key: 'ssn', Value: '078-05-1120' },
+          { Key: 'Email', Value: 'bob@example.com' },
+          { Key: 'contact', Value: 'platform-oncall' },
+          { Key: 'key-hygiene:exempt-reason', Value: 'reviewed' },
+        ],
+      }),
+    );
+    // Act
+    await audit({});
+    // Assess
+    const bob = sent.filter((f) => f.Resources?.some((r) => r.Id === `arn:aws:iam::${PROD}:user/bob`));
+    expect(bob.length).toBeGreaterThan(0);
+    for (const finding of bob) {
+      expect(finding.Resources?.find((r) => r.Type === 'AwsIamUser')?.Tags).toEqual({
+        team: 'platform',
+        Email: 'bob@example.com',
+        contact: 'platform-oncall',
+        'key-hygiene:exempt-reason': 'reviewed',
+      });
+    }
+    const everything = JSON.stringify(sent);
+    expect(everything).not.toContain('CC-4821');
+    expect(everything).not.toContain('078-05-1120');
+    expect(everything).not.toContain('cost-center');
   });
 
   it('dates each finding from when its condition first held, not from the run', async () => {

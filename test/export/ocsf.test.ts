@@ -1,3 +1,4 @@
+import { TagUserCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.js';
@@ -114,6 +115,38 @@ describe('OCSF: the archived Detection Findings, validated against the OCSF sche
       ],
       unmapped: { controls: ['CIS 1.12', 'IAM.8', 'IAM.22'], action_taken: 'planned', mode: 'report' },
     });
+  });
+
+  it("carries only key-hygiene's own, the team and the owner tags of a user, never a secret-looking one", async () => {
+    // Prepare
+    await clients.iam.send(
+      new TagUserCommand({
+        UserName: 'bob',
+        Tags: [
+          { Key: 'cost-center', Value: 'CC-4821' },
+          { Key: 'ssn', Value: '078-05-1120' },
+          { Key: 'OWNER', Value: 'bob@example.com' },
+        ],
+      }),
+    );
+    // Act
+    const report = await audit({});
+    const lines = await archivedOcsf(report);
+    // Assess
+    const bobTags = lines
+      .flatMap((l) => l.resources as { type: string; name?: string; tags?: unknown }[])
+      .filter((r) => r.type === 'AWS::IAM::User' && r.name === 'bob')
+      .map((r) => r.tags);
+    expect(bobTags.length).toBeGreaterThan(0);
+    for (const tags of bobTags) {
+      expect(tags).toEqual([
+        { name: 'team', value: 'platform' },
+        { name: 'OWNER', value: 'bob@example.com' },
+      ]);
+    }
+    const everything = JSON.stringify(lines);
+    expect(everything).not.toContain('CC-4821');
+    expect(everything).not.toContain('078-05-1120');
   });
 
   it('renders a report alone (the command line has no inventory) as valid findings, one per line', async () => {

@@ -1,3 +1,4 @@
+import { ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { auditOnce } from '../../src/audit-once.js';
@@ -179,11 +180,11 @@ describe('Function: scheduledAudit, retried with the same event', () => {
   });
 
   it('keeps the report itself in the record when the archive could not take it, and delivers it on retry', async () => {
-    // Prepare: the JSON archive (the fourth PutObject, after the CSV, the HTML and the OCSF
-    // findings) is refused too
+    // Prepare: the JSON archive (the fifth PutObject, after the record written before the audit,
+    // the CSV, the HTML and the OCSF findings) is refused too
     const run = await nightly();
     await failedFirstAttempt(run, 1, [
-      { operation: 's3:PutObject', code: 'AccessDenied', after: 3, times: 1 },
+      { operation: 's3:PutObject', code: 'AccessDenied', after: 4, times: 1 },
     ]);
     const record = JSON.parse(await readObject(RECORD_KEY));
     expect(record.report.inline.summary.actionsApplied).toBe(2);
@@ -248,8 +249,9 @@ describe('Function: scheduledAudit, retried with the same event', () => {
   });
 
   it('still delivers when the record cannot be written', async () => {
-    // Prepare: every PutObject after the archive's three is refused
-    env.sandbox.faults.add({ operation: 's3:PutObject', code: 'AccessDenied', after: 3 });
+    // Prepare: every PutObject after the record written before the audit and the archive's first
+    // three is refused
+    env.sandbox.faults.add({ operation: 's3:PutObject', code: 'AccessDenied', after: 4 });
     const run = await nightly();
     // Act
     const result = await run(EVENT_ID);
@@ -308,5 +310,56 @@ describe('Function: auditOnce', () => {
     // Assess
     expect(audited).toEqual([retry.report.runId]);
     expect(retry.resumed).toBe(true);
+  });
+
+  it('reports, on retry, the deactivations of an attempt killed after acting and before it delivered', async () => {
+    // Prepare: the first attempt acts and archives, then dies before any delivery record or message
+    // (as a Lambda killed at its timeout does): here, at the moment it logs that the audit finished.
+    const clients = createClients({
+      endpoint: env.sandbox.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: AUDITOR_KEY, secretAccessKey: 'sandbox-placeholder' },
+      maxAttempts: 1,
+    });
+    let killed = false;
+    const deps = {
+      ...clients,
+      region: 'us-east-1',
+      clock: () => new Date(),
+      selfAccessKeyId: AUDITOR_KEY,
+      logger: {
+        info: (message: string) => {
+          if (!killed && message === 'audit finished') {
+            killed = true;
+            throw new Error('the invocation was killed');
+          }
+        },
+        warn: () => undefined,
+      },
+    };
+    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET: BUCKET });
+    await expect(auditOnce(deps, settings, EVENT_ID)).rejects.toThrow(/killed/);
+    expect(await keyStatuses(env.iam, 'stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
+    expect(await keyStatuses(env.iam, 'never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Inactive' });
+    expect(published()).toEqual([]);
+    // Act
+    const retry = await auditOnce(deps, settings, EVENT_ID);
+    // Assess: the retry's report says what the event's run deactivated, under the run id the
+    // deactivation tags name, and the team hears of it
+    expect(retry.report.summary.actionsApplied).toBe(2);
+    expect(retry.report.actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userName: 'stale-sam', accessKeyId: KEYS.stale, status: 'applied' }),
+        expect.objectContaining({
+          userName: 'never-nina',
+          accessKeyId: KEYS.neverUsedOld,
+          status: 'applied',
+        }),
+      ]),
+    );
+    const tags = await env.iam.send(new ListUserTagsCommand({ UserName: 'stale-sam' }));
+    const record = tags.Tags?.find((t) => t.Key === `key-hygiene:deactivated-${KEYS.stale}`)?.Value ?? '';
+    expect(record.endsWith(` ${retry.report.runId}`)).toBe(true);
+    expect(published()[0]?.subject).toMatch(/2 deactivated/);
   });
 });

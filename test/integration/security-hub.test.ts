@@ -1,5 +1,9 @@
 import { DeleteAccessKeyCommand, TagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { type AwsSecurityFinding, GetFindingsCommand } from '@aws-sdk/client-securityhub';
+import {
+  type AwsSecurityFinding,
+  BatchUpdateFindingsCommand,
+  GetFindingsCommand,
+} from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.js';
@@ -176,6 +180,45 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
       Severity: { Label: 'HIGH' },
       FirstObservedAt: '2026-11-15T11:00:00.000Z',
       CreatedAt: NIGHT(20),
+    });
+  });
+
+  it("keeps an analyst's triaged severity (BatchUpdateFindings) through the next nights' imports", async () => {
+    // Prepare: night 1; the analyst lowers bob's unused key to LOW and raises dave's to CRITICAL
+    await nightly(NIGHT(20));
+    const before = await hub();
+    await clients.securityHub.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [{ Id: BOB_UNUSED, ProductArn: PRODUCT(PROD) }],
+        Severity: { Label: 'LOW' },
+        Note: { Text: 'SEC-7: bob leaves on Friday', UpdatedBy: 'analyst' },
+      }),
+    );
+    await clients.securityHub.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [{ Id: DAVE_UNUSED, ProductArn: PRODUCT(PROD) }],
+        Severity: { Label: 'CRITICAL' },
+      }),
+    );
+    // Act: the next night, and the 30th, when dave's key is due and the rule says HIGH
+    const second = await nightly(NIGHT(21));
+    const night2 = await hub();
+    await nightly(NIGHT(30));
+    const night30 = await hub();
+    // Assess
+    expect(second.errors).toEqual([]);
+    expect(before.get(BOB_UNUSED)?.Severity?.Label).toBe('HIGH');
+    expect(before.get(DAVE_UNUSED)?.Severity?.Label).toBe('LOW');
+    expect(night2.get(BOB_UNUSED)).toMatchObject({
+      Severity: { Label: 'LOW' },
+      FindingProviderFields: { Severity: { Label: 'HIGH' } },
+      Note: { Text: 'SEC-7: bob leaves on Friday' },
+      UpdatedAt: NIGHT(21),
+    });
+    expect(night30.get(DAVE_UNUSED)).toMatchObject({
+      Severity: { Label: 'CRITICAL' },
+      FindingProviderFields: { Severity: { Label: 'HIGH', Original: 'high' } },
+      UpdatedAt: NIGHT(30),
     });
   });
 

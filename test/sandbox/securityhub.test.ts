@@ -1,6 +1,7 @@
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
   GetFindingsCommand,
   paginateGetFindings,
   SecurityHubClient,
@@ -186,6 +187,101 @@ describe('Sandbox Security Hub', () => {
       FindingProviderFields: { Severity: { Label: 'CRITICAL' } },
     });
   });
+
+  it("takes an analyst's triage with BatchUpdateFindings: severity, note, workflow; UpdatedAt stays the provider's", async () => {
+    // Prepare
+    const hub = securityHubClient(sandbox);
+    await hub.send(new BatchImportFindingsCommand({ Findings: [finding('k'), finding('j')] }));
+    sandbox.state.clock.set('2026-11-20T08:00:00.000Z');
+    // Act
+    const answer = await hub.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [
+          { Id: 'k', ProductArn: productArn(PROD) },
+          { Id: 'missing', ProductArn: productArn(PROD) },
+        ],
+        Severity: { Label: 'LOW' },
+        Note: { Text: 'break-glass key, reviewed', UpdatedBy: 'analyst' },
+        Workflow: { Status: 'NOTIFIED' },
+      }),
+    );
+    const found = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    // Assess
+    expect(answer).toMatchObject({
+      ProcessedFindings: [{ Id: 'k', ProductArn: productArn(PROD) }],
+      UnprocessedFindings: [
+        {
+          FindingIdentifier: { Id: 'missing', ProductArn: productArn(PROD) },
+          ErrorCode: 'FindingNotFound',
+          ErrorMessage: 'Finding Not Found',
+        },
+      ],
+    });
+    expect(found.find((f) => f.Id === 'k')).toMatchObject({
+      UpdatedAt: '2026-11-20T00:00:00.000Z',
+      Severity: { Label: 'LOW', Normalized: 1 },
+      FindingProviderFields: { Severity: { Label: 'HIGH' } },
+      Note: {
+        Text: 'break-glass key, reviewed',
+        UpdatedBy: 'analyst',
+        UpdatedAt: '2026-11-20T08:00:00.000Z',
+      },
+      Workflow: { Status: 'NOTIFIED' },
+    });
+    expect(found.find((f) => f.Id === 'j')?.Severity).toEqual({ Label: 'HIGH' });
+  });
+
+  it('refuses a BatchUpdateFindings with no identifiers, nothing to update, or an unknown label', async () => {
+    // Prepare
+    const hub = securityHubClient(sandbox);
+    await hub.send(new BatchImportFindingsCommand({ Findings: [finding('k')] }));
+    const k = [{ Id: 'k', ProductArn: productArn(PROD) }];
+    // Act
+    const errors = await Promise.all([
+      hub
+        .send(new BatchUpdateFindingsCommand({ FindingIdentifiers: [], Severity: { Label: 'LOW' } }))
+        .catch((e: Error) => e.name),
+      hub.send(new BatchUpdateFindingsCommand({ FindingIdentifiers: k })).catch((e: Error) => e.name),
+      hub
+        .send(
+          new BatchUpdateFindingsCommand({ FindingIdentifiers: k, Severity: { Label: 'SEVERE' as 'LOW' } }),
+        )
+        .catch((e: Error) => e.name),
+    ]);
+    // Assess
+    expect(errors).toEqual(['InvalidInputException', 'InvalidInputException', 'InvalidInputException']);
+  });
+
+  it.each([
+    ['in FindingProviderFields', { FindingProviderFields: { Severity: { Label: 'CRITICAL' as const } } }],
+    ['at the top level only', { Severity: { Label: 'CRITICAL' as const } }],
+  ])(
+    "keeps the analyst's severity when the provider later sends a new one %s (it goes to FindingProviderFields)",
+    async (_where, update) => {
+      // Prepare
+      const hub = securityHubClient(sandbox);
+      await hub.send(new BatchImportFindingsCommand({ Findings: [finding('k'), finding('j')] }));
+      await hub.send(
+        new BatchUpdateFindingsCommand({
+          FindingIdentifiers: [{ Id: 'k', ProductArn: productArn(PROD) }],
+          Severity: { Label: 'LOW' },
+        }),
+      );
+      // Act
+      const next = { UpdatedAt: '2026-11-21T00:00:00.000Z', ...update };
+      await hub.send(new BatchImportFindingsCommand({ Findings: [finding('k', next), finding('j', next)] }));
+      const found = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+      // Assess: the triaged one keeps its severity; the other follows the provider
+      expect(found.find((f) => f.Id === 'k')).toMatchObject({
+        Severity: { Label: 'LOW', Normalized: 1 },
+        FindingProviderFields: { Severity: { Label: 'CRITICAL' } },
+      });
+      expect(found.find((f) => f.Id === 'j')).toMatchObject({
+        Severity: { Label: 'CRITICAL' },
+        FindingProviderFields: { Severity: { Label: 'CRITICAL' } },
+      });
+    },
+  );
 
   it('ignores an update that is not newer than the stored finding, and reopens one that comes back', async () => {
     // Prepare

@@ -171,7 +171,9 @@ export class CfnResolver {
 
   /** `Fn::Sub` of a string; `extra` adds variables (the declarations' `${Service}`, `${Stage}`). */
   sub(text: string, extra: Record<string, string> = {}): string {
-    return text.replace(/\$\{([^}!]+)\}/g, (_match, name: string) => {
+    // `${!name}` is Fn::Sub's escape: it stands for the literal `${name}` (an IAM policy variable).
+    return text.replace(/\$\{(!?)([^}]+)\}/g, (_match, escaped: string, name: string) => {
+      if (escaped) return `\${${name}}`;
       if (name in extra) return extra[name] as string;
       const pseudo = this.pseudo(name);
       if (pseudo !== undefined) return pseudo;

@@ -19,7 +19,8 @@ const run = promisify(execFile);
  * and the Security Hub export's resources on; the exemptions and the reserved concurrency are
  * checked in the template. The exemption entries carry the spaces and the missing trailing slash
  * the settings accept. organizationAudit deploys the organization state machine, its functions and
- * roles; organizationUnitIds the member role's StackSet; sourceMaps ships the source maps, whose
+ * roles; organizationUnitIds the member role's StackSet; organizationRoleArn the listing's grant to
+ * assume that one role; sourceMaps ships the source maps, whose
  * sources say which packages each bundle carries.
  */
 export const PACKAGE_PARAMS = {
@@ -34,6 +35,7 @@ export const PACKAGE_PARAMS = {
   organizationAudit: 'true',
   organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
   sourceMaps: 'true',
+  organizationRoleArn: 'arn:aws:iam::123456789012:role/key-hygiene/KeyHygieneOrganizationRole',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -281,6 +281,13 @@ export function contextSatisfying(
     }
     for (const [key, value] of Object.entries(keys)) {
       const first = asList(value as string | string[])[0] ?? '';
+      // A policy variable (`${aws:PrincipalOrgID}`): the request carries the same value under both keys.
+      const variable = /^\$\{([^}]+)\}$/.exec(first)?.[1];
+      if (variable) {
+        context[variable] ??= `example-${variable.replace(/\W/g, '-')}`;
+        context[key] = context[variable];
+        continue;
+      }
       const satisfying = operator.endsWith('Like') ? first.replaceAll('*', 'example') : first;
       context[key] = operator.startsWith('ForAllValues:') ? [satisfying] : satisfying;
     }
