@@ -19,7 +19,7 @@ import { withSection } from './results-sections.js';
 
 const run = promisify(execFile);
 const QUICK = process.argv.includes('--quick');
-const LOAD_RUNS = QUICK ? 3 : 9;
+const LOAD_RUNS = QUICK ? 3 : 15;
 const MAX_ZIP_BYTES = 1024 * 1024;
 
 /** The options both configurations share (serverless-esbuild takes the target from nodejs24.x). */
@@ -58,19 +58,30 @@ async function filesUnder(dir: string): Promise<{ name: string; data: Buffer }[]
   return files;
 }
 
-/** Milliseconds to `require` the bundle, measured inside a fresh process; median of LOAD_RUNS. */
-async function loadMs(bundle: string): Promise<number> {
+/** Milliseconds to `require` a bundle, measured inside a fresh process. */
+async function loadOnce(bundle: string): Promise<number> {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const times: number[] = [];
+  const { stdout } = await run(process.execPath, ['-e', script], {
+    env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...FUNCTION_ENV },
+    timeout: 60_000,
+  });
+  return Number(stdout);
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * The median load of each of two bundles over LOAD_RUNS, taken in turns (before, now, before, ...)
+ * so that whatever else the machine does falls on both alike.
+ */
+async function loadMs(before: string, now: string): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
   for (let i = 0; i < LOAD_RUNS; i++) {
-    const { stdout } = await run(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...FUNCTION_ENV },
-      timeout: 60_000,
-    });
-    times.push(Number(stdout));
+    times[0].push(await loadOnce(before));
+    times[1].push(await loadOnce(now));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return [median(times[0]), median(times[1])];
 }
 
 /** What the functions' module-level set-up needs to load (the organization steps need a bucket). */
@@ -89,7 +100,7 @@ function markdown(rows: readonly Row[], sharedZip: number, failed: readonly stri
     '',
     `Before: one shared artifact of all seven unminified bundles with linked source maps, ${kb(sharedZip)} zipped. ` +
       'Now: one zip per function, minified, the SDK resolved to its ES build (per-command files that esbuild drops when unused), no source map. ' +
-      'Load: `require` of the bundle in a fresh Node process, median.',
+      'Load: `require` of the bundle in a fresh Node process, median, before and now taken in turns.',
     '',
     '| function bundle | before: bundle | before: load | now: zip | now: bundle | now: load |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -122,9 +133,7 @@ async function main(): Promise<void> {
       const nowFiles = await filesUnder(now);
       const beforeBundle = join(before, `${base}.cjs`);
       const nowBundle = join(now, `${base}.cjs`);
-      // Alternated, so load on the machine falls on both alike.
-      const beforeLoadMs = await loadMs(beforeBundle);
-      const nowLoadMs = await loadMs(nowBundle);
+      const [beforeLoadMs, nowLoadMs] = await loadMs(beforeBundle, nowBundle);
       const row: Row = {
         handler: `handlers/${base}`,
         beforeBundle: (await readFile(beforeBundle)).length,

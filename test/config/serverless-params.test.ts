@@ -28,6 +28,7 @@ const DEPLOY_ONLY_PARAMS = [
   'reservedConcurrency',
   'organizationAudit',
   'organizationSchedule',
+  'sourceMaps',
 ];
 
 /** Variables for the runtime and Powertools rather than settings of the audit. */
@@ -36,6 +37,8 @@ const RUNTIME_VARIABLES = [
   'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  // Set by the sourceMaps param: `--enable-source-maps`, or empty.
+  'NODE_OPTIONS',
 ];
 
 const sorted = (names: readonly string[]): string[] => [...names].sort();

@@ -40,6 +40,24 @@ const ACTION_FOR_OPERATION: Record<string, string> = {
 
 const POWERTOOLS_SSM = '@aws-lambda-powertools/parameters/ssm';
 
+/**
+ * Helpers that make one SDK call for their callers, each caller on its own resource (one S3 put for
+ * the archive, the delivery record and the organization run's objects): a call of the helper counts
+ * as that action where it is made, and is declared there with its resource; the helper declares none.
+ */
+export const FORWARDING_HELPERS = [
+  { module: 'src/aws/put-object.ts', name: 'putOwnedObject', action: 's3:PutObject' },
+] as const;
+
+/** The helper an import specifier and name point at (`../aws/put-object.js`, `putOwnedObject`). */
+function forwardedAction(specifier: string, exported: string): string | undefined {
+  return FORWARDING_HELPERS.find(
+    (helper) =>
+      helper.name === exported &&
+      specifier.endsWith(helper.module.replace(/^src/, '').replace(/\.ts$/, '.js')),
+  )?.action;
+}
+
 function prefixOf(packageName: string): string | undefined {
   const match = /^@aws-sdk\/client-(.+)$/.exec(packageName);
   if (!match?.[1]) return undefined;
@@ -68,8 +86,20 @@ export function findSdkCalls(fileName: string, text: string): SdkCall[] {
   /** Local names of Powertools' SSM provider class and `getParameter` function. */
   const ssmProviderTypes = new Set<string>();
   const ssmGetters = new Set<string>();
+  /** Local names of forwarding helpers -> the action a call of one counts as. */
+  const helpers = new Map<string, string>();
   for (const statement of source.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const importBindings = statement.importClause?.namedBindings;
+    if (importBindings && ts.isNamedImports(importBindings)) {
+      for (const element of importBindings.elements) {
+        const action = forwardedAction(
+          statement.moduleSpecifier.text,
+          (element.propertyName ?? element.name).text,
+        );
+        if (action && !element.isTypeOnly) helpers.set(element.name.text, action);
+      }
+    }
     if (statement.moduleSpecifier.text === POWERTOOLS_SSM) {
       const bindings = statement.importClause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings)) {
@@ -113,6 +143,7 @@ export function findSdkCalls(fileName: string, text: string): SdkCall[] {
       const imported = named.get(callee.text);
       if (imported) action = actionFor(...imported);
       else if (ssmGetters.has(callee.text)) action = 'ssm:GetParameter';
+      else action = helpers.get(callee.text);
     } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
       const prefix = namespaces.get(callee.expression.text);
       if (prefix) action = actionFor(prefix, callee.name.text);
