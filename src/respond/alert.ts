@@ -16,6 +16,7 @@ export const RESPONSE_OUTCOMES = [
   'unknown-key',
   'failed',
   'duplicate',
+  'refused',
 ] as const;
 export type ResponseOutcome = (typeof RESPONSE_OUTCOMES)[number];
 
@@ -30,7 +31,7 @@ export interface KeyResponse {
   /** The quarantine policies AWS attached to the user, by name. */
   quarantinePolicies: string[];
   activity: TrailSummary | null;
-  /** The alert's SNS message id; null when no alert was sent (a duplicate event). */
+  /** The alert's SNS message id (the event's one alert when refused); null when none was sent (a duplicate). */
   messageId: string | null;
 }
 
@@ -51,6 +52,7 @@ const SUBJECT_VERB: Record<ResponseOutcome, string> = {
   'unknown-key': 'not found in this account',
   failed: 'NOT deactivated: act by hand',
   duplicate: 'already handled',
+  refused: 'not acted on',
 };
 
 const tallyText = (entries: readonly { value: string; count: number }[]): string =>

@@ -1,35 +1,25 @@
 /**
- * The exposed-key responder: for each access key an AWS_RISK_CREDENTIALS_EXPOSED event names, find
- * its owner, deactivate it at once through the audit's own safeguards (record first, status
- * re-read, rule `exposed-key`, a run id), summarise what it did lately, publish a critical alert and
- * record on the user that the event was handled. One key per event, so the blast-radius cap does
- * not hold it back; an exempt user's key (tag, name, glob or path, the same exemptions the role's
- * explicit Deny enforces) is reported for a person to deactivate, never skipped in silence.
+ * One key an AWS_RISK_CREDENTIALS_EXPOSED event names, in an account the responder may act in:
+ * find its owner, deactivate it at once through the audit's own safeguards (record first, status
+ * re-read, rule `exposed-key`, a run id). An exempt user's key (tag, name, glob or path, the same
+ * exemptions the role's explicit Deny enforces) and the responder's own key are reported for a
+ * person to deactivate, never skipped in silence.
  */
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
   type IAMClient,
   ListAttachedUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { deactivateKey } from '../apply/deactivate-key.js';
-import { writeExposedRecord } from '../apply/exposed-record.js';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
 import { quarantinePolicies } from '../evaluate/exposed-key.js';
-import { exposedTagKey, tagValue, teamOf } from '../evaluate/tags.js';
+import { teamOf } from '../evaluate/tags.js';
 import type { PlannedAction, UserRecord } from '../model.js';
-import { publishMessage } from '../notify/publish.js';
 import { exemptionFor } from '../plan/exemptions.js';
-import { newRunId } from '../run-id.js';
-import type { AuditLogger } from '../run-start.js';
-import { toIsoDate } from '../time.js';
-import { buildAlert, type KeyResponse } from './alert.js';
-import type { ExposedKeyEvent } from './health-event.js';
-import { summarizeKeyActivity } from './trail-summary.js';
+import type { KeyResponse } from './alert.js';
 
 /**
  * The reads the responder makes before acting.
@@ -53,33 +43,22 @@ export const RESPONDER_PERMISSIONS = [
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
-export interface ResponderDeps {
+/** What one key is handled with: the account's IAM client, and the key never to deactivate. */
+export interface KeyDeps {
   iam: Pick<IAMClient, 'send'>;
-  sns: Pick<SNSClient, 'send'>;
-  cloudtrail: Pick<CloudTrailClient, 'send'>;
-  clock: () => Date;
-  /** The report topic. */
-  topicArn: string;
-  /** The key the responder signs with: never deactivated by itself. */
+  /** The key the responder signs with (null in a member account, where it has none). */
   selfAccessKeyId: string | null;
-  logger: AuditLogger;
 }
 
-/** What one invocation did. */
-export interface ExposedKeyResponse {
-  runId: string;
-  accountId: string;
-  eventId: string;
-  eventArn: string;
-  keys: KeyResponse[];
-}
+/** One key's outcome; `record` says whether it is final (a failed one is tried again). */
+export type KeyOutcome = Omit<KeyResponse, 'activity' | 'messageId'> & { record: boolean };
 
 interface Owner {
   user: UserRecord;
   quarantine: string[];
 }
 
-async function readOwner(iam: ResponderDeps['iam'], userName: string): Promise<Owner> {
+async function readOwner(iam: KeyDeps['iam'], userName: string): Promise<Owner> {
   const { User: found } = await iam.send(new GetUserCommand({ UserName: userName }));
   const tags: Record<string, string> = {};
   for (const tag of found?.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
@@ -109,14 +88,14 @@ async function readOwner(iam: ResponderDeps['iam'], userName: string): Promise<O
 
 /**
  * Handles one exposed key; never throws for an AWS error on the key (it becomes the outcome, and
- * the alert says to act by hand). Returns null for a duplicate: the user already carries the record.
+ * the alert says to act by hand).
  */
-async function respondToKey(
-  deps: ResponderDeps,
+export async function respondToKey(
+  deps: KeyDeps,
   settings: Settings,
   context: { runId: string; now: Date },
   accessKeyId: string,
-): Promise<Omit<KeyResponse, 'activity' | 'messageId'> & { record: boolean }> {
+): Promise<KeyOutcome> {
   const base = { accessKeyId, quarantinePolicies: [] as string[] };
   let userName: string | undefined;
   try {
@@ -163,15 +142,6 @@ async function respondToKey(
     };
   }
   const known = { ...base, userName, quarantinePolicies: owner.quarantine };
-  const recorded = tagValue(owner.user.tags, exposedTagKey(accessKeyId));
-  if (recorded !== undefined) {
-    return {
-      ...known,
-      outcome: 'duplicate',
-      detail: `nothing: already handled (${recorded}).`,
-      record: false,
-    };
-  }
   const exemption = exemptionFor(owner.user, settings, context.now);
   if (exemption) {
     return {
@@ -234,59 +204,4 @@ async function respondToKey(
     detail: `not deactivated: ${outcome.reason ?? 'unknown'}${error}; deactivate it by hand.`,
     record: false,
   };
-}
-
-/**
- * Responds to one AWS Health exposed-key event: each key it names is handled, summarised and
- * alerted on within the invocation.
- *
- * @throws DeliveryError when the alert cannot be published (after the key was dealt with), so
- *   EventBridge retries; the retry finds the key inactive and publishes again.
- */
-export async function respondToExposedKey(
-  deps: ResponderDeps,
-  settings: Settings,
-  event: ExposedKeyEvent,
-): Promise<ExposedKeyResponse> {
-  const now = deps.clock();
-  const runId = newRunId(now);
-  const context = {
-    runId,
-    accountId: event.account,
-    eventId: event.id,
-    eventArn: event.detail.eventArn,
-    now,
-  };
-  const keyIds = [...new Set(event.detail.affectedEntities.map((entity) => entity.entityValue))];
-  const keys: KeyResponse[] = [];
-  for (const accessKeyId of keyIds) {
-    const { record, ...handled } = await respondToKey(deps, settings, context, accessKeyId);
-    if (handled.outcome === 'duplicate') {
-      deps.logger.info('exposed key already handled', { runId, accessKeyId, userName: handled.userName });
-      keys.push({ ...handled, activity: null, messageId: null });
-      continue;
-    }
-    const activity = handled.userName ? await summarizeKeyActivity(deps.cloudtrail, accessKeyId, now) : null;
-    const response: KeyResponse = { ...handled, activity, messageId: null };
-    const { messageId } = await publishMessage(deps.sns, deps.topicArn, runId, buildAlert(response, context));
-    deps.logger.warn('exposed key handled', {
-      runId,
-      accessKeyId,
-      userName: handled.userName,
-      outcome: handled.outcome,
-    });
-    if (record && handled.userName) {
-      try {
-        await writeExposedRecord(deps.iam, handled.userName, accessKeyId, `${toIsoDate(now)} ${runId}`);
-      } catch (error) {
-        deps.logger.warn('could not record the handled event on the user', {
-          runId,
-          accessKeyId,
-          ...describeAwsError(error),
-        });
-      }
-    }
-    keys.push({ ...response, messageId });
-  }
-  return { runId, accountId: event.account, eventId: event.id, eventArn: event.detail.eventArn, keys };
 }
