@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExposedKeyResponse } from '../../src/respond/respond.js';
 import type { FixtureInput } from '../../src/sandbox/index.js';
 import { ALERT_TOPIC_ARN, POLICIES_FIXTURE, POLICY_ACCOUNT } from '../sandbox/policies-fixture.js';
-import { lambdaContext, useSandbox } from '../support/sandbox-lifecycle.js';
+import { coldStart, lambdaContext, useSandbox } from '../support/sandbox-lifecycle.js';
 
 const LEAKED = 'AKIAPOLICY0000000006';
 const OTHER = 'AKIAPOLICY0000000007';
@@ -53,16 +53,12 @@ type Handler = (event: unknown, context: typeof lambdaContext) => Promise<Expose
 
 /** The handler imported fresh, as a cold start of the deployed function on the sandbox would be. */
 async function responder(settings: Record<string, string> = {}): Promise<Handler> {
-  vi.resetModules();
-  vi.stubEnv('AWS_ENDPOINT_URL', env.sandbox.url);
-  vi.stubEnv('REPORT_TOPIC_ARN', ALERT_TOPIC_ARN);
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  vi.stubEnv('MODE', 'report');
-  vi.stubEnv('REPORT_BUCKET', BUCKET);
-  for (const [key, value] of Object.entries(settings)) vi.stubEnv(key, value);
-  const module = await import('../../handlers/exposed-key-responder.js');
-  return module.handler as unknown as Handler;
+  const handler = await coldStart(env.sandbox, 'exposed-key-responder', {
+    REPORT_TOPIC_ARN: ALERT_TOPIC_ARN,
+    REPORT_BUCKET: BUCKET,
+    ...settings,
+  });
+  return handler as unknown as Handler;
 }
 
 /** The sample event of events/, for this account and these keys. */
@@ -280,8 +276,7 @@ describe('Function: exposedKeyResponder, its bounds and its safeguards', () => {
 
   it("refuses an event of an account that is neither its own nor its organization's, and pages its own topic whatever the event says", async () => {
     // Prepare: the topic from its name and the function's own account, never from the event
-    vi.stubEnv('REPORT_TOPIC_ARN', '');
-    const handler = await responder({ REPORT_TOPIC_NAME: 'key-hygiene-alerts' });
+    const handler = await responder({ REPORT_TOPIC_ARN: '', REPORT_TOPIC_NAME: 'key-hygiene-alerts' });
     const forged = {
       ...healthEvent(LEAKED),
       account: STRANGER,
