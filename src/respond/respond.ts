@@ -13,6 +13,7 @@ import { writeExposedRecord } from '../apply/exposed-record.js';
 import { describeAwsError } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
 import { publishMessage } from '../notify/publish.js';
+import { type AccountClients, type ReachDeps, reachAccount } from '../org/reach-account.js';
 import { newRunId } from '../run-id.js';
 import type { AuditLogger } from '../run-start.js';
 import { toIsoDate } from '../time.js';
@@ -25,7 +26,6 @@ import {
   recordHandledKey,
 } from './handled-events.js';
 import { type ExposedKeyEvent, HealthEventError, healthEventError } from './health-event.js';
-import { type AccountClients, type ReachDeps, reachAccount } from './reach-account.js';
 import { type KeyDeps, respondToKey } from './respond-to-key.js';
 import { summarizeKeyActivity } from './trail-summary.js';
 

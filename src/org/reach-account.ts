@@ -9,9 +9,9 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
-import { listOrganizationAccounts } from '../org/list-accounts.js';
-import { assumeRole, memberRoleArn, type TemporaryCredentials } from '../org/member-access.js';
-import type { OrganizationRunDeps } from '../org/run-steps.js';
+import { listOrganizationAccounts } from './list-accounts.js';
+import { assumeRole, memberRoleArn, type TemporaryCredentials } from './member-access.js';
+import type { OrganizationRunDeps } from './run-steps.js';
 
 /** The clients the responder acts on one account with. */
 export interface AccountClients {
