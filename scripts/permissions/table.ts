@@ -29,7 +29,9 @@ export function renderPermissionsTable(registry: PermissionRegistry): string {
   >();
   for (const { name } of registry.functions) {
     for (const d of permissionsOf(registry, name)) {
-      const key = `${d.action} ${d.resource}`;
+      // The condition is part of the grant: ListBucket under deliveries/ is not ListBucket under
+      // exposed-key-events/, and a function that holds one does not hold the other.
+      const key = `${d.action} ${d.resource} ${conditionText(d.condition)}`;
       const row = rows.get(key) ?? {
         action: d.action,
         resource: d.resource,
