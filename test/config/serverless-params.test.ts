@@ -28,6 +28,7 @@ const DEPLOY_ONLY_PARAMS = [
   'reservedConcurrency',
   'organizationAudit',
   'organizationSchedule',
+  'organizationId',
 ];
 
 /** Variables for the runtime and Powertools rather than settings of the audit. */

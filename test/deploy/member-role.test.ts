@@ -192,10 +192,66 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
         Regions: ['us-east-1'],
       },
     ]);
+    // The audit's role, and the responder's, which acts on member accounts' exposed keys.
     expect(resolver.resolve(properties.Parameters)).toContainEqual({
       ParameterKey: 'AuditorRoleArns',
-      ParameterValue: resolver.getAtt('IamRoleLambdaExecution', 'Arn'),
+      ParameterValue: [
+        resolver.getAtt('IamRoleLambdaExecution', 'Arn'),
+        resolver.getAtt('ExposedKeyResponderRole', 'Arn'),
+      ].join(','),
+    });
+    expect(resolver.resolve(properties.Parameters)).toContainEqual({
+      ParameterKey: 'AuditorEventBusArn',
+      ParameterValue: `arn:aws:events:us-east-1:${resolver.deployment.accountId}:event-bus/default`,
     });
     expect(properties.TemplateBody).toBe(await readFile(MEMBER_ROLE, 'utf8'));
+  });
+
+  it("forwards the account's AWS Health exposed-key events to the auditor's bus, with a role that may put events there only", async () => {
+    // Prepare
+    const rule = template.Resources.ExposedKeyForwardRule;
+    const role = template.Resources.ExposedKeyForwardRole;
+    if (!rule || !role)
+      throw new Error('no ExposedKeyForwardRule or ExposedKeyForwardRole in member-role.yml');
+    const forwarder = `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:role/key-hygiene/forwarder`;
+    // The simulator evaluates within one account: the auditor's bus stands in the member's.
+    const auditorBus = `arn:aws:events:us-east-1:${MEMBER_ACCOUNT}:event-bus/default`;
+    const policy = JSON.parse(
+      JSON.stringify(
+        (role.Properties.Policies as { PolicyDocument: unknown }[])[0]?.PolicyDocument,
+      ).replaceAll('{"Ref":"AuditorEventBusArn"}', JSON.stringify(auditorBus)),
+    ) as PolicyDocument;
+    const putEvents = (resource: string) =>
+      simulateAs(resolver, {
+        principal: forwarder,
+        identityPolicies: [{ name: 'forward', policy }],
+        probe: { action: 'events:PutEvents', resource },
+      });
+    // Act
+    const results = await Promise.all([
+      putEvents(auditorBus),
+      putEvents(`arn:aws:events:us-east-1:${MEMBER_ACCOUNT}:event-bus/other`),
+    ]);
+    // Assess: only when the auditor's bus is given, matched as the responder's own rule matches
+    expect(template.Parameters.AuditorEventBusArn?.Default).toBe('');
+    expect([rule.Condition, role.Condition]).toEqual(['ForwardsHealthEvents', 'ForwardsHealthEvents']);
+    expect(rule.Properties).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] },
+      },
+      Targets: [
+        {
+          Arn: { Ref: 'AuditorEventBusArn' },
+          RoleArn: { 'Fn::GetAtt': ['ExposedKeyForwardRole', 'Arn'] },
+        },
+      ],
+    });
+    expect((role.Properties.AssumeRolePolicyDocument as PolicyDocument).Statement).toMatchObject([
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);
   });
 });

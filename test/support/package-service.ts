@@ -17,7 +17,8 @@ const run = promisify(execFile);
  * and the Security Hub export's resources on; the exemptions and the reserved concurrency are
  * checked in the template. The exemption entries carry the spaces and the missing trailing slash
  * the settings accept. organizationAudit deploys the organization state machine, its functions and
- * roles; organizationUnitIds the member role's StackSet.
+ * roles; organizationUnitIds the member role's StackSet; organizationId the event bus policy that
+ * admits the members' forwarded AWS Health events.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -30,6 +31,7 @@ export const PACKAGE_PARAMS = {
   securityHub: 'on',
   organizationAudit: 'true',
   organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
+  organizationId: 'o-a1b2c3d4e5',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

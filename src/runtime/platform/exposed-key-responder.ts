@@ -6,7 +6,8 @@ const RESPONDER_LOG_GROUP =
   'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${Service}-${Stage}-exposedKeyResponder';
 
 /**
- * serverless.yml creates the responder's log group: Lambda only writes to it and sends traces.
+ * serverless.yml creates the responder's log group: Lambda only writes to it, sends traces, and
+ * sends an event that failed after its retries to the on-failure destination.
  * @public gathered by the permission walk (scripts/permissions/registry.ts)
  */
 export const RESPONDER_RUNTIME_PERMISSIONS = [
@@ -24,4 +25,9 @@ export const RESPONDER_RUNTIME_PERMISSIONS = [
   },
   { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing is on: Lambda sends trace segments' },
   { action: 'xray:PutTelemetryRecords', resource: '*', why: 'tracing is on: Lambda sends trace telemetry' },
+  {
+    action: 'sqs:SendMessage',
+    resource: '${ExposedKeyResponderFailureQueue.Arn}',
+    why: 'Lambda keeps an exposed-key event the responder could not handle, after its retries, in the failed-exposures queue',
+  },
 ] as const satisfies readonly PermissionDeclaration[];
