@@ -3,7 +3,8 @@
  * or one outside its bounds (another account, more keys than a user can hold). Nothing was done, so
  * a person must look; the facts come from the event only as text, never as where to send the alert.
  */
-import type { SnsMessageAttribute, SnsPublish } from '../notify/sns-message.js';
+import type { SnsPublish } from '../notify/sns-message.js';
+import { criticalAlert } from './alert.js';
 
 /** Why the event was not acted on. */
 export type EventNotice =
@@ -52,37 +53,19 @@ function textOf(notice: EventNotice, context: EventAlertContext): string[] {
   ];
 }
 
-/** The Publish: subject, one member per protocol, and the attributes a pager filters on. */
+/** The alert about the event. */
 export function buildEventAlert(notice: EventNotice, context: EventAlertContext): SnsPublish {
-  const attributes: Record<string, SnsMessageAttribute> = {
-    severity: { DataType: 'String', StringValue: 'critical' },
-    rule: { DataType: 'String', StringValue: 'exposed-key' },
-    accountId: {
-      DataType: 'String',
-      StringValue: notice.kind === 'refused' ? notice.accountId : context.responderAccountId,
+  return criticalAlert({
+    subject: subjectOf(notice),
+    text: textOf(notice, context).join('\n'),
+    facts: {
+      alert: 'exposed-key-event',
+      runId: context.runId,
+      responderAccountId: context.responderAccountId,
+      at: context.now.toISOString(),
+      ...notice,
     },
-    outcome: { DataType: 'String', StringValue: notice.kind },
-  };
-  const subject = subjectOf(notice);
-  const json = JSON.stringify({
-    alert: 'exposed-key-event',
-    severity: 'critical',
-    runId: context.runId,
-    responderAccountId: context.responderAccountId,
-    at: context.now.toISOString(),
-    ...notice,
+    accountId: notice.kind === 'refused' ? notice.accountId : context.responderAccountId,
+    outcome: notice.kind,
   });
-  return {
-    subject,
-    message: JSON.stringify({
-      default: subject,
-      email: textOf(notice, context).join('\n'),
-      sqs: json,
-      lambda: json,
-      https: json,
-      http: json,
-    }),
-    messageStructure: 'json',
-    messageAttributes: attributes,
-  };
 }

@@ -26,6 +26,16 @@ const resolver = packagedResolver();
 const defaults = defaultResolver();
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
+/** The asynchronous-invocation config of a function retried twice, then sent to its failure queue. */
+function retriedTwiceInto(functionId: string, queueId: string) {
+  return {
+    FunctionName: resolver.ref(functionId),
+    Qualifier: '$LATEST',
+    MaximumRetryAttempts: 2,
+    DestinationConfig: { OnFailure: { Destination: resolver.getAtt(queueId, 'Arn') } },
+  };
+}
+
 function resourcesOfType(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [
     string,
@@ -149,14 +159,9 @@ describe('Deployment: serverless package', () => {
       );
       const queues = resourcesOfType('AWS::SQS::Queue');
       // Assess: the nightly audit's, the Slack notifier's and the exposed-key responder's (see below).
-      expect(configs).toContainEqual({
-        FunctionName: functionName,
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: {
-          OnFailure: { Destination: resolver.getAtt('ScheduledAuditFailureQueue', 'Arn') },
-        },
-      });
+      expect(configs).toContainEqual(
+        retriedTwiceInto('ScheduledAuditLambdaFunction', 'ScheduledAuditFailureQueue'),
+      );
       expect(configs).toHaveLength(3);
       expect(queues.map(([id]) => id).sort()).toEqual([
         'ExposedKeyResponderFailureQueue',
@@ -414,14 +419,7 @@ describe('Deployment: serverless package', () => {
       // Prepare
       const config = resolver.resolve(resolver.resource('SlackNotifierLambdaEvConf').Properties);
       // Assess
-      expect(config).toEqual({
-        FunctionName: resolver.ref('SlackNotifierLambdaFunction'),
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: {
-          OnFailure: { Destination: resolver.getAtt('SlackNotifierFailureQueue', 'Arn') },
-        },
-      });
+      expect(config).toEqual(retriedTwiceInto('SlackNotifierLambdaFunction', 'SlackNotifierFailureQueue'));
     });
 
     it('alarms on any error of the notifier, to the alarm topic', () => {
@@ -469,14 +467,9 @@ describe('Deployment: serverless package', () => {
       // Prepare
       const config = resolver.resolve(resolver.resource('ExposedKeyResponderLambdaEvConf').Properties);
       // Assess
-      expect(config).toEqual({
-        FunctionName: functionName,
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: {
-          OnFailure: { Destination: resolver.getAtt('ExposedKeyResponderFailureQueue', 'Arn') },
-        },
-      });
+      expect(config).toEqual(
+        retriedTwiceInto('ExposedKeyResponderLambdaFunction', 'ExposedKeyResponderFailureQueue'),
+      );
     });
 
     it('alarms, to the alarm topic, on any error of the function, on a key it could not deal with, and on a failed event waiting in its queue', () => {

@@ -335,42 +335,40 @@ describe('Function: exposedKeyResponder, its bounds and its safeguards', () => {
     expect(published()).toHaveLength(1);
   });
 
-  it('fails the invocation when the owner lookup fails, records nothing, and acts on the redelivered event', async () => {
-    // Prepare
-    const handler = await responder();
-    const event = healthEvent(LEAKED);
-    env.sandbox.state.deniedActions.add('iam:GetAccessKeyLastUsed');
-    // Act
-    const first = handler(event, lambdaContext);
-    await expect(first).rejects.toThrow(
-      /^Exposed key\(s\) of account 333333333333 not dealt with in run .*AKIAPOLICY0000000006 \(nothing: looking up the key's owner failed \(AccessDenied/,
-    );
-    env.sandbox.state.deniedActions.clear();
-    const redelivered = await handler(event, lambdaContext);
-    // Assess: the first attempt paged to act by hand; the redelivery acted
-    expect(published()[0]?.subject).toBe(
+  it.each([
+    [
+      'the owner lookup',
+      'iam:GetAccessKeyLastUsed',
+      "nothing: looking up the key's owner failed (AccessDenied",
       `key-hygiene CRITICAL: exposed key ${LEAKED} NOT deactivated: act by hand`,
-    );
-    expect(redelivered.keys.map((k) => k.outcome)).toEqual(['deactivated']);
-    expect(await statusOf('leaked', LEAKED)).toBe('Inactive');
-  });
-
-  it('fails the invocation when UpdateAccessKey fails, records nothing, and acts on the redelivered event', async () => {
-    // Prepare
-    const handler = await responder();
-    const event = healthEvent(LEAKED);
-    env.sandbox.state.deniedActions.add('iam:UpdateAccessKey');
-    // Act
-    await expect(handler(event, lambdaContext)).rejects.toThrow(/not dealt with/);
-    env.sandbox.state.deniedActions.clear();
-    const redelivered = await handler(event, lambdaContext);
-    // Assess
-    expect(published()[0]?.subject).toBe(
+    ],
+    [
+      'UpdateAccessKey',
+      'iam:UpdateAccessKey',
+      'not deactivated: ',
       `key-hygiene CRITICAL: exposed key ${LEAKED} of leaked NOT deactivated: act by hand`,
-    );
-    expect(redelivered.keys.map((k) => k.outcome)).toEqual(['deactivated']);
-    expect(await statusOf('leaked', LEAKED)).toBe('Inactive');
-  });
+    ],
+  ])(
+    'fails the invocation when %s fails, pages, records nothing, and acts on the redelivered event',
+    async (_call, action, detail, subject) => {
+      // Prepare
+      const handler = await responder();
+      const event = healthEvent(LEAKED);
+      env.sandbox.state.deniedActions.add(action);
+      // Act
+      const first = handler(event, lambdaContext);
+      await expect(first).rejects.toThrow(
+        `Exposed key(s) of account ${POLICY_ACCOUNT} not dealt with in run `,
+      );
+      await expect(first).rejects.toThrow(`${LEAKED} (${detail}`);
+      env.sandbox.state.deniedActions.clear();
+      const redelivered = await handler(event, lambdaContext);
+      // Assess: the first attempt paged to act by hand; the redelivery acted
+      expect(published()[0]?.subject).toBe(subject);
+      expect(redelivered.keys.map((k) => k.outcome)).toEqual(['deactivated']);
+      expect(await statusOf('leaked', LEAKED)).toBe('Inactive');
+    },
+  );
 
   it('alerts on the redelivered event when the publish failed, and only once after it succeeded', async () => {
     // Prepare
