@@ -17,6 +17,7 @@ export const RESPONSE_OUTCOMES = [
   'failed',
   'duplicate',
   'refused',
+  'concurrent',
 ] as const;
 export type ResponseOutcome = (typeof RESPONSE_OUTCOMES)[number];
 
@@ -53,6 +54,7 @@ const SUBJECT_VERB: Record<ResponseOutcome, string> = {
   failed: 'NOT deactivated: act by hand',
   duplicate: 'already handled',
   refused: 'not acted on',
+  concurrent: 'being deactivated by another run',
 };
 
 const tallyText = (entries: readonly { value: string; count: number }[]): string =>

@@ -11,7 +11,7 @@ import {
   type IAMClient,
   ListAttachedUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { deactivateKey } from '../apply/deactivate-key.js';
+import { deactivateKey, HELD_BY_ANOTHER_RUN } from '../apply/deactivate-key.js';
 import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
 import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
@@ -192,6 +192,14 @@ export async function respondToKey(
       outcome: 'deactivated',
       detail: `deactivated it at ${context.now.toISOString()} (recorded on ${userName} as key-hygiene:deactivated-${accessKeyId}).`,
       record: true,
+    };
+  }
+  if (outcome.status === 'skipped' && outcome.reason?.startsWith(HELD_BY_ANOTHER_RUN)) {
+    return {
+      ...known,
+      outcome: 'concurrent',
+      detail: `nothing yet: ${outcome.reason}; this delivery is retried and finds what that run did.`,
+      record: false,
     };
   }
   if (outcome.status === 'skipped' && /already inactive|not listed/.test(outcome.reason ?? '')) {

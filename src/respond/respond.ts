@@ -141,6 +141,12 @@ async function respondInAccount(
       continue;
     }
     const { record, ...outcome } = await respondToKey(keyDeps, settings, { runId, now }, accessKeyId);
+    if (outcome.outcome === 'concurrent') {
+      // The run that holds the key alerts on it; this delivery fails and its retry sees the result.
+      deps.logger.info('exposed key being deactivated by another run', { runId, accessKeyId });
+      keys.push({ ...outcome, activity: null, messageId: null });
+      continue;
+    }
     const activity = outcome.userName
       ? await summarizeKeyActivity(reach.clients.cloudtrail, accessKeyId, now)
       : null;
@@ -245,9 +251,9 @@ async function refuse(
   return { runId, accountId: event.account, eventId: event.id, eventArn: event.detail.eventArn, keys };
 }
 
-/** The keys of a response that were not dealt with: their event must be delivered again. */
+/** The keys of a response that were not dealt with (yet): their event must be delivered again. */
 export function throwIfUnfinished(response: ExposedKeyResponse): void {
-  const failed = response.keys.filter((key) => key.outcome === 'failed');
+  const failed = response.keys.filter((key) => key.outcome === 'failed' || key.outcome === 'concurrent');
   if (failed.length === 0) return;
   throw new ExposureNotHandledError(
     `Exposed key(s) of account ${response.accountId} not dealt with in run ${response.runId}: ${failed

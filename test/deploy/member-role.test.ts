@@ -48,6 +48,8 @@ function resolve(value: unknown): unknown {
 
 let template: Template;
 let declared: PermissionDeclaration[];
+/** The responder's IAM calls in a member account: all but the exposure tag, written in its own account only. */
+let responderDeclared: PermissionDeclaration[];
 
 /** The role's policies, with the cleanup policy when `cleanup` is on. */
 function policies(cleanup: boolean): { name: string; policy: PolicyDocument }[] {
@@ -88,6 +90,12 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     declared = permissionsOf(registry, 'organizationAuditAccount').filter(
       (d) => d.action.startsWith('iam:') && d.grant !== false,
     );
+    responderDeclared = permissionsOf(registry, 'exposedKeyResponder').filter(
+      (d) =>
+        d.action.startsWith('iam:') &&
+        d.grant !== false &&
+        !JSON.stringify(d.condition ?? {}).includes('key-hygiene:exposed-'),
+    );
   });
 
   it('is named by a parameter (default KeyHygieneMemberRole), under /key-hygiene/, trusting only the auditor role(s)', () => {
@@ -107,12 +115,15 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     ]);
   });
 
-  it('allows every IAM call the per-account audit declares, on the declared resources', async () => {
+  it.each([
+    ['the per-account audit', () => declared],
+    ["the exposed-key responder (a member account's exposed key)", () => responderDeclared],
+  ])('allows every IAM call %s declares, on the declared resources', async (_who, calls) => {
     // Prepare
-    expect(declared.length).toBeGreaterThan(5);
+    expect(calls().length).toBeGreaterThan(5);
     // Act
     const results = await Promise.all(
-      declared.map(async (d) => [
+      calls().map(async (d) => [
         `${d.action} ${resourceOf(d)}`,
         await simulate({
           action: d.action,

@@ -417,4 +417,37 @@ describe('Function: exposedKeyResponder, its bounds and its safeguards', () => {
       `key-hygiene CRITICAL: exposed key ${LEAKED} of leaked already inactive`,
     );
   });
+
+  it('handles two concurrent deliveries of one event: the key goes off, the team is paged once, a delivery that lost the race is retried and does nothing more', async () => {
+    // Prepare: EventBridge may deliver an event twice, at once; latency makes the two interleave
+    const handler = await responder();
+    const event = healthEvent(LEAKED);
+    env.sandbox.faults.configure({ latencyMs: 20 });
+    let both: PromiseSettledResult<ExposedKeyResponse>[];
+    try {
+      // Act
+      both = await Promise.allSettled([
+        handler(event, lambdaContext),
+        handler(structuredClone(event), lambdaContext),
+      ]);
+    } finally {
+      env.sandbox.faults.configure({ latencyMs: 0 });
+    }
+    const retried = await handler(event, lambdaContext);
+    // Assess
+    const outcomes = both.flatMap((r) =>
+      r.status === 'fulfilled' ? r.value.keys.map((k) => k.outcome) : [`retried: ${String(r.reason)}`],
+    );
+    expect(outcomes).toContain('deactivated');
+    for (const outcome of outcomes) {
+      expect(outcome).toMatch(
+        /^(deactivated|already-inactive|retried: .*another key-hygiene run is deactivating)/,
+      );
+    }
+    expect(await statusOf('leaked', LEAKED)).toBe('Inactive');
+    expect(retried.keys.map((k) => k.outcome)).toEqual(['duplicate']);
+    const alerted = published().map((m) => m.messageAttributes.outcome?.StringValue);
+    expect(alerted).toContain('deactivated');
+    expect(alerted.every((o) => o === 'deactivated' || o === 'already-inactive')).toBe(true);
+  });
 });
