@@ -25,6 +25,11 @@ export interface ResponderRuntime extends ClientRuntime {
 export function createResponderRuntime(env: Readonly<Record<string, string | undefined>>): ResponderRuntime {
   const runtime = createClientRuntime(env);
   const { settings, clients, clientOptions, region, tracer, logger } = runtime;
+  if (settings.reportBucket === null) {
+    logger.warn(
+      'no REPORT_BUCKET: the exposed-key responder cannot record which events it handled, so a redelivered event is acted on and alerted on again',
+    );
+  }
   const cloudtrail = new CloudTrailClient(clientConfig(clientOptions));
   tracer.captureAWSv3Client(cloudtrail);
   let accountId: Promise<string> | undefined;

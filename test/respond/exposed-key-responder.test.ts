@@ -450,4 +450,19 @@ describe('Function: exposedKeyResponder, its bounds and its safeguards', () => {
     expect(alerted).toContain('deactivated');
     expect(alerted.every((o) => o === 'deactivated' || o === 'already-inactive')).toBe(true);
   });
+
+  it('without a report bucket, alerts again on a redelivered event rather than risk swallowing one', async () => {
+    // Prepare
+    const handler = await responder({ REPORT_BUCKET: '' });
+    const event = healthEvent(LEAKED);
+    // Act
+    const first = await handler(event, lambdaContext);
+    const second = await handler(event, lambdaContext);
+    // Assess
+    expect([...first.keys, ...second.keys].map((k) => k.outcome)).toEqual([
+      'deactivated',
+      'already-inactive',
+    ]);
+    expect(published()).toHaveLength(2);
+  });
 });
