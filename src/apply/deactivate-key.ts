@@ -181,11 +181,14 @@ export async function recordOf(
   return tags.Tags?.find((tag) => tag.Key?.toLowerCase() === tagKey.toLowerCase())?.Value;
 }
 
+/** How a skip because another run holds the key's deactivation record begins its reason. */
+export const HELD_BY_ANOTHER_RUN = 'another key-hygiene run is deactivating this key at the same time';
+
 function heldByAnother(action: PlannedAction, recorded: string | undefined): PlannedAction {
   return {
     ...action,
     status: 'skipped',
-    reason: `another key-hygiene run is deactivating this key at the same time and holds its record (${recorded ?? 'removed'}); left to it`,
+    reason: `${HELD_BY_ANOTHER_RUN} and holds its record (${recorded ?? 'removed'}); left to it`,
   };
 }
 

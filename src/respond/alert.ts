@@ -16,6 +16,8 @@ export const RESPONSE_OUTCOMES = [
   'unknown-key',
   'failed',
   'duplicate',
+  'refused',
+  'concurrent',
 ] as const;
 export type ResponseOutcome = (typeof RESPONSE_OUTCOMES)[number];
 
@@ -30,7 +32,7 @@ export interface KeyResponse {
   /** The quarantine policies AWS attached to the user, by name. */
   quarantinePolicies: string[];
   activity: TrailSummary | null;
-  /** The alert's SNS message id; null when no alert was sent (a duplicate event). */
+  /** The alert's SNS message id (the event's one alert when refused); null when none was sent (a duplicate). */
   messageId: string | null;
 }
 
@@ -51,6 +53,8 @@ const SUBJECT_VERB: Record<ResponseOutcome, string> = {
   'unknown-key': 'not found in this account',
   failed: 'NOT deactivated: act by hand',
   duplicate: 'already handled',
+  refused: 'not acted on',
+  concurrent: 'being deactivated by another run',
 };
 
 const tallyText = (entries: readonly { value: string; count: number }[]): string =>
@@ -114,37 +118,54 @@ export function alertText(response: KeyResponse, context: AlertContext): string 
   ].join('\n');
 }
 
-/** The Publish: subject, one member per protocol, and the attributes a pager filters on. */
-export function buildAlert(response: KeyResponse, context: AlertContext): SnsPublish {
-  const attributes: Record<string, SnsMessageAttribute> = {
-    severity: { DataType: 'String', StringValue: 'critical' },
-    rule: { DataType: 'String', StringValue: 'exposed-key' },
-    accountId: { DataType: 'String', StringValue: context.accountId },
-    outcome: { DataType: 'String', StringValue: response.outcome },
-  };
-  const text = alertText(response, context);
-  const json = JSON.stringify({
-    kind: 'exposed-key',
-    severity: 'critical',
-    runId: context.runId,
-    accountId: context.accountId,
-    eventArn: context.eventArn,
-    eventId: context.eventId,
-    at: context.now.toISOString(),
-    ...response,
-  });
-  const subject = alertSubject(response);
+/**
+ * A critical exposed-key Publish: the subject, the text for email, the same facts as JSON for
+ * queues, functions and HTTPS, and the attributes a pager filters on.
+ */
+export function criticalAlert(alert: {
+  subject: string;
+  text: string;
+  facts: Record<string, unknown>;
+  accountId: string;
+  outcome: string;
+}): SnsPublish {
+  const attribute = (value: string): SnsMessageAttribute => ({ DataType: 'String', StringValue: value });
+  const json = JSON.stringify({ severity: 'critical', ...alert.facts });
   return {
-    subject,
+    subject: alert.subject,
     message: JSON.stringify({
-      default: subject,
-      email: text,
+      default: alert.subject,
+      email: alert.text,
       sqs: json,
       lambda: json,
       https: json,
       http: json,
     }),
     messageStructure: 'json',
-    messageAttributes: attributes,
+    messageAttributes: {
+      severity: attribute('critical'),
+      rule: attribute('exposed-key'),
+      accountId: attribute(alert.accountId),
+      outcome: attribute(alert.outcome),
+    },
   };
+}
+
+/** The alert about one key. */
+export function buildAlert(response: KeyResponse, context: AlertContext): SnsPublish {
+  return criticalAlert({
+    subject: alertSubject(response),
+    text: alertText(response, context),
+    facts: {
+      kind: 'exposed-key',
+      runId: context.runId,
+      accountId: context.accountId,
+      eventArn: context.eventArn,
+      eventId: context.eventId,
+      at: context.now.toISOString(),
+      ...response,
+    },
+    accountId: context.accountId,
+    outcome: response.outcome,
+  });
 }

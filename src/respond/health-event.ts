@@ -44,16 +44,14 @@ export class HealthEventError extends Error {
 }
 
 /**
- * Parses the event; a malformed one is refused with every bad field named by its path
- * (`detail.affectedEntities.0.entityValue: expected an access key id ...`).
- *
- * @throws HealthEventError
+ * Why the schema refuses `input`, every bad field named by its path
+ * (`detail.affectedEntities.0.entityValue: expected an access key id ...`); null when it accepts it.
  */
-export function parseExposedKeyEvent(input: unknown): ExposedKeyEvent {
+export function healthEventError(input: unknown): HealthEventError | null {
   const parsed = exposedKeyEventSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return null;
   const problems = parsed.error.issues.map(
     (issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`,
   );
-  throw new HealthEventError(`Not an ${EXPOSED_EVENT_TYPE} AWS Health event: ${problems.join('; ')}`);
+  return new HealthEventError(`Not an ${EXPOSED_EVENT_TYPE} AWS Health event: ${problems.join('; ')}`);
 }

@@ -1,67 +1,44 @@
 /**
- * The exposed-key responder: for each access key an AWS_RISK_CREDENTIALS_EXPOSED event names, find
- * its owner, deactivate it at once through the audit's own safeguards (record first, status
- * re-read, rule `exposed-key`, a run id), summarise what it did lately, publish a critical alert and
- * record on the user that the event was handled. One key per event, so the blast-radius cap does
- * not hold it back; an exempt user's key (tag, name, glob or path, the same exemptions the role's
- * explicit Deny enforces) is reported for a person to deactivate, never skipped in silence.
+ * The exposed-key responder: for an AWS_RISK_CREDENTIALS_EXPOSED event, within its bounds (at most
+ * the keys one user can hold, in its own account or an ACTIVE account of its organization), handle
+ * each key, summarise what it did lately, publish a critical alert and record the key as handled
+ * for this event. An event outside the bounds is alerted on and not acted on; a key handled
+ * before for the same event is not handled twice; a key whose handling failed is alerted on,
+ * left unrecorded and reported unfinished, so the event is delivered again.
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import {
-  GetAccessKeyLastUsedCommand,
-  GetUserCommand,
-  type IAMClient,
-  ListAttachedUserPoliciesCommand,
-} from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { deactivateKey } from '../apply/deactivate-key.js';
 import { writeExposedRecord } from '../apply/exposed-record.js';
-import { describeAwsError, isNoSuchEntity } from '../aws/errors.js';
-import { ANY_USER, type PermissionDeclaration } from '../aws/permissions.js';
+import { describeAwsError } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
-import { quarantinePolicies } from '../evaluate/exposed-key.js';
-import { exposedTagKey, tagValue, teamOf } from '../evaluate/tags.js';
-import type { PlannedAction, UserRecord } from '../model.js';
 import { publishMessage } from '../notify/publish.js';
-import { exemptionFor } from '../plan/exemptions.js';
+import { type AccountClients, type ReachDeps, reachAccount } from '../org/reach-account.js';
 import { newRunId } from '../run-id.js';
 import type { AuditLogger } from '../run-start.js';
 import { toIsoDate } from '../time.js';
 import { buildAlert, type KeyResponse } from './alert.js';
-import type { ExposedKeyEvent } from './health-event.js';
+import { buildEventAlert, type EventNotice } from './event-alert.js';
+import {
+  findHandledKeys,
+  type HandledEvent,
+  type HandledEventBucket,
+  recordHandledKey,
+} from './handled-events.js';
+import { type ExposedKeyEvent, HealthEventError, healthEventError } from './health-event.js';
+import { type KeyDeps, respondToKey } from './respond-to-key.js';
 import { summarizeKeyActivity } from './trail-summary.js';
 
-/**
- * The reads the responder makes before acting.
- * @public gathered by the permission walk (scripts/permissions/registry.ts)
- */
-export const RESPONDER_PERMISSIONS = [
-  {
-    action: 'iam:GetAccessKeyLastUsed',
-    resource: ANY_USER,
-    why: 'finds the owner of the key the AWS Health event names (the only call that needs just the key id)',
-  },
-  {
-    action: 'iam:GetUser',
-    resource: ANY_USER,
-    why: "reads the owner's path and tags: exemptions, and the record of an event already handled",
-  },
-  {
-    action: 'iam:ListAttachedUserPolicies',
-    resource: ANY_USER,
-    why: 'names the quarantine policy AWS attached, for the alert',
-  },
-] as const satisfies readonly PermissionDeclaration[];
+/** A user holds at most two access keys: an event naming more is not one leak of one user. */
+export const MAX_KEYS_PER_EVENT = 2;
 
-export interface ResponderDeps {
-  iam: Pick<IAMClient, 'send'>;
+export interface ResponderDeps extends Omit<ReachDeps, 'own'>, KeyDeps {
   sns: Pick<SNSClient, 'send'>;
   cloudtrail: Pick<CloudTrailClient, 'send'>;
+  s3: Pick<S3Client, 'send'>;
   clock: () => Date;
-  /** The report topic. */
+  /** The report topic, in the responder's own account: never taken from the event. */
   topicArn: string;
-  /** The key the responder signs with: never deactivated by itself. */
-  selfAccessKeyId: string | null;
   logger: AuditLogger;
 }
 
@@ -74,174 +51,26 @@ export interface ExposedKeyResponse {
   keys: KeyResponse[];
 }
 
-interface Owner {
-  user: UserRecord;
-  quarantine: string[];
+/** The event was read, but some of its keys could not be dealt with: the invocation fails and is retried. */
+export class ExposureNotHandledError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ExposureNotHandledError';
+  }
 }
 
-async function readOwner(iam: ResponderDeps['iam'], userName: string): Promise<Owner> {
-  const { User: found } = await iam.send(new GetUserCommand({ UserName: userName }));
-  const tags: Record<string, string> = {};
-  for (const tag of found?.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
-  let quarantine: string[] = [];
-  try {
-    const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName }));
-    quarantine = quarantinePolicies({
-      managedPolicies: (attached.AttachedPolicies ?? []).map((policy) => policy.PolicyName ?? ''),
-    });
-  } catch {
-    // Only the alert's wording depends on it.
-  }
-  return {
-    user: {
-      userName,
-      arn: found?.Arn ?? '',
-      path: found?.Path ?? '/',
-      createDate: found?.CreateDate ?? null,
-      tags,
-      team: teamOf(tags),
-      isRoot: false,
-      keys: [],
-    },
-    quarantine,
-  };
+interface Invocation {
+  runId: string;
+  now: Date;
+  event: ExposedKeyEvent;
+  keyIds: string[];
 }
 
 /**
- * Handles one exposed key; never throws for an AWS error on the key (it becomes the outcome, and
- * the alert says to act by hand). Returns null for a duplicate: the user already carries the record.
- */
-async function respondToKey(
-  deps: ResponderDeps,
-  settings: Settings,
-  context: { runId: string; now: Date },
-  accessKeyId: string,
-): Promise<Omit<KeyResponse, 'activity' | 'messageId'> & { record: boolean }> {
-  const base = { accessKeyId, quarantinePolicies: [] as string[] };
-  let userName: string | undefined;
-  try {
-    const answer = await deps.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
-    userName = answer.UserName;
-  } catch (error) {
-    const { code, message } = describeAwsError(error);
-    return isNoSuchEntity(error)
-      ? {
-          ...base,
-          userName: null,
-          outcome: 'unknown-key',
-          detail: `nothing: IAM has no key ${accessKeyId} in this account (already deleted, or another account's); check the AWS Health event.`,
-          record: false,
-        }
-      : {
-          ...base,
-          userName: null,
-          outcome: 'failed',
-          detail: `nothing: looking up the key's owner failed (${code}: ${message}); deactivate it by hand.`,
-          record: false,
-        };
-  }
-  if (!userName) {
-    return {
-      ...base,
-      userName: null,
-      outcome: 'unknown-key',
-      detail: `nothing: ${accessKeyId} belongs to no IAM user (a root key?); the account owner must delete it by hand.`,
-      record: false,
-    };
-  }
-  let owner: Owner;
-  try {
-    owner = await readOwner(deps.iam, userName);
-  } catch (error) {
-    const { code, message } = describeAwsError(error);
-    return {
-      ...base,
-      userName,
-      outcome: 'failed',
-      detail: `nothing: reading ${userName} failed (${code}: ${message}); deactivate ${accessKeyId} by hand.`,
-      record: false,
-    };
-  }
-  const known = { ...base, userName, quarantinePolicies: owner.quarantine };
-  const recorded = tagValue(owner.user.tags, exposedTagKey(accessKeyId));
-  if (recorded !== undefined) {
-    return {
-      ...known,
-      outcome: 'duplicate',
-      detail: `nothing: already handled (${recorded}).`,
-      record: false,
-    };
-  }
-  const exemption = exemptionFor(owner.user, settings, context.now);
-  if (exemption) {
-    return {
-      ...known,
-      outcome: 'exempt',
-      detail: `nothing: ${userName} is exempt from key-hygiene's actions (${exemption.source} ${exemption.matched}${exemption.reason ? `, ${exemption.reason}` : ''}), so the key is still active: deactivate it by hand.`,
-      record: true,
-    };
-  }
-  if (deps.selfAccessKeyId === accessKeyId) {
-    return {
-      ...known,
-      outcome: 'self-key',
-      detail: 'nothing: the responder itself signs with this key; deactivate it by hand.',
-      record: true,
-    };
-  }
-  if (settings.rules.exposedKey.action === 'notify') {
-    return {
-      ...known,
-      outcome: 'notified',
-      detail: 'nothing (exposedKeyAction is notify): the key is still active; deactivate it now.',
-      record: true,
-    };
-  }
-  const action: PlannedAction = {
-    action: 'deactivate',
-    ruleId: 'exposed-key',
-    userName,
-    key: { kind: 'id', accessKeyId },
-    status: 'planned',
-    reason: null,
-    error: null,
-  };
-  const outcome = await deactivateKey(
-    {
-      iam: deps.iam,
-      now: context.now,
-      runId: context.runId,
-      unusedKeyDays: settings.rules.unusedKey.days,
-    },
-    action,
-    accessKeyId,
-  );
-  if (outcome.status === 'applied') {
-    return {
-      ...known,
-      outcome: 'deactivated',
-      detail: `deactivated it at ${context.now.toISOString()} (recorded on ${userName} as key-hygiene:deactivated-${accessKeyId}).`,
-      record: true,
-    };
-  }
-  if (outcome.status === 'skipped' && /already inactive|not listed/.test(outcome.reason ?? '')) {
-    return { ...known, outcome: 'already-inactive', detail: `nothing: ${outcome.reason}.`, record: true };
-  }
-  const error = outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : '';
-  return {
-    ...known,
-    outcome: 'failed',
-    detail: `not deactivated: ${outcome.reason ?? 'unknown'}${error}; deactivate it by hand.`,
-    record: false,
-  };
-}
-
-/**
- * Responds to one AWS Health exposed-key event: each key it names is handled, summarised and
- * alerted on within the invocation.
+ * Responds to one AWS Health exposed-key event.
  *
- * @throws DeliveryError when the alert cannot be published (after the key was dealt with), so
- *   EventBridge retries; the retry finds the key inactive and publishes again.
+ * @throws DeliveryError when an alert cannot be published; the key's record is then not written,
+ *   so the retried event acts and alerts again.
  */
 export async function respondToExposedKey(
   deps: ResponderDeps,
@@ -250,6 +79,35 @@ export async function respondToExposedKey(
 ): Promise<ExposedKeyResponse> {
   const now = deps.clock();
   const runId = newRunId(now);
+  const keyIds = [...new Set(event.detail.affectedEntities.map((entity) => entity.entityValue))];
+  const invocation = { runId, now, event, keyIds };
+  if (keyIds.length > MAX_KEYS_PER_EVENT) {
+    return refuse(
+      deps,
+      invocation,
+      `the event names ${keyIds.length} keys, more than the ${MAX_KEYS_PER_EVENT} one IAM user can hold, so it is not one user's leak; none was changed`,
+    );
+  }
+  const reach = await reachAccount(
+    { ...deps, own: { iam: deps.iam, cloudtrail: deps.cloudtrail } },
+    settings,
+    event.account,
+    runId,
+  );
+  if (reach.kind === 'refused') return refuse(deps, invocation, reach.reason);
+  try {
+    return await respondInAccount(deps, settings, invocation, reach);
+  } finally {
+    reach.release();
+  }
+}
+
+async function respondInAccount(
+  deps: ResponderDeps,
+  settings: Settings,
+  { runId, now, event, keyIds }: Invocation,
+  reach: { own: boolean; clients: AccountClients },
+): Promise<ExposedKeyResponse> {
   const context = {
     runId,
     accountId: event.account,
@@ -257,36 +115,177 @@ export async function respondToExposedKey(
     eventArn: event.detail.eventArn,
     now,
   };
-  const keyIds = [...new Set(event.detail.affectedEntities.map((entity) => entity.entityValue))];
+  const handledEvent: HandledEvent = { accountId: event.account, eventArn: event.detail.eventArn };
+  const bucket: HandledEventBucket | null = settings.reportBucket
+    ? { bucket: settings.reportBucket, ownerAccountId: deps.accountId }
+    : null;
+  const handled = await alreadyHandled(deps, bucket, handledEvent, runId);
+  const keyDeps: KeyDeps = {
+    iam: reach.clients.iam,
+    // The responder's own key lives in its own account only.
+    selfAccessKeyId: reach.own ? deps.selfAccessKeyId : null,
+  };
   const keys: KeyResponse[] = [];
   for (const accessKeyId of keyIds) {
-    const { record, ...handled } = await respondToKey(deps, settings, context, accessKeyId);
-    if (handled.outcome === 'duplicate') {
-      deps.logger.info('exposed key already handled', { runId, accessKeyId, userName: handled.userName });
-      keys.push({ ...handled, activity: null, messageId: null });
+    if (handled.has(accessKeyId)) {
+      deps.logger.info('exposed key already handled for this event', { runId, accessKeyId });
+      keys.push({
+        accessKeyId,
+        userName: null,
+        outcome: 'duplicate',
+        detail: `nothing: this AWS Health event's key was already handled (recorded in the report bucket).`,
+        quarantinePolicies: [],
+        activity: null,
+        messageId: null,
+      });
       continue;
     }
-    const activity = handled.userName ? await summarizeKeyActivity(deps.cloudtrail, accessKeyId, now) : null;
-    const response: KeyResponse = { ...handled, activity, messageId: null };
+    const { record, ...outcome } = await respondToKey(keyDeps, settings, { runId, now }, accessKeyId);
+    if (outcome.outcome === 'concurrent') {
+      // The run that holds the key alerts on it; this delivery fails and its retry sees the result.
+      deps.logger.info('exposed key being deactivated by another run', { runId, accessKeyId });
+      keys.push({ ...outcome, activity: null, messageId: null });
+      continue;
+    }
+    const activity = outcome.userName
+      ? await summarizeKeyActivity(reach.clients.cloudtrail, accessKeyId, now)
+      : null;
+    const response: KeyResponse = { ...outcome, activity, messageId: null };
     const { messageId } = await publishMessage(deps.sns, deps.topicArn, runId, buildAlert(response, context));
     deps.logger.warn('exposed key handled', {
       runId,
+      accountId: event.account,
       accessKeyId,
-      userName: handled.userName,
-      outcome: handled.outcome,
+      userName: outcome.userName,
+      outcome: outcome.outcome,
     });
-    if (record && handled.userName) {
-      try {
-        await writeExposedRecord(deps.iam, handled.userName, accessKeyId, `${toIsoDate(now)} ${runId}`);
-      } catch (error) {
-        deps.logger.warn('could not record the handled event on the user', {
-          runId,
-          accessKeyId,
-          ...describeAwsError(error),
-        });
-      }
-    }
     keys.push({ ...response, messageId });
+    if (!record) continue;
+    // The member role writes no tag but the deactivation record; the nightly audit of the
+    // responder's own account reads this one.
+    if (reach.own && outcome.userName) {
+      await bestEffort(deps, 'record the exposure on the user', { runId, accessKeyId }, () =>
+        writeExposedRecord(deps.iam, outcome.userName ?? '', accessKeyId, `${toIsoDate(now)} ${runId}`),
+      );
+    }
+    if (bucket) {
+      await bestEffort(deps, 'record the key as handled for this event', { runId, accessKeyId }, () =>
+        recordHandledKey(deps.s3, bucket, handledEvent, {
+          accessKeyId,
+          outcome: outcome.outcome,
+          runId,
+          messageId,
+          at: now.toISOString(),
+        }),
+      );
+    }
   }
   return { runId, accountId: event.account, eventId: event.id, eventArn: event.detail.eventArn, keys };
+}
+
+/** Keys recorded as handled for the event; when that cannot be read, none (alert twice, never miss one). */
+async function alreadyHandled(
+  deps: ResponderDeps,
+  bucket: HandledEventBucket | null,
+  event: HandledEvent,
+  runId: string,
+): Promise<Set<string>> {
+  if (!bucket) return new Set();
+  try {
+    return await findHandledKeys(deps.s3, bucket, event);
+  } catch (error) {
+    deps.logger.warn('could not read which keys of the event were handled; handling them all', {
+      runId,
+      bucket: bucket.bucket,
+      ...describeAwsError(error),
+    });
+    return new Set();
+  }
+}
+
+async function bestEffort(
+  deps: ResponderDeps,
+  what: string,
+  fields: Record<string, unknown>,
+  write: () => Promise<void>,
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    deps.logger.warn(`could not ${what}`, { ...fields, ...describeAwsError(error) });
+  }
+}
+
+/** An event outside the bounds: one alert, no change, every key marked refused. */
+async function refuse(
+  deps: ResponderDeps,
+  { runId, now, event, keyIds }: Invocation,
+  reason: string,
+): Promise<ExposedKeyResponse> {
+  const notice: EventNotice = {
+    kind: 'refused',
+    eventId: event.id,
+    eventArn: event.detail.eventArn,
+    accountId: event.account,
+    accessKeyIds: keyIds,
+    reason,
+  };
+  const { messageId } = await publishMessage(
+    deps.sns,
+    deps.topicArn,
+    runId,
+    buildEventAlert(notice, { runId, responderAccountId: deps.accountId, now }),
+  );
+  deps.logger.warn('exposed-key event not acted on', { runId, accountId: event.account, reason });
+  const keys = keyIds.map(
+    (accessKeyId): KeyResponse => ({
+      accessKeyId,
+      userName: null,
+      outcome: 'refused',
+      detail: `nothing: ${reason}.`,
+      quarantinePolicies: [],
+      activity: null,
+      messageId,
+    }),
+  );
+  return { runId, accountId: event.account, eventId: event.id, eventArn: event.detail.eventArn, keys };
+}
+
+/** The keys of a response that were not dealt with (yet): their event must be delivered again. */
+export function throwIfUnfinished(response: ExposedKeyResponse): void {
+  const failed = response.keys.filter((key) => key.outcome === 'failed' || key.outcome === 'concurrent');
+  if (failed.length === 0) return;
+  throw new ExposureNotHandledError(
+    `Exposed key(s) of account ${response.accountId} not dealt with in run ${response.runId}: ${failed
+      .map((key) => `${key.accessKeyId} (${key.detail})`)
+      .join('; ')}. The alert was sent; the event is retried, then kept in the responder's failure queue.`,
+  );
+}
+
+/**
+ * Publishes the alert about an event the schema refuses, then throws its HealthEventError (every
+ * bad field named), so the invocation still fails and is kept in the failure queue after its retries.
+ */
+export async function refuseUnreadableEvent(
+  deps: Pick<ResponderDeps, 'sns' | 'topicArn' | 'clock' | 'accountId' | 'logger'>,
+  input: unknown,
+): Promise<never> {
+  const error =
+    healthEventError(input) ?? new HealthEventError('The event passed the schema only on a second reading');
+  const now = deps.clock();
+  const runId = newRunId(now);
+  const id = (input as { id?: unknown } | null)?.id;
+  const notice: EventNotice = {
+    kind: 'unreadable',
+    eventId: typeof id === 'string' ? id.slice(0, 100) : null,
+    problems: error.message,
+  };
+  await publishMessage(
+    deps.sns,
+    deps.topicArn,
+    runId,
+    buildEventAlert(notice, { runId, responderAccountId: deps.accountId, now }),
+  );
+  deps.logger.warn('could not read this Health event', { runId, eventId: notice.eventId });
+  throw error;
 }

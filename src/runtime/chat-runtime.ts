@@ -1,7 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SettingsError } from '../config/errors.js';
-import { loadSettings } from '../config/settings.js';
+import { createFunctionRuntime } from './function-runtime.js';
 
 // What Lambda does with the notifier's own role (logs, traces); the permission gathering
 // (scripts/permissions) reaches it through this module.
@@ -22,7 +22,7 @@ export interface ChatRuntime {
  * fails at cold start with the setting named.
  */
 export function createChatRuntime(env: Readonly<Record<string, string | undefined>>): ChatRuntime {
-  const settings = loadSettings(env);
+  const { settings, logger, tracer, region } = createFunctionRuntime(env);
   if (settings.slackWebhookParameter === null) {
     throw new SettingsError([
       {
@@ -33,10 +33,5 @@ export function createChatRuntime(env: Readonly<Record<string, string | undefine
       },
     ]);
   }
-  return {
-    logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' }),
-    tracer: new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'key-hygiene' }),
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    parameterName: settings.slackWebhookParameter,
-  };
+  return { logger, tracer, region, parameterName: settings.slackWebhookParameter };
 }

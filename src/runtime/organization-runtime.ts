@@ -27,14 +27,10 @@ export function createOrganizationRuntime(
       },
     ]);
   }
-  const forcePathStyle = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
   return {
     ...runtime,
     async organizationDeps(context) {
-      return organizationRunDeps(await runtime.auditDeps(context), {
-        region: runtime.region,
-        forcePathStyle,
-      });
+      return organizationRunDeps(await runtime.auditDeps(context), runtime.clientOptions);
     },
   };
 }

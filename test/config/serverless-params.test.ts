@@ -29,6 +29,7 @@ const DEPLOY_ONLY_PARAMS = [
   'organizationAudit',
   'organizationSchedule',
   'sourceMaps',
+  'organizationId',
 ];
 
 /** Variables for the runtime and Powertools rather than settings of the audit. */

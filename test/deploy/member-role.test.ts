@@ -37,6 +37,8 @@ interface Template {
 
 let template: Template;
 let declared: PermissionDeclaration[];
+/** The responder's IAM calls in a member account: all but the exposure tag, written in its own account only. */
+let responderDeclared: PermissionDeclaration[];
 /** The StackSet's parameter values (the package test's params), else the template's defaults. */
 let parameters: Record<string, string> = {};
 
@@ -141,6 +143,12 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     declared = permissionsOf(registry, 'organizationAuditAccount').filter(
       (d) => d.action.startsWith('iam:') && d.grant !== false,
     );
+    responderDeclared = permissionsOf(registry, 'exposedKeyResponder').filter(
+      (d) =>
+        d.action.startsWith('iam:') &&
+        d.grant !== false &&
+        !JSON.stringify(d.condition ?? {}).includes('key-hygiene:exposed-'),
+    );
   });
 
   it('is named by a parameter (default KeyHygieneMemberRole), under /key-hygiene/, trusting only the auditor role it is given', () => {
@@ -160,12 +168,15 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     ]);
   });
 
-  it('allows every IAM call the per-account audit declares, on the declared resources', async () => {
+  it.each([
+    ['the per-account audit', () => declared],
+    ["the exposed-key responder (a member account's exposed key)", () => responderDeclared],
+  ])('allows every IAM call %s declares, on the declared resources', async (_who, calls) => {
     // Prepare
-    expect(declared.length).toBeGreaterThan(5);
+    expect(calls().length).toBeGreaterThan(5);
     // Act
     const results = await Promise.all(
-      declared.map(async (d) => [
+      calls().map(async (d) => [
         `${d.action} ${resourceOf(d)}`,
         await simulate({
           action: d.action,
@@ -245,10 +256,17 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
         Regions: ['us-east-1'],
       },
     ]);
-    // The member roles trust the organization account audit's role, and only it.
+    // The member roles trust the organization account audit's role and the responder's, no other.
     expect(resolver.resolve(properties.Parameters)).toContainEqual({
       ParameterKey: 'AuditorRoleArns',
-      ParameterValue: resolver.getAtt('OrganizationAuditAccountRole', 'Arn'),
+      ParameterValue: [
+        resolver.getAtt('OrganizationAuditAccountRole', 'Arn'),
+        resolver.getAtt('ExposedKeyResponderRole', 'Arn'),
+      ].join(','),
+    });
+    expect(resolver.resolve(properties.Parameters)).toContainEqual({
+      ParameterKey: 'AuditorEventBusArn',
+      ParameterValue: `arn:aws:events:us-east-1:${resolver.deployment.accountId}:event-bus/default`,
     });
     // The exemptUsers and exemptPaths params, read as the settings read them.
     expect(resolver.resolve(properties.Parameters)).toEqual(
@@ -303,6 +321,53 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
       parameters = configured;
     }
   });
+  it("forwards the account's AWS Health exposed-key events to the auditor's bus, with a role that may put events there only", async () => {
+    // Prepare
+    const rule = template.Resources.ExposedKeyForwardRule;
+    const role = template.Resources.ExposedKeyForwardRole;
+    if (!rule || !role)
+      throw new Error('no ExposedKeyForwardRule or ExposedKeyForwardRole in member-role.yml');
+    const forwarder = `arn:${PARTITION}:iam::${MEMBER_ACCOUNT}:role/key-hygiene/forwarder`;
+    // The simulator evaluates within one account: the auditor's bus stands in the member's.
+    const auditorBus = `arn:aws:events:us-east-1:${MEMBER_ACCOUNT}:event-bus/default`;
+    const policy = JSON.parse(
+      JSON.stringify(
+        (role.Properties.Policies as { PolicyDocument: unknown }[])[0]?.PolicyDocument,
+      ).replaceAll('{"Ref":"AuditorEventBusArn"}', JSON.stringify(auditorBus)),
+    ) as PolicyDocument;
+    const putEvents = (resource: string) =>
+      simulateAs(resolver, {
+        principal: forwarder,
+        identityPolicies: [{ name: 'forward', policy }],
+        probe: { action: 'events:PutEvents', resource },
+      });
+    // Act
+    const results = await Promise.all([
+      putEvents(auditorBus),
+      putEvents(`arn:aws:events:us-east-1:${MEMBER_ACCOUNT}:event-bus/other`),
+    ]);
+    // Assess: only when the auditor's bus is given, matched as the responder's own rule matches
+    expect(template.Parameters.AuditorEventBusArn?.Default).toBe('');
+    expect([rule.Condition, role.Condition]).toEqual(['ForwardsHealthEvents', 'ForwardsHealthEvents']);
+    expect(rule.Properties).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.health'],
+        'detail-type': ['AWS Health Event'],
+        detail: { eventTypeCode: ['AWS_RISK_CREDENTIALS_EXPOSED'] },
+      },
+      Targets: [
+        {
+          Arn: { Ref: 'AuditorEventBusArn' },
+          RoleArn: { 'Fn::GetAtt': ['ExposedKeyForwardRole', 'Arn'] },
+        },
+      ],
+    });
+    expect((role.Properties.AssumeRolePolicyDocument as PolicyDocument).Statement).toMatchObject([
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
 });
 
 describe('Deployment: who may assume the member role', () => {
@@ -334,15 +399,22 @@ describe('Deployment: who may assume the member role', () => {
     expect(results).toEqual(['Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
-  it.each(['IamRoleLambdaExecution', 'ExposedKeyResponderRole'])(
-    'refuses the role %s (nightly, ad-hoc, listing, summary; responder) even inside the organization',
-    async (logicalId) => {
-      // Act
-      const result = await assume(logicalId, inOrganization);
-      // Assess
-      expect(result).not.toBe('Allowed');
-    },
-  );
+  it('lets the exposed-key responder assume it in an account of its own organization only', async () => {
+    // Act
+    const results = await Promise.all([
+      assume('ExposedKeyResponderRole', inOrganization),
+      assume('ExposedKeyResponderRole', { ...inOrganization, 'aws:ResourceOrgID': 'o-zz9y8x7w6v' }),
+    ]);
+    // Assess
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+
+  it('refuses the role IamRoleLambdaExecution (nightly, ad-hoc, listing, summary) even inside the organization', async () => {
+    // Act
+    const result = await assume('IamRoleLambdaExecution', inOrganization);
+    // Assess
+    expect(result).not.toBe('Allowed');
+  });
 
   it('lets the listing assume exactly the organizationRoleArn, not the member roles', async () => {
     // Act

@@ -31,6 +31,16 @@ const resolver = packagedResolver();
 const defaults = defaultResolver();
 const settingsPage = readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
 
+/** The asynchronous-invocation config of a function retried twice, then sent to its failure queue. */
+function retriedTwiceInto(functionId: string, queueId: string) {
+  return {
+    FunctionName: resolver.ref(functionId),
+    Qualifier: '$LATEST',
+    MaximumRetryAttempts: 2,
+    DestinationConfig: { OnFailure: { Destination: resolver.getAtt(queueId, 'Arn') } },
+  };
+}
+
 function resourcesOfType(type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type) as [
     string,
@@ -258,17 +268,13 @@ describe('Deployment: serverless package', () => {
         ([, c]) => resolver.resolve(c.Properties) as Record<string, unknown>,
       );
       const queues = resourcesOfType('AWS::SQS::Queue');
-      // Assess: the nightly audit's, and the Slack notifier's (see below).
-      expect(configs).toContainEqual({
-        FunctionName: functionName,
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: {
-          OnFailure: { Destination: resolver.getAtt('ScheduledAuditFailureQueue', 'Arn') },
-        },
-      });
-      expect(configs).toHaveLength(2);
+      // Assess: the nightly audit's, the Slack notifier's and the exposed-key responder's (see below).
+      expect(configs).toContainEqual(
+        retriedTwiceInto('ScheduledAuditLambdaFunction', 'ScheduledAuditFailureQueue'),
+      );
+      expect(configs).toHaveLength(3);
       expect(queues.map(([id]) => id).sort()).toEqual([
+        'ExposedKeyResponderFailureQueue',
         'ScheduledAuditFailureQueue',
         'SlackNotifierFailureQueue',
       ]);
@@ -303,7 +309,13 @@ describe('Deployment: serverless package', () => {
 
     it('alarms when a failed run waits in the queue, to the alarm topic', () => {
       // Prepare
-      const [depth, ...others] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
+      const [depth, ...others] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible').filter(
+        (a) =>
+          JSON.stringify(a.properties.Dimensions) ===
+          JSON.stringify([
+            { Name: 'QueueName', Value: resolver.getAtt('ScheduledAuditFailureQueue', 'QueueName') },
+          ]),
+      );
       // Assess
       expect(others).toEqual([]);
       expect(depth?.properties).toMatchObject({
@@ -372,6 +384,9 @@ describe('Deployment: serverless package', () => {
       expect(alarms.map((a) => a.id).sort()).toEqual([
         'ActionsFailedAlarm',
         'BlastRadiusCapAlarm',
+        'ExposedKeyFailedAlarm',
+        'ExposedKeyResponderErrorsAlarm',
+        'ExposedKeyResponderFailureQueueAlarm',
         'IncompleteRunAlarm',
         'ScheduledAuditErrorsAlarm',
         'ScheduledAuditFailureQueueAlarm',
@@ -416,12 +431,18 @@ describe('Deployment: serverless package', () => {
     });
   });
 
-  it('expires archived reports after reportRetentionDays (400 by default), delivery records after 30 days', () => {
+  it('expires archived reports after reportRetentionDays (400 by default), delivery records after 30 days, handled exposed-key events after a year', () => {
     const bucket = template.Resources.ReportBucket as TemplateResource;
     expect(bucket.Properties.LifecycleConfiguration).toEqual({
       Rules: [
         { Id: 'ExpireArchivedReports', Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: 400 },
         { Id: 'ExpireDeliveryRecords', Status: 'Enabled', Prefix: 'deliveries/', ExpirationInDays: 30 },
+        {
+          Id: 'ExpireExposedKeyEventRecords',
+          Status: 'Enabled',
+          Prefix: 'exposed-key-events/',
+          ExpirationInDays: 365,
+        },
       ],
     });
   });
@@ -508,14 +529,7 @@ describe('Deployment: serverless package', () => {
       // Prepare
       const config = resolver.resolve(resolver.resource('SlackNotifierLambdaEvConf').Properties);
       // Assess
-      expect(config).toEqual({
-        FunctionName: resolver.ref('SlackNotifierLambdaFunction'),
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: {
-          OnFailure: { Destination: resolver.getAtt('SlackNotifierFailureQueue', 'Arn') },
-        },
-      });
+      expect(config).toEqual(retriedTwiceInto('SlackNotifierLambdaFunction', 'SlackNotifierFailureQueue'));
     });
 
     it('alarms on any error of the notifier, to the alarm topic', () => {
@@ -531,6 +545,91 @@ describe('Deployment: serverless package', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [resolver.ref('AlarmTopic')],
       });
+    });
+  });
+
+  describe('the exposed-key responder: invoked by its rule only, failing loudly', () => {
+    const functionArn = resolver.getAtt('ExposedKeyResponderLambdaFunction', 'Arn');
+    const functionName = resolver.ref('ExposedKeyResponderLambdaFunction');
+    const alarmOf = (id: string) => resolver.resolve(resolver.resource(id).Properties);
+
+    it("lets only its EventBridge rule invoke it: the one Lambda permission names the rule's ARN as SourceArn", () => {
+      // Prepare
+      const [rule, ...otherRules] = resourcesOfType('AWS::Events::Rule').filter(([, r]) =>
+        JSON.stringify(r.Properties.Targets).includes('ExposedKeyResponderLambdaFunction'),
+      );
+      const permissions = resourcesOfType('AWS::Lambda::Permission')
+        .map(([, p]) => resolver.resolve(p.Properties) as Record<string, unknown>)
+        .filter((p) => p.FunctionName === functionArn || p.FunctionName === functionName);
+      // Assess
+      expect(otherRules).toEqual([]);
+      expect(permissions).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: functionArn,
+          Principal: 'events.amazonaws.com',
+          SourceArn: resolver.getAtt(rule?.[0] ?? 'no rule', 'Arn'),
+        },
+      ]);
+    });
+
+    it('retries an event it could not handle twice, then keeps it in its own encrypted queue', () => {
+      // Prepare
+      const config = resolver.resolve(resolver.resource('ExposedKeyResponderLambdaEvConf').Properties);
+      // Assess
+      expect(config).toEqual(
+        retriedTwiceInto('ExposedKeyResponderLambdaFunction', 'ExposedKeyResponderFailureQueue'),
+      );
+    });
+
+    it('alarms, to the alarm topic, on any error of the function, on a key it could not deal with, and on a failed event waiting in its queue', () => {
+      // Assess
+      const loud = {
+        Statistic: expect.any(String),
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [resolver.ref('AlarmTopic')],
+      };
+      expect(alarmOf('ExposedKeyResponderErrorsAlarm')).toMatchObject({
+        ...loud,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+      });
+      // The metric the handler records per key (ExposedKey_<outcome>), as Powertools names it.
+      expect(alarmOf('ExposedKeyFailedAlarm')).toMatchObject({
+        ...loud,
+        Namespace: 'KeyHygiene',
+        MetricName: 'ExposedKey_failed',
+        Dimensions: [{ Name: 'service', Value: 'key-hygiene' }],
+      });
+      expect(alarmOf('ExposedKeyResponderFailureQueueAlarm')).toMatchObject({
+        ...loud,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: resolver.getAtt('ExposedKeyResponderFailureQueue', 'QueueName') },
+        ],
+      });
+    });
+
+    it("admits member accounts' events to the default bus from the organization only (aws:PrincipalOrgID), and only with organizationId", () => {
+      // Prepare
+      const policy = resolver.resolve(resolver.resource('OrganizationEventBusPolicy').Properties);
+      // Assess
+      expect(policy).toMatchObject({
+        EventBusName: 'default',
+        Statement: {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: `arn:aws:events:us-east-1:${resolver.deployment.accountId}:event-bus/default`,
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': PACKAGE_PARAMS.organizationId } },
+        },
+      });
+      expect(resolver.exists('OrganizationEventBusPolicy')).toBe(true);
+      expect(defaults.exists('OrganizationEventBusPolicy')).toBe(false);
     });
   });
 

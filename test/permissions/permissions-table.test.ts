@@ -41,10 +41,10 @@ describe("docs/deploy.md's table of the role's permissions", () => {
     // Assess
     expect(assumeRows).toEqual([
       expect.stringMatching(
-        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/\*` \| {2}\| organizationListAccounts \| /,
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/\*` \| {2}\| organizationListAccounts, exposedKeyResponder \| /,
       ),
       expect.stringMatching(
-        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/key-hygiene\/\*` \| `StringEquals aws:ResourceOrgID \$\{aws:PrincipalOrgID\}` \| organizationAuditAccount \| /,
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/key-hygiene\/\*` \| `StringEquals aws:ResourceOrgID \$\{aws:PrincipalOrgID\}` \| organizationAuditAccount, exposedKeyResponder \| /,
       ),
     ]);
   });

@@ -133,6 +133,10 @@ describe('Function: gatherPermissions', () => {
       'adhocAudit',
       'organizationAuditAccount',
     ]);
-    expect(reachedBy('src/org/list-accounts.ts')).toEqual(['organizationListAccounts']);
+    // The responder checks that a member account is ACTIVE in the organization before acting there.
+    expect(reachedBy('src/org/list-accounts.ts')).toEqual([
+      'organizationListAccounts',
+      'exposedKeyResponder',
+    ]);
   });
 });

@@ -62,6 +62,10 @@ const PHYSICAL: Record<string, Namer> = {
     const arn = r.arn('states', `stateMachine:${name}`);
     return { ref: arn, attributes: { Arn: arn, Name: name } };
   },
+  'AWS::Events::Rule': (id, p, r) => {
+    const name = r.nameOf(id, p.Name);
+    return { ref: name, attributes: { Arn: r.arn('events', `rule/${name}`) } };
+  },
   'AWS::SQS::Queue': (id, p, r) => {
     const name = r.nameOf(id, p.QueueName);
     const d = r.deployment;

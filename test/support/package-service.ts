@@ -20,8 +20,9 @@ const run = promisify(execFile);
  * checked in the template. The exemption entries carry the spaces and the missing trailing slash
  * the settings accept. organizationAudit deploys the organization state machine, its functions and
  * roles; organizationUnitIds the member role's StackSet; organizationRoleArn the listing's grant to
- * assume that one role; sourceMaps ships the source maps, whose
- * sources say which packages each bundle carries.
+ * assume that one role; organizationId the event bus policy that admits the members' forwarded AWS
+ * Health events; sourceMaps ships the source maps, whose sources say which packages each bundle
+ * carries.
  */
 export const PACKAGE_PARAMS = {
   alertEmails: 'secops@example.com',
@@ -36,6 +37,7 @@ export const PACKAGE_PARAMS = {
   organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
   sourceMaps: 'true',
   organizationRoleArn: 'arn:aws:iam::123456789012:role/key-hygiene/KeyHygieneOrganizationRole',
+  organizationId: 'o-a1b2c3d4e5',
 } as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -57,7 +57,7 @@ export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /** Imports a handler fresh, as a cold start with this environment (and the sandbox) would. */
 export async function coldStart(
   sandbox: RunningSandbox,
-  name: 'adhoc-audit' | 'scheduled-audit',
+  name: 'adhoc-audit' | 'scheduled-audit' | 'exposed-key-responder',
   env: Record<string, string> = {},
 ): Promise<Handler> {
   vi.resetModules();
@@ -68,10 +68,12 @@ export async function coldStart(
   // vitest itself sets MODE=test; the deployed function gets MODE from its param.
   vi.stubEnv('MODE', 'report');
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const module =
-    name === 'adhoc-audit'
-      ? await import('../../handlers/adhoc-audit.js')
-      : await import('../../handlers/scheduled-audit.js');
+  const modules = {
+    'adhoc-audit': () => import('../../handlers/adhoc-audit.js'),
+    'scheduled-audit': () => import('../../handlers/scheduled-audit.js'),
+    'exposed-key-responder': () => import('../../handlers/exposed-key-responder.js'),
+  };
+  const module = await modules[name]();
   return module.handler as unknown as Handler;
 }
 
