@@ -4,7 +4,6 @@
  * bounds, and run by the same pipeline (`auditAccount`, `runUndo`); settings come from the same
  * environment variables as the deployed function's (docs/settings.md).
  */
-import { writeFile } from 'node:fs/promises';
 import { deliverAdhoc } from '../adhoc.js';
 import { type AuditOutcome, auditAccount, NOT_CONFIRMED_REASON } from '../audit.js';
 import { type AdhocEvent, applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
@@ -19,7 +18,7 @@ import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from '
 import { colourAllowed } from './colour.js';
 import { askOnTerminal } from './confirm.js';
 import { EXIT_CODES, exitCodeOf, type FailOn } from './exit-codes.js';
-import { type OutputFormatName, renderAudit, renderUndo, UNDO_OUTPUT_FORMATS } from './output.js';
+import { emitReport, type OutputFormatName, renderAudit, renderUndo, UNDO_OUTPUT_FORMATS } from './output.js';
 import { NO_PROGRESS, type ProgressView, progressBar, progressWanted } from './progress-bar.js';
 
 /** Where the command writes, and the terminal it runs in when there is one. */
@@ -198,7 +197,7 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
       });
       const published = await publish(report);
       progress.stop();
-      await emit(flags, io, renderUndo(flags.output, report));
+      await emitReport(flags, io, renderUndo(flags.output, report));
       if (published.line) io.stderr(published.line);
       if (published.failure) return fail(published.failure);
       if (report.actions.some((action) => action.reason === UNDO_SKIP_REASONS.notConfirmed)) {
@@ -211,7 +210,7 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
     const published = await publish(outcome.report);
     progress.stop();
     const colour = !flags.out && io.terminal !== undefined && colourAllowed(io.terminal.stdout, env);
-    await emit(
+    await emitReport(
       flags,
       io,
       renderAudit(flags.output, outcome, { colour, thresholds: settings.rules, region: deps.region }),
@@ -227,15 +226,6 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
   } catch (error) {
     return fail(error);
   }
-}
-
-async function emit(flags: AuditFlags, io: CommandIo, text: string): Promise<void> {
-  if (!flags.out) {
-    io.stdout(text);
-    return;
-  }
-  await writeFile(flags.out, text, 'utf8');
-  io.stderr(`Wrote ${flags.out} (${flags.output}).\n`);
 }
 
 function auditExitCode({ report }: AuditOutcome, failOn: FailOn): number {

@@ -1,18 +1,27 @@
 /**
  * `key-hygiene org` (`key-hygiene audit --org`, `npm run audit -- --org [--member-role NAME]
- * [--concurrency N] [--mode report|enforce] [--notify]`): an organization run on one machine, the
- * same three steps the organizationAudit state machine runs, with a pool of `--concurrency` account
- * audits. Credentials come from the same AWS flags as `audit` (profile, role, endpoint); settings
- * from the same variables.
+ * [--concurrency N] [--mode report|enforce] [--notify] [--output FORMAT] [--out FILE] [--fail-on
+ * LEVEL]`): an organization run on one machine, the same three steps the organizationAudit state
+ * machine runs, with a pool of `--concurrency` account audits. Credentials come from the same AWS
+ * flags as `audit` (profile, role, endpoint); settings from the same variables; the report formats
+ * and exit codes are `audit`'s.
  */
+
+import type { AuditOutcome } from '../audit.js';
 import { ConfigError } from '../config/errors.js';
 import { loadSettings, type Settings, validateSettings } from '../config/settings.js';
 import { values } from '../config/values.js';
-import { renderOrganizationText } from '../org/render-organization.js';
 import { runOrganizationAudit } from '../org/run-organization.js';
 import { organizationRunDeps } from '../runtime/organization-deps.js';
 import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
-import { EXIT_CODES } from './exit-codes.js';
+import { EXIT_CODES, type FailOn, organizationExitCodeOf } from './exit-codes.js';
+import {
+  emitReport,
+  isOrganizationFormat,
+  ORGANIZATION_OUTPUT_FORMATS,
+  type OrganizationFormatName,
+  renderOrganization,
+} from './output.js';
 
 /** Where the command writes (the same shape as the single-account command's). */
 interface CommandIo {
@@ -28,6 +37,12 @@ export interface OrganizationCommandOptions extends AwsFlags {
   notify?: boolean;
   /** Enforce without a prompt: an organization run never asks, so enforce needs it. */
   yes?: boolean;
+  /** The report's format (default text); `audit --org` may hand over one only an account has. */
+  output?: string;
+  /** Write the report here instead of stdout. */
+  out?: string;
+  /** Exit 2 when a finding is at or above this severity (default none). */
+  failOn?: FailOn;
 }
 
 /** Options that cannot be run; the message names the flag. */
@@ -75,9 +90,20 @@ function withFlags(settings: Settings, options: OrganizationCommandOptions): Set
   return next;
 }
 
+/** The report format asked for, when an organization report has it. */
+function formatOf(options: OrganizationCommandOptions): OrganizationFormatName {
+  const output = options.output ?? 'text';
+  if (isOrganizationFormat(output)) return output;
+  throw new OrganizationUsageError(
+    `--output ${output}: an organization report comes as ${ORGANIZATION_OUTPUT_FORMATS.join(', ')}. Nothing was done.`,
+  );
+}
+
 /**
- * Runs an organization audit; resolves to the exit code (0 done, 1 bad options or settings, or the
- * run failed). Prints the organization report as text, and a line per account as it finishes.
+ * Runs an organization audit; resolves to the exit code, as `audit` defines them (`EXIT_CODES`):
+ * 1 bad options or settings, or the run failed; 2 a finding at or above `--fail-on`; 3 an account
+ * not covered or not audited to the end. Writes the report (stdout or `--out`), and a line per
+ * account on stderr as it finishes.
  */
 export async function runOrganizationAuditCommand(
   options: OrganizationCommandOptions,
@@ -85,7 +111,9 @@ export async function runOrganizationAuditCommand(
   io: CommandIo,
 ): Promise<number> {
   let settings: Settings;
+  let format: OrganizationFormatName;
   try {
+    format = formatOf(options);
     settings = withFlags(loadSettings(env), options);
     // No prompt sums up a whole organization's keys: enforcing across accounts takes an explicit yes.
     if (settings.mode === 'enforce' && options.yes !== true) {
@@ -123,14 +151,23 @@ export async function runOrganizationAuditCommand(
         ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
       },
     );
+    // Only the CSV has a row per finding: the other formats need no account's full report kept.
+    const audits = new Map<string, AuditOutcome>();
     const summary = await runOrganizationAudit(deps, settings, {
       notify: options.notify === true,
       onAccount: (outcome) =>
         io.stderr(`${outcome.accountId} ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ''}\n`),
+      ...(format === 'csv'
+        ? { onAudit: (accountId: string, audit: AuditOutcome) => audits.set(accountId, audit) }
+        : {}),
     });
-    io.stdout(renderOrganizationText(summary.report));
+    await emitReport(
+      { output: format, out: options.out },
+      io,
+      renderOrganization(format, { report: summary.report, audits }),
+    );
     if (summary.messageId) io.stderr(`Published to ${summary.topicArn} (message ${summary.messageId}).\n`);
-    return EXIT_CODES.ok;
+    return organizationExitCodeOf(summary.report, options.failOn ?? 'none');
   } catch (error) {
     io.stderr(
       `key-hygiene audit --org: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,

@@ -2,9 +2,13 @@
  * `--output`: the report in the form asked for. Every format starts from the canonical report (and,
  * for CSV and HTML, one row per key, the same rows the archive renders); a format is one entry here.
  */
+import { writeFile } from 'node:fs/promises';
 import type { AuditOutcome } from '../audit.js';
 import type { FindingThresholds } from '../export/finding-facts.js';
 import { renderOcsfJsonLines } from '../export/ocsf.js';
+import type { OrganizationReport } from '../org/organization-report.js';
+import { renderOrganizationHtml, renderOrganizationText } from '../org/render-organization.js';
+import { renderOrganizationCsv } from '../org/render-organization-csv.js';
 import { renderCsv } from '../render/csv.js';
 import { renderHtml } from '../render/html.js';
 import { renderText } from '../render/text.js';
@@ -68,4 +72,53 @@ export function renderUndo(format: OutputFormatName, report: UndoReport): string
   const entry: OutputFormat = FORMATS[format];
   if (!entry.undo) throw new RangeError(`an undo report has no ${format} form`);
   return entry.undo(report);
+}
+
+/** What an organization run's formats render from: its report, and each audited account's outcome. */
+export interface OrganizationRendering {
+  report: OrganizationReport;
+  /** By account id: the rows of the organization CSV. */
+  audits: ReadonlyMap<string, AuditOutcome>;
+}
+
+const ORGANIZATION_FORMATS = {
+  /** The email report. */
+  text: ({ report }: OrganizationRendering) => renderOrganizationText(report),
+  /** The organization report (`scope: organization`), as archived and published. */
+  json: ({ report }: OrganizationRendering) => json(report),
+  /** One row per finding, the account id first. */
+  csv: ({ report, audits }: OrganizationRendering) => renderOrganizationCsv(report, audits),
+  /** The page with the chart of findings per account, as archived. */
+  html: ({ report }: OrganizationRendering) => renderOrganizationHtml(report),
+} as const satisfies Partial<Record<OutputFormatName, (rendering: OrganizationRendering) => string>>;
+
+export type OrganizationFormatName = keyof typeof ORGANIZATION_FORMATS;
+/** The formats an organization report has. */
+export const ORGANIZATION_OUTPUT_FORMATS = Object.keys(ORGANIZATION_FORMATS) as OrganizationFormatName[];
+
+export function isOrganizationFormat(format: string): format is OrganizationFormatName {
+  return Object.hasOwn(ORGANIZATION_FORMATS, format);
+}
+
+export function renderOrganization(format: OrganizationFormatName, rendering: OrganizationRendering): string {
+  return ORGANIZATION_FORMATS[format](rendering);
+}
+
+/**
+ * The report to `--out` (saying so on stderr, so stdout stays empty), or to stdout without it.
+ *
+ * @example
+ * await emitReport({ output: 'html', out: 'report.html' }, io, html);
+ */
+export async function emitReport(
+  flags: { output: string; out?: string | undefined },
+  io: { stdout: (text: string) => void; stderr: (text: string) => void },
+  text: string,
+): Promise<void> {
+  if (!flags.out) {
+    io.stdout(text);
+    return;
+  }
+  await writeFile(flags.out, text, 'utf8');
+  io.stderr(`Wrote ${flags.out} (${flags.output}).\n`);
 }

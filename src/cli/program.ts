@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { type AuditFlags, type CommandIo, type Env, runAuditCommand } from './audit-command.js';
 import { EXIT_CODES, EXIT_CODES_HELP, FAIL_ON_LEVELS } from './exit-codes.js';
 import { type OrganizationCommandOptions, runOrganizationAuditCommand } from './organization-command.js';
-import { OUTPUT_FORMATS, UNDO_OUTPUT_FORMATS } from './output.js';
+import { ORGANIZATION_OUTPUT_FORMATS, OUTPUT_FORMATS, UNDO_OUTPUT_FORMATS } from './output.js';
 
 /** The sandbox's own command line (it imports no product code, so it is handed in). */
 export type SandboxRunner = (argv: readonly string[]) => Promise<number>;
@@ -33,15 +33,14 @@ const SINGLE_ACCOUNT_FLAGS = [
   ['asOf', '--as-of'],
   ['undo', '--undo'],
   ['trustTags', '--trust-tags'],
-  ['failOn', '--fail-on'],
-  ['output', '--output'],
-  ['out', '--out'],
 ] as const;
 
 const ORG_EXAMPLES = `Examples:
   key-hygiene org --profile security --notify                    # every ACTIVE account, one report
   key-hygiene org --member-role AuditRole --concurrency 5
   key-hygiene org --mode enforce --yes                             # enforce needs --yes: no prompt
+  key-hygiene org --output html --out organization.html            # the chart of findings per account
+  key-hygiene org --fail-on high --output csv --out findings.csv   # a CI gate; one row per finding
   key-hygiene audit --org                                          # the same as key-hygiene org
 Accounts come from Organizations ListAccounts (or the ACCOUNTS setting); the account the
 credentials are in is audited with them, every other one through the member role.`;
@@ -76,12 +75,23 @@ function withOrganizationOptions(command: Command): Command {
     );
 }
 
-function withReportOptions(command: Command, formats: readonly string[]): Command {
+/** `--output`, `--out`: the report's form and where it goes. */
+function withOutputOptions(command: Command, formats: readonly string[]): Command {
   return command
     .addOption(new Option('--output <format>', 'report format').choices(formats).default('text'))
-    .option('--out <file>', 'write the report to this file instead of stdout')
+    .option('--out <file>', 'write the report to this file instead of stdout');
+}
+
+function withReportOptions(command: Command, formats: readonly string[]): Command {
+  return withOutputOptions(command, formats)
     .option('--notify', 'also publish the report to the report topic')
     .option('-q, --quiet', 'no progress bar');
+}
+
+function failOnOption(): Option {
+  return new Option('--fail-on <level>', 'exit 2 when a finding is at or above this severity')
+    .choices(FAIL_ON_LEVELS)
+    .default('none');
 }
 
 /**
@@ -109,11 +119,7 @@ export function buildProgram(
     .option('--mode <mode>', 'report (lists what enforce would do) or enforce (default: the MODE setting)')
     .option('--users <names>', 'audit only these IAM users, comma-separated')
     .option('--as-of <iso>', 'evaluate as of this date-time, e.g. 2027-01-01T00:00:00Z (report mode)')
-    .addOption(
-      new Option('--fail-on <level>', 'exit 2 when a finding is at or above this severity')
-        .choices(FAIL_ON_LEVELS)
-        .default('none'),
-    )
+    .addOption(failOnOption())
     .option('-y, --yes', 'enforce without asking (needed when not on a terminal)')
     .option('--undo <runId>', 'the same as `key-hygiene undo <runId>`')
     .option('--trust-tags', 'with --undo: the same as `key-hygiene undo --trust-tags`')
@@ -144,10 +150,12 @@ export function buildProgram(
     .description('audit every account of the organization: one report for the organization')
     .option('--mode <mode>', 'report (lists what enforce would do) or enforce (default: the MODE setting)')
     .option('-y, --yes', 'enforce (an organization run never asks, so enforce needs it)')
-    .option('--notify', 'publish the organization report (and, with NOTIFY_ACCOUNTS, each account report)');
+    .option('--notify', 'publish the organization report (and, with NOTIFY_ACCOUNTS, each account report)')
+    .addOption(failOnOption());
   withOrganizationOptions(org);
+  withOutputOptions(org, ORGANIZATION_OUTPUT_FORMATS);
   withAwsOptions(org)
-    .addHelpText('after', `\n${ORG_EXAMPLES}\n\n${AWS_HELP}`)
+    .addHelpText('after', `\n${ORG_EXAMPLES}\n\n${EXIT_CODES_HELP}\n\n${AWS_HELP}`)
     .action(async (flags: OrganizationCommandOptions) => {
       exitCode = await runOrganizationAuditCommand(flags, env, io);
     });

@@ -4,7 +4,7 @@
  * through the member role. Nothing here throws: an account that cannot be audited is an outcome
  * (`failed`, with the error), never a gap in the organization report.
  */
-import { runAudit } from '../audit.js';
+import { type AuditOutcome, auditAccount as auditOneAccount } from '../audit.js';
 import type { Settings } from '../config/settings.js';
 import { deliverReport, reportTopicArn } from '../deliver.js';
 import type { AuditReport } from '../model.js';
@@ -36,6 +36,11 @@ export interface AccountRun {
   budget: ActionBudget;
   /** Whether the run publishes at all; each account's report then goes out with `notifyAccounts`. */
   notify: boolean;
+  /**
+   * Sees each audited account's full report and users (what a per-key rendering needs); the
+   * outcome keeps only the summary, so the state machine's results stay small.
+   */
+  onAudit?: (accountId: string, audit: AuditOutcome) => void;
 }
 
 const errorText = (error: unknown): string =>
@@ -119,7 +124,9 @@ export async function auditAccount(
   const { accountSettings, granted, limit } = budgeted;
   let report: AuditReport;
   try {
-    report = await runAudit(accountDeps, { settings: accountSettings });
+    const audit = await auditOneAccount(accountDeps, { settings: accountSettings });
+    report = audit.report;
+    run.onAudit?.(account.accountId, audit);
   } catch (error) {
     await run.budget.settle(granted, 0);
     return outcomeOf(account, 'failed', `the audit failed: ${errorText(error)}`);

@@ -68,7 +68,8 @@ function known(value: string | null): string {
   return value === null || value === 'N/A' ? '' : value;
 }
 
-function cells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
+/** One key row's cells, by column: what the CSV export (and the organization CSV) writes for it. */
+export function keyRowCells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
   return {
     user: row.userName,
     key: keyLabel(row),
@@ -88,15 +89,23 @@ function cells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], string> {
 }
 
 /**
- * Renders the key rows as CSV: the header, then exactly one line per row, in row order. Every cell
- * goes through {@link neutraliseFormula} and {@link csvField}: user names and tag values are chosen
- * by whoever can create users, and must not run as formulas or break the columns.
+ * A CSV document: the header, then one line per record, CRLF after each. Every cell goes through
+ * {@link neutraliseFormula} and {@link csvField}: user names, tag values and account names are
+ * chosen by whoever can create them, and must not run as formulas or break the columns.
  */
-export function renderCsv(rows: readonly KeyRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) {
-    const values = cells(row);
-    lines.push(CSV_COLUMNS.map((column) => csvField(neutraliseFormula(values[column]))).join(','));
-  }
+export function csvDocument(header: readonly string[], records: readonly (readonly string[])[]): string {
+  const lines = [header.join(',')];
+  for (const record of records) lines.push(record.map((cell) => csvField(neutraliseFormula(cell))).join(','));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Renders the key rows as CSV: the header, then exactly one line per row, in row order. */
+export function renderCsv(rows: readonly KeyRow[]): string {
+  return csvDocument(
+    CSV_COLUMNS,
+    rows.map((row) => {
+      const values = keyRowCells(row);
+      return CSV_COLUMNS.map((column) => values[column]);
+    }),
+  );
 }

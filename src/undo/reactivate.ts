@@ -129,6 +129,49 @@ export async function reactivate(
   return { actions, complete };
 }
 
+/** The AWS quarantine policies attached to the user (none: empty). */
+async function quarantineOf(iam: Pick<IAMClient, 'send'>, userName: string): Promise<readonly string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListAttachedUserPolicies(
+    { client: iam as IAMClient },
+    { UserName: userName },
+  )) {
+    for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyName) names.push(policy.PolicyName);
+  }
+  return quarantinePolicies({ managedPolicies: names });
+}
+
+/**
+ * Sets aside, before anyone is asked, the keys undo will not reactivate whatever the answer: those
+ * deactivated because they were exposed, and those of users AWS quarantined (one policy listing per
+ * user). A listing that fails sets nothing aside: `reactivate` reads it again and fails that key.
+ * `reactivate` still checks both right before acting: the answer may come minutes later.
+ */
+export async function setAsideUnrevivable(
+  iam: Pick<IAMClient, 'send'>,
+  candidates: readonly UndoCandidate[],
+): Promise<{ candidates: UndoCandidate[]; skipped: UndoAction[] }> {
+  const kept: UndoCandidate[] = [];
+  const skipped: UndoAction[] = [];
+  const quarantineByUser = new Map<string, Promise<readonly string[]>>();
+  for (const entry of candidates) {
+    const exposed = exposedEvidence(entry);
+    if (exposed !== null) {
+      skipped.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.exposed(exposed)));
+      continue;
+    }
+    let quarantine = quarantineByUser.get(entry.userName);
+    if (!quarantine) {
+      quarantine = quarantineOf(iam, entry.userName).catch(() => []);
+      quarantineByUser.set(entry.userName, quarantine);
+    }
+    const policies = await quarantine;
+    if (policies.length > 0) skipped.push(outcome(entry, 'skipped', UNDO_SKIP_REASONS.quarantined(policies)));
+    else kept.push(entry);
+  }
+  return { candidates: kept, skipped };
+}
+
 function outcome(
   entry: RunDeactivation,
   status: UndoAction['status'],
@@ -226,14 +269,7 @@ async function reactivateOne(
   }
   // Read live, right before acting: AWS may have quarantined the user since the run.
   try {
-    const names: string[] = [];
-    for await (const page of paginateListAttachedUserPolicies(
-      { client: iam as IAMClient },
-      { UserName: userName },
-    )) {
-      for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyName) names.push(policy.PolicyName);
-    }
-    const quarantine = quarantinePolicies({ managedPolicies: names });
+    const quarantine = await quarantineOf(iam, userName);
     if (quarantine.length > 0) return outcome(entry, 'skipped', UNDO_SKIP_REASONS.quarantined(quarantine));
   } catch (error) {
     return outcome(

@@ -4,7 +4,7 @@ import { type Delivery, reportTopicArn } from '../deliver.js';
 import { publishMessage } from '../notify/publish.js';
 import { type AuditDeps, startRun } from '../run-start.js';
 import { findRunDeactivations, type RunDeactivation } from './find-deactivations.js';
-import { reactivate, UNDO_SKIP_REASONS, type UndoCandidate } from './reactivate.js';
+import { reactivate, setAsideUnrevivable, UNDO_SKIP_REASONS, type UndoCandidate } from './reactivate.js';
 import { buildUndoReport, UNDO_TRUST_TAGS_HINT } from './report.js';
 import { buildUndoSnsPublish } from './sns-message.js';
 import type { UndoAction, UndoReport } from './types.js';
@@ -83,7 +83,13 @@ export async function runUndo(
     } else if (trustTags) candidates.push({ ...key, archivedRule: null });
     else skipped.push(skip(key, `not reactivated: ${tagsOnly}. ${UNDO_TRUST_TAGS_HINT}`));
   }
-  // On a terminal, a person says yes before the first key is touched.
+  // On a terminal, a person says yes before the first key is touched, to the keys that would
+  // actually be reactivated: the exposed and the quarantined are set aside before asking.
+  if (deps.confirmActions && candidates.length > 0) {
+    const screened = await setAsideUnrevivable(deps.iam, candidates);
+    candidates = screened.candidates;
+    skipped.push(...screened.skipped);
+  }
   if (
     deps.confirmActions &&
     candidates.length > 0 &&

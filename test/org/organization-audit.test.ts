@@ -70,7 +70,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Act
     const { code, stdout, stderr } = await command(['--org', '--notify']);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const { report, message } = organizationMessage();
     expect(report).toMatchObject({
       scope: 'organization',
@@ -146,7 +146,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Act
     const { code, stderr } = await command(['--org', '--notify']);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const { report } = organizationMessage();
     const sessions = [...env.sandbox.state.sessions.values()];
     expect(sessions.map((s) => [s.accountId, s.roleName, s.sessionName])).toEqual([
@@ -158,7 +158,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Act
     const { code, stderr } = await command(['--org']);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const s3 = new S3Client({ region: 'us-east-1', endpoint: env.sandbox.url, forcePathStyle: true });
     const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: ORG_BUCKET }));
     const keys = Contents.map((object) => object.Key ?? '');
@@ -183,7 +183,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Act
     const { code, stderr } = await command(['--org', '--mode', 'enforce', '--yes', '--notify']);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     expect(keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001')).toBe('Inactive');
     expect(keyStatus(MANAGEMENT, ORG_AUDITOR_KEY)).toBe('Active');
     expect(keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001')).toBe('Inactive');
@@ -219,7 +219,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       '--notify',
     ]);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     expect(keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001')).toBe('Inactive');
     expect(keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001')).toBe('Active');
     expect(keyStatus(PAYMENTS, 'AKIAPAYUNUSED0000001')).toBe('Active');
@@ -251,7 +251,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       '--notify',
     ]);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const inactive = [
       keyStatus(MANAGEMENT, 'AKIAMGMTSTALE0000001'),
       keyStatus(PAYMENTS, 'AKIAPAYSTALE00000001'),
@@ -278,7 +278,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
       '--notify',
     ]);
     // Assess
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const { report } = organizationMessage();
     expect(byAccount(report, PAYMENTS)).toMatchObject({
       status: 'failed',
@@ -340,7 +340,7 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     // Act
     const { code, stderr } = await command(['--org']);
     // Assess: Security Hub takes a finding only from the account it is about.
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(3); // incomplete: ANALYTICS is not covered
     const payments = env.sandbox.state.securityHub.findings(PAYMENTS);
     expect(payments.length).toBeGreaterThan(0);
     for (const finding of payments) expect(finding.AwsAccountId).toBe(PAYMENTS);

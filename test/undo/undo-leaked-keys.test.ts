@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it, vi } from 'vitest';
+import { createClients } from '../../src/aws/clients.js';
+import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport } from '../../src/model.js';
+import type { ActionsToConfirm } from '../../src/run-start.js';
 import type { FixtureInput } from '../../src/sandbox/index.js';
 import { renderUndoText, undoReportSchema } from '../../src/undo/report.js';
+import { runUndo } from '../../src/undo/run-undo.js';
 import type { UndoReport } from '../../src/undo/types.js';
 import { ALERT_TOPIC_ARN, POLICIES_FIXTURE, POLICY_ACCOUNT } from '../sandbox/policies-fixture.js';
-import { KEYS, relativeFixture } from '../support/relative-fixture.js';
+import { ACCOUNT_ID, KEYS, relativeFixture } from '../support/relative-fixture.js';
 import {
   coldStart,
   type Handler,
   keyStatuses,
   lambdaContext,
+  type SandboxHandle,
+  sandboxAuditDeps,
   useSandbox,
 } from '../support/sandbox-lifecycle.js';
 
@@ -24,6 +30,24 @@ const oneLine = (text: string): string => text.replace(/\s+/g, ' ');
 
 const undo = async (handler: Handler, event: Record<string, unknown>): Promise<UndoReport> =>
   undoReportSchema.parse(await handler(event, lambdaContext)) as UndoReport;
+
+/** An undo of the run on the tags, as on a terminal: `asked` records each prompt, answered yes. */
+async function undoAtPrompt(
+  env: SandboxHandle,
+  undoneRunId: string,
+): Promise<{ report: UndoReport; asked: ActionsToConfirm[] }> {
+  const asked: ActionsToConfirm[] = [];
+  const clients = createClients({ endpoint: env.sandbox.url, region: 'us-east-1' });
+  const deps = sandboxAuditDeps(env.sandbox, clients, {
+    clock: () => new Date(),
+    confirmActions: async (request) => {
+      asked.push(request);
+      return true;
+    },
+  });
+  const report = await runUndo(deps, { undoneRunId, settings: loadSettings({}), trustTags: true });
+  return { report, asked };
+}
 
 describe('Undo never revives a key the responder deactivated because it was exposed', () => {
   /**
@@ -83,6 +107,18 @@ describe('Undo never revives a key the responder deactivated because it was expo
     expect(oneLine(renderUndoText(undone))).toContain('not reactivated: deactivated because it was exposed');
   });
 
+  it('does not ask to reactivate a key that will stay off because it was exposed', async () => {
+    // Prepare
+    const runId = await respond();
+    // Act
+    const { report, asked } = await undoAtPrompt(env, runId);
+    // Assess: the only key of the run stays off, so there is nothing to say yes to.
+    expect(asked).toEqual([]);
+    expect(report.actions.map((a) => [a.accessKeyId, a.status])).toEqual([[LEAKED, 'skipped']]);
+    expect(report.actions[0]?.reason).toMatch(/^not reactivated: deactivated because it was exposed/);
+    expect(await keyStatuses(env.iam, 'leaked')).toMatchObject({ [LEAKED]: 'Inactive' });
+  });
+
   it("leaves the key inactive when its tag's rule was rewritten but the responder's exposed record names it", async () => {
     // Prepare: someone allowed to tag users rewrites the rule in the deactivation record.
     const runId = await respond();
@@ -139,6 +175,22 @@ describe('Undo never revives a key of a user AWS quarantined', () => {
     ]);
     expect(await keyStatuses(env.iam, 'stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
     expect(await keyStatuses(env.iam, 'never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Active' });
+  });
+
+  it('asks to reactivate only the keys it will reactivate, not the quarantined user’s', async () => {
+    // Prepare: an unused-key run deactivates never-nina's and stale-sam's keys.
+    const handler = await coldStart(env.sandbox, 'adhoc-audit');
+    const run = (await handler({ mode: 'enforce' }, lambdaContext)) as AuditReport;
+    // Act
+    const { report, asked } = await undoAtPrompt(env, run.runId);
+    // Assess
+    expect(asked).toEqual([{ accountId: ACCOUNT_ID, deactivations: 0, deletions: 0, reactivations: 1 }]);
+    expect(report.actions.map((a) => [a.userName, a.status])).toEqual([
+      ['never-nina', 'reactivated'],
+      ['stale-sam', 'skipped'],
+    ]);
+    expect(report.actions[1]?.reason).toMatch(/^not reactivated: user is quarantined by AWS/);
+    expect(await keyStatuses(env.iam, 'stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
   });
 });
 
