@@ -11,6 +11,11 @@ export interface ObjectToPut {
    * (403) rather than put the account's data into someone else's bucket.
    */
   owner: string;
+  /**
+   * An S3 conditional write: `{ ifNoneMatch: '*' }` creates the object only if there is none,
+   * `{ ifMatch: etag }` replaces only that version; S3 answers 412 or 409 otherwise.
+   */
+  only?: { ifNoneMatch: '*' } | { ifMatch: string };
 }
 
 /** PutObject with SSE-S3 and ExpectedBucketOwner; throws the SDK's error as it comes. */
@@ -23,6 +28,11 @@ export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectT
       ContentType: object.contentType,
       ServerSideEncryption: 'AES256',
       ExpectedBucketOwner: object.owner,
+      ...(object.only && 'ifMatch' in object.only
+        ? { IfMatch: object.only.ifMatch }
+        : object.only
+          ? { IfNoneMatch: object.only.ifNoneMatch }
+          : {}),
     }),
   );
 }
