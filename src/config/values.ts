@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
 import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
 import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';
+import { parseDirectoryLocation } from '../owners/directory-location.js';
 import { intBetween } from '../setting-values.js';
 import type { ZodIssue } from './zod-issue.js';
 
@@ -133,6 +134,20 @@ export const values = {
     .regex(ROLE_NAME, { error: 'expected an IAM role name: 1 to 64 letters, digits or +=,.@_-' }),
   organizationConcurrency: intBetween(1, 1000),
   maxActionsPerOrganizationRun: intBetween(1, 100_000),
+  /** An IAM tag key: 1 to 128 characters, no `aws:` prefix. */
+  ownerTagKeys: z
+    .array(
+      z
+        .string()
+        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected an IAM tag key of 1 to 128 characters' })
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'a tag key cannot start with aws:' }),
+    )
+    .max(10, { error: 'expected at most 10 tag keys' }),
+  teamDirectory: z.string().refine((text) => parseDirectoryLocation(text) !== null, {
+    error:
+      'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<bucket>/key-hygiene/owners/<key> (the role may read only under these prefixes)',
+  }),
+  ownerTrailPages: intBetween(0, 20),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',
