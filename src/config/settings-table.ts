@@ -288,7 +288,7 @@ export const SETTINGS_TABLE = [
     value: values.teamDirectory,
     text: 'text',
     default: null,
-    doc: "The team directory (team -> emails, optional Slack webhook parameter), JSON in `ssm:/key-hygiene/owners/<name>` (a String parameter) or `s3://<bucket>/key-hygiene/owners/<key>`; read once per run for keys whose user has no owner tag.",
+    doc: 'The team directory (team -> emails, optional Slack webhook parameter), JSON in `ssm:/key-hygiene/owners/<name>` (a String parameter) or `s3://<bucket>/key-hygiene/owners/<key>`; read once per run for keys whose user has no owner tag.',
   },
   {
     env: 'OWNER_TRAIL_PAGES',
@@ -297,7 +297,7 @@ export const SETTINGS_TABLE = [
     value: values.ownerTrailPages,
     text: 'integer',
     default: 5,
-    doc: "CloudTrail pages (50 CreateAccessKey events each, 90 days back) read per run to find who created a key no tag or directory entry owns (0 to 20; 0 skips CloudTrail).",
+    doc: 'CloudTrail pages (50 CreateAccessKey events each, 90 days back) read per run to find who created a key no tag or directory entry owns (0 to 20; 0 skips CloudTrail).',
   },
   {
     env: 'REPORT_BUCKET',

@@ -139,8 +139,12 @@ export const values = {
     .array(
       z
         .string()
-        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: 'expected an IAM tag key of 1 to 128 characters' })
-        .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'a tag key cannot start with aws:' }),
+        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
+          error: 'expected an IAM tag key of 1 to 128 characters',
+        })
+        .refine((key) => !key.toLowerCase().startsWith('aws:'), {
+          error: 'a tag key cannot start with aws:',
+        }),
     )
     .max(10, { error: 'expected at most 10 tag keys' }),
   teamDirectory: z.string().refine((text) => parseDirectoryLocation(text) !== null, {

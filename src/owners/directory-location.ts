@@ -32,5 +32,7 @@ export function parseDirectoryLocation(text: string): DirectoryLocation | null {
 
 /** The location as the setting writes it, for messages. */
 export function describeLocation(location: DirectoryLocation): string {
-  return location.kind === 'ssm' ? `ssm:${location.parameterName}` : `s3://${location.bucket}/${location.key}`;
+  return location.kind === 'ssm'
+    ? `ssm:${location.parameterName}`
+    : `s3://${location.bucket}/${location.key}`;
 }

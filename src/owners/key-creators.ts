@@ -17,7 +17,7 @@ export const KEY_CREATORS_PERMISSIONS = [
   {
     action: 'cloudtrail:LookupEvents',
     resource: '*',
-    why: "finds who created a flagged key that has no owner tag or directory entry (CreateAccessKey events; takes no resource)",
+    why: 'finds who created a flagged key that has no owner tag or directory entry (CreateAccessKey events; takes no resource)',
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
@@ -49,7 +49,9 @@ interface TrailRecord {
 }
 
 /** The key a CreateAccessKey record created and who called, or null when the record says neither. */
-export function creatorOf(cloudTrailEvent: string | undefined): { accessKeyId: string; creator: KeyCreator } | null {
+export function creatorOf(
+  cloudTrailEvent: string | undefined,
+): { accessKeyId: string; creator: KeyCreator } | null {
   let record: TrailRecord;
   try {
     record = JSON.parse(cloudTrailEvent ?? '') as TrailRecord;
@@ -63,13 +65,16 @@ export function creatorOf(cloudTrailEvent: string | undefined): { accessKeyId: s
   // An assumed-role ARN ends with the session name; Identity Center names sessions after the
   // person's user name, which is usually their email address.
   const session =
-    identity.type === 'AssumedRole' ? /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/[^/]+\/(.+)$/.exec(principalArn)?.[1] : undefined;
+    identity.type === 'AssumedRole'
+      ? /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/[^/]+\/(.+)$/.exec(principalArn)?.[1]
+      : undefined;
   return {
     accessKeyId,
     creator: {
       principalArn,
       email: session !== undefined && isEmailAddress(session) ? session : null,
-      iamUserName: identity.type === 'IAMUser' && typeof identity.userName === 'string' ? identity.userName : null,
+      iamUserName:
+        identity.type === 'IAMUser' && typeof identity.userName === 'string' ? identity.userName : null,
     },
   };
 }

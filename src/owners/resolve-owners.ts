@@ -125,7 +125,8 @@ export async function resolveOwners(
   for (const finding of open) {
     const team = teamOfFinding(finding);
     const emails = team === null ? [] : (directory.get(team)?.emails ?? []);
-    if (team !== null && emails.length > 0) owners.set(keyOf(finding), owner(emails, `team-directory:${team}`));
+    if (team !== null && emails.length > 0)
+      owners.set(keyOf(finding), owner(emails, `team-directory:${team}`));
     else afterDirectory.push(finding);
   }
 
@@ -133,7 +134,10 @@ export async function resolveOwners(
   const wanted = new Set(afterDirectory.flatMap((f) => (f.accessKeyId === null ? [] : [f.accessKeyId])));
   let creators: ReadonlyMap<string, KeyCreator> = new Map();
   if (deps.cloudtrail && settings.ownerTrailPages > 0 && wanted.size > 0) {
-    const read = await readKeyCreators(deps.cloudtrail, wanted, { now: deps.now, maxPages: settings.ownerTrailPages });
+    const read = await readKeyCreators(deps.cloudtrail, wanted, {
+      now: deps.now,
+      maxPages: settings.ownerTrailPages,
+    });
     creators = read.creators;
     if (read.error) errors.push(read.error);
   }

@@ -35,11 +35,15 @@ const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
 const teamEntrySchema = z.strictObject({
   emails: z.array(
-    z.string().refine(isEmailAddress, { error: (issue) => `${JSON.stringify(issue.input)} is not an email address` }),
+    z
+      .string()
+      .refine(isEmailAddress, { error: (issue) => `${JSON.stringify(issue.input)} is not an email address` }),
   ),
   slackWebhookParameter: z
     .string()
-    .regex(SSM_PARAMETER_NAME, { error: 'expected an SSM parameter name such as /key-hygiene/slack/payments' })
+    .regex(SSM_PARAMETER_NAME, {
+      error: 'expected an SSM parameter name such as /key-hygiene/slack/payments',
+    })
     .optional(),
 });
 const directorySchema = z.record(z.string().min(1), teamEntrySchema);
