@@ -15,6 +15,8 @@ import { startSandbox } from '../src/sandbox/index.js';
 export const ACME_FIXTURE = 'events/sandbox/acme.json';
 export const ACME_ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACME_ACCOUNT_ID}:key-hygiene-demo-reports`;
+/** The fixture's team directory (an SSM String parameter). */
+export const ACME_TEAM_DIRECTORY = 'ssm:/key-hygiene/owners/teams';
 // The fixture's `key-hygiene-auditor` user; the secret is a placeholder the sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
 
@@ -47,7 +49,12 @@ export async function auditAcme(
   const sandbox = await startSandbox({ fixture });
   try {
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'report', REPORT_TOPIC_ARN: TOPIC_ARN, ...options.env });
+    const settings = loadSettings({
+      MODE: 'report',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      TEAM_DIRECTORY: ACME_TEAM_DIRECTORY,
+      ...options.env,
+    });
     // The users as the audit judged them: findings name keys as it did (by slot where the
     // credential report was all it read of a user), so every finding meets its key's row.
     const { report, users } = await auditAccount(

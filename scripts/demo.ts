@@ -23,6 +23,8 @@ const ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`;
 // The acme fixture's empty bucket; the run archives its full report there before publishing.
 const REPORT_BUCKET = 'acme-key-hygiene-reports';
+// The fixture's team directory (docs/owners.md): who answers for a team's keys.
+const TEAM_DIRECTORY = 'ssm:/key-hygiene/owners/teams';
 // The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
 // sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
@@ -41,7 +43,12 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ fixture: FIXTURE });
   try {
     const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET });
+    const settings = loadSettings({
+      MODE: 'enforce',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      REPORT_BUCKET,
+      TEAM_DIRECTORY,
+    });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
     // on any day.
     const clock = () => (fixture.now ? new Date(fixture.now) : new Date());

@@ -1,8 +1,10 @@
 /**
  * Who created each key, from CloudTrail: the `CreateAccessKey` management events of this region
  * (LookupEvents keeps 90 days). Each event's record names the new key in
- * `responseElements.accessKey.accessKeyId` and the caller in `userIdentity`. Reads at most
- * `maxPages` pages (50 events each, newest first) and stops once every wanted key is found.
+ * `responseElements.accessKey` and the caller in `userIdentity`. A key known by its id is matched
+ * by id; a key the credential report knew only by its slot, by its user and its creation time (the
+ * event's time, within a minute). Reads at most `maxPages` pages (50 events each, newest first)
+ * and stops once every wanted key is found.
  */
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describeAwsError } from '../aws/errors.js';
@@ -43,15 +45,33 @@ export interface KeyCreatorsRead {
   pagesRead: number;
 }
 
+/** A key whose creator is wanted: `ref` names it in the answer. */
+export interface WantedKey {
+  ref: string;
+  userName: string;
+  accessKeyId: string | null;
+  createDate: Date | null;
+}
+
+/** How far a CreateAccessKey event's time may be from the key's creation date and still match. */
+const SAME_CREATION_MS = 60_000;
+
 interface TrailRecord {
+  eventTime?: unknown;
   userIdentity?: { type?: unknown; arn?: unknown; userName?: unknown };
-  responseElements?: { accessKey?: { accessKeyId?: unknown } } | null;
+  responseElements?: { accessKey?: { accessKeyId?: unknown; userName?: unknown } } | null;
+}
+
+interface CreatedKey {
+  accessKeyId: string;
+  /** The user the key was created for. */
+  userName: string | null;
+  eventTime: Date | null;
+  creator: KeyCreator;
 }
 
 /** The key a CreateAccessKey record created and who called, or null when the record says neither. */
-export function creatorOf(
-  cloudTrailEvent: string | undefined,
-): { accessKeyId: string; creator: KeyCreator } | null {
+export function creatorOf(cloudTrailEvent: string | undefined): CreatedKey | null {
   let record: TrailRecord;
   try {
     record = JSON.parse(cloudTrailEvent ?? '') as TrailRecord;
@@ -68,8 +88,12 @@ export function creatorOf(
     identity.type === 'AssumedRole'
       ? /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/[^/]+\/(.+)$/.exec(principalArn)?.[1]
       : undefined;
+  const owner = record.responseElements?.accessKey?.userName;
+  const eventTime = typeof record.eventTime === 'string' ? new Date(record.eventTime) : null;
   return {
     accessKeyId,
+    userName: typeof owner === 'string' ? owner : null,
+    eventTime: eventTime && !Number.isNaN(eventTime.getTime()) ? eventTime : null,
     creator: {
       principalArn,
       email: session !== undefined && isEmailAddress(session) ? session : null,
@@ -82,14 +106,25 @@ export function creatorOf(
 /** Reads the creators of `wanted` keys; a CloudTrail error is returned, never thrown. */
 export async function readKeyCreators(
   cloudtrail: Pick<CloudTrailClient, 'send'>,
-  wanted: ReadonlySet<string>,
+  wanted: readonly WantedKey[],
   { now, maxPages }: { now: Date; maxPages: number },
 ): Promise<KeyCreatorsRead> {
   const creators = new Map<string, KeyCreator>();
+  const byId = new Map(wanted.flatMap((w) => (w.accessKeyId === null ? [] : [[w.accessKeyId, w] as const])));
+  const bySlot = wanted.filter((w) => w.accessKeyId === null && w.createDate !== null);
+  const match = (created: CreatedKey): WantedKey | undefined =>
+    byId.get(created.accessKeyId) ??
+    bySlot.find(
+      (w) =>
+        w.userName === created.userName &&
+        created.eventTime !== null &&
+        w.createDate !== null &&
+        Math.abs(created.eventTime.getTime() - w.createDate.getTime()) <= SAME_CREATION_MS,
+    );
   let pagesRead = 0;
   let token: string | undefined;
   try {
-    while (pagesRead < maxPages && creators.size < wanted.size) {
+    while (pagesRead < maxPages && creators.size < wanted.length) {
       const page = await cloudtrail.send(
         new LookupEventsCommand({
           LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' }],
@@ -102,7 +137,8 @@ export async function readKeyCreators(
       pagesRead++;
       for (const event of page.Events ?? []) {
         const found = creatorOf(event.CloudTrailEvent);
-        if (found && wanted.has(found.accessKeyId)) creators.set(found.accessKeyId, found.creator);
+        const key = found ? match(found) : undefined;
+        if (found && key && !creators.has(key.ref)) creators.set(key.ref, found.creator);
       }
       token = page.NextToken;
       if (!token) break;

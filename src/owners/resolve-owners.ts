@@ -15,7 +15,7 @@ import { tagValue } from '../evaluate/tags.js';
 import type { AuditError, Finding, KeyFinding, KeyOwner, UserRecord } from '../model.js';
 import { parseDirectoryLocation } from './directory-location.js';
 import { isEmailAddress } from './email-address.js';
-import { type KeyCreator, readKeyCreators } from './key-creators.js';
+import { type KeyCreator, readKeyCreators, type WantedKey } from './key-creators.js';
 import { type DirectoryClients, readTeamDirectory, type TeamDirectory } from './team-directory.js';
 
 export interface OwnerSettings {
@@ -42,8 +42,6 @@ export interface OwnersResolved {
 /** Where nobody else answers for a key. */
 export const SECURITY_TEAM_SOURCE = 'security-team';
 export const CLOUDTRAIL_SOURCE = 'cloudtrail:CreateAccessKey';
-
-type Candidate = KeyFinding & { accessKeyId: string | null };
 
 /** The first owner tag of `tagKeys` whose value is an address, and the values that were not. */
 export function ownerFromTags(
@@ -74,7 +72,7 @@ export async function resolveOwners(
   const usersByName = new Map(users.map((user) => [user.userName, user]));
   const errors: AuditError[] = [];
   const owners = new Map<string, KeyOwner>();
-  const open: Candidate[] = [];
+  const open: KeyFinding[] = [];
   const seen = new Set<string>();
   const reportedUsers = new Set<string>();
 
@@ -107,7 +105,7 @@ export async function resolveOwners(
   // 2. the team directory, read once and only when a key with a team is still open
   const location = settings.teamDirectory === null ? null : parseDirectoryLocation(settings.teamDirectory);
   let directory: TeamDirectory = new Map();
-  const teamOfFinding = (f: Candidate) => usersByName.get(f.userName)?.team ?? null;
+  const teamOfFinding = (f: KeyFinding) => usersByName.get(f.userName)?.team ?? null;
   if (location && open.some((f) => teamOfFinding(f) !== null)) {
     const read = await readTeamDirectory(deps, location);
     directory = read.directory;
@@ -121,7 +119,7 @@ export async function resolveOwners(
       message: `teamDirectory ${JSON.stringify(settings.teamDirectory)} is not ssm:/key-hygiene/owners/... or s3://<bucket>/key-hygiene/owners/...; the directory was not read.`,
     });
   }
-  const afterDirectory: Candidate[] = [];
+  const afterDirectory: KeyFinding[] = [];
   for (const finding of open) {
     const team = teamOfFinding(finding);
     const emails = team === null ? [] : (directory.get(team)?.emails ?? []);
@@ -130,10 +128,15 @@ export async function resolveOwners(
     else afterDirectory.push(finding);
   }
 
-  // 3. CloudTrail's CreateAccessKey caller, for keys with an id
-  const wanted = new Set(afterDirectory.flatMap((f) => (f.accessKeyId === null ? [] : [f.accessKeyId])));
+  // 3. CloudTrail's CreateAccessKey caller
+  const wanted: WantedKey[] = afterDirectory.map((f) => ({
+    ref: keyOf(f),
+    userName: f.userName,
+    accessKeyId: f.accessKeyId,
+    createDate: f.keyCreateDate === null ? null : new Date(f.keyCreateDate),
+  }));
   let creators: ReadonlyMap<string, KeyCreator> = new Map();
-  if (deps.cloudtrail && settings.ownerTrailPages > 0 && wanted.size > 0) {
+  if (deps.cloudtrail && settings.ownerTrailPages > 0 && wanted.length > 0) {
     const read = await readKeyCreators(deps.cloudtrail, wanted, {
       now: deps.now,
       maxPages: settings.ownerTrailPages,
@@ -144,7 +147,7 @@ export async function resolveOwners(
 
   // 4. the security team
   for (const finding of afterDirectory) {
-    const creator = finding.accessKeyId === null ? undefined : creators.get(finding.accessKeyId);
+    const creator = creators.get(keyOf(finding));
     const email = creator ? creatorEmail(creator, usersByName, settings.ownerTagKeys) : null;
     owners.set(
       keyOf(finding),
