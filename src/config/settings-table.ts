@@ -288,7 +288,7 @@ export const SETTINGS_TABLE = [
     value: values.teamDirectory,
     text: 'text',
     default: null,
-    doc: 'The team directory (team -> emails, optional Slack webhook parameter), JSON in `ssm:/key-hygiene/owners/<name>` (a String parameter) or `s3://<bucket>/key-hygiene/owners/<key>`; read once per run for keys whose user has no owner tag.',
+    doc: 'The team directory (team -> emails, optional Slack webhook parameter), JSON in `ssm:/key-hygiene/owners/<name>` (a String parameter) or `s3://<reportBucket>/owners/<key>`; read once per run for keys whose user has no owner tag.',
   },
   {
     env: 'OWNER_TRAIL_PAGES',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
 import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
 import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';
-import { parseDirectoryLocation } from '../owners/directory-location.js';
+import { DIRECTORY_LOCATION } from '../owners/directory-location.js';
 import { intBetween } from '../setting-values.js';
 import type { ZodIssue } from './zod-issue.js';
 
@@ -137,19 +137,16 @@ export const values = {
   /** An IAM tag key: 1 to 128 characters, no `aws:` prefix. */
   ownerTagKeys: z
     .array(
-      z
-        .string()
-        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
-          error: 'expected an IAM tag key of 1 to 128 characters',
-        })
-        .refine((key) => !key.toLowerCase().startsWith('aws:'), {
-          error: 'a tag key cannot start with aws:',
-        }),
+      // IAM's tag key characters, 1 to 128 of them; `aws:` is AWS's own prefix.
+      z.string().regex(/^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
+        error:
+          'expected an IAM tag key: 1 to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:',
+      }),
     )
     .max(10, { error: 'expected at most 10 tag keys' }),
-  teamDirectory: z.string().refine((text) => parseDirectoryLocation(text) !== null, {
+  teamDirectory: z.string().regex(DIRECTORY_LOCATION, {
     error:
-      'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<bucket>/key-hygiene/owners/<key> (the role may read only under these prefixes)',
+      'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<reportBucket>/owners/<key> (the role may read only there)',
   }),
   ownerTrailPages: intBetween(0, 20),
   bucketName: z.string().regex(BUCKET_NAME, {

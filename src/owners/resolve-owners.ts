@@ -43,19 +43,22 @@ export interface OwnersResolved {
 export const SECURITY_TEAM_SOURCE = 'security-team';
 export const CLOUDTRAIL_SOURCE = 'cloudtrail:CreateAccessKey';
 
-/** The first owner tag of `tagKeys` whose value is an address, and the values that were not. */
+/**
+ * The first owner tag of `tagKeys` whose value is an address (null when none is), and the values
+ * tried before it that were not addresses.
+ */
 export function ownerFromTags(
   tags: Readonly<Record<string, string>>,
   tagKeys: readonly string[],
-): { email: string; tagKey: string } | { rejected: { tagKey: string; value: string }[] } {
+): { found: { email: string; tagKey: string } | null; rejected: { tagKey: string; value: string }[] } {
   const rejected: { tagKey: string; value: string }[] = [];
   for (const tagKey of tagKeys) {
     const value = tagValue(tags, tagKey)?.trim();
     if (!value) continue;
-    if (isEmailAddress(value)) return { email: value, tagKey };
+    if (isEmailAddress(value)) return { found: { email: value, tagKey }, rejected };
     rejected.push({ tagKey, value });
   }
-  return { rejected };
+  return { found: null, rejected };
 }
 
 const keyOf = (f: KeyFinding): string => `${f.userName}\u0000${f.accessKeyId ?? `slot ${f.slot}`}`;
@@ -83,10 +86,6 @@ export async function resolveOwners(
     if (!user || user.isRoot || seen.has(keyOf(finding))) continue;
     seen.add(keyOf(finding));
     const fromTags = ownerFromTags(user.tags, settings.ownerTagKeys);
-    if ('email' in fromTags) {
-      owners.set(keyOf(finding), owner([fromTags.email], `tag:${fromTags.tagKey}`));
-      continue;
-    }
     if (!reportedUsers.has(user.userName)) {
       reportedUsers.add(user.userName);
       for (const { tagKey, value } of fromTags.rejected) {
@@ -99,7 +98,9 @@ export async function resolveOwners(
         });
       }
     }
-    open.push(finding);
+    if (fromTags.found)
+      owners.set(keyOf(finding), owner([fromTags.found.email], `tag:${fromTags.found.tagKey}`));
+    else open.push(finding);
   }
 
   // 2. the team directory, read once and only when a key with a team is still open
@@ -116,7 +117,7 @@ export async function resolveOwners(
       accessKeyId: null,
       operation: 'team-directory',
       code: 'InvalidTeamDirectoryLocation',
-      message: `teamDirectory ${JSON.stringify(settings.teamDirectory)} is not ssm:/key-hygiene/owners/... or s3://<bucket>/key-hygiene/owners/...; the directory was not read.`,
+      message: `teamDirectory ${JSON.stringify(settings.teamDirectory)} is not ssm:/key-hygiene/owners/... or s3://<reportBucket>/owners/...; the directory was not read.`,
     });
   }
   const afterDirectory: KeyFinding[] = [];
@@ -179,6 +180,5 @@ function creatorEmail(
   if (creator.email) return creator.email;
   const user = creator.iamUserName === null ? undefined : usersByName.get(creator.iamUserName);
   if (!user) return null;
-  const fromTags = ownerFromTags(user.tags, tagKeys);
-  return 'email' in fromTags ? fromTags.email : null;
+  return ownerFromTags(user.tags, tagKeys).found?.email ?? null;
 }

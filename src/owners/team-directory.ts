@@ -26,8 +26,8 @@ export const TEAM_DIRECTORY_PERMISSIONS = [
   },
   {
     action: 's3:GetObject',
-    resource: 'arn:${AWS::Partition}:s3:::*/key-hygiene/owners/*',
-    why: 'reads the team directory (teamDirectory = s3://<bucket>/key-hygiene/owners/...) once per run',
+    resource: 'arn:${AWS::Partition}:s3:::${ReportBucket}/owners/*',
+    why: 'reads the team directory (teamDirectory = s3://<reportBucket>/owners/...) once per run',
   },
 ] as const satisfies readonly PermissionDeclaration[];
 
