@@ -3,8 +3,8 @@
  * (LookupEvents keeps 90 days). Each event's record names the new key in
  * `responseElements.accessKey` and the caller in `userIdentity`. A key known by its id is matched
  * by id; a key the credential report knew only by its slot, by its user and its creation time (the
- * event's time, within a minute). Reads at most `maxPages` pages (50 events each, newest first)
- * and stops once every wanted key is found.
+ * event's time, within a minute). Looks back only to the earliest wanted key's creation, reads at
+ * most `maxPages` pages (50 events each, newest first) and stops once every wanted key is found.
  */
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describeAwsError } from '../aws/errors.js';
@@ -110,8 +110,21 @@ export async function readKeyCreators(
   { now, maxPages }: { now: Date; maxPages: number },
 ): Promise<KeyCreatorsRead> {
   const creators = new Map<string, KeyCreator>();
-  const byId = new Map(wanted.flatMap((w) => (w.accessKeyId === null ? [] : [[w.accessKeyId, w] as const])));
-  const bySlot = wanted.filter((w) => w.accessKeyId === null && w.createDate !== null);
+  // CloudTrail holds no event for a key created before its 90 days, and none for any key before
+  // the key existed: the lookup starts at the earliest creation still wanted.
+  const retentionStart = now.getTime() - RETENTION_MS;
+  const findable = wanted.filter(
+    (w) => w.createDate === null || w.createDate.getTime() >= retentionStart - SAME_CREATION_MS,
+  );
+  if (findable.length === 0) return { creators, pagesRead: 0, error: null };
+  const earliest = findable.some((w) => w.createDate === null)
+    ? retentionStart
+    : Math.min(...findable.map((w) => (w.createDate?.getTime() ?? retentionStart) - SAME_CREATION_MS));
+  const startTime = new Date(Math.max(retentionStart, earliest));
+  const byId = new Map(
+    findable.flatMap((w) => (w.accessKeyId === null ? [] : [[w.accessKeyId, w] as const])),
+  );
+  const bySlot = findable.filter((w) => w.accessKeyId === null && w.createDate !== null);
   const match = (created: CreatedKey): WantedKey | undefined =>
     byId.get(created.accessKeyId) ??
     bySlot.find(
@@ -124,11 +137,11 @@ export async function readKeyCreators(
   let pagesRead = 0;
   let token: string | undefined;
   try {
-    while (pagesRead < maxPages && creators.size < wanted.length) {
+    while (pagesRead < maxPages && creators.size < findable.length) {
       const page = await cloudtrail.send(
         new LookupEventsCommand({
           LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' }],
-          StartTime: new Date(now.getTime() - RETENTION_MS),
+          StartTime: startTime,
           EndTime: now,
           MaxResults: PAGE_SIZE,
           NextToken: token,

@@ -105,6 +105,14 @@ function fixture(): FixtureInput {
           },
         ],
         cloudTrailEvents: [
+          // Newer keys of other users: more than one page (50 events) before the flagged keys' events.
+          ...Array.from({ length: 60 }, (_, i) =>
+            created(`temp-${i}`, `AKIATEMP${String(i).padStart(12, '0')}`, 1 + i / 100, { userName: 'tina' }),
+          ),
+          // Older ones after them: a page the run need not read once every flagged key is found.
+          ...Array.from({ length: 60 }, (_, i) =>
+            created(`old-${i}`, `AKIAOLD${String(i).padStart(13, '0')}`, 30 + i, { userName: 'tina' }),
+          ),
           created('sam', 'AKIASAM0000000000001', 10, {
             assumedRole: { roleName: SSO_ROLE, sessionName: 'sam@example.com' },
           }),
@@ -221,7 +229,7 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
     });
 
     // Assess
-    expect([directoryReads, trailPages]).toEqual([1, 1]);
+    expect([directoryReads, trailPages]).toEqual([1, 2]);
     expect([calls('ssm', 'GetParameter'), calls('cloudtrail', 'LookupEvents')]).toEqual([0, 0]);
   });
 
@@ -231,6 +239,15 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
 
     // Assess
     expect(calls('cloudtrail', 'LookupEvents')).toBe(0);
+    expect(owners(report).sam).toEqual([[], 'security-team', true, null]);
+  });
+
+  it('reads at most ownerTrailPages pages of CloudTrail: a creator further back is not found', async () => {
+    // Act
+    const { report } = await audit({ OWNER_TRAIL_PAGES: '1' });
+
+    // Assess
+    expect(calls('cloudtrail', 'LookupEvents')).toBe(1);
     expect(owners(report).sam).toEqual([[], 'security-team', true, null]);
   });
 
