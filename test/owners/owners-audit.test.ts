@@ -98,6 +98,13 @@ function fixture(): FixtureInput {
             tags: { team: 'ci' },
             accessKeys: [key('AKIABUILD00000000001', 15, null)],
           },
+          // Created inside CloudTrail's 90 days, by a call CloudTrail does not hold (another region).
+          {
+            name: 'ghost',
+            createDate: daysAgo(500),
+            tags: { team: 'ci' },
+            accessKeys: [key('AKIAGHOST00000000001', 25, null)],
+          },
           {
             name: 'nobody',
             createDate: daysAgo(500),
@@ -186,6 +193,7 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
       ],
       una: [['tina@example.com'], 'cloudtrail:CreateAccessKey', false, `arn:aws:iam::${ACCOUNT}:user/tina`],
       'svc-build': [[], 'security-team', true, `arn:aws:sts::${ACCOUNT}:assumed-role/terraform/terraform-ci`],
+      ghost: [[], 'security-team', true, null],
       nobody: [[], 'security-team', true, null],
     });
   });
@@ -317,13 +325,14 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
     expect(text).toContain('Owner: payments-oncall@example.com (team-directory:payments).');
     expect(text).toContain(
       [
-        'UNOWNED KEYS (2)',
+        'UNOWNED KEYS (3)',
         '- nobody, AKIANOBODY0000000001',
+        '- ghost, AKIAGHOST00000000001',
         '- svc-build, AKIABUILD00000000001',
         '  Created by arn:aws:sts::111111111111:assumed-role/terraform/terraform-ci.',
       ].join('\n'),
     );
-    expect(html).toContain('<h2 id="unowned-title">Unowned keys (2)</h2>');
+    expect(html).toContain('<h2 id="unowned-title">Unowned keys (3)</h2>');
     expect(html).toContain('sam@example.com<span class="note">cloudtrail:CreateAccessKey</span>');
     expect(csv[0]?.endsWith(',owner,owner_source,unowned')).toBe(true);
     expect(
@@ -333,7 +342,7 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
       true,
     );
     expect(slack).toContain('owner carl@example.com (tag:contact)');
-    expect(slack).toContain('Unowned keys (the security team answers for them) (2)');
+    expect(slack).toContain('Unowned keys (the security team answers for them) (3)');
     expect(json.findings.find((f) => f.userName === 'una')).toMatchObject({
       owner: { emails: ['tina@example.com'], source: 'cloudtrail:CreateAccessKey', unowned: false },
     });
