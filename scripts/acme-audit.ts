@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import type { AuditReport } from '../src/model.js';
 import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
@@ -48,7 +49,11 @@ export async function auditAcme(
   const now = (fixture as { now?: string }).now;
   const sandbox = await startSandbox({ fixture });
   try {
-    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
+    const clients = {
+      ...createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+      // The team directory and CloudTrail's key creators, as the audit functions read them.
+      ...createOwnerClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+    };
     const settings = loadSettings({
       MODE: 'report',
       REPORT_TOPIC_ARN: TOPIC_ARN,

@@ -9,6 +9,7 @@ import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { deliverReport } from '../src/deliver.js';
 import { renderHtml } from '../src/render/html.js';
@@ -42,7 +43,11 @@ async function main(): Promise<void> {
   const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as { now?: string };
   const sandbox = await startSandbox({ fixture: FIXTURE });
   try {
-    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
+    const clients = {
+      ...createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+      // The team directory and CloudTrail's key creators, as the audit functions read them.
+      ...createOwnerClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+    };
     const settings = loadSettings({
       MODE: 'enforce',
       REPORT_TOPIC_ARN: TOPIC_ARN,

@@ -1,9 +1,7 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { adaptiveRetryStrategy } from './rate-limiter.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, requestHandlerOptions } from './request-timeouts.js';
@@ -17,10 +15,6 @@ export interface AwsClients {
   s3: S3Client;
   /** Sends the findings to Security Hub (when `securityHub` is on); no call is made otherwise. */
   securityHub: SecurityHubClient;
-  /** Reads the team directory (when `teamDirectory` names an SSM parameter). */
-  ssm: SSMClient;
-  /** Finds who created a key no owner tag or directory entry names (CreateAccessKey events). */
-  cloudtrail: CloudTrailClient;
 }
 
 export interface ClientOptions {
@@ -64,8 +58,6 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   return {
     ...createMemberClients(options),
     sns: withoutSdkLog(new SNSClient(config())),
-    ssm: withoutSdkLog(new SSMClient(config())),
-    cloudtrail: withoutSdkLog(new CloudTrailClient(config())),
     s3: withoutSdkLog(
       new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
     ),

@@ -41,8 +41,6 @@ export function createLambdaRuntime(env: Readonly<Record<string, string | undefi
   tracer.captureAWSv3Client(clients.sts);
   tracer.captureAWSv3Client(clients.s3);
   tracer.captureAWSv3Client(clients.securityHub);
-  tracer.captureAWSv3Client(clients.ssm);
-  tracer.captureAWSv3Client(clients.cloudtrail);
   let selfKey: Promise<string | null> | undefined;
   return {
     settings,

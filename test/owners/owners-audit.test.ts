@@ -3,6 +3,7 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditAccount } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
+import { createOwnerClients } from '../../src/aws/owner-clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { type AuditReport, type KeyFinding, reportSchema } from '../../src/model.js';
 import { renderCsv } from '../../src/render/csv.js';
@@ -172,8 +173,8 @@ async function putDirectory(key: string, body: string): Promise<void> {
 
 describe('Owner resolution: who answers for each flagged key, and how that was found', () => {
   beforeAll(() => {
-    const clients = createClients({ endpoint: env.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
-    deps = sandboxAuditDeps(env.sandbox, clients);
+    const options = { endpoint: env.sandbox.url, region: 'us-east-1', maxAttempts: 1 };
+    deps = sandboxAuditDeps(env.sandbox, createClients(options), createOwnerClients(options));
   });
 
   it('tries the owner tags, the team directory, the CreateAccessKey caller, then the security team', async () => {
