@@ -104,6 +104,7 @@ export async function resolveOwners(
   }
 
   // 2. the team directory, read once and only when a key with a team is still open
+  // The settings refuse a location that does not parse, so null here means no directory.
   const location = settings.teamDirectory === null ? null : parseDirectoryLocation(settings.teamDirectory);
   let directory: TeamDirectory = new Map();
   const teamOfFinding = (f: KeyFinding) => usersByName.get(f.userName)?.team ?? null;
@@ -111,14 +112,6 @@ export async function resolveOwners(
     const read = await readTeamDirectory(deps, location);
     directory = read.directory;
     if (read.error) errors.push(read.error);
-  } else if (settings.teamDirectory !== null && location === null) {
-    errors.push({
-      userName: null,
-      accessKeyId: null,
-      operation: 'team-directory',
-      code: 'InvalidTeamDirectoryLocation',
-      message: `teamDirectory ${JSON.stringify(settings.teamDirectory)} is not ssm:/key-hygiene/owners/... or s3://<reportBucket>/owners/...; the directory was not read.`,
-    });
   }
   const afterDirectory: KeyFinding[] = [];
   for (const finding of open) {
