@@ -5,8 +5,9 @@ import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../src/c
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
+import { withOwnerClients } from '../src/runtime/owner-clients.js';
 
-const runtime = createLambdaRuntime(process.env);
+const runtime = withOwnerClients(createLambdaRuntime(process.env));
 const { metrics } = runtime;
 
 /**

@@ -3,8 +3,9 @@ import { auditAccountStep } from '../src/org/account-step.js';
 import type { AccountOutcome } from '../src/org/organization-report.js';
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createOrganizationRuntime } from '../src/runtime/organization-runtime.js';
+import { withOwnerClients } from '../src/runtime/owner-clients.js';
 
-const runtime = createOrganizationRuntime(process.env);
+const runtime = createOrganizationRuntime(process.env, withOwnerClients);
 
 /**
  * One child of the Distributed Map: `{ run, account }` in, the account's outcome out. A role that

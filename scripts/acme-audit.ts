@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import type { AuditReport } from '../src/model.js';
 import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
@@ -15,6 +16,8 @@ import { startSandbox } from '../src/sandbox/index.js';
 export const ACME_FIXTURE = 'events/sandbox/acme.json';
 export const ACME_ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACME_ACCOUNT_ID}:key-hygiene-demo-reports`;
+/** The fixture's team directory (an SSM String parameter). */
+export const ACME_TEAM_DIRECTORY = 'ssm:/key-hygiene/owners/teams';
 // The fixture's `key-hygiene-auditor` user; the secret is a placeholder the sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
 
@@ -46,8 +49,17 @@ export async function auditAcme(
   const now = (fixture as { now?: string }).now;
   const sandbox = await startSandbox({ fixture });
   try {
-    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'report', REPORT_TOPIC_ARN: TOPIC_ARN, ...options.env });
+    const clients = {
+      ...createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+      // The team directory and CloudTrail's key creators, as the audit functions read them.
+      ...createOwnerClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+    };
+    const settings = loadSettings({
+      MODE: 'report',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      TEAM_DIRECTORY: ACME_TEAM_DIRECTORY,
+      ...options.env,
+    });
     // The users as the audit judged them: findings name keys as it did (by slot where the
     // credential report was all it read of a user), so every finding meets its key's row.
     const { report, users } = await auditAccount(

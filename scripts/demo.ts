@@ -9,6 +9,7 @@ import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { deliverReport } from '../src/deliver.js';
 import { renderHtml } from '../src/render/html.js';
@@ -23,6 +24,8 @@ const ACCOUNT_ID = '111111111111';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`;
 // The acme fixture's empty bucket; the run archives its full report there before publishing.
 const REPORT_BUCKET = 'acme-key-hygiene-reports';
+// The fixture's team directory (docs/owners.md): who answers for a team's keys.
+const TEAM_DIRECTORY = 'ssm:/key-hygiene/owners/teams';
 // The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
 // sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
@@ -40,8 +43,17 @@ async function main(): Promise<void> {
   const fixture = JSON.parse(await readFile(FIXTURE, 'utf8')) as { now?: string };
   const sandbox = await startSandbox({ fixture: FIXTURE });
   try {
-    const clients = createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS });
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET });
+    const clients = {
+      ...createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+      // The team directory and CloudTrail's key creators, as the audit functions read them.
+      ...createOwnerClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),
+    };
+    const settings = loadSettings({
+      MODE: 'enforce',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      REPORT_BUCKET,
+      TEAM_DIRECTORY,
+    });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
     // on any day.
     const clock = () => (fixture.now ? new Date(fixture.now) : new Date());

@@ -1,6 +1,6 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> report
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> owners -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -14,6 +14,7 @@ import type { Settings } from './config/settings.js';
 import { rememberingEvaluation } from './evaluate/registry.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
+import { resolveOwners } from './owners/resolve-owners.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
 import { readPrivileges } from './privilege/read-privilege.js';
@@ -182,7 +183,16 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     { iam: deps.iam, concurrency: settings.concurrency, shouldStop },
     subjects,
   );
-  const findings = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
+  const weighed = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
+
+  // owners: who answers for each key with a finding (tags, team directory, CloudTrail, the security
+  // team); reads in proportion to the keys the tags leave open. After apply for now: nothing acts on
+  // an owner yet (the notice ledger will feed plan from here).
+  const owned = await resolveOwners(
+    { ssm: deps.ssm, s3: deps.s3, cloudtrail: deps.cloudtrail, now: asOf },
+    { findings: weighed, users: live.users, settings },
+  );
+  const findings = owned.findings;
 
   // report
   const report = buildReport({
@@ -199,7 +209,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: [...live.errors, ...privileged.errors],
+    errors: [...live.errors, ...privileged.errors, ...owned.errors],
     privilegeWeighting: settings.privilegeWeighting,
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,

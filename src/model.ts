@@ -125,8 +125,26 @@ const privilegeSchema = z.strictObject({
 });
 export type FindingPrivilege = z.infer<typeof privilegeSchema>;
 
+/**
+ * Who owns a key and how that was found, in the order sources are tried: `tag:<key>` (the user's
+ * owner tag), `team-directory:<team>`, `cloudtrail:CreateAccessKey` (the principal that created
+ * the key), `security-team` (nobody else: the key is unowned).
+ */
+const ownerSchema = z.strictObject({
+  /** Where to write; empty for the security team (the report topic reaches it). */
+  emails: z.array(z.string()),
+  source: z.string().min(1),
+  /** True when nobody but the security team answers for the key. */
+  unowned: z.boolean(),
+  /** The principal ARN that called CreateAccessKey, when CloudTrail still holds it (evidence). */
+  createdBy: z.string().nullable(),
+});
+export type KeyOwner = z.infer<typeof ownerSchema>;
+
 const keyFindingSchema = z.strictObject({
   ...findingCommon,
+  /** Absent when owners were not resolved (older reports, a root key). */
+  owner: ownerSchema.optional(),
   /** Absent when privileges were not read (the read failed, or a root key). */
   privilege: privilegeSchema.optional(),
   /** The rule's own severity, when privilege weighting changed it. */

@@ -2,10 +2,12 @@
  * What every run (an audit, an undo) needs before its first step: the clients it is handed, its
  * run id, the account it is in, and the time budget it must stop within.
  */
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { PermissionDeclaration } from './aws/permissions.js';
 import type { Settings } from './config/settings.js';
@@ -42,6 +44,13 @@ export interface AuditDeps {
    * archives every account's report in the auditor's bucket. Default: the audited account.
    */
   reportBucketOwner?: string;
+  /** Reads the team directory when `settings.teamDirectory` names an SSM parameter. */
+  ssm?: Pick<SSMClient, 'send'>;
+  /**
+   * Finds who created a key no tag or directory entry owns (CreateAccessKey events); absent (an
+   * organization member account), CloudTrail is not a source of owners.
+   */
+  cloudtrail?: Pick<CloudTrailClient, 'send'>;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

@@ -5,6 +5,7 @@
  */
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
+import { createOwnerClients, type OwnerClients } from '../aws/owner-clients.js';
 
 /** The AWS flags every command that calls AWS takes. */
 export interface AwsFlags {
@@ -16,7 +17,7 @@ export interface AwsFlags {
 }
 
 export interface AwsSession {
-  clients: AwsClients;
+  clients: AwsClients & OwnerClients;
   region: string;
   /** True when no region was configured anywhere and IAM is read through its global endpoint. */
   globalDefault: boolean;
@@ -139,7 +140,8 @@ export async function openAwsSession(
         }),
       )
     : profileCredentials;
-  const clients = createClients({ ...base, region, credentials, ...endpoint });
+  const clientOptions = { ...base, region, credentials, ...endpoint };
+  const clients = { ...createClients(clientOptions), ...createOwnerClients(clientOptions) };
   return {
     clients,
     region,

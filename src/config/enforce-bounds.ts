@@ -104,6 +104,9 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   CHAT_FORMAT: 'how the report looks',
   MAX_TEAM_MESSAGES: 'how many team copies are sent',
   SLACK_WEBHOOK_PARAMETER: 'where the report goes',
+  OWNER_TAG_KEYS: "who the report names as a key's owner, not which keys are acted on",
+  TEAM_DIRECTORY: "who the report names as a key's owner, not which keys are acted on",
+  OWNER_TRAIL_PAGES: 'how far CloudTrail is searched for owners, not which keys',
   REPORT_BUCKET: 'where the report is archived',
   // Organization runs take no ad-hoc event: these are read from the deployment only.
   ACCOUNTS: 'which accounts an organization run audits; no event sets it',

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { exposedKeySettingsSchema } from '../evaluate/exposed-key.js';
 import { inactiveKeyCleanupSettingsSchema } from '../evaluate/inactive-key-cleanup.js';
+import { OWNER_TAG_KEYS } from '../evaluate/tags.js';
 import { RULE_IDS } from '../model.js';
 import { PRESETS, values } from './values.js';
 
@@ -41,7 +42,7 @@ export type SettingEntry = SettingFields &
   (
     | {
         /** The value when the variable is unset or blank; null when the setting is then absent. */
-        default: string | number | boolean | null | readonly never[];
+        default: string | number | boolean | null | readonly never[] | readonly string[];
         defaultDoc?: string;
       }
     | { default: PresetDefault; defaultDoc: string }
@@ -268,6 +269,35 @@ export const SETTINGS_TABLE = [
     text: 'text',
     default: null,
     doc: 'Name of the SSM SecureString parameter holding a Slack incoming-webhook URL; when set, the `slackNotifier` function posts each report to Slack.',
+  },
+  // Owners (docs/owners.md): who answers for each key with a finding
+  {
+    env: 'OWNER_TAG_KEYS',
+    param: 'ownerTagKeys',
+    setting: 'ownerTagKeys',
+    value: values.ownerTagKeys,
+    text: 'list',
+    default: OWNER_TAG_KEYS,
+    defaultDoc: '`owner,email,contact`',
+    doc: "User tags holding a key's owner (an email address), tried in order (at most 10); a value that is not an address is reported and the next source is tried.",
+  },
+  {
+    env: 'TEAM_DIRECTORY',
+    param: 'teamDirectory',
+    setting: 'teamDirectory',
+    value: values.teamDirectory,
+    text: 'text',
+    default: null,
+    doc: 'The team directory (team -> emails, optional Slack webhook parameter), JSON in `ssm:/key-hygiene/owners/<name>` (a String parameter) or `s3://<reportBucket>/owners/<key>`; read once per run for keys whose user has no owner tag.',
+  },
+  {
+    env: 'OWNER_TRAIL_PAGES',
+    param: 'ownerTrailPages',
+    setting: 'ownerTrailPages',
+    value: values.ownerTrailPages,
+    text: 'integer',
+    default: 5,
+    doc: 'CloudTrail pages (50 CreateAccessKey events each, 90 days back) read per run to find who created a key no tag or directory entry owns (0 to 20; 0 skips CloudTrail).',
   },
   {
     env: 'REPORT_BUCKET',

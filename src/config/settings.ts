@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { RULES, type RULES_BY_SETTINGS_KEY } from '../evaluate/registry.js';
+import { parseDirectoryLocation } from '../owners/directory-location.js';
 import { type ConfigIssue, SettingsError } from './errors.js';
 import { SETTINGS_TABLE, type SettingEntry, type SettingText } from './settings-table.js';
 import { deriveWarnDays, issueSentence, PRESETS, values } from './values.js';
@@ -54,6 +55,16 @@ export const settingsSchema = z
   // Deletion is irreversible: it acts only on a key the deactivating run's archived report lists as
   // deactivated, since a user tag alone can be forged by anyone allowed to tag users.
   .superRefine((settings, ctx) => {
+    // The role reads an S3 directory only under owners/ of the report bucket.
+    const directory = settings.teamDirectory === null ? null : parseDirectoryLocation(settings.teamDirectory);
+    if (directory?.kind === 's3' && directory.bucket !== settings.reportBucket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['teamDirectory'],
+        input: settings.teamDirectory,
+        message: `names the bucket ${directory.bucket}, but the role may read a team directory only in the report bucket (${settings.reportBucket ?? 'reportBucket is not set'}); put it under s3://<reportBucket>/owners/ or in ssm:/key-hygiene/owners/`,
+      });
+    }
     if (settings.rules.inactiveKeyCleanup.enabled && settings.reportBucket === null) {
       ctx.addIssue({
         code: 'custom',

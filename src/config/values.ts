@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
 import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
 import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';
+import { DIRECTORY_LOCATION } from '../owners/directory-location.js';
 import { intBetween } from '../setting-values.js';
 import type { ZodIssue } from './zod-issue.js';
 
@@ -133,6 +134,21 @@ export const values = {
     .regex(ROLE_NAME, { error: 'expected an IAM role name: 1 to 64 letters, digits or +=,.@_-' }),
   organizationConcurrency: intBetween(1, 1000),
   maxActionsPerOrganizationRun: intBetween(1, 100_000),
+  /** An IAM tag key: 1 to 128 characters, no `aws:` prefix. */
+  ownerTagKeys: z
+    .array(
+      // IAM's tag key characters, 1 to 128 of them; `aws:` is AWS's own prefix.
+      z.string().regex(/^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
+        error:
+          'expected an IAM tag key: 1 to 128 letters, digits, spaces or _.:/=+-@, not starting with aws:',
+      }),
+    )
+    .max(10, { error: 'expected at most 10 tag keys' }),
+  teamDirectory: z.string().regex(DIRECTORY_LOCATION, {
+    error:
+      'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<reportBucket>/owners/<key> (the role may read only there)',
+  }),
+  ownerTrailPages: intBetween(0, 20),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',

@@ -9,6 +9,7 @@
 import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aws-sdk/client-securityhub';
 import type { AuditReport, Finding, KeyFinding, Severity, UserRecord } from '../model.js';
 import { partitionOf } from '../notify/topic-arn.js';
+import { ownerName } from '../render/owner-text.js';
 import {
   actionOf,
   actionTaken,
@@ -152,6 +153,13 @@ function productFields(ctx: AsffContext, finding: Finding): Record<string, strin
   if (action?.reason) fields['key-hygiene/ActionReason'] = action.reason;
   if (action?.error) fields['key-hygiene/ActionError'] = `${action.error.code}: ${action.error.message}`;
   if (finding.team) fields['key-hygiene/Team'] = finding.team;
+  // Who answers for the key; Note stays the customer's own.
+  if (finding.userName !== null && finding.owner) {
+    fields['key-hygiene/Owner'] = ownerName(finding.owner);
+    fields['key-hygiene/OwnerSource'] = finding.owner.source;
+    fields['key-hygiene/Unowned'] = String(finding.owner.unowned);
+    if (finding.owner.createdBy) fields['key-hygiene/CreatedBy'] = finding.owner.createdBy;
+  }
   return Object.fromEntries(
     Object.entries(fields).map(([key, value]) => [key, clip(value, LIMITS.productFieldValue)]),
   );

@@ -102,6 +102,9 @@ export async function auditAccount(
         iam: member.iam,
         sts: member.sts,
         securityHub: member.securityHub,
+        // The auditor's CloudTrail holds its own account's events only; the member role reads no
+        // trail, so a member's keys are owned by tags, the (organization's) directory or nobody.
+        cloudtrail: undefined,
         selfAccessKeyId: null,
         reportBucketOwner: run.orchestratorAccountId,
       };

@@ -1,15 +1,17 @@
 /**
  * The short form of a report that chat messages show (Slack, Amazon Q Developer in chat
- * applications): what was done, the top findings, what is coming up, a few exemptions and the links
+ * applications): what was done, the top findings (with their owners), what is coming up, unowned
+ * keys, a few exemptions and the links
  * to the archived report, as lists of `mrkdwn` lines with the count each list stands for, so a
  * renderer can say "and N more". Works on a delivered (possibly truncated) report: the totals come
  * from the summary, which always describes the whole run.
  */
 
 import { isComingUp } from '../evaluate/unused-key.js';
-import type { ActionOutcome, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
+import type { ActionOutcome, AuditReport, ExemptEntry, Finding, KeyFinding, Severity } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
+import { ownerText, unownedKeys } from './owner-text.js';
 
 /** One list of a chat message: its title, the lines shown, and how many entries it stands for. */
 export interface DigestList {
@@ -26,9 +28,16 @@ export interface DigestLimits {
   findings: number;
   comingUp: number;
   exempt: number;
+  unowned: number;
 }
 
-export const DEFAULT_DIGEST_LIMITS: DigestLimits = { done: 10, findings: 15, comingUp: 10, exempt: 5 };
+export const DEFAULT_DIGEST_LIMITS: DigestLimits = {
+  done: 10,
+  findings: 15,
+  comingUp: 10,
+  exempt: 5,
+  unowned: 10,
+};
 
 /** Free text from the account (messages, reasons, errors) is cut to this before escaping. */
 const MAX_FREE_TEXT = 300;
@@ -107,7 +116,14 @@ function findingLine(finding: Finding): string {
   const who = findingWho(finding);
   const privilege = privilegeText(finding);
   const can = privilege ? ` · _${freeText(privilege)}_` : '';
-  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}${can}: ${freeText(finding.message)}`;
+  const owner =
+    finding.userName !== null && finding.owner ? ` · owner ${freeText(ownerText(finding.owner))}` : '';
+  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}${can}${owner}: ${freeText(finding.message)}`;
+}
+
+function unownedLine(finding: KeyFinding): string {
+  const createdBy = finding.owner?.createdBy ? ` · created by ${freeText(finding.owner.createdBy)}` : '';
+  return `• ${whoKey(finding.userName, finding.accessKeyId, finding.slot)}${createdBy}`;
 }
 
 function comingUpLine(finding: Finding): string {
@@ -130,7 +146,8 @@ function exemptLine(entry: ExemptEntry): string {
 
 /**
  * The lists a chat message shows, empty ones left out: what was done (or would be, in report
- * mode), the top findings by severity (the warning window aside), what is coming up, exemptions.
+ * mode), the top findings by severity (the warning window aside), what is coming up, unowned keys,
+ * exemptions.
  */
 export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_DIGEST_LIMITS): DigestList[] {
   const enforce = report.mode === 'enforce';
@@ -142,6 +159,7 @@ export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_
     : report.summary.actionsPlanned;
   const comingUp = report.findings.filter(isComingUp);
   const findings = report.findings.filter((f) => !isComingUp(f));
+  const unowned = unownedKeys(report.findings);
   const lists: DigestList[] = [
     {
       title: enforce ? 'What was done' : 'What enforce mode would do',
@@ -159,6 +177,12 @@ export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_
       title: 'Coming up (inside the warning window)',
       lines: comingUp.slice(0, limits.comingUp).map(comingUpLine),
       total: comingUp.length,
+      noun: 'keys',
+    },
+    {
+      title: 'Unowned keys (the security team answers for them)',
+      lines: unowned.slice(0, limits.unowned).map(unownedLine),
+      total: unowned.length,
       noun: 'keys',
     },
     {

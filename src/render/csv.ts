@@ -4,8 +4,9 @@
  * in double quotes, quotes doubled), UTF-8 without a byte order mark, a header row.
  */
 import type { KeyRow } from '../report/key-rows.js';
+import { ownerName } from './owner-text.js';
 
-/** The columns, in order. The first nine are the issue's; team and exemption help filtering. */
+/** The columns, in order. The first nine are the issue's; team, exemption and owner help filtering. */
 export const CSV_COLUMNS = [
   'user',
   'key',
@@ -21,6 +22,9 @@ export const CSV_COLUMNS = [
   'team',
   'exemption',
   'privilege',
+  'owner',
+  'owner_source',
+  'unowned',
 ] as const;
 
 /** The Content-Type of the export, with the RFC 4180 `header` parameter. */
@@ -85,6 +89,9 @@ export function keyRowCells(row: KeyRow): Record<(typeof CSV_COLUMNS)[number], s
     team: row.team ?? '',
     exemption: exemptionLabel(row),
     privilege: row.privilege ?? '',
+    owner: row.owner ? ownerName(row.owner) : '',
+    owner_source: row.owner?.source ?? '',
+    unowned: row.owner === null ? '' : String(row.owner.unowned),
   };
 }
 

@@ -1,12 +1,21 @@
 /**
  * The full report as one self-contained HTML file, archived next to the JSON and the CSV: the
  * summary, a chart of the account's keys by days since last use with the thresholds marked, and
- * tables of actions, findings, exemptions, errors and every key that the reader can sort and
+ * tables of actions, findings (with each key's owner), unowned keys, exemptions, errors and every key that the reader can sort and
  * filter. Nothing is fetched: the stylesheet, the script and the chart (SVG) are inline, and the
  * page's Content-Security-Policy forbids loading anything else.
  */
 
-import type { ActionOutcome, AuditError, AuditReport, ExemptEntry, Finding, Severity } from '../model.js';
+import type {
+  ActionOutcome,
+  AuditError,
+  AuditReport,
+  ExemptEntry,
+  Finding,
+  KeyFinding,
+  KeyOwner,
+  Severity,
+} from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import type { KeyRow } from '../report/key-rows.js';
@@ -14,6 +23,7 @@ import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { escapeHtml } from './html-escape.js';
 import { type HtmlCell, type HtmlColumn, renderHtmlTable } from './html-table.js';
 import { headline, summarizeOutcome } from './outcome.js';
+import { ownerName, unownedKeys } from './owner-text.js';
 import { weightingText } from './privilege.js';
 import { plural } from './text-format.js';
 import { bucketByLastUse } from './usage-buckets.js';
@@ -29,6 +39,7 @@ const NOT_REACHED_NAMED = 100;
  */
 export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string {
   const teams = new Map(rows.map((row) => [row.userName, row.team] as const));
+  const unowned = unownedKeys(report.findings);
   const sections = [
     section(
       'actions',
@@ -55,6 +66,20 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
         empty: 'No findings: every audited key is within policy.',
       }),
     ),
+    unowned.length > 0
+      ? section(
+          'unowned',
+          `Unowned keys (${unowned.length})`,
+          'Keys no owner tag, team directory entry or CloudTrail creator answers for: the security team has to find their owners.',
+          renderHtmlTable({
+            id: 'unowned-table',
+            label: 'Unowned keys',
+            columns: unownedColumns,
+            items: unowned,
+            empty: '',
+          }),
+        )
+      : '',
     section(
       'exemptions',
       `Exemptions (${report.exempt.length})`,
@@ -98,6 +123,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
     ['chart', 'Chart'],
     ['actions', `Actions (${report.actions.length})`],
     ['findings', `Findings (${report.findings.length})`],
+    ...(unowned.length > 0 ? [['unowned', `Unowned keys (${unowned.length})`]] : []),
     ['exemptions', `Exemptions (${report.exempt.length})`],
     ...(report.errors.length > 0 ? [['errors', `Errors (${report.errors.length})`]] : []),
     ['keys', `All keys (${rows.length})`],
@@ -273,6 +299,7 @@ function findingColumns(teams: ReadonlyMap<string, string | null>): readonly Htm
       cell: (f) => numberCell(f.userName === null ? null : f.keyAgeDays),
     },
     { header: 'Privilege', cell: (f) => privilegeText(f) },
+    { header: 'Owner', cell: (f) => (f.userName === null || !f.owner ? null : ownerCell(f.owner)) },
     { header: 'What to do', wide: true, cell: (f) => f.message },
     { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
   ];
@@ -310,6 +337,18 @@ const errorColumns: readonly HtmlColumn<AuditError>[] = [
   { header: 'Error', wide: true, cell: (e) => `${e.code}: ${e.message}` },
 ];
 
+/** The owner's address (or the security team), with how it was found beneath. */
+function ownerCell(owner: KeyOwner): HtmlCell {
+  const name = owner.unowned ? `Unowned: ${ownerName(owner)}` : ownerName(owner);
+  return { text: name, sort: name, note: owner.source };
+}
+
+const unownedColumns: readonly HtmlColumn<KeyFinding>[] = [
+  { header: 'User', cell: (f) => f.userName },
+  { header: 'Key', cell: (f) => keyLabel(f.accessKeyId, f.slot) },
+  { header: 'Created by (CloudTrail)', wide: true, cell: (f) => f.owner?.createdBy ?? null },
+];
+
 const keyColumns: readonly HtmlColumn<KeyRow>[] = [
   { header: 'User', cell: (r) => ({ text: r.userName, sort: r.userName, note: teamNote(r.team) }) },
   { header: 'Key', cell: (r) => keyLabel(r.accessKeyId, r.slot) },
@@ -329,6 +368,7 @@ const keyColumns: readonly HtmlColumn<KeyRow>[] = [
     cell: (r) => (r.severity === null ? null : severityCell(r.severity)),
   },
   { header: 'Action', cell: (r) => (r.action ? `${r.action.action} (${r.action.status})` : null) },
+  { header: 'Owner', cell: (r) => (r.owner ? ownerCell(r.owner) : null) },
   {
     header: 'Exemption',
     cell: (r) =>

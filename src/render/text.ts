@@ -11,6 +11,7 @@ import type {
 import { SEVERITY_ORDER } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import { headline, type RunOutcome, summarizeOutcome } from './outcome.js';
+import { ownerText, unownedKeys } from './owner-text.js';
 import { weightingText } from './privilege.js';
 import { clean, plural, wrap } from './text-format.js';
 
@@ -46,6 +47,7 @@ export function renderText(report: AuditReport, options: RenderTextOptions = {})
     incompleteSection(report),
     doneSection(report, actions, shownSkipped.length === 0 ? actionsOmitted : 0),
     ...findingSections(report, maxFindings),
+    unownedSection(report, maxEntries),
     exemptSection(report.exempt, maxEntries),
     skippedSection(report, shownSkipped, shownSkipped.length > 0 ? actionsOmitted : 0),
     errorSection(report.errors, maxEntries),
@@ -178,6 +180,8 @@ function renderFinding(finding: Finding): string[] {
   if (facts) lines.push(...detail(facts));
   const privilege = privilegeText(finding);
   if (privilege) lines.push(...detail(`Privilege: ${clean(privilege)}.`));
+  if (finding.userName !== null && finding.owner)
+    lines.push(...detail(`Owner: ${clean(ownerText(finding.owner))}.`));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
   lines.push(...detail(clean(finding.message)));
@@ -212,6 +216,20 @@ function keyFacts(finding: KeyFinding): string | null {
 /** IAM reports `N/A` for the service and region of a key that was never used. */
 function known(value: string | null, prefix: string): string {
   return value === null || value === '' || value === 'N/A' ? '' : `${prefix}${clean(value)}`;
+}
+
+/** Keys nobody but the security team answers for: someone has to find their owner. */
+function unownedSection(report: AuditReport, maxEntries: number): string[] {
+  const keys = unownedKeys(report.findings);
+  if (keys.length === 0) return [];
+  const lines = [`UNOWNED KEYS (${keys.length})`];
+  for (const key of keys.slice(0, maxEntries)) {
+    lines.push(...bullet(keySubject(key)));
+    if (key.owner?.createdBy) lines.push(...detail(`Created by ${clean(key.owner.createdBy)}.`));
+  }
+  if (keys.length > maxEntries)
+    lines.push(`${plural(keys.length - maxEntries, 'more unowned key')} not shown.`);
+  return lines;
 }
 
 function exemptSection(entries: readonly ExemptEntry[], maxEntries: number): string[] {

@@ -11,6 +11,7 @@ import type {
   ActionOutcome,
   AuditReport,
   ExemptEntry,
+  KeyOwner,
   KeyStatus,
   RuleId,
   SafeguardId,
@@ -47,6 +48,8 @@ export interface KeyRow {
   exemption: Pick<ExemptEntry, 'source' | 'matched' | 'until' | 'reason'> | null;
   /** What the key's user can do (`admin: AdministratorAccess via group Admins`), from its findings; null when not read. */
   privilege: string | null;
+  /** Who answers for the key (from its findings); null for a key without a finding. */
+  owner: KeyOwner | null;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -106,6 +109,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         findings: findings.map((f) => f.ruleId),
         severity: findings[0]?.severity ?? null,
         privilege: findings.map(privilegeText).find((text) => text !== null) ?? null,
+        owner: findings.flatMap((f) => (f.userName !== null && f.owner ? [f.owner] : []))[0] ?? null,
         action: action
           ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
           : null,

@@ -15,8 +15,10 @@ export interface OrganizationRuntime extends LambdaRuntime {
  */
 export function createOrganizationRuntime(
   env: Readonly<Record<string, string | undefined>>,
+  /** What a function adds to the runtime (the account audit: the owner clients). */
+  extend: (runtime: LambdaRuntime) => LambdaRuntime = (runtime) => runtime,
 ): OrganizationRuntime {
-  const runtime = createLambdaRuntime(env);
+  const runtime = extend(createLambdaRuntime(env));
   if (runtime.settings.reportBucket === null) {
     throw new SettingsError([
       {

@@ -9,6 +9,9 @@ export interface TrailEvent {
   eventSource: string;
   accessKeyId: string;
   userName: string | null;
+  assumedRole: { roleName: string; sessionName: string } | null;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
   sourceIPAddress: string;
   awsRegion: string;
   userAgent: string;
@@ -26,6 +29,9 @@ export function trailEvents(events: FixtureAccount['cloudTrailEvents']): TrailEv
       eventSource: event.eventSource,
       accessKeyId: event.accessKeyId,
       userName: event.userName ?? null,
+      assumedRole: event.assumedRole ?? null,
+      requestParameters: event.requestParameters,
+      responseElements: event.responseElements,
       sourceIPAddress: event.sourceIPAddress,
       awsRegion: event.awsRegion,
       userAgent: event.userAgent,

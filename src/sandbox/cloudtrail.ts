@@ -11,7 +11,7 @@ const ATTRIBUTE_KEYS = {
   EventId: (e: TrailEvent) => e.eventId,
   EventName: (e: TrailEvent) => e.eventName,
   ReadOnly: (e: TrailEvent) => String(e.readOnly),
-  Username: (e: TrailEvent) => e.userName ?? '',
+  Username: (e: TrailEvent) => e.assumedRole?.sessionName ?? e.userName ?? '',
   EventSource: (e: TrailEvent) => e.eventSource,
   AccessKeyId: (e: TrailEvent) => e.accessKeyId,
   ResourceType: (e: TrailEvent) => e.resources.map((r) => r.type),
@@ -54,24 +54,50 @@ function matcher(body: Record<string, unknown>): (event: TrailEvent) => boolean 
   };
 }
 
+/** The record's `userIdentity`: an IAM user, or a role session (as CloudTrail writes an SSO user's). */
+function userIdentity(ctx: JsonRequestContext, e: TrailEvent): Record<string, unknown> {
+  const account = ctx.account.id;
+  if (e.assumedRole) {
+    const { roleName, sessionName } = e.assumedRole;
+    return {
+      type: 'AssumedRole',
+      principalId: `AROA${account}:${sessionName}`,
+      arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`,
+      accountId: account,
+      accessKeyId: e.accessKeyId,
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          principalId: `AROA${account}`,
+          arn: `arn:aws:iam::${account}:role/${roleName}`,
+          accountId: account,
+          userName: roleName,
+        },
+        attributes: { creationDate: `${e.eventTime.toISOString().slice(0, 19)}Z`, mfaAuthenticated: 'false' },
+      },
+    };
+  }
+  const arn = e.userName ? `arn:aws:iam::${account}:user/${e.userName}` : undefined;
+  return {
+    type: 'IAMUser',
+    ...(arn ? { arn, userName: e.userName } : {}),
+    accountId: account,
+    accessKeyId: e.accessKeyId,
+  };
+}
+
 function cloudTrailEvent(ctx: JsonRequestContext, e: TrailEvent): string {
-  const arn = e.userName ? `arn:aws:iam::${ctx.account.id}:user/${e.userName}` : undefined;
   return JSON.stringify({
     eventVersion: '1.09',
-    userIdentity: {
-      type: 'IAMUser',
-      ...(arn ? { arn, userName: e.userName } : {}),
-      accountId: ctx.account.id,
-      accessKeyId: e.accessKeyId,
-    },
+    userIdentity: userIdentity(ctx, e),
     eventTime: `${e.eventTime.toISOString().slice(0, 19)}Z`,
     eventSource: e.eventSource,
     eventName: e.eventName,
     awsRegion: e.awsRegion,
     sourceIPAddress: e.sourceIPAddress,
     userAgent: e.userAgent,
-    requestParameters: null,
-    responseElements: null,
+    requestParameters: e.requestParameters,
+    responseElements: e.responseElements,
     eventID: e.eventId,
     readOnly: e.readOnly,
     eventType: 'AwsApiCall',
@@ -124,7 +150,11 @@ export const cloudTrailService: JsonService = {
           AccessKeyId: e.accessKeyId,
           EventTime: e.eventTime.getTime() / 1000,
           EventSource: e.eventSource,
-          ...(e.userName ? { Username: e.userName } : {}),
+          ...(e.assumedRole
+            ? { Username: e.assumedRole.sessionName }
+            : e.userName
+              ? { Username: e.userName }
+              : {}),
           Resources: e.resources.map((r) => ({ ResourceType: r.type, ResourceName: r.name })),
           CloudTrailEvent: cloudTrailEvent(ctx, e),
         })),

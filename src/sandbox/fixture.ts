@@ -115,6 +115,16 @@ const cloudTrailEvent = z.strictObject({
   eventSource: z.string().regex(/^[\w.-]+\.amazonaws\.com$/, 'not an event source (e.g. "s3.amazonaws.com")'),
   accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'not an access key ID'),
   userName: userName.optional(),
+  /**
+   * The caller was a role session (an IAM Identity Center user signs in as
+   * `AWSReservedSSO_<set>_<id>/<user name>`) rather than the IAM user `userName`.
+   */
+  assumedRole: z
+    .strictObject({ roleName: z.string().min(1), sessionName: z.string().min(2).max(64) })
+    .optional(),
+  /** The record's `requestParameters` and `responseElements` (e.g. CreateAccessKey's new key). */
+  requestParameters: z.record(z.string(), z.unknown()).nullable().default(null),
+  responseElements: z.record(z.string(), z.unknown()).nullable().default(null),
   sourceIPAddress: z.string().min(1),
   awsRegion: z.string().min(1).default('us-east-1'),
   userAgent: z.string().default('aws-cli/2.15.0'),

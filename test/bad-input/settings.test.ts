@@ -154,6 +154,26 @@ const CASES: readonly Case[] = [
       /Invalid setting MAX_TEAM_MESSAGES \(maxTeamMessages\): expected an integer from 0 to 500, got "501"/,
   },
   {
+    env: { OWNER_TAG_KEYS: 'owner,aws:createdBy' },
+    error:
+      /Invalid setting OWNER_TAG_KEYS \(ownerTagKeys\): expected an IAM tag key: 1 to 128 letters, digits, spaces or _\.:\/=\+-@, not starting with aws:, got "aws:createdBy"/,
+  },
+  {
+    env: { TEAM_DIRECTORY: 'ssm:/teams' },
+    error:
+      /Invalid setting TEAM_DIRECTORY \(teamDirectory\): expected ssm:\/key-hygiene\/owners\/<name> \(an SSM String parameter\) or s3:\/\/<reportBucket>\/owners\/<key> \(the role may read only there\), got "ssm:\/teams"/,
+  },
+  {
+    env: { TEAM_DIRECTORY: 's3://elsewhere/owners/teams.json', REPORT_BUCKET: 'acme-reports' },
+    error:
+      /Invalid setting TEAM_DIRECTORY \(teamDirectory\): names the bucket elsewhere, but the role may read a team directory only in the report bucket \(acme-reports\)/,
+  },
+  {
+    env: { OWNER_TRAIL_PAGES: '21' },
+    error:
+      /Invalid setting OWNER_TRAIL_PAGES \(ownerTrailPages\): expected an integer from 0 to 20, got "21"/,
+  },
+  {
     env: { SLACK_WEBHOOK_PARAMETER: 'no slash' },
     error:
       /Invalid setting SLACK_WEBHOOK_PARAMETER \(slackWebhookParameter\): expected an SSM parameter name/,

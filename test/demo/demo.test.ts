@@ -92,6 +92,14 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 6 deactivated, 9 to review');
   });
 
+  it("names each flagged key's owner and how it was found, and lists the keys nobody owns", () => {
+    // Assess: an owner tag, the team directory, the Identity Center session that created the key
+    expect(text).toContain('Owner: frank@acme.example (tag:owner).');
+    expect(text).toContain('Owner: data-team@acme.example (team-directory:data).');
+    expect(text).toContain('Owner: grace.hopper@acme.example (cloudtrail:CreateAccessKey).');
+    expect(text).toContain(' UNOWNED KEYS (2) - bob, AKIABOB0000000000001 - erin, AKIAERIN000000000001 ');
+  });
+
   it('weighs each finding by what its user can do, as in a real account: most keep their severity', () => {
     // Assess: the deployer can pass roles to the Lambda functions it creates (raised), developers
     // and analysts keep their rules' severities, and only the vendor left with no policy is lowered
@@ -100,10 +108,10 @@ describe('npm run demo', { timeout: 120_000 }, () => {
       '- svc-deployer, access key 1 (created 2024-02-01) [rotation-overdue] Age 1022 days, last used today via sts in us-east-1. Privilege: privilege-escalation: deploy-functions (iam:PassRole with lambda:CreateFunction); severity raised from medium.',
     );
     expect(section(text, 'HIGH')).toContain(
-      '- bob, AKIABOB0000000000001 [unused-key] Age 619 days, last used 120 days ago via ec2 in us-west-2. Privilege: write: PowerUserAccess via group Developers. Controls',
+      '- bob, AKIABOB0000000000001 [unused-key] Age 619 days, last used 120 days ago via ec2 in us-west-2. Privilege: write: PowerUserAccess via group Developers. Owner: unowned: the security team (security-team). Controls',
     );
     expect(section(text, 'HIGH')).toContain(
-      '- carol, AKIACAROL00000000001 [unused-key] Age 747 days, last used 200 days ago via sqs in eu-west-1. Privilege: read-only: ReadOnlyAccess via group Analysts. Controls',
+      '- carol, AKIACAROL00000000001 [unused-key] Age 747 days, last used 200 days ago via sqs in eu-west-1. Privilege: read-only: ReadOnlyAccess via group Analysts. Owner: carol@acme.example (tag:owner). Controls',
     );
     expect(section(text, 'MEDIUM')).toMatch(/^ MEDIUM \(9\) - /);
     expect(section(text, 'LOW')).toMatch(/^ LOW \(2\) - /);

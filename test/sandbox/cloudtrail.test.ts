@@ -85,3 +85,47 @@ describe('Sandbox CloudTrail LookupEvents', () => {
     expect(token.name).toBe('InvalidNextTokenException');
   });
 });
+
+describe('Sandbox CloudTrail: who created a key', () => {
+  let sandbox: RunningSandbox;
+  let trail: CloudTrailClient;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: 'events/sandbox/acme.json' });
+    trail = new CloudTrailClient({
+      region: 'us-east-1',
+      endpoint: sandbox.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'x' },
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('finds CreateAccessKey by event name, with the Identity Center session and the new key in the record', async () => {
+    // Act
+    const answer = await trail.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateAccessKey' }],
+      }),
+    );
+    // Assess: as CloudTrail records a call made in an IAM Identity Center session
+    expect(answer.Events).toHaveLength(1);
+    const [event] = answer.Events ?? [];
+    expect(event).toMatchObject({ EventName: 'CreateAccessKey', Username: 'grace.hopper@acme.example' });
+    expect(JSON.parse(event?.CloudTrailEvent ?? '{}')).toMatchObject({
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_MobileDeveloper_5f2c9a1b3d4e6f70/grace.hopper@acme.example',
+        sessionContext: {
+          sessionIssuer: { type: 'Role', userName: 'AWSReservedSSO_MobileDeveloper_5f2c9a1b3d4e6f70' },
+        },
+      },
+      requestParameters: { userName: 'grace' },
+      responseElements: {
+        accessKey: { userName: 'grace', accessKeyId: 'AKIAGRACE00000000001', status: 'Active' },
+      },
+    });
+  });
+});
