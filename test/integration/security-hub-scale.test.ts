@@ -103,11 +103,11 @@ describe('Security Hub export at scale and with hostile data', () => {
   it('keeps hostile user names and tags intact in Security Hub and in the OCSF lines, and both stay valid', async () => {
     // Prepare: a name with every character IAM allows besides letters, and tags a careless admin
     // might write (the fixture, like IAM through a careless tool, takes any text there), on the
-    // keys a finding carries (key-hygiene's own, team and owner)
+    // keys a finding carries (key-hygiene's own and the team)
     const name = 'eve+ops=root,admin.x@evil-corp_1';
     const tags = {
       team: '<script>alert("pwned")</script> "quoted" \\ back\nCRITICAL (0)\n\u202Eevil\u2028 \t 漢字 🔑',
-      owner: 'ü漢🔑'.repeat(64),
+      'key-hygiene:note': 'ü漢🔑'.repeat(64),
       'key-hygiene:exempt-reason': 'nothing here is an exemption',
     };
     const [sandbox, clients] = await sandboxWith({
