@@ -260,7 +260,7 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
     expect(owners(report).sam).toEqual([[], 'security-team', true, null]);
   });
 
-  it('a directory the role may not read is an error naming it; the run completes and its keys fall through', async () => {
+  it('a directory the role may not read is an error naming it, and the run completes with its keys falling through', async () => {
     // Prepare
     env.sandbox.faults.add({ operation: 'ssm:GetParameter', code: 'AccessDenied' });
 
@@ -298,7 +298,7 @@ describe('Owner resolution: who answers for each flagged key, and how that was f
     );
   });
 
-  it('a CloudTrail that cannot be read is an error; the keys it would have owned are unowned', async () => {
+  it('a CloudTrail that cannot be read is an error, and the keys it would have owned are unowned', async () => {
     // Prepare
     env.sandbox.faults.add({ operation: 'cloudtrail:LookupEvents', code: 'AccessDenied' });
 
