@@ -60,6 +60,9 @@ describe('Function: loadSettings', () => {
       notifyAccounts: false,
       securityHub: 'off',
       privilegeWeighting: 'on',
+      evidenceDays: 90,
+      evidenceMaxPagesPerKey: 4,
+      evidenceTimeBudgetSeconds: 120,
     });
   });
 
@@ -114,6 +117,9 @@ describe('Function: loadSettings', () => {
       NOTIFY_ACCOUNTS: 'true',
       SECURITY_HUB: 'on',
       PRIVILEGE_WEIGHTING: 'off',
+      EVIDENCE_DAYS: '30',
+      EVIDENCE_MAX_PAGES_PER_KEY: '10',
+      EVIDENCE_TIME_BUDGET_SECONDS: '300',
       EXPOSED_KEY_ACTION: 'notify',
     };
 
@@ -159,6 +165,9 @@ describe('Function: loadSettings', () => {
       notifyAccounts: true,
       securityHub: 'on',
       privilegeWeighting: 'off',
+      evidenceDays: 30,
+      evidenceMaxPagesPerKey: 10,
+      evidenceTimeBudgetSeconds: 300,
     });
   });
 
@@ -429,6 +438,9 @@ describe('Constant: SETTINGS_DOC', () => {
       'NOTIFY_ACCOUNTS',
       'SECURITY_HUB',
       'PRIVILEGE_WEIGHTING',
+      'EVIDENCE_DAYS',
+      'EVIDENCE_MAX_PAGES_PER_KEY',
+      'EVIDENCE_TIME_BUDGET_SECONDS',
       'EXPOSED_KEY_ACTION',
     ];
 
