@@ -1,6 +1,7 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> report
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> evidence
+ * -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -12,6 +13,9 @@ import { collectInventory } from './collect/collect-inventory.js';
 import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { rememberingEvaluation } from './evaluate/registry.js';
+import { evidenceEntry } from './evidence/evidence-entry.js';
+import { evidenceSubjects } from './evidence/evidence-subjects.js';
+import { readEvidence } from './evidence/read-evidence.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
@@ -184,6 +188,28 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   );
   const findings = weighFindings(finalPlan.findings, privileged.privileges, settings.privilegeWeighting);
 
+  // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
+  // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
+  const evidence =
+    deps.cloudtrail && settings.asOf === null
+      ? await readEvidence(
+          {
+            cloudtrail: deps.cloudtrail,
+            clock: deps.clock,
+            shouldStop,
+            // Paced on the run's clock: a test's clock and sleep move together, without real waits.
+            ...(deps.sleep ? { time: { now: () => deps.clock().getTime(), sleep: deps.sleep } } : {}),
+          },
+          {
+            keys: evidenceSubjects(findings, settings.evidenceDays),
+            homeRegion: deps.region,
+            days: settings.evidenceDays,
+            maxPagesPerKey: settings.evidenceMaxPagesPerKey,
+            timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
+          },
+        )
+      : null;
+
   // report
   const report = buildReport({
     runId,
@@ -201,6 +227,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     exempt: finalPlan.exempt,
     errors: [...live.errors, ...privileged.errors],
     privilegeWeighting: settings.privilegeWeighting,
+    ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,

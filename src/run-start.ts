@@ -1,3 +1,4 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 /**
  * What every run (an audit, an undo) needs before its first step: the clients it is handed, its
  * run id, the account it is in, and the time budget it must stop within.
@@ -42,6 +43,11 @@ export interface AuditDeps {
    * archives every account's report in the auditor's bucket. Default: the audited account.
    */
   reportBucketOwner?: string;
+  /**
+   * CloudTrail of a region, made without SDK retries (the evidence reader paces and retries); when
+   * given, the usage of the keys with a finding is read after apply. Absent: no evidence is read.
+   */
+  cloudtrail?: (region: string) => Pick<CloudTrailClient, 'send'>;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

@@ -379,6 +379,15 @@ export const SETTINGS_TABLE = [
     doc: "`on` raises a finding one severity level when its user is an administrator or can escalate its privileges, and lowers it one level when the user can do nothing; `off` keeps the rules' severities. Either way the report shows each user's privilege.",
   },
   {
+    env: 'EVIDENCE',
+    param: 'evidence',
+    setting: 'evidence',
+    value: values.evidence,
+    text: 'text',
+    default: 'off',
+    doc: '`on` reads CloudTrail after apply for each key with a finding used within EVIDENCE_DAYS, and adds its usage summary and profile (pipeline, workload on AWS, workload elsewhere, person, unknown) to the JSON report; grants the role `cloudtrail:LookupEvents`. Not in organization member accounts yet.',
+  },
+  {
     env: 'EVIDENCE_DAYS',
     param: 'evidenceDays',
     setting: 'evidenceDays',

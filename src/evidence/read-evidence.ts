@@ -11,6 +11,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import { type LimiterTime, RoundRateLimiter } from '../aws/rate-limiter.js';
+import type { EVIDENCE_GAPS } from '../model.js';
 import { type EvidenceSummary, summarizeEvents } from './summarize-events.js';
 
 /**
@@ -20,6 +21,8 @@ export const EVIDENCE_PERMISSIONS = [
   {
     action: 'cloudtrail:LookupEvents',
     resource: '*',
+    onlyWhenParam: 'evidence',
+    onlyWhenValue: 'on',
     why: "reads each in-use key's last 90 days of API calls, to summarise how it is used (takes no resource)",
   },
 ] as const satisfies readonly PermissionDeclaration[];
@@ -46,6 +49,8 @@ export interface EvidenceDeps {
   clock: () => Date;
   /** Pacing and backoff time; real time unless a test moves a clock instead. */
   time?: LimiterTime;
+  /** True once the run must stop starting new work (the Lambda's time budget). */
+  shouldStop?: () => boolean;
 }
 
 export interface EvidenceRequest {
@@ -61,7 +66,7 @@ export interface EvidenceRequest {
 }
 
 /** Why a key's evidence is partial: `budget` (pages or time spent), or the error that stopped it. */
-export type EvidenceGap = 'budget' | 'denied' | 'throttled' | 'error';
+export type EvidenceGap = (typeof EVIDENCE_GAPS)[number];
 
 export interface KeyEvidence {
   accessKeyId: string;
@@ -139,6 +144,9 @@ export async function readEvidence(deps: EvidenceDeps, request: EvidenceRequest)
         do {
           if (pages >= request.maxPagesPerKey) {
             throw new KeyReadStop('budget', `read ${pages} pages, the most per key (evidenceMaxPagesPerKey)`);
+          }
+          if (deps.shouldStop?.()) {
+            throw new KeyReadStop('budget', "the run's time budget is spent");
           }
           const page = await lookup(client, limiter, time, deadline, key, region, {
             start,

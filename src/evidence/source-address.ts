@@ -4,7 +4,9 @@
  * (`lambda.amazonaws.com`). Pure; any string is accepted.
  */
 
-export type SourceKind = 'ipv4' | 'ipv6' | 'aws-internal' | 'aws-service' | 'other';
+import type { SOURCE_KINDS } from '../model.js';
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface SourceAddress {
   /** The address as CloudTrail wrote it (IPv6 lower-cased), or `(none)`. */

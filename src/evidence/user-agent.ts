@@ -4,8 +4,10 @@
  * (`exec-env/AWS_Lambda_nodejs20.x`, `exec-env/GitHubActions`). Pure; any string is accepted.
  */
 
+import type { AGENT_KINDS, RUNTIME_PLACES } from '../model.js';
+
 /** How a family of agents is used: the classifier weighs kinds, the report names families. */
-export type AgentKind = 'cli' | 'sdk' | 'console' | 'infrastructure' | 'aws-service' | 'unknown';
+export type AgentKind = (typeof AGENT_KINDS)[number];
 
 export interface AgentFamily {
   /** `AWS CLI`, `SDK (Python)`, `Terraform`, `Console or browser`, `AWS service (lambda)`, ... */
@@ -56,7 +58,7 @@ export function agentFamily(userAgent: string | null | undefined): AgentFamily {
 /** Where the agent says it ran, and whether that is on AWS or a CI service. */
 export interface AgentRuntime {
   runtime: string;
-  on: 'aws' | 'ci' | 'other';
+  on: (typeof RUNTIME_PLACES)[number];
 }
 
 const RUNTIMES: readonly { pattern: RegExp; runtime: string; on: AgentRuntime['on'] }[] = [

@@ -91,9 +91,11 @@ export async function auditAccount(
     try {
       const credentials = await assumeMemberRole(deps.sts, roleArn, run.runId);
       member = deps.memberClients(credentials);
-      // The auditor's own key lives in its own account only.
+      // The auditor's own key lives in its own account only, and its CloudTrail sees only the
+      // calls made in its own account: a member's keys get no evidence yet.
+      const { cloudtrail: _ownTrail, ...own } = deps;
       accountDeps = {
-        ...deps,
+        ...own,
         iam: member.iam,
         sts: member.sts,
         securityHub: member.securityHub,
