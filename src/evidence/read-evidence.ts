@@ -93,9 +93,15 @@ const isThrottle = (error: unknown) =>
 const isDenied = (error: unknown) =>
   error instanceof Error && /AccessDenied|UnauthorizedOperation|NotAuthorized/.test(error.name);
 
-/** The regions to read for a key: where it was last used, then the home region. */
+/** CloudTrail records the calls to global services (IAM, STS's global endpoint) in us-east-1. */
+const GLOBAL_SERVICES_REGION = 'us-east-1';
+
+/**
+ * The regions to read for a key: where it was last used (us-east-1 for a global service, `N/A`),
+ * then the home region. A key never used has no last-used region: the home region only.
+ */
 function regionsOf(key: EvidenceKey, homeRegion: string): string[] {
-  const last = key.lastUsedRegion && key.lastUsedRegion !== 'N/A' ? key.lastUsedRegion : null;
+  const last = key.lastUsedRegion === 'N/A' ? GLOBAL_SERVICES_REGION : key.lastUsedRegion;
   return last && last !== homeRegion ? [last, homeRegion] : [homeRegion];
 }
 

@@ -183,6 +183,16 @@ describe('Function: readEvidence (on the sandbox)', () => {
     expect(global).toMatchObject({ regions: ['us-east-1'], lookups: 1 });
   });
 
+  it('reads a key last used by a global service (N/A) in us-east-1, where CloudTrail records IAM, then at home', async () => {
+    // Act
+    const [global] = await readEvidence(
+      deps(),
+      request([{ ...MIXED, lastUsedRegion: 'N/A' }], { homeRegion: 'eu-west-1' }),
+    );
+    // Assess
+    expect(global?.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
   it('reads only the window asked for: 30 days back', async () => {
     // Prepare
     const direct = await cloudtrail('us-east-1').send(
