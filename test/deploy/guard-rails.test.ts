@@ -191,6 +191,7 @@ describe('Guard rails: a first deployment, every param at its default', () => {
     );
     // Assess: off by default, on in the stage packaged with the params set.
     expect(gated.map((d) => d.action).sort()).toEqual([
+      'cloudtrail:LookupEvents',
       'iam:DeleteAccessKey',
       'securityhub:BatchImportFindings',
       'securityhub:GetFindings',
