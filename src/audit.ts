@@ -14,7 +14,8 @@ import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { rememberingEvaluation } from './evaluate/registry.js';
 import { evidenceEntry } from './evidence/evidence-entry.js';
-import { evidenceSubjects } from './evidence/evidence-subjects.js';
+import { evidenceCandidates } from './evidence/evidence-subjects.js';
+import { withKeyIds } from './evidence/key-ids.js';
 import { readEvidence } from './evidence/read-evidence.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
@@ -190,8 +191,15 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
   // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
+  const reading = deps.cloudtrail && settings.asOf === null;
+  const evidenceKeys = reading
+    ? await withKeyIds(deps.iam, evidenceCandidates(findings, settings.evidenceDays))
+    : null;
+  for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
+    deps.logger.warn('usage evidence not read', { runId, userName, reason });
+  }
   const evidence =
-    deps.cloudtrail && settings.asOf === null
+    deps.cloudtrail && evidenceKeys
       ? await readEvidence(
           {
             cloudtrail: deps.cloudtrail,
@@ -201,7 +209,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             ...(deps.sleep ? { time: { now: () => deps.clock().getTime(), sleep: deps.sleep } } : {}),
           },
           {
-            keys: evidenceSubjects(findings, settings.evidenceDays),
+            keys: evidenceKeys.keys,
             homeRegion: deps.region,
             days: settings.evidenceDays,
             maxPagesPerKey: settings.evidenceMaxPagesPerKey,

@@ -57,6 +57,23 @@ describe('Usage evidence in an audit (EVIDENCE=on)', () => {
     expect(ci).toMatchObject({ events: 140, lastSeen: '2026-11-19T22:00:00.000Z', gap: null, error: null });
   });
 
+  it('finds the ids of the keys the credential report names by slot only, and reads them the same', async () => {
+    // Act
+    const report = await runAudit(deps(), {
+      settings: loadSettings({ EVIDENCE: 'on', INVENTORY_SOURCE: 'credential-report' }),
+    });
+    // Assess
+    expect(report.source.kind).toBe('credential-report');
+    const profiles = Object.fromEntries((report.evidence ?? []).map((e) => [e.accessKeyId, e.profile]));
+    expect(profiles).toEqual({
+      AKIADEPLOYER00000001: 'pipeline',
+      AKIAIVAN000000000001: 'person',
+      AKIAJUDY000000000001: 'workload-on-aws',
+      AKIACIPUBLISHER00001: 'unknown',
+      AKIADAVE000000000001: 'unknown',
+    });
+  });
+
   it('reads no CloudTrail without a CloudTrail client (EVIDENCE=off) and for a preview of another date', async () => {
     // Act
     const { cloudtrail: _unused, ...withoutTrail } = deps();
