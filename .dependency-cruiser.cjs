@@ -10,7 +10,7 @@
 const LEAVES =
   '^src/(aws/|progress\\.ts|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
 const STEPS =
-  '^src/(collect|evaluate|privilege|owners|plan|resolve|apply|report|render|archive|notify|export|undo|config|respond)/';
+  '^src/(collect|evaluate|privilege|owners|evidence|plan|resolve|apply|report|render|archive|notify|export|undo|config|respond)/';
 const PIPELINES =
   '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/org/|^src/respond/respond\\.ts$';
 const ABOVE_STEPS =

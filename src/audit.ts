@@ -1,6 +1,7 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> owners -> report
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> owners
+ * -> evidence -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -12,6 +13,10 @@ import { collectInventory } from './collect/collect-inventory.js';
 import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { rememberingEvaluation } from './evaluate/registry.js';
+import { evidenceEntry } from './evidence/evidence-entry.js';
+import { evidenceCandidates } from './evidence/evidence-subjects.js';
+import { withKeyIds } from './evidence/key-ids.js';
+import { readEvidence } from './evidence/read-evidence.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
 import { resolveOwners } from './owners/resolve-owners.js';
@@ -194,6 +199,35 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   );
   const findings = owned.findings;
 
+  // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
+  // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
+  const reading = deps.evidenceTrail && settings.asOf === null;
+  const evidenceKeys = reading
+    ? await withKeyIds(deps.iam, evidenceCandidates(findings, settings.evidenceDays))
+    : null;
+  for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
+    deps.logger.warn('usage evidence not read', { runId, userName, reason });
+  }
+  const evidence =
+    deps.evidenceTrail && evidenceKeys
+      ? await readEvidence(
+          {
+            cloudtrail: deps.evidenceTrail,
+            clock: deps.clock,
+            shouldStop,
+            // Paced on the run's clock: a test's clock and sleep move together, without real waits.
+            ...(deps.sleep ? { time: { now: () => deps.clock().getTime(), sleep: deps.sleep } } : {}),
+          },
+          {
+            keys: evidenceKeys.keys,
+            homeRegion: deps.region,
+            days: settings.evidenceDays,
+            maxPagesPerKey: settings.evidenceMaxPagesPerKey,
+            timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
+          },
+        )
+      : null;
+
   // report
   const report = buildReport({
     runId,
@@ -211,6 +245,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     exempt: finalPlan.exempt,
     errors: [...live.errors, ...privileged.errors, ...owned.errors],
     privilegeWeighting: settings.privilegeWeighting,
+    ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,

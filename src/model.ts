@@ -222,6 +222,52 @@ const errorSchema = z.strictObject({
 /** Something the run could not read or do; the run goes on without it. */
 export type AuditError = z.infer<typeof errorSchema>;
 
+const tallySchema = z.strictObject({ value: z.string(), count: count });
+
+/** A key's usage profile, from its CloudTrail evidence (src/evidence/classify-usage.ts). */
+export const USAGE_PROFILES = [
+  'pipeline',
+  'workload-on-aws',
+  'workload-elsewhere',
+  'person',
+  'unknown',
+] as const;
+/** What a call's `sourceIPAddress` is. */
+export const SOURCE_KINDS = ['ipv4', 'ipv6', 'aws-internal', 'aws-service', 'other'] as const;
+/** How a user-agent family is used. */
+export const AGENT_KINDS = ['cli', 'sdk', 'console', 'infrastructure', 'aws-service', 'unknown'] as const;
+/** Where an agent says it ran (`exec-env/`): on AWS, on a CI service, elsewhere. */
+export const RUNTIME_PLACES = ['aws', 'ci', 'other'] as const;
+/** Why a key's evidence is partial. */
+export const EVIDENCE_GAPS = ['budget', 'denied', 'throttled', 'error'] as const;
+
+/**
+ * What CloudTrail says about a key with a finding, read after apply: a summary (never the events)
+ * and the usage profile it points to. `gap` says why it is partial: `budget` (pages or time spent),
+ * `denied`, `throttled` or `error` (with `error` saying what failed).
+ */
+const keyEvidenceSchema = z.strictObject({
+  userName: z.string(),
+  accessKeyId: z.string(),
+  profile: z.enum(USAGE_PROFILES),
+  reasons: z.array(z.string()),
+  regionsRead: z.array(z.string()),
+  events: count,
+  firstSeen: isoDateTime.nullable(),
+  lastSeen: isoDateTime.nullable(),
+  distinctSources: count,
+  sources: z.array(tallySchema.extend({ kind: z.enum(SOURCE_KINDS) })),
+  agents: z.array(tallySchema.extend({ kind: z.enum(AGENT_KINDS) })),
+  runtimes: z.array(tallySchema.extend({ on: z.enum(RUNTIME_PLACES) })),
+  services: z.array(tallySchema),
+  topEvents: z.array(tallySchema),
+  regions: z.array(tallySchema),
+  gap: z.enum(EVIDENCE_GAPS).nullable(),
+  error: z.string().nullable(),
+});
+/** A key's usage evidence on the report. */
+export type KeyEvidenceEntry = z.infer<typeof keyEvidenceSchema>;
+
 const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
 
 /** A run's counts; an organization report carries each account's. */
@@ -306,5 +352,7 @@ export const reportSchema = z.strictObject({
   archive: reportArchiveSchema.optional(),
   /** Whether severities followed each user's privilege (`privilegeWeighting`); absent in older reports. */
   privilegeWeighting: z.enum(['on', 'off']).optional(),
+  /** Usage evidence from CloudTrail for the keys with a finding used lately; absent when not read. */
+  evidence: z.array(keyEvidenceSchema).optional(),
 });
 export type AuditReport = z.infer<typeof reportSchema>;

@@ -51,6 +51,11 @@ export interface AuditDeps {
    * organization member account), CloudTrail is not a source of owners.
    */
   cloudtrail?: Pick<CloudTrailClient, 'send'>;
+  /**
+   * CloudTrail of a region, made without SDK retries (the evidence reader paces and retries); when
+   * given, the usage of the keys with a finding is read after apply. Absent: no evidence is read.
+   */
+  evidenceTrail?: (region: string) => Pick<CloudTrailClient, 'send'>;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

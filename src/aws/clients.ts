@@ -1,3 +1,4 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -71,6 +72,26 @@ export function createMemberClients(options: ClientOptions): Pick<AwsClients, 'i
     iam: withoutSdkLog(new IAMClient(config())),
     sts: withoutSdkLog(new STSClient(config())),
     securityHub: withoutSdkLog(new SecurityHubClient(config())),
+  };
+}
+
+/**
+ * CloudTrail clients by region, each made once. Without SDK retries: the evidence reader paces its
+ * lookups at CloudTrail's 2 a second per region and retries a throttled one itself.
+ */
+export function createCloudTrailByRegion(
+  options: ClientOptions,
+  onCreate: (client: CloudTrailClient) => void = () => {},
+): (region: string) => CloudTrailClient {
+  const clients = new Map<string, CloudTrailClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = withoutSdkLog(new CloudTrailClient(clientConfig({ ...options, region, maxAttempts: 1 })));
+      onCreate(client);
+      clients.set(region, client);
+    }
+    return client;
   };
 }
 

@@ -45,8 +45,21 @@ export class RoundRateLimiter implements RateLimiter {
   /** Responses still due from calls sent before the last cut. */
   private dueFromBeforeCut = 0;
 
-  constructor(time: LimiterTime = REAL_TIME) {
+  /** A ceiling the rate never exceeds, for a service with a published quota (CloudTrail: 2 a second). */
+  private readonly maxRate: number;
+
+  /**
+   * @param options.maxRate - start at this rate, with a full second's burst, and never exceed it
+   *   (default: no ceiling, and no limit until the first throttle).
+   */
+  constructor(time: LimiterTime = REAL_TIME, options: { maxRate?: number } = {}) {
     this.time = time;
+    this.maxRate = options.maxRate ?? Number.POSITIVE_INFINITY;
+    if (this.maxRate !== Number.POSITIVE_INFINITY) {
+      this.rate = this.maxRate;
+      this.tokens = Math.max(this.maxRate, 1);
+      this.refilledAt = time.now();
+    }
   }
 
   async getSendToken(): Promise<void> {
@@ -79,7 +92,7 @@ export class RoundRateLimiter implements RateLimiter {
       this.lastMaxRate = Math.min(measured, this.rate);
       this.cutAt = now;
       this.setRate(this.lastMaxRate * BETA, now);
-    } else if (this.rate !== Number.POSITIVE_INFINITY) {
+    } else if (this.lastMaxRate > 0) {
       // Back to the rate of the last cut after `window` seconds, then beyond it.
       const window = Math.cbrt((this.lastMaxRate * (1 - BETA)) / SCALE);
       const grown = SCALE * ((now - this.cutAt) / 1000 - window) ** 3 + this.lastMaxRate;
@@ -89,7 +102,7 @@ export class RoundRateLimiter implements RateLimiter {
 
   private setRate(rate: number, now: number): void {
     this.refill(now);
-    this.rate = Math.max(rate, MIN_RATE);
+    this.rate = Math.min(Math.max(rate, MIN_RATE), this.maxRate);
     // At most a second's worth of calls in a burst.
     this.tokens = Math.min(this.tokens, Math.max(this.rate, 1));
   }

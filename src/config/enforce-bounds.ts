@@ -121,6 +121,10 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   NOTIFY_ACCOUNTS: 'where the reports go',
   SECURITY_HUB: 'where the findings are sent, not which keys are acted on',
   PRIVILEGE_WEIGHTING: 'how findings are ranked, not which keys are acted on',
+  EVIDENCE: 'reads CloudTrail after apply, acts on nothing',
+  EVIDENCE_DAYS: 'how much CloudTrail history is read after apply, not which keys are acted on',
+  EVIDENCE_MAX_PAGES_PER_KEY: 'how much CloudTrail history is read after apply, not which keys are acted on',
+  EVIDENCE_TIME_BUDGET_SECONDS: 'how long CloudTrail is read after apply, not which keys are acted on',
   EXPOSED_KEY_ACTION: 'no ad-hoc event field sets it; only the deployment chooses it',
 };
 

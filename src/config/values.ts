@@ -68,6 +68,10 @@ export const values = {
     .gt(0, { error: 'expected a percentage greater than 0 and at most 100' })
     .lte(100, { error: 'expected a percentage greater than 0 and at most 100' }),
   concurrency: intBetween(1, 64),
+  evidence: z.enum(['off', 'on'], { error: 'expected "off" or "on"' }),
+  evidenceDays: intBetween(1, 90),
+  evidenceMaxPagesPerKey: intBetween(1, 40),
+  evidenceTimeBudgetSeconds: intBetween(1, 600),
   // Not 0: with no margin the run never stops early, and Lambda ends it at its timeout with no report.
   timeBudgetMarginSeconds: intBetween(1, 900),
   securityHub: z.enum(['off', 'on'], { error: 'expected "off" or "on"' }),

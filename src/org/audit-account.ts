@@ -96,15 +96,15 @@ export async function auditAccount(
     try {
       const credentials = await assumeMemberRole(deps.sts, roleArn, run.runId);
       member = deps.memberClients(credentials);
-      // The auditor's own key lives in its own account only.
+      // The auditor's own key lives in its own account only, and its CloudTrail sees only the
+      // calls made in its own account: a member's keys get no evidence yet, and are owned by tags,
+      // the (organization's) directory or nobody (the member role reads no trail).
+      const { cloudtrail: _ownTrail, evidenceTrail: _ownEvidence, ...own } = deps;
       accountDeps = {
-        ...deps,
+        ...own,
         iam: member.iam,
         sts: member.sts,
         securityHub: member.securityHub,
-        // The auditor's CloudTrail holds its own account's events only; the member role reads no
-        // trail, so a member's keys are owned by tags, the (organization's) directory or nobody.
-        cloudtrail: undefined,
         selfAccessKeyId: null,
         reportBucketOwner: run.orchestratorAccountId,
       };

@@ -7,6 +7,7 @@ import type {
   AuditSummary,
   ExemptEntry,
   Finding,
+  KeyEvidenceEntry,
   PlannedAction,
   ReportThresholds,
   Severity,
@@ -37,6 +38,8 @@ export interface ReportInput {
   thresholds?: ReportThresholds;
   /** Whether severities followed each user's privilege; stated in the report. */
   privilegeWeighting?: 'on' | 'off';
+  /** Usage evidence of the keys with a finding, when it was read. */
+  evidence?: KeyEvidenceEntry[];
 }
 
 /**
@@ -85,6 +88,7 @@ export function buildReport(input: ReportInput): AuditReport {
     // Spread, not an undefined property: the report has the same keys as its JSON copy.
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
     ...(input.privilegeWeighting ? { privilegeWeighting: input.privilegeWeighting } : {}),
+    ...(input.evidence ? { evidence: input.evidence } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { createCloudTrailByRegion } from '../aws/clients.js';
 import type { AuditDeps } from '../run-start.js';
 import { type ClientRuntime, createClientRuntime } from './function-runtime.js';
 
@@ -16,11 +17,15 @@ export interface LambdaRuntime extends ClientRuntime {
 /** The shared function runtime (settings read and checked once), with the audit's dependencies. */
 export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
   const runtime = createClientRuntime(env);
+  const cloudtrail = createCloudTrailByRegion(runtime.clientOptions, (client) =>
+    runtime.tracer.captureAWSv3Client(client),
+  );
   return {
     ...runtime,
     async auditDeps(context) {
       return {
         ...runtime.clients,
+        ...(runtime.settings.evidence === 'on' ? { evidenceTrail: cloudtrail } : {}),
         region: runtime.region,
         clock: () => new Date(),
         selfAccessKeyId: await runtime.selfAccessKeyId(),

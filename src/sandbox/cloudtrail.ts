@@ -1,10 +1,12 @@
 /**
  * CloudTrail (JSON 1.1, `X-Amz-Target: CloudTrail_20131101.LookupEvents` as the SDK sends it, or
  * the model's qualified `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101` prefix): LookupEvents over
- * the management events a fixture carries, newest first, as CloudTrail answers them.
+ * the management events a fixture carries, newest first, as CloudTrail answers them, at CloudTrail's
+ * rate of 2 lookups a second per account and region (`ThrottlingException` beyond it).
  */
 import type { TrailEvent } from './cloudtrail-state.js';
 import { AwsError } from './errors.js';
+import type { SandboxAccount } from './iam-state.js';
 import type { JsonRequestContext, JsonService } from './json-service.js';
 
 const ATTRIBUTE_KEYS = {
@@ -20,6 +22,28 @@ const ATTRIBUTE_KEYS = {
 const MAX_RESULTS = 50;
 /** LookupEvents reaches back 90 days. */
 const RETENTION_MS = 90 * 86_400_000;
+
+/** "The rate of lookup requests is limited to two per second, per account, per Region." */
+const LOOKUPS_PER_SECOND = 2;
+
+/**
+ * Takes a lookup token of the account's bucket for the region; false when there is none. The
+ * bucket refills with whichever moved more since the last lookup, real time or the sandbox clock:
+ * the demo's clock is fixed, and a test paces its calls by moving the clock instead of sleeping.
+ */
+function takeLookupToken(account: SandboxAccount, region: string, now: Date): boolean {
+  const realAt = performance.now();
+  const sandboxAt = now.getTime();
+  const bucket = account.trailBuckets.get(region) ?? { tokens: LOOKUPS_PER_SECOND, realAt, sandboxAt };
+  const elapsed = Math.max(realAt - bucket.realAt, sandboxAt - bucket.sandboxAt, 0);
+  bucket.tokens = Math.min(LOOKUPS_PER_SECOND, bucket.tokens + (elapsed / 1000) * LOOKUPS_PER_SECOND);
+  bucket.realAt = realAt;
+  bucket.sandboxAt = sandboxAt;
+  account.trailBuckets.set(region, bucket);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+}
 
 const invalid = (code: string, message: string) => new AwsError(code, 400, message);
 
@@ -114,6 +138,9 @@ export const cloudTrailService: JsonService = {
   actions: {
     LookupEvents: (ctx) => {
       const now = ctx.now;
+      if (!takeLookupToken(ctx.account, ctx.region, now)) {
+        throw new AwsError('ThrottlingException', 400, 'Rate exceeded');
+      }
       const end = timeOf(ctx.body.EndTime, 'EndTime') ?? now;
       const start = timeOf(ctx.body.StartTime, 'StartTime') ?? new Date(now.getTime() - RETENTION_MS);
       if (start.getTime() > end.getTime()) {

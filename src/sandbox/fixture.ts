@@ -132,6 +132,33 @@ const cloudTrailEvent = z.strictObject({
   resources: z.array(z.strictObject({ type: z.string().min(1), name: z.string().min(1) })).default([]),
 });
 
+/**
+ * A key's history of management events, generated (seeded by the key id): `events` calls between
+ * `from` and `to` (the last one at `to`), each from one of `sourceIPs` with one of `userAgents`,
+ * making one of `calls` in one of `regions`. Compact enough to give a fixture realistic keys.
+ */
+const cloudTrailHistory = z.strictObject({
+  accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'not an access key ID'),
+  userName: userName.optional(),
+  from: isoDate,
+  to: isoDate,
+  events: z.number().int().min(1).max(5000),
+  sourceIPs: z.array(z.string().min(1)).min(1),
+  userAgents: z.array(z.string()).min(1),
+  calls: z
+    .array(
+      z.strictObject({
+        eventSource: z
+          .string()
+          .regex(/^[\w.-]+\.amazonaws\.com$/, 'not an event source (e.g. "s3.amazonaws.com")'),
+        eventName: z.string().min(1),
+        readOnly: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+  regions: z.array(z.string().min(1)).min(1).default(['us-east-1']),
+});
+
 const SNS_PROTOCOLS = ['email', 'email-json', 'sqs', 'lambda', 'http', 'https'] as const;
 
 const topic = z.strictObject({
@@ -203,6 +230,8 @@ const account = z.strictObject({
   /** Customer-managed policies; users and groups attach them by name. */
   policies: z.array(customerPolicy).default([]),
   cloudTrailEvents: z.array(cloudTrailEvent).default([]),
+  /** Generated histories, added to `cloudTrailEvents` (see `cloudTrailHistory`). */
+  cloudTrailHistories: z.array(cloudTrailHistory).default([]),
   /**
    * The account's `State` in the organization (Organizations ListAccounts), one of the values of
    * the SDK's `AccountState`. Named `status` since fixtures written for the retired `Status` field

@@ -115,6 +115,15 @@ export interface SandboxAccount {
   policies: AccountPolicies;
   /** CloudTrail management events, oldest first (LookupEvents answers newest first). */
   trail: TrailEvent[];
+  /** CloudTrail's lookup rate, a token bucket per region (2 requests a second per account and region). */
+  trailBuckets: Map<string, TrailBucket>;
+}
+
+/** Tokens left, and when they were counted: real time and sandbox time, in milliseconds. */
+export interface TrailBucket {
+  tokens: number;
+  realAt: number;
+  sandboxAt: number;
 }
 
 /** Adds a user (CreateUser and fixture loading). The caller checks that the name is free. */

@@ -77,6 +77,7 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
     parameters: new Map(),
     policies: emptyAccountPolicies(),
     trail: [],
+    trailBuckets: new Map(),
   };
   // Without a root creation date, the earliest date in the account stands in for it.
   let earliest = Number.POSITIVE_INFINITY;
@@ -121,7 +122,7 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
     ? new Date(source.createDate)
     : new Date(Number.isFinite(earliest) ? earliest : target.clock.now().getTime());
   loadPolicies(account, source, target.clock.now());
-  account.trail = trailEvents(source.cloudTrailEvents);
+  account.trail = trailEvents(source.cloudTrailEvents, source.cloudTrailHistories);
 }
 
 /** The fixture's organization (null without one) and each fixture account's status and roles. */

@@ -351,7 +351,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       res.end(text);
     } catch (error) {
       if (!(error instanceof AwsError)) throw error;
-      state.recordCall(service.name, operation, 'error');
+      const throttled = error.code === (service.errors?.throttling ?? 'ThrottlingException');
+      state.recordCall(service.name, operation, throttled ? 'throttled' : 'error');
       sendJsonError(res, error.code, error.message, requestId, error.status, service.errors?.messageKey);
     }
     return true;

@@ -147,6 +147,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       groups: [],
       policies: [],
       cloudTrailEvents: [],
+      cloudTrailHistories: [],
     },
     users: users(),
   };

@@ -124,3 +124,32 @@ describe('Class: RoundRateLimiter', () => {
     expect(inSecond(4).length).toBeGreaterThan(40);
   });
 });
+
+describe('Class: RoundRateLimiter with a ceiling (a published quota)', () => {
+  it('lets a burst of the ceiling through, then paces calls at it, before any throttle', async () => {
+    // Prepare
+    const clock = fakeTime();
+    const limiter = new RoundRateLimiter(clock.time, { maxRate: 2 });
+    // Act
+    const waited = await timeToSend(limiter, clock, 10);
+    // Assess: 2 at once, then 8 at half a second each.
+    expect(waited).toBeCloseTo(4000, 0);
+  });
+
+  it('slows below the ceiling on a throttle and never grows past it again', async () => {
+    // Prepare
+    const clock = fakeTime();
+    const limiter = new RoundRateLimiter(clock.time, { maxRate: 2 });
+    await sendEvenly(limiter, clock, 2, 1000);
+    // Act
+    await limiter.getSendToken();
+    limiter.updateClientSendingRate(THROTTLED);
+    const slowed = await timeToSend(limiter, clock, 4);
+    clock.advance(60_000);
+    await sendEvenly(limiter, clock, 20, 10_000);
+    const later = await timeToSend(limiter, clock, 10);
+    // Assess
+    expect(slowed).toBeGreaterThan(1500);
+    expect(later).toBeGreaterThanOrEqual(4000 - 1);
+  });
+});

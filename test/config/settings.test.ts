@@ -63,6 +63,10 @@ describe('Function: loadSettings', () => {
       notifyAccounts: false,
       securityHub: 'off',
       privilegeWeighting: 'on',
+      evidence: 'off',
+      evidenceDays: 90,
+      evidenceMaxPagesPerKey: 4,
+      evidenceTimeBudgetSeconds: 120,
     });
   });
 
@@ -120,6 +124,10 @@ describe('Function: loadSettings', () => {
       NOTIFY_ACCOUNTS: 'true',
       SECURITY_HUB: 'on',
       PRIVILEGE_WEIGHTING: 'off',
+      EVIDENCE: 'on',
+      EVIDENCE_DAYS: '30',
+      EVIDENCE_MAX_PAGES_PER_KEY: '10',
+      EVIDENCE_TIME_BUDGET_SECONDS: '300',
       EXPOSED_KEY_ACTION: 'notify',
     };
 
@@ -168,6 +176,10 @@ describe('Function: loadSettings', () => {
       notifyAccounts: true,
       securityHub: 'on',
       privilegeWeighting: 'off',
+      evidence: 'on',
+      evidenceDays: 30,
+      evidenceMaxPagesPerKey: 10,
+      evidenceTimeBudgetSeconds: 300,
     });
   });
 
@@ -441,6 +453,10 @@ describe('Constant: SETTINGS_DOC', () => {
       'NOTIFY_ACCOUNTS',
       'SECURITY_HUB',
       'PRIVILEGE_WEIGHTING',
+      'EVIDENCE',
+      'EVIDENCE_DAYS',
+      'EVIDENCE_MAX_PAGES_PER_KEY',
+      'EVIDENCE_TIME_BUDGET_SECONDS',
       'EXPOSED_KEY_ACTION',
     ];
 

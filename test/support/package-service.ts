@@ -21,7 +21,7 @@ const run = promisify(execFile);
  * the settings accept. organizationAudit deploys the organization state machine, its functions and
  * roles; organizationUnitIds the member role's StackSet; organizationRoleArn the listing's grant to
  * assume that one role; organizationId the event bus policy that admits the members' forwarded AWS
- * Health events; sourceMaps ships the source maps, whose sources say which packages each bundle
+ * Health events; evidence the CloudTrail lookups of the usage evidence; sourceMaps ships the source maps, whose sources say which packages each bundle
  * carries.
  */
 export const PACKAGE_PARAMS = {
@@ -33,6 +33,7 @@ export const PACKAGE_PARAMS = {
   exemptPaths: '/system, /break-glass/',
   reservedConcurrency: '1',
   securityHub: 'on',
+  evidence: 'on',
   organizationAudit: 'true',
   organizationUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
   sourceMaps: 'true',
