@@ -104,7 +104,7 @@ export async function outcomesFromMapResults(
 
 /** Step 3: the organization report from the map's results, archived and published once. */
 export async function summaryStep(
-  deps: OrganizationRunDeps,
+  deps: Pick<OrganizationRunDeps, 's3' | 'sns' | 'region' | 'clock' | 'logger'>,
   settings: Settings,
   input: unknown,
 ): Promise<OrganizationSummary> {

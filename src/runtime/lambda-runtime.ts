@@ -1,5 +1,4 @@
-import type { Context } from 'aws-lambda';
-import type { AuditDeps } from '../run-start.js';
+import { AUDIT_CLIENTS, type ClientsOf } from '../aws/clients.js';
 import { type ClientRuntime, createClientRuntime } from './function-runtime.js';
 
 // What Lambda does with the role of every function built on this runtime (logs, traces); the
@@ -8,25 +7,9 @@ import { type ClientRuntime, createClientRuntime } from './function-runtime.js';
 export { LAMBDA_RUNTIME_PERMISSIONS } from './platform/audit-functions.js';
 
 /** Everything an audit function's handler needs, built once per cold start. */
-export interface LambdaRuntime extends ClientRuntime {
-  /** The audit's dependencies for one invocation (the remaining time comes from its context). */
-  auditDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<AuditDeps>;
-}
+export type LambdaRuntime = ClientRuntime<ClientsOf<typeof AUDIT_CLIENTS>>;
 
-/** The shared function runtime (settings read and checked once), with the audit's dependencies. */
+/** The shared function runtime (settings read and checked once), with the audit's clients. */
 export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
-  const runtime = createClientRuntime(env);
-  return {
-    ...runtime,
-    async auditDeps(context) {
-      return {
-        ...runtime.clients,
-        region: runtime.region,
-        clock: () => new Date(),
-        selfAccessKeyId: await runtime.selfAccessKeyId(),
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        logger: runtime.logger,
-      };
-    },
-  };
+  return createClientRuntime(env, AUDIT_CLIENTS);
 }
