@@ -5,7 +5,7 @@
  * a gap.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
 import {

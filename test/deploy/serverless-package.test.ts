@@ -168,6 +168,17 @@ describe('Deployment: serverless package', () => {
       // Assess
       expect(carried).toEqual(expected);
     });
+
+    it("carries zod's English messages only, none of its other translations", () => {
+      for (const [zip, { packageFiles }] of Object.entries(configuredZips)) {
+        // Every function parses its settings with zod, so each map names zod's files.
+        expect(packageFiles.filter((file) => file.startsWith('zod/')).length, zip).toBeGreaterThan(0);
+        expect(
+          packageFiles.filter((file) => /^zod\/.*\/locales\//.test(file)),
+          zip,
+        ).toEqual(['zod/v4/locales/en.js']);
+      }
+    });
   });
 
   it('schedules the nightly audit at 03:00 UTC by default', () => {
