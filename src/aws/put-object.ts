@@ -11,9 +11,15 @@ export interface ObjectToPut {
    * (403) rather than put the account's data into someone else's bucket.
    */
   owner: string;
+  /**
+   * A conditional write: `'*'` only if no such object exists yet, an ETag only over that version.
+   * S3 refuses it otherwise (412 PreconditionFailed, or 409 ConditionalRequestConflict in a race).
+   */
+  ifNoneMatch?: '*';
+  ifMatch?: string;
 }
 
-/** PutObject with SSE-S3 and ExpectedBucketOwner; throws the SDK's error as it comes. */
+/** PutObject with SSE-S3, ExpectedBucketOwner and the condition if any; throws the SDK's error as it comes. */
 export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectToPut): Promise<void> {
   await s3.send(
     new PutObjectCommand({
@@ -23,6 +29,8 @@ export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectT
       ContentType: object.contentType,
       ServerSideEncryption: 'AES256',
       ExpectedBucketOwner: object.owner,
+      ...(object.ifNoneMatch ? { IfNoneMatch: object.ifNoneMatch } : {}),
+      ...(object.ifMatch ? { IfMatch: object.ifMatch } : {}),
     }),
   );
 }

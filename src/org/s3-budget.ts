@@ -15,9 +15,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 import type { ActionBudget } from './action-budget.js';
 
 /**
@@ -118,16 +119,14 @@ export function s3Budget(
   /** Writes `ledger` over the version `etag` (null: none yet); false when another audit wrote first. */
   async function write(ledger: Ledger, etag: string | null): Promise<boolean> {
     try {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: where.bucket,
-          Key: key,
-          Body: JSON.stringify(ledger),
-          ContentType: 'application/json',
-          ExpectedBucketOwner: where.owner,
-          ...(etag === null ? { IfNoneMatch: '*' } : { IfMatch: etag }),
-        }),
-      );
+      await putOwnedObject(s3, {
+        bucket: where.bucket,
+        key,
+        body: JSON.stringify(ledger),
+        contentType: 'application/json',
+        owner: where.owner,
+        ...(etag === null ? { ifNoneMatch: '*' } : { ifMatch: etag }),
+      });
       return true;
     } catch (error) {
       if (isLostRace(error)) return false;

@@ -7,8 +7,9 @@
  * nothing behind and the redelivered event acts again.
  */
 import { createHash } from 'node:crypto';
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { PermissionDeclaration } from '../aws/permissions.js';
+import { putOwnedObject } from '../aws/put-object.js';
 
 /** Every record lives under this prefix: `<prefix><hash of account and eventArn>/<key id>.json`. */
 export const HANDLED_EVENT_PREFIX = 'exposed-key-events/';
@@ -91,14 +92,11 @@ export async function recordHandledKey(
   event: HandledEvent,
   record: HandledKeyRecord,
 ): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: where.bucket,
-      Key: recordKey(event, record.accessKeyId),
-      Body: JSON.stringify({ ...event, ...record }),
-      ContentType: 'application/json; charset=utf-8',
-      ServerSideEncryption: 'AES256',
-      ExpectedBucketOwner: where.ownerAccountId,
-    }),
-  );
+  await putOwnedObject(s3, {
+    bucket: where.bucket,
+    key: recordKey(event, record.accessKeyId),
+    body: JSON.stringify({ ...event, ...record }),
+    contentType: 'application/json; charset=utf-8',
+    owner: where.ownerAccountId,
+  });
 }
