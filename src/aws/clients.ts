@@ -3,6 +3,7 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { adaptiveRetryStrategy } from './rate-limiter.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, requestHandlerOptions } from './request-timeouts.js';
@@ -59,6 +60,7 @@ export const securityHubClient = (options: ClientOptions = {}) =>
   withoutSdkLog(new SecurityHubClient(clientConfig(options)));
 export const cloudTrailClient = (options: ClientOptions = {}) =>
   withoutSdkLog(new CloudTrailClient(clientConfig(options)));
+export const ssmClient = (options: ClientOptions = {}) => withoutSdkLog(new SSMClient(clientConfig(options)));
 export const s3Client = (options: ClientOptions = {}) =>
   withoutSdkLog(
     new S3Client({
