@@ -5,9 +5,8 @@ import { adhocEventSchema, applyEventOverrides, parseAdhocEvent } from '../src/c
 import { handlerChain } from '../src/runtime/handler-chain.js';
 import { createLambdaRuntime } from '../src/runtime/lambda-runtime.js';
 import { recordAuditMetrics } from '../src/runtime/metrics.js';
-import { withOwnerClients } from '../src/runtime/owner-clients.js';
 
-const runtime = withOwnerClients(createLambdaRuntime(process.env));
+const runtime = createLambdaRuntime(process.env);
 const { metrics } = runtime;
 
 /**
@@ -22,7 +21,7 @@ export const handler = handlerChain(runtime)
     // On failure, parseAdhocEvent rethrows with a message that names the field and what it expects.
     const event = parsed.success ? parsed.data : parseAdhocEvent(parsed.originalEvent);
     const settings = applyEventOverrides(runtime.settings, event);
-    const deps = await runtime.auditDeps(context);
+    const deps = await runtime.deps(context);
     const report = await runAdhoc(deps, settings, event);
     if (!isUndoReport(report)) recordAuditMetrics(metrics, report);
     if (event.notify) await deliverAdhoc(deps, settings, report);

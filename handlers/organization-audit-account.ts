@@ -2,10 +2,9 @@ import type { Context } from 'aws-lambda';
 import { auditAccountStep } from '../src/org/account-step.js';
 import type { AccountOutcome } from '../src/org/organization-report.js';
 import { handlerChain } from '../src/runtime/handler-chain.js';
-import { createOrganizationRuntime } from '../src/runtime/organization-runtime.js';
-import { withOwnerClients } from '../src/runtime/owner-clients.js';
+import { createAccountAuditRuntime } from '../src/runtime/organization-runtime.js';
 
-const runtime = createOrganizationRuntime(process.env, withOwnerClients);
+const runtime = createAccountAuditRuntime(process.env);
 
 /**
  * One child of the Distributed Map: `{ run, account }` in, the account's outcome out. A role that
@@ -14,7 +13,7 @@ const runtime = createOrganizationRuntime(process.env, withOwnerClients);
  */
 export const handler = handlerChain(runtime).handler(
   async (event: unknown, context: Context): Promise<AccountOutcome> => {
-    const outcome = await auditAccountStep(await runtime.organizationDeps(context), runtime.settings, event);
+    const outcome = await auditAccountStep(await runtime.deps(context), runtime.settings, event);
     runtime.logger.info('account audited', { accountId: outcome.accountId, status: outcome.status });
     return outcome;
   },

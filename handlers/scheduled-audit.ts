@@ -21,7 +21,7 @@ const { metrics } = runtime;
 export const handler = handlerChain(runtime)
   .use(parser({ schema: EventBridgeSchema }))
   .handler(async (event, context: Context): Promise<RunSummary> => {
-    const deps = await runtime.auditDeps(context);
+    const deps = await runtime.deps(context);
     const run = await auditOnce(deps, runtime.settings, event.id, (report) =>
       recordAuditMetrics(metrics, report),
     );

@@ -3,9 +3,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
-import { requestHandlerOptions } from '../src/aws/request-timeouts.js';
 import type { AuditReport } from '../src/model.js';
 import { NotifyError } from '../src/notify/errors.js';
 import { checkWebhookUrl, postToSlack } from '../src/notify/slack-webhook.js';
@@ -17,9 +15,7 @@ import { createChatRuntime } from '../src/runtime/chat-runtime.js';
 const runtime = createChatRuntime(process.env);
 const { logger, tracer, parameterName } = runtime;
 // Built once per cold start, so the decrypted URL stays cached across invocations.
-const ssm = new SSMClient({ region: runtime.region, requestHandler: requestHandlerOptions() });
-tracer.captureAWSv3Client(ssm);
-const parameters = new SSMProvider({ awsSdkV3Client: ssm });
+const parameters = new SSMProvider({ awsSdkV3Client: runtime.ssm });
 
 /**
  * Posts each report published to the topic to Slack. Subscribed with the filter policy

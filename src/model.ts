@@ -6,7 +6,7 @@
  * described once, by zod schemas; its types are inferred from them, so the schema that checks a
  * delivered report and the type the code builds cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KeyRef } from './key-ref.js';
 
 export const Severity = {

@@ -2,7 +2,7 @@
  * The value schemas that both the rules (their settings blocks) and src/config (every other setting)
  * need, at the bottom of the layers so the rules do not import the configuration module.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An integer in a closed range; otherwise a person reads `expected an integer from <min> to <max>`. */
 export function intBetween(min: number, max: number) {

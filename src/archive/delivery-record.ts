@@ -8,7 +8,7 @@
  * It holds no secret and no copy of an archived report, only where that report is.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import { putOwnedObject } from '../aws/put-object.js';

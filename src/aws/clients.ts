@@ -3,6 +3,7 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { adaptiveRetryStrategy } from './rate-limiter.js';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts, requestHandlerOptions } from './request-timeouts.js';
@@ -46,33 +47,84 @@ export interface ClientOptions {
 }
 
 /**
- * Builds the IAM, SNS, STS, S3 and Security Hub clients with the adaptive retry mode, which adds client-side rate
- * limiting on top of backoff, so a throttled account slows the audit down instead of failing it
- * (its rate limiter cut once per throttled round: see rate-limiter.ts), and with request timeouts,
- * so a stalled connection fails the call instead of the run.
+ * One client of each kind, each built the same way: the adaptive retry mode, which adds
+ * client-side rate limiting on top of backoff, so a throttled account slows the audit down instead
+ * of failing it (its rate limiter cut once per throttled round: see rate-limiter.ts), and request
+ * timeouts, so a stalled connection fails the call instead of the run. One factory per client, so
+ * a function's bundle carries only the client packages of the factories it names.
+ */
+export const iamClient = (options: ClientOptions = {}) => withoutSdkLog(new IAMClient(clientConfig(options)));
+export const snsClient = (options: ClientOptions = {}) => withoutSdkLog(new SNSClient(clientConfig(options)));
+export const stsClient = (options: ClientOptions = {}) => withoutSdkLog(new STSClient(clientConfig(options)));
+export const securityHubClient = (options: ClientOptions = {}) =>
+  withoutSdkLog(new SecurityHubClient(clientConfig(options)));
+export const cloudTrailClient = (options: ClientOptions = {}) =>
+  withoutSdkLog(new CloudTrailClient(clientConfig(options)));
+export const ssmClient = (options: ClientOptions = {}) => withoutSdkLog(new SSMClient(clientConfig(options)));
+export const s3Client = (options: ClientOptions = {}) =>
+  withoutSdkLog(
+    new S3Client({
+      ...clientConfig(options),
+      forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
+    }),
+  );
+
+/** Builds one client; its `destroy` frees its connections. */
+export type ClientFactory = (options: ClientOptions) => { destroy(): void };
+
+/** The clients a set of factories builds, by the same names. */
+export type ClientsOf<F extends Record<string, ClientFactory>> = { [K in keyof F]: ReturnType<F[K]> };
+
+/** Each factory's client, all with the same options (region, endpoint, credentials). */
+export function buildClients<F extends Record<string, ClientFactory>>(
+  factories: F,
+  options: ClientOptions,
+): ClientsOf<F> {
+  return Object.fromEntries(
+    Object.entries(factories).map(([name, factory]) => [name, factory(options)]),
+  ) as ClientsOf<F>;
+}
+
+/**
+ * Clients signing with another account's credentials, built on demand per account, with a
+ * `destroy` that frees all their connections (a thousand accounts must not leave a thousand sets
+ * of keep-alive sockets open).
+ */
+export function clientsWith<F extends Record<string, ClientFactory>>(factories: F, options: ClientOptions) {
+  return (credentials: ClientOptions['credentials']): ClientsOf<F> & { destroy(): void } => {
+    const clients = buildClients(factories, { ...options, credentials });
+    return {
+      ...clients,
+      destroy: () => {
+        for (const client of Object.values(clients)) (client as { destroy(): void }).destroy();
+      },
+    };
+  };
+}
+
+/** The clients an audit of another account signs with its credentials (IAM, STS, Security Hub). */
+export const MEMBER_AUDIT_CLIENTS = { iam: iamClient, sts: stsClient, securityHub: securityHubClient };
+
+/**
+ * The clients an audit of its own account uses. (Written out, not spread from the member's: a
+ * spread is code esbuild keeps, with every client it names, in bundles that never use the list.)
+ */
+export const AUDIT_CLIENTS = {
+  iam: iamClient,
+  sts: stsClient,
+  securityHub: securityHubClient,
+  sns: snsClient,
+  s3: s3Client,
+};
+
+/**
+ * Builds the IAM, SNS, STS, S3 and Security Hub clients (see the factories above).
  *
  * @example
  * const { iam, sns, sts, s3 } = createClients({ endpoint: sandbox.url, region: 'us-east-1' });
  */
 export function createClients(options: ClientOptions = {}): AwsClients {
-  const config = () => clientConfig(options);
-  return {
-    ...createMemberClients(options),
-    sns: withoutSdkLog(new SNSClient(config())),
-    s3: withoutSdkLog(
-      new S3Client({ ...config(), forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint) }),
-    ),
-  };
-}
-
-/** The clients an audit of another account signs with its credentials (IAM, STS, Security Hub). */
-export function createMemberClients(options: ClientOptions): Pick<AwsClients, 'iam' | 'sts' | 'securityHub'> {
-  const config = () => clientConfig(options);
-  return {
-    iam: withoutSdkLog(new IAMClient(config())),
-    sts: withoutSdkLog(new STSClient(config())),
-    securityHub: withoutSdkLog(new SecurityHubClient(config())),
-  };
+  return buildClients(AUDIT_CLIENTS, options);
 }
 
 /**
@@ -128,7 +180,9 @@ export function clientConfig(options: ClientOptions = {}) {
  * The access key ID the client signs with, so the auditor never deactivates its own key.
  * Null when credentials cannot be resolved (the audit then simply has no self key to protect).
  */
-export async function signingAccessKeyId(client: IAMClient): Promise<string | null> {
+export async function signingAccessKeyId(client: {
+  config: { credentials: () => Promise<{ accessKeyId: string }> };
+}): Promise<string | null> {
   try {
     const provider = client.config.credentials;
     const identity = await provider();

@@ -9,3 +9,9 @@ import { type ClientOptions, clientConfig } from './clients.js';
 export function createOrganizationsClient(options: ClientOptions = {}): OrganizationsClient {
   return new OrganizationsClient(clientConfig(options));
 }
+
+/** Organizations clients signing with other credentials (the `organizationRoleArn`'s), built on demand. */
+export function organizationsClientWith(options: ClientOptions) {
+  return (credentials: ClientOptions['credentials']) =>
+    createOrganizationsClient({ ...options, credentials });
+}

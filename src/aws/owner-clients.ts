@@ -3,8 +3,18 @@
  * key). A module of their own so that only the functions that audit bundle them.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { type ClientOptions, clientConfig, withoutSdkLog } from './clients.js';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import {
+  type ClientOptions,
+  clientConfig,
+  iamClient,
+  s3Client,
+  securityHubClient,
+  snsClient,
+  ssmClient,
+  stsClient,
+  withoutSdkLog,
+} from './clients.js';
 
 export interface OwnerClients {
   /** Reads the team directory (when `teamDirectory` names an SSM parameter). */
@@ -24,12 +34,26 @@ function iamEventsRegion(region: string | undefined): string | undefined {
   return 'us-east-1';
 }
 
+/** CloudTrail where IAM's events are (the partition's home region), with the others' retries and timeouts. */
+export const ownerTrailClient = (options: ClientOptions = {}) =>
+  withoutSdkLog(new CloudTrailClient(clientConfig({ ...options, region: iamEventsRegion(options.region) })));
+
+/**
+ * The clients an audit function builds: the audit's own and owner resolution's. (Written out, not
+ * spread from AUDIT_CLIENTS: a spread is code esbuild keeps, with every client it names, in bundles
+ * that never use the list.)
+ */
+export const AUDIT_AND_OWNER_CLIENTS = {
+  iam: iamClient,
+  sts: stsClient,
+  securityHub: securityHubClient,
+  sns: snsClient,
+  s3: s3Client,
+  ssm: ssmClient,
+  cloudtrail: ownerTrailClient,
+};
+
 /** SSM and CloudTrail clients with the same retries, timeouts and credentials as the others. */
 export function createOwnerClients(options: ClientOptions = {}): OwnerClients {
-  return {
-    ssm: withoutSdkLog(new SSMClient(clientConfig(options))),
-    cloudtrail: withoutSdkLog(
-      new CloudTrailClient(clientConfig({ ...options, region: iamEventsRegion(options.region) })),
-    ),
-  };
+  return { ssm: ssmClient(options), cloudtrail: ownerTrailClient(options) };
 }

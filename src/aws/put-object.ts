@@ -12,13 +12,14 @@ export interface ObjectToPut {
    */
   owner: string;
   /**
-   * An S3 conditional write: `{ ifNoneMatch: '*' }` creates the object only if there is none,
-   * `{ ifMatch: etag }` replaces only that version; S3 answers 412 or 409 otherwise.
+   * A conditional write: `'*'` only if no such object exists yet, an ETag only over that version.
+   * S3 refuses it otherwise (412 PreconditionFailed, or 409 ConditionalRequestConflict in a race).
    */
-  only?: { ifNoneMatch: '*' } | { ifMatch: string };
+  ifNoneMatch?: '*';
+  ifMatch?: string;
 }
 
-/** PutObject with SSE-S3 and ExpectedBucketOwner; throws the SDK's error as it comes. */
+/** PutObject with SSE-S3, ExpectedBucketOwner and the condition if any; throws the SDK's error as it comes. */
 export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectToPut): Promise<void> {
   await s3.send(
     new PutObjectCommand({
@@ -28,11 +29,8 @@ export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectT
       ContentType: object.contentType,
       ServerSideEncryption: 'AES256',
       ExpectedBucketOwner: object.owner,
-      ...(object.only && 'ifMatch' in object.only
-        ? { IfMatch: object.only.ifMatch }
-        : object.only
-          ? { IfNoneMatch: object.only.ifNoneMatch }
-          : {}),
+      ...(object.ifNoneMatch ? { IfNoneMatch: object.ifNoneMatch } : {}),
+      ...(object.ifMatch ? { IfMatch: object.ifMatch } : {}),
     }),
   );
 }

@@ -5,7 +5,7 @@
  * It is refused, before any AWS call, when a field is unknown or wrong, naming the field: a typo like
  * `"mode": "enforse"` must never fall back to a default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runStartOf } from '../run-id.js';
 import { moreAggressiveThan } from './enforce-bounds.js';
 import { EventValidationError } from './errors.js';

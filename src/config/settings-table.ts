@@ -5,7 +5,7 @@
  * are derived from this table, and a test holds serverless.yml to it. Adding a setting is one entry
  * here and its line in serverless.yml (a rule threshold also goes in the rule's settings schema).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { exposedKeySettingsSchema } from '../evaluate/exposed-key.js';
 import { inactiveKeyCleanupSettingsSchema } from '../evaluate/inactive-key-cleanup.js';
 import { OWNER_TAG_KEYS } from '../evaluate/tags.js';

@@ -4,7 +4,7 @@
  * the parsing of the environment variables serverless.yml sets from its params. Nothing else in the
  * project reads `process.env`: a handler calls `loadSettings(process.env)` once per cold start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RULES, type RULES_BY_SETTINGS_KEY } from '../evaluate/registry.js';
 import { parseDirectoryLocation } from '../owners/directory-location.js';
 import { type ConfigIssue, SettingsError } from './errors.js';

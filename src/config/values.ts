@@ -3,7 +3,7 @@
  * and the ad-hoc event's overrides all reuse these, so a range is written once and a threshold means
  * the same thing wherever it is set. A rule's thresholds come from the rule's own settings schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
 import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
 import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';

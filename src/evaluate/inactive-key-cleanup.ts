@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KeyFinding, KeyRecord, UserRecord } from '../model.js';
 import { enabledFlag, intBetween } from '../setting-values.js';
 import { daysBetween, toIsoDate } from '../time.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { KeyFinding, RuleId, UserRecord } from '../model.js';
 import { compareFindings } from '../order.js';
 import { exposedKeyRule } from './exposed-key.js';

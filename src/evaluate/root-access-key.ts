@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KeyFinding } from '../model.js';
 import { enabledFlag } from '../setting-values.js';
 import { toIsoDate } from '../time.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FindingAction, KeyFinding, RuleId, UserRecord } from '../model.js';
 
 /** What every rule's settings block holds: the rule can be turned off (`RULES_DISABLED`). */

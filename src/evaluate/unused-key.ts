@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding, KeyFinding, KeyRecord, Severity, UserRecord } from '../model.js';
 import { enabledFlag, intBetween } from '../setting-values.js';
 import { daysBetween } from '../time.js';

@@ -3,15 +3,14 @@
  * organization cap (a ledger in S3, since every child is a Lambda of its own).
  */
 import type { Settings } from '../config/settings.js';
-import { auditAccount } from './audit-account.js';
+import { auditAccount, type OrganizationDeps } from './audit-account.js';
 import type { AccountOutcome } from './organization-report.js';
-import type { OrganizationRunDeps } from './run-steps.js';
 import { s3Budget } from './s3-budget.js';
 import { accountStepInputSchema, bucketOf } from './step-schemas.js';
 
 /** Step 2, one child of the map: audits one account under the run's shared organization cap. */
 export async function auditAccountStep(
-  deps: OrganizationRunDeps,
+  deps: OrganizationDeps,
   settings: Settings,
   input: unknown,
 ): Promise<AccountOutcome> {

@@ -31,7 +31,7 @@ export interface ListStepOutput {
 
 /** Step 1: lists the accounts and writes them to `organization-runs/<runId>/accounts.json`. */
 export async function listAccountsStep(
-  deps: OrganizationRunDeps,
+  deps: Pick<OrganizationRunDeps, 'sts' | 's3' | 'organizations' | 'organizationsWith' | 'clock' | 'logger'>,
   settings: Settings,
 ): Promise<ListStepOutput> {
   const s3 = deps.s3;

@@ -4,7 +4,7 @@
  * Described once by zod, as the account report is, so the summary step that reads outcomes back
  * from S3 (the Distributed Map's results) checks exactly the shape the per-account step wrote.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportArchiveSchema, Severity, summarySchema } from '../model.js';
 
 const count = z.number().int().nonnegative();

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import { putOwnedObject } from '../aws/put-object.js';
 import type { ActionBudget } from './action-budget.js';
@@ -125,7 +125,7 @@ export function s3Budget(
         body: JSON.stringify(ledger),
         contentType: 'application/json',
         owner: where.owner,
-        only: etag === null ? { ifNoneMatch: '*' } : { ifMatch: etag },
+        ...(etag === null ? { ifNoneMatch: '*' } : { ifMatch: etag }),
       });
       return true;
     } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * What the organizationAudit state machine's tasks hand each other (deploy/organization-audit.asl.json).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Settings } from '../config/settings.js';
 import { organizationAccountSchema } from './organization-report.js';
 

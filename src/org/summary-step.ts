@@ -5,7 +5,7 @@
  * a gap.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { Settings } from '../config/settings.js';
 import {
@@ -104,7 +104,7 @@ export async function outcomesFromMapResults(
 
 /** Step 3: the organization report from the map's results, archived and published once. */
 export async function summaryStep(
-  deps: OrganizationRunDeps,
+  deps: Pick<OrganizationRunDeps, 's3' | 'sns' | 'region' | 'clock' | 'logger'>,
   settings: Settings,
   input: unknown,
 ): Promise<OrganizationSummary> {

@@ -7,7 +7,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { AuditError } from '../model.js';

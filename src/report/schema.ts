@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AuditReport, reportSchema } from '../model.js';
 
 const count = z.number().int().nonnegative();

@@ -4,7 +4,7 @@
  * the service name is not part of the contract the rule relies on.
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EXPOSED_EVENT_TYPE = 'AWS_RISK_CREDENTIALS_EXPOSED';
 

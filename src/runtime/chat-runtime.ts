@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ssmClient } from '../aws/clients.js';
 import { SettingsError } from '../config/errors.js';
-import { createFunctionRuntime } from './function-runtime.js';
+import { createClientRuntime } from './function-runtime.js';
 
 // What Lambda does with the notifier's own role (logs, traces); the permission gathering
 // (scripts/permissions) reaches it through this module.
@@ -15,6 +17,8 @@ export interface ChatRuntime {
   region: string;
   /** The SSM parameter holding the Slack webhook URL. */
   parameterName: string;
+  /** Reads it; built once per cold start, so the decrypted URL stays cached across invocations. */
+  ssm: SSMClient;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface ChatRuntime {
  * fails at cold start with the setting named.
  */
 export function createChatRuntime(env: Readonly<Record<string, string | undefined>>): ChatRuntime {
-  const { settings, logger, tracer, region } = createFunctionRuntime(env);
+  const { settings, logger, tracer, region, clients } = createClientRuntime(env, { ssm: ssmClient });
   if (settings.slackWebhookParameter === null) {
     throw new SettingsError([
       {
@@ -33,5 +37,5 @@ export function createChatRuntime(env: Readonly<Record<string, string | undefine
       },
     ]);
   }
-  return { logger, tracer, region, parameterName: settings.slackWebhookParameter };
+  return { logger, tracer, region, parameterName: settings.slackWebhookParameter, ssm: clients.ssm };
 }

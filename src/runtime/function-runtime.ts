@@ -1,8 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { type AwsClients, type ClientOptions, createClients, signingAccessKeyId } from '../aws/clients.js';
+import type { Context } from 'aws-lambda';
+import {
+  buildClients,
+  type ClientFactory,
+  type ClientOptions,
+  type ClientsOf,
+  signingAccessKeyId,
+} from '../aws/clients.js';
 import { loadSettings, type Settings } from '../config/settings.js';
+import type { AuditDeps } from '../run-start.js';
 import { createPowertools } from './powertools.js';
 
 /** What every function builds at cold start: its settings, Powertools and region. */
@@ -16,11 +24,19 @@ export interface FunctionRuntime {
   clientOptions: ClientOptions;
 }
 
-/** A function that calls AWS: the audit's clients, traced, and the key they sign with. */
-export interface ClientRuntime extends FunctionRuntime {
-  clients: AwsClients;
+/** What a step receives for one invocation beside its clients. */
+export type InvocationDeps = Pick<
+  AuditDeps,
+  'region' | 'clock' | 'selfAccessKeyId' | 'remainingTimeMs' | 'logger'
+>;
+
+/** A function that calls AWS: the clients it names, traced, and the key they sign with. */
+export interface ClientRuntime<C> extends FunctionRuntime {
+  clients: C;
   /** The key the clients sign with, read once (null when it cannot be resolved). */
   selfAccessKeyId(): Promise<string | null>;
+  /** A step's dependencies for one invocation (the remaining time comes from its context). */
+  deps(context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<C & InvocationDeps>;
 }
 
 /**
@@ -38,18 +54,37 @@ export function createFunctionRuntime(env: Readonly<Record<string, string | unde
   return { settings, ...powertools, clientOptions };
 }
 
-/** The function runtime plus the audit's SDK clients, each traced. */
-export function createClientRuntime(env: Readonly<Record<string, string | undefined>>): ClientRuntime {
+/**
+ * The function runtime plus the SDK clients the function calls, each traced. Each function names
+ * its own (`factories`), so its bundle carries those client packages and no other.
+ */
+export function createClientRuntime<F extends Record<string, ClientFactory>>(
+  env: Readonly<Record<string, string | undefined>>,
+  factories: F,
+): ClientRuntime<ClientsOf<F>> {
   const runtime = createFunctionRuntime(env);
-  const clients = createClients(runtime.clientOptions);
+  const clients = buildClients(factories, runtime.clientOptions);
   for (const client of Object.values(clients)) runtime.tracer.captureAWSv3Client(client);
+  // Every client signs with the function's role, so any one of them tells its key.
+  const [signer] = Object.values(clients) as Parameters<typeof signingAccessKeyId>[0][];
   let selfKey: Promise<string | null> | undefined;
+  const selfAccessKeyId = () => {
+    selfKey ??= signer ? signingAccessKeyId(signer) : Promise.resolve(null);
+    return selfKey;
+  };
   return {
     ...runtime,
     clients,
-    selfAccessKeyId: () => {
-      selfKey ??= signingAccessKeyId(clients.iam);
-      return selfKey;
+    selfAccessKeyId,
+    async deps(context) {
+      return {
+        ...clients,
+        region: runtime.region,
+        clock: () => new Date(),
+        selfAccessKeyId: await selfAccessKeyId(),
+        ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+        logger: runtime.logger,
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
-import { createCloudTrailByRegion } from '../aws/clients.js';
-import type { AuditDeps } from '../run-start.js';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { type ClientsOf, createCloudTrailByRegion } from '../aws/clients.js';
+import { AUDIT_AND_OWNER_CLIENTS } from '../aws/owner-clients.js';
 import { type ClientRuntime, createClientRuntime } from './function-runtime.js';
 
 // What Lambda does with the role of every function built on this runtime (logs, traces); the
@@ -8,30 +8,25 @@ import { type ClientRuntime, createClientRuntime } from './function-runtime.js';
 /** @public gathered by the permission walk (scripts/permissions/registry.ts) */
 export { LAMBDA_RUNTIME_PERMISSIONS } from './platform/audit-functions.js';
 
-/** Everything an audit function's handler needs, built once per cold start. */
-export interface LambdaRuntime extends ClientRuntime {
-  /** The audit's dependencies for one invocation (the remaining time comes from its context). */
-  auditDeps(context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<AuditDeps>;
-}
+/** The clients of an audit function: the audit's, owner resolution's, and the usage evidence's. */
+type AuditFunctionClients = ClientsOf<typeof AUDIT_AND_OWNER_CLIENTS> & {
+  /** CloudTrail by region for the usage evidence, only with EVIDENCE=on. */
+  evidenceTrail?: (region: string) => CloudTrailClient;
+};
 
-/** The shared function runtime (settings read and checked once), with the audit's dependencies. */
+/** Everything an audit function's handler needs, built once per cold start. */
+export type LambdaRuntime = ClientRuntime<AuditFunctionClients>;
+
+/** The shared function runtime (settings read and checked once), with the audit's clients. */
 export function createLambdaRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
-  const runtime = createClientRuntime(env);
-  const cloudtrail = createCloudTrailByRegion(runtime.clientOptions, (client) =>
+  const runtime: LambdaRuntime = createClientRuntime(env, AUDIT_AND_OWNER_CLIENTS);
+  if (runtime.settings.evidence !== 'on') return runtime;
+  const evidenceTrail = createCloudTrailByRegion(runtime.clientOptions, (client) =>
     runtime.tracer.captureAWSv3Client(client),
   );
   return {
     ...runtime,
-    async auditDeps(context) {
-      return {
-        ...runtime.clients,
-        ...(runtime.settings.evidence === 'on' ? { evidenceTrail: cloudtrail } : {}),
-        region: runtime.region,
-        clock: () => new Date(),
-        selfAccessKeyId: await runtime.selfAccessKeyId(),
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        logger: runtime.logger,
-      };
-    },
+    clients: { ...runtime.clients, evidenceTrail },
+    deps: async (context) => ({ ...(await runtime.deps(context)), evidenceTrail }),
   };
 }

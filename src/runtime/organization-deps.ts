@@ -1,5 +1,5 @@
-import { type ClientOptions, createMemberClients } from '../aws/clients.js';
-import { createOrganizationsClient } from '../aws/organizations-client.js';
+import { type ClientOptions, clientsWith, MEMBER_AUDIT_CLIENTS } from '../aws/clients.js';
+import { createOrganizationsClient, organizationsClientWith } from '../aws/organizations-client.js';
 import type { OrganizationRunDeps } from '../org/run-steps.js';
 import type { AuditDeps } from '../run-start.js';
 
@@ -11,16 +11,8 @@ export function organizationRunDeps(base: AuditDeps, options: ClientOptions): Or
   return {
     ...base,
     organizations: createOrganizationsClient(options),
-    organizationsWith: (credentials) => createOrganizationsClient({ ...options, credentials }),
+    organizationsWith: organizationsClientWith(options),
     // Security Hub too: it takes a finding only from the account the finding is about.
-    memberClients: (credentials) => {
-      const clients = createMemberClients({ ...options, credentials });
-      return {
-        ...clients,
-        destroy: () => {
-          for (const client of Object.values(clients)) client.destroy();
-        },
-      };
-    },
+    memberClients: clientsWith(MEMBER_AUDIT_CLIENTS, options),
   };
 }

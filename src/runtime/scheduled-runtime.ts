@@ -1,6 +1,5 @@
 import { SettingsError } from '../config/settings.js';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda-runtime.js';
-import { withOwnerClients } from './owner-clients.js';
 
 /**
  * The nightly function's runtime. Lambda retries a failed nightly run with the same event, and only
@@ -10,7 +9,7 @@ import { withOwnerClients } from './owner-clients.js';
  * a retry reports the same, at worst twice: a warning is enough.
  */
 export function createScheduledRuntime(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
-  const runtime = withOwnerClients(createLambdaRuntime(env));
+  const runtime = createLambdaRuntime(env);
   const { settings, logger } = runtime;
   if (settings.reportBucket !== null) return runtime;
   if (settings.mode === 'enforce') {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { faultRuleSchema } from './fixture.js';
 import { createRandom, type Random } from './random.js';
 

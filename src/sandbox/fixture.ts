@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies.js';
 import { parseFilterPolicy } from './filter-policy.js';
 

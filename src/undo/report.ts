@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditError } from '../model.js';
 import { compareText } from '../order.js';
 import { clean, plural, wrap } from '../render/text-format.js';

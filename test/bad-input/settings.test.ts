@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SETTINGS_TABLE, type SettingEntry } from '../../src/config/settings-table.js';
 import { type CallStats, type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 import { relativeFixture } from '../support/relative-fixture.js';

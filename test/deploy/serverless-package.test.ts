@@ -126,13 +126,13 @@ describe('Deployment: serverless package', () => {
       }
     });
 
-    it('bundles the SDK clients a function calls and not the ones it never calls', () => {
-      // Prepare: per function, clients it must carry and clients it must not.
-      const clients = (zip: string) =>
-        (configuredZips[zip]?.packages ?? []).filter((name) => name.startsWith('@aws-sdk/client-'));
-      // The audits read the team directory (SSM) and who created a key (CloudTrail) for owners.
+    it('bundles exactly the SDK clients each function calls, and no other', () => {
+      // Prepare: what each function calls, read from its steps (the audit: IAM, STS, SNS, the
+      // archive in S3 and Security Hub, the team directory in SSM and who created a key, and the
+      // usage evidence, in CloudTrail; the list: who it is, Organizations, the list in S3; the
+      // summary: the results and archive in S3, the report on SNS; the responder: the key in IAM
+      // and CloudTrail, STS, the alert, the handled events in S3, Organizations).
       const audit = [
-        // The usage evidence (EVIDENCE=on) reads CloudTrail after apply.
         '@aws-sdk/client-cloudtrail',
         '@aws-sdk/client-iam',
         '@aws-sdk/client-s3',
@@ -141,19 +141,45 @@ describe('Deployment: serverless package', () => {
         '@aws-sdk/client-ssm',
         '@aws-sdk/client-sts',
       ];
-      // Assess
-      expect(clients('slackNotifier.zip')).toEqual(['@aws-sdk/client-ssm']);
-      expect(clients('scheduledAudit.zip')).toEqual(audit);
-      expect(clients('adhocAudit.zip')).toEqual(audit);
-      expect(clients('organizationAuditAccount.zip')).toEqual(
-        [...audit, '@aws-sdk/client-organizations'].sort(),
+      const expected: Record<string, string[]> = {
+        'adhocAudit.zip': audit,
+        'exposedKeyResponder.zip': [
+          '@aws-sdk/client-cloudtrail',
+          '@aws-sdk/client-iam',
+          '@aws-sdk/client-organizations',
+          '@aws-sdk/client-s3',
+          '@aws-sdk/client-sns',
+          '@aws-sdk/client-sts',
+        ],
+        'organizationAuditAccount.zip': audit,
+        'organizationListAccounts.zip': [
+          '@aws-sdk/client-organizations',
+          '@aws-sdk/client-s3',
+          '@aws-sdk/client-sts',
+        ],
+        'organizationSummary.zip': ['@aws-sdk/client-s3', '@aws-sdk/client-sns'],
+        'scheduledAudit.zip': audit,
+        'slackNotifier.zip': ['@aws-sdk/client-ssm'],
+      };
+      // Act
+      const carried = Object.fromEntries(
+        Object.entries(configuredZips).map(([zip, { packages }]) => [
+          zip,
+          packages.filter((name) => name.startsWith('@aws-sdk/client-')),
+        ]),
       );
-      expect(clients('exposedKeyResponder.zip')).toContain('@aws-sdk/client-cloudtrail');
-      // The organization listing and summary share the audit's runtime, which builds the CloudTrail
-      // clients (unused there); the Slack notifier shares nothing.
-      expect(clients('slackNotifier.zip')).not.toContain('@aws-sdk/client-cloudtrail');
-      for (const zip of Object.keys(BUNDLES).filter((name) => name !== 'slackNotifier.zip')) {
-        expect(clients(zip), zip).not.toContain('@aws-sdk/client-ssm');
+      // Assess
+      expect(carried).toEqual(expected);
+    });
+
+    it("carries zod's English messages only, none of its other translations", () => {
+      for (const [zip, { packageFiles }] of Object.entries(configuredZips)) {
+        // Every function parses its settings with zod, so each map names zod's files.
+        expect(packageFiles.filter((file) => file.startsWith('zod/')).length, zip).toBeGreaterThan(0);
+        expect(
+          packageFiles.filter((file) => /^zod\/.*\/locales\//.test(file)),
+          zip,
+        ).toEqual(['zod/v4/locales/en.js']);
       }
     });
   });

@@ -88,6 +88,15 @@ describe('Function: s3Budget (the organization cap on Step Functions)', () => {
     expect([grantedA, grantedB, grantedC, grantedD]).toEqual([60, 40, 50, 50]);
   });
 
+  it('keeps the ledger in the report bucket encrypted (SSE-S3 asked on every write), as every object the functions write', async () => {
+    // Act
+    await audit(accountBudget(s3(), 1, 100), 5);
+    // Assess
+    const objects = [...(env.sandbox.state.buckets.get(ORG_BUCKET)?.objects.values() ?? [])];
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) expect(object.sseRequested).toBe('AES256');
+  });
+
   it('makes an account wait for running audits to give budget back, then grants what they gave', async () => {
     // Prepare: A holds the whole budget.
     const client = s3();

@@ -90,23 +90,27 @@ async function packageService(params: string[]) {
   };
 }
 
-/** Each zip of the package: its size, its files, and the npm packages its source maps name. */
+/** Each zip of the package: its size, its files, and the npm packages and files its source maps name. */
 async function readArtifacts(dir: string): Promise<PackagedArtifacts> {
   const artifacts: PackagedArtifacts = {};
   for (const name of (await readdir(dir)).filter((file) => file.endsWith('.zip'))) {
     const zip = await readFile(join(dir, name));
     const entries = zipEntries(zip);
     const packages = new Set<string>();
+    const packageFiles = new Set<string>();
     for (const map of entries.filter((entry) => entry.name.endsWith('.map'))) {
       for (const source of (JSON.parse(map.text()) as { sources: string[] }).sources) {
         const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
         if (match?.[1]) packages.add(match[1]);
+        const file = /.*node_modules\/(.+)$/.exec(source)?.[1];
+        if (file) packageFiles.add(file);
       }
     }
     artifacts[name] = {
       bytes: zip.length,
       files: entries.map(({ name: file, size }) => ({ name: file, size })),
       packages: [...packages].sort(),
+      packageFiles: [...packageFiles].sort(),
     };
   }
   return artifacts;

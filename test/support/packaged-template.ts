@@ -22,6 +22,8 @@ export type PackagedArtifacts = Record<
     files: { name: string; size: number }[];
     /** npm packages named by the zip's source maps (empty without maps). */
     packages: string[];
+    /** Their files the maps name, from the package's folder (`zod/v4/locales/en.js`). */
+    packageFiles: string[];
   }
 >;
 
