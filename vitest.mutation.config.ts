@@ -5,7 +5,10 @@ import { BaseSequencer } from 'vitest/node';
 // The tests `npm run mutation` may run against a mutant (Stryker narrows them further to those that
 // import the mutated file, then to those that reach the mutant): the unit tests of the rules, the
 // plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the permissions
-// table of docs/deploy.md (the `why` of each permission apply and undo declare), and the team tag test.
+// table of docs/deploy.md (the `why` of each permission apply and undo declare), the team tag test;
+// for what acts beyond one account's audit: the responder, the organization run, privilege, the
+// Security Hub export and the command line's consent, through their in-process tests only (a
+// mutant is active in this process alone, so a test that spawns the command line can kill nothing).
 // Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
 // delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
 // sandbox traffic, and a mutant only they can kill is one a focused test should name.
@@ -32,9 +35,14 @@ export default defineConfig({
     isolate: false,
     sequence: { sequencer: PropertiesLast },
     include: [
-      'test/{plan,apply,undo,evaluate,mutation-kills}/**/*.test.ts',
+      'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege}/**/*.test.ts',
       'test/permissions/permissions-table.test.ts',
       'test/report/teams.test.ts',
+      'test/export/asff.test.ts',
+      'test/integration/security-hub.test.ts',
+      'test/integration/security-hub-scale.test.ts',
+      'test/integration/privilege-audit.test.ts',
+      'test/cli/audit-command.test.ts',
     ],
     exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts'],
   },
