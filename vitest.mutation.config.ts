@@ -14,13 +14,14 @@ import { BaseSequencer } from 'vitest/node';
 // sandbox traffic, and a mutant only they can kill is one a focused test should name.
 
 /**
- * Property tests last: Stryker stops a mutant's run at its first failing test, and a killed mutant
- * should not first wait for hundreds of generated inventories.
+ * Fastest test files first, property tests last: Stryker stops a mutant's run at its first failing
+ * test, so a mutant a unit test kills should not first wait for whole organization runs or hundreds
+ * of generated inventories. (Vitest's own order is the slowest first, which suits parallel runs.)
  */
-class PropertiesLast extends BaseSequencer {
+class FastestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const isProperty = (file: TestSpecification) => file.moduleId.includes('properties');
-    const sorted = await super.sort(files);
+    const sorted = (await super.sort(files)).reverse();
     return [...sorted.filter((file) => !isProperty(file)), ...sorted.filter(isProperty)];
   }
 }
@@ -33,7 +34,7 @@ export default defineConfig({
     // Each mutant reruns its tests in the same worker: re-importing the SDK for every test file
     // would cost more than the tests themselves.
     isolate: false,
-    sequence: { sequencer: PropertiesLast },
+    sequence: { sequencer: FastestFirst },
     include: [
       'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege}/**/*.test.ts',
       'test/permissions/permissions-table.test.ts',
