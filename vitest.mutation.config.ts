@@ -5,19 +5,23 @@ import { BaseSequencer } from 'vitest/node';
 // The tests `npm run mutation` may run against a mutant (Stryker narrows them further to those that
 // import the mutated file, then to those that reach the mutant): the unit tests of the rules, the
 // plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the permissions
-// table of docs/deploy.md (the `why` of each permission apply and undo declare), and the team tag test.
+// table of docs/deploy.md (the `why` of each permission apply and undo declare), the team tag test;
+// for what acts beyond one account's audit: the responder, the organization run, privilege, the
+// Security Hub export and the command line's consent, through their in-process tests only (a
+// mutant is active in this process alone, so a test that spawns the command line can kill nothing).
 // Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
 // delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
 // sandbox traffic, and a mutant only they can kill is one a focused test should name.
 
 /**
- * Property tests last: Stryker stops a mutant's run at its first failing test, and a killed mutant
- * should not first wait for hundreds of generated inventories.
+ * Fastest test files first, property tests last: Stryker stops a mutant's run at its first failing
+ * test, so a mutant a unit test kills should not first wait for whole organization runs or hundreds
+ * of generated inventories. (Vitest's own order is the slowest first, which suits parallel runs.)
  */
-class PropertiesLast extends BaseSequencer {
+class FastestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const isProperty = (file: TestSpecification) => file.moduleId.includes('properties');
-    const sorted = await super.sort(files);
+    const sorted = (await super.sort(files)).reverse();
     return [...sorted.filter((file) => !isProperty(file)), ...sorted.filter(isProperty)];
   }
 }
@@ -30,11 +34,16 @@ export default defineConfig({
     // Each mutant reruns its tests in the same worker: re-importing the SDK for every test file
     // would cost more than the tests themselves.
     isolate: false,
-    sequence: { sequencer: PropertiesLast },
+    sequence: { sequencer: FastestFirst },
     include: [
-      'test/{plan,apply,undo,evaluate,mutation-kills}/**/*.test.ts',
+      'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege}/**/*.test.ts',
       'test/permissions/permissions-table.test.ts',
       'test/report/teams.test.ts',
+      'test/export/asff.test.ts',
+      'test/integration/security-hub.test.ts',
+      'test/integration/security-hub-scale.test.ts',
+      'test/integration/privilege-audit.test.ts',
+      'test/cli/audit-command.test.ts',
     ],
     exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts'],
   },

@@ -17,6 +17,7 @@ import { deniedActionHints, hintFor } from './aws-hints.js';
 import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
 import { colourAllowed } from './colour.js';
 import { askOnTerminal } from './confirm.js';
+import { asksBeforeActing, auditConsentRefusal, onTerminal } from './consent.js';
 import { EXIT_CODES, exitCodeOf, type FailOn } from './exit-codes.js';
 import { emitReport, type OutputFormatName, renderAudit, renderUndo, UNDO_OUTPUT_FORMATS } from './output.js';
 import { NO_PROGRESS, type ProgressView, progressBar, progressWanted } from './progress-bar.js';
@@ -124,22 +125,14 @@ function prepare(flags: AuditFlags, env: Env, io: CommandIo): Prepared {
       `--output ${flags.output}: an undo report comes as ${UNDO_OUTPUT_FORMATS.join(' or ')} (it has no per-key rows)`,
     );
   }
-  if (event.undo !== undefined && !flags.yes && !onTerminal(io)) {
-    throw new UsageError(
-      'undo reactivates keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.',
-    );
-  }
-  if (event.undo === undefined && settings.mode === 'enforce' && !flags.yes && !onTerminal(io)) {
-    throw new UsageError(
-      'enforce mode changes keys and needs a yes: run it on a terminal to confirm, or pass --yes (a CI job or a script). Nothing was done.',
-    );
-  }
+  const refusal = auditConsentRefusal({
+    undo: event.undo !== undefined,
+    mode: settings.mode,
+    yes: flags.yes === true,
+    terminal: onTerminal(io.terminal),
+  });
+  if (refusal) throw new UsageError(refusal);
   return { event, settings };
-}
-
-/** Both ends of the conversation are a person's terminal. */
-function onTerminal(io: CommandIo): boolean {
-  return io.terminal?.stdin.isTTY === true && io.terminal.stderr.isTTY === true;
 }
 
 /**
@@ -248,7 +241,7 @@ async function commandDeps(
   });
   if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
   const terminal = io.terminal;
-  const ask = !flags.yes && terminal && onTerminal(io);
+  const ask = terminal && asksBeforeActing({ yes: flags.yes === true, terminal: onTerminal(terminal) });
   return {
     ...clients,
     region,

@@ -14,6 +14,7 @@ import { values } from '../config/values.js';
 import { runOrganizationAudit } from '../org/run-organization.js';
 import { organizationRunDeps } from '../runtime/organization-deps.js';
 import { type AwsFlags, GLOBAL_REGION_NOTE, openAwsSession, regionalUse } from './aws-session.js';
+import { organizationConsentRefusal } from './consent.js';
 import { EXIT_CODES, type FailOn, organizationExitCodeOf } from './exit-codes.js';
 import {
   emitReport,
@@ -115,12 +116,8 @@ export async function runOrganizationAuditCommand(
   try {
     format = formatOf(options);
     settings = withFlags(loadSettings(env), options);
-    // No prompt sums up a whole organization's keys: enforcing across accounts takes an explicit yes.
-    if (settings.mode === 'enforce' && options.yes !== true) {
-      throw new OrganizationUsageError(
-        'enforce mode changes keys in every account and needs --yes (there is no prompt for an organization run). Nothing was done.',
-      );
-    }
+    const refusal = organizationConsentRefusal({ mode: settings.mode, yes: options.yes === true });
+    if (refusal) throw new OrganizationUsageError(refusal);
   } catch (error) {
     if (error instanceof OrganizationUsageError || error instanceof ConfigError) {
       io.stderr(`key-hygiene audit --org: ${error.message}\n`);

@@ -71,6 +71,9 @@ const HEADER = [
   'team',
   'exemption',
   'privilege',
+  'owner',
+  'owner_source',
+  'unowned',
 ];
 
 const column = (name: string) => HEADER.indexOf(name);
