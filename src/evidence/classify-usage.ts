@@ -4,15 +4,10 @@
  * elsewhere, Identity Center for a person). Pure. A key whose evidence points two ways stays
  * `unknown`: a wrong profile would give the owner the wrong advice.
  */
+import type { USAGE_PROFILES } from '../model.js';
 import type { EvidenceSummary } from './summarize-events.js';
 
-export const USAGE_PROFILES = [
-  'pipeline',
-  'workload-on-aws',
-  'workload-elsewhere',
-  'person',
-  'unknown',
-] as const;
+/** A key's usage profile: one of the report's `USAGE_PROFILES` (src/model.ts). */
 export type UsageProfile = (typeof USAGE_PROFILES)[number];
 
 export interface UsageClassification {
