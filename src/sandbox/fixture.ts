@@ -192,6 +192,40 @@ const parameter = z.strictObject({
   value: z.string().min(1).max(8192),
 });
 
+/** Secrets Manager's secret names: 1-512 of letters, digits and `/_+=.@-`. */
+export const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+
+/** A Secrets Manager secret with one version (AWSCURRENT): a string, or bytes given in base64. */
+const secret = z
+  .strictObject({
+    name: z.string().regex(SECRET_NAME, 'not a valid secret name (1-512 of letters, digits and /_+=.@-)'),
+    region: z.string().min(1).default('us-east-1'),
+    value: z.string().min(1).max(65536).optional(),
+    binaryBase64: z.base64().min(1).optional(),
+    description: z.string().max(2048).optional(),
+    createdDate: isoDate.optional(),
+  })
+  .refine((s) => (s.value === undefined) !== (s.binaryBase64 === undefined), {
+    message: 'give exactly one of value and binaryBase64',
+    path: ['value'],
+  });
+
+/** An email address (`a@b.example`) or a domain (`b.example`): a verified SES identity. */
+const sesIdentity = z
+  .string()
+  .regex(
+    /^([^@\s<>]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i,
+    'not an email address or domain (e.g. "notices@acme.example" or "acme.example")',
+  );
+
+/** Amazon SES in this account: its verified identities and configuration sets. */
+const ses = z.strictObject({
+  identities: z.array(sesIdentity).default([]),
+  /** The account is still in the SES sandbox: recipients must be verified identities too. */
+  sandbox: z.boolean().default(false),
+  configurationSets: z.array(z.string().regex(/^[\w-]{1,64}$/, 'not a configuration set name')).default([]),
+});
+
 /**
  * S3's naming rules for general purpose buckets: 3-63 lower-case letters, digits, dots and hyphens,
  * starting and ending with a letter or digit, no `..`, not shaped like an IP address.
@@ -224,6 +258,10 @@ const account = z.strictObject({
   users: z.array(user).default([]),
   topics: z.array(topic).default([]),
   parameters: z.array(parameter).default([]),
+  /** Secrets Manager secrets (GetSecretValue); CreateSecret and PutSecretValue add to them. */
+  secrets: z.array(secret).default([]),
+  /** Amazon SES (API v2): verified identities; absent, no identity is verified. */
+  ses: ses.optional(),
   /** S3 buckets that exist from the start (empty); the archive tests write into them. */
   buckets: z.array(bucket).default([]),
   groups: z.array(group).default([]),
@@ -440,6 +478,15 @@ function crossFieldIssues(fixture: Fixture): FixtureIssue[] {
       if (topicNames.has(id))
         issues.push({ path: `${at}.topics[${i}].name`, message: 'duplicate topic in this region' });
       topicNames.add(id);
+    });
+    const secretNames = new Set<string>();
+    acct.secrets.forEach((secret, i) => {
+      const id = `${secret.region}/${secret.name}`;
+      if (secretNames.has(id))
+        issues.push({ path: `${at}.secrets[${i}].name`, message: 'duplicate secret in this region' });
+      secretNames.add(id);
+      if (secret.createdDate && Date.parse(secret.createdDate) > now)
+        issues.push({ path: `${at}.secrets[${i}].createdDate`, message: 'after the fixture "now"' });
     });
     issues.push(...policyIssues(acct, at));
     if (acct.listedAs === 'Status' && (acct.unknownState || !RETIRED_STATUSES.includes(acct.status))) {

@@ -1,6 +1,8 @@
 import type { TrailEvent } from './cloudtrail-state.js';
 import type { AccountPolicies } from './iam-policy-state.js';
 import { stableId } from './random.js';
+import type { SandboxSecret } from './secrets-manager-state.js';
+import type { SesSettings } from './ses-state.js';
 import type { SandboxParameter } from './ssm-state.js';
 
 export interface LastUsedInfo {
@@ -111,6 +113,10 @@ export interface SandboxAccount {
   credentialReport: CredentialReport | null;
   /** SSM parameters by name (a leading `/` is part of the name, as in SSM). */
   parameters: Map<string, SandboxParameter>;
+  /** Secrets Manager secrets by `secretKey(region, name)`. */
+  secrets: Map<string, SandboxSecret>;
+  /** Amazon SES: verified identities, sandbox status, configuration sets. */
+  ses: SesSettings;
   /** Groups, managed policies and what each user holds. */
   policies: AccountPolicies;
   /** CloudTrail management events, oldest first (LookupEvents answers newest first). */

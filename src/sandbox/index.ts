@@ -11,6 +11,7 @@ export type { FixtureInput } from './fixture.js';
 export { FixtureError, loadFixture, parseFixture } from './fixture.js';
 export type { RunningSandbox, SandboxOptions } from './server.js';
 export { startSandbox } from './server.js';
+export type { SentEmail } from './ses-state.js';
 export { SNS_MAX_MESSAGE_BYTES } from './sns.js';
 export type { PublishedMessage } from './sns-state.js';
 export { generateSyntheticAccount } from './synthetic.js';

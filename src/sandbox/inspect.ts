@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
 import { S3_BUCKET_NAME } from './fixture.js';
 import type { SandboxBucket } from './s3-state.js';
+import { bareAddress } from './ses-state.js';
 import type { PublishedMessage } from './sns-state.js';
 import { putParameter } from './ssm-state.js';
 import type { SandboxState } from './state.js';
@@ -53,6 +54,18 @@ export function handleInspection(
       const topicArn = url.searchParams.get('topicArn');
       const messages = topicArn ? state.published.filter((m) => m.topicArn === topicArn) : state.published;
       json(res, 200, { messages });
+      return;
+    }
+    case 'GET /_sandbox/emails': {
+      // SES v2 SendEmail messages, optionally those with one recipient (To, Cc or Bcc).
+      const to = url.searchParams.get('to');
+      const emails =
+        to === null
+          ? state.sentEmails
+          : state.sentEmails.filter((e) =>
+              [...e.to, ...e.cc, ...e.bcc].some((address) => bareAddress(address) === to),
+            );
+      json(res, 200, { emails });
       return;
     }
     case 'GET /_sandbox/deliveries': {
@@ -187,7 +200,7 @@ export function handleInspection(
       return;
     default:
       json(res, 404, {
-        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/deliveries, POST /_sandbox/parameters, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, GET|POST /_sandbox/buckets, POST /_sandbox/credential-report`,
+        error: `No sandbox endpoint ${route}; use GET /_sandbox/published, GET /_sandbox/deliveries, GET /_sandbox/emails, POST /_sandbox/parameters, GET /_sandbox/calls, POST /_sandbox/reset, GET|POST /_sandbox/clock, GET|POST /_sandbox/buckets, POST /_sandbox/credential-report`,
       });
   }
 }

@@ -21,7 +21,8 @@ export interface JsonService {
   /**
    * How the service spells its error fields: SSM writes `message`, Organizations `Message`; and the
    * code it throttles with (Organizations: `TooManyRequestsException`). Defaults: `message`,
-   * `ThrottlingException`.
+   * `ThrottlingException`; and the code of its own failure (Secrets Manager: `InternalServiceError`),
+   * default `InternalServerError`.
    */
-  errors?: { messageKey: 'message' | 'Message'; throttling: string };
+  errors?: { messageKey: 'message' | 'Message'; throttling: string; failure?: string };
 }

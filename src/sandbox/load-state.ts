@@ -11,7 +11,9 @@ import {
 } from './iam-state.js';
 import { loadPolicies } from './load-policies.js';
 import type { AccountStanding, SandboxOrganization } from './organizations-state.js';
+import { stableUuid } from './random.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
+import { addSecretVersion, createSecret } from './secrets-manager-state.js';
 import { addTopic, type SandboxTopic } from './sns-state.js';
 import { putParameter } from './ssm-state.js';
 import { SYNTHETIC_DEFAULT_NOW, type SyntheticOptions, syntheticAccountParts } from './synthetic.js';
@@ -75,6 +77,12 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
     userList: [],
     credentialReport: null,
     parameters: new Map(),
+    secrets: new Map(),
+    ses: {
+      identities: source.ses?.identities ?? [],
+      sandbox: source.ses?.sandbox ?? false,
+      configurationSets: source.ses?.configurationSets ?? [],
+    },
     policies: emptyAccountPolicies(),
     trail: [],
     trailBuckets: new Map(),
@@ -117,12 +125,32 @@ function addAccount(target: LoadTarget, source: AccountSource): void {
   }
   for (const topic of source.topics) addTopic(target.topics, account.id, topic);
   for (const p of source.parameters) putParameter(account.parameters, p, target.clock.now());
+  for (const s of source.secrets) loadSecret(account, s, target.clock.now());
   for (const bucket of source.buckets) addBucket(target.buckets, account.id, bucket, target.clock.now());
   account.createDate = source.createDate
     ? new Date(source.createDate)
     : new Date(Number.isFinite(earliest) ? earliest : target.clock.now().getTime());
   loadPolicies(account, source, target.clock.now());
   account.trail = trailEvents(source.cloudTrailEvents, source.cloudTrailHistories);
+}
+
+/** A fixture secret: created at its `createdDate` (else the clock's now) with one AWSCURRENT version. */
+function loadSecret(account: SandboxAccount, source: FixtureAccount['secrets'][number], now: Date): void {
+  const createdDate = source.createdDate ? new Date(source.createdDate) : now;
+  const secret = createSecret(account.secrets, {
+    accountId: account.id,
+    region: source.region,
+    name: source.name,
+    description: source.description ?? null,
+    createdDate,
+  });
+  addSecretVersion(secret, {
+    // Derived from the names, so a fixture secret keeps its VersionId across resets.
+    versionId: stableUuid(account.id, source.region, source.name, 'v1'),
+    secretString: source.value ?? null,
+    secretBinary: source.binaryBase64 === undefined ? null : Buffer.from(source.binaryBase64, 'base64'),
+    createdDate,
+  });
 }
 
 /** The fixture's organization (null without one) and each fixture account's status and roles. */

@@ -13,8 +13,10 @@ import { organizationsService } from './organizations.js';
 import { QueryParams } from './params.js';
 import { S3_MAX_OBJECT_BYTES } from './s3.js';
 import { handleS3Request } from './s3-server.js';
+import { secretsManagerService } from './secrets-manager.js';
 import { handleSecurityHubRequest, SECURITY_HUB_MAX_BODY_BYTES } from './securityhub.js';
 import type { QueryService } from './service.js';
+import { handleSesRequest, SES_MAX_BODY_BYTES } from './ses.js';
 import { snsService } from './sns.js';
 import { ssmService } from './ssm.js';
 import { handleSsoRequest, SSO_CREDENTIALS_PATH } from './sso.js';
@@ -68,7 +70,7 @@ const BY_VERSION: ReadonlyMap<string, QueryService> = new Map(
 );
 /** JSON 1.1 services by their X-Amz-Target prefix. */
 const JSON_SERVICES: ReadonlyMap<string, JsonService> = new Map(
-  [ssmService, organizationsService, cloudTrailService].flatMap((service) =>
+  [ssmService, organizationsService, cloudTrailService, secretsManagerService].flatMap((service) =>
     [service.targetPrefix, ...(service.aliases ?? [])].map((prefix) => [prefix, service] as const),
   ),
 );
@@ -166,6 +168,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await handleS3Request(req, res, url, raw, scope, requestId, { state, faults, log });
       return;
     }
+    // SES v2 speaks REST-JSON too, routed by path.
+    if (scope?.service === 'ses') {
+      const raw = await readBody(req, SES_MAX_BODY_BYTES);
+      const text = raw === null ? null : raw.toString('utf8');
+      await handleSesRequest(req, res, url, text, scope, requestId, { state, faults, log });
+      return;
+    }
     // Security Hub speaks REST-JSON, routed by path.
     if (scope?.service === 'securityhub') {
       const raw = await readBody(req, SECURITY_HUB_MAX_BODY_BYTES);
@@ -216,7 +225,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           'InvalidAction',
           400,
           scope
-            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns, sts, s3, ssm and securityhub`
+            ? `The sandbox does not implement service ${scope.service}; it speaks iam, sns, sts, s3, ssm, securityhub, ses and secretsmanager`
             : 'No SigV4 credential scope and no known Version: sign the request (any key, any region) so the sandbox can route it',
         ),
       );
@@ -326,7 +335,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         else
           sendJsonError(
             res,
-            'InternalServerError',
+            service.errors?.failure ?? 'InternalServerError',
             'An internal error occurred.',
             requestId,
             500,

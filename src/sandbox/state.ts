@@ -12,6 +12,7 @@ import { type AccountStanding, DEFAULT_STANDING, type SandboxOrganization } from
 import { createRandom, type Random, randomId, randomSecret } from './random.js';
 import { addBucket, type SandboxBucket } from './s3-state.js';
 import { SecurityHubStore } from './securityhub-state.js';
+import type { SentEmail } from './ses-state.js';
 import type { PublishedMessage, SandboxTopic } from './sns-state.js';
 import type { AssumedRoleSession } from './sts-state.js';
 
@@ -45,6 +46,8 @@ export class SandboxState {
   // SNS, topics by ARN
   readonly topics = new Map<string, SandboxTopic>();
   readonly published: PublishedMessage[] = [];
+  // SES, every message SendEmail accepted, in order
+  readonly sentEmails: SentEmail[] = [];
   // S3, buckets by (global) name
   readonly buckets = new Map<string, SandboxBucket>();
   // Organizations: the fixture's organization, and each account's status and assumable roles
@@ -60,7 +63,7 @@ export class SandboxState {
     this.reset();
   }
 
-  /** Back to the fixture (and synthetic account): users, keys, topics, clock, counters, messages. */
+  /** Back to the fixture (and synthetic account): users, keys, topics, secrets, clock, counters, messages, emails. */
   reset(): void {
     this.accounts = new Map();
     this.keys.clear();
@@ -70,6 +73,7 @@ export class SandboxState {
     this.buckets.clear();
     this.securityHub.clear();
     this.published.length = 0;
+    this.sentEmails.length = 0;
     this.callCounter = new CallCounter();
     this.credentialReportAid = noCredentialReportAid();
     this.rng = createRandom(`${this.source.seed}/ids`);

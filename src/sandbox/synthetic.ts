@@ -141,6 +141,7 @@ export function syntheticAccountParts(options: SyntheticOptions, now: Date): Syn
       rootAccessKeys,
       topics: [],
       parameters: [],
+      secrets: [],
       buckets: [],
       status: 'ACTIVE',
       listedAs: 'State',
