@@ -275,3 +275,17 @@ function retireKey(subject: WayOffSubject): string[] {
     `aws iam update-access-key --user-name ${subject.userName} --access-key-id ${subject.accessKeyId} --status Inactive`,
   ];
 }
+
+/**
+ * The way off for a key of the report, when its evidence was read; null otherwise (evidence off, a
+ * key without a finding, a key known only by its slot).
+ */
+export function keyWayOff(
+  report: { accountId: string; evidence?: readonly KeyEvidenceEntry[] | undefined },
+  key: { userName: string | null; accessKeyId: string | null },
+): WayOff | null {
+  const { userName, accessKeyId } = key;
+  if (userName === null || accessKeyId === null) return null;
+  const entry = report.evidence?.find((e) => e.accessKeyId === accessKeyId && e.userName === userName);
+  return entry ? wayOff(entry, { accountId: report.accountId, userName, accessKeyId }) : null;
+}
