@@ -4,6 +4,7 @@
  * Used by the HTML report's browser test, the screenshot script and the demo.
  */
 import { readFile } from 'node:fs/promises';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { auditAccount } from '../src/audit.js';
 import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
 import { createOwnerClients } from '../src/aws/owner-clients.js';
@@ -60,6 +61,19 @@ export async function auditAcme(
       TEAM_DIRECTORY: ACME_TEAM_DIRECTORY,
       ...options.env,
     });
+    // With evidence on, CloudTrail is read by region; its pacing waits move the sandbox clock (which
+    // starts at the fixture's now), so the 2 lookups a second cost no real time.
+    const evidence =
+      settings.evidence === 'on'
+        ? {
+            clock: () => sandbox.state.clock.now(),
+            evidenceTrail: (region: string) =>
+              new CloudTrailClient({ region, endpoint: sandbox.url, credentials: CREDENTIALS }),
+            sleep: async (ms: number) => {
+              sandbox.state.clock.advance(ms);
+            },
+          }
+        : {};
     // The users as the audit judged them: findings name keys as it did (by slot where the
     // credential report was all it read of a user), so every finding meets its key's row.
     const { report, users } = await auditAccount(
@@ -67,6 +81,7 @@ export async function auditAcme(
         ...clients,
         region: 'us-east-1',
         clock: () => (now ? new Date(now) : new Date()),
+        ...evidence,
         selfAccessKeyId: await signingAccessKeyId(clients.iam),
         logger: { info: () => {}, warn: () => {} },
       },

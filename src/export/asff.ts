@@ -7,6 +7,7 @@
  * sent: they are the triage of the people who work the findings.
  */
 import type { AwsSecurityFinding, Partition, Resource, SeverityLabel } from '@aws-sdk/client-securityhub';
+import { keyWayOff } from '../evidence/way-off.js';
 import type { AuditReport, Finding, KeyFinding, Severity, UserRecord } from '../model.js';
 import { partitionOf } from '../notify/topic-arn.js';
 import { ownerName } from '../render/owner-text.js';
@@ -165,6 +166,21 @@ function productFields(ctx: AsffContext, finding: Finding): Record<string, strin
   );
 }
 
+/**
+ * What to do: the way off long-term keys when the key's usage evidence was read (its replacement,
+ * and the page that explains it), else the rule's own advice.
+ */
+function remediation(ctx: AsffContext, finding: Finding): AwsSecurityFinding['Remediation'] {
+  const way = finding.userName === null ? null : keyWayOff(ctx.report, finding);
+  if (!way) {
+    return {
+      Recommendation: { Text: clip(remediationText(finding), LIMITS.recommendation), Url: REMEDIATION_URL },
+    };
+  }
+  const text = `${way.line} Usage from CloudTrail: ${way.profile} (${way.evidence}). ${remediationText(finding)}`;
+  return { Recommendation: { Text: clip(text, LIMITS.recommendation), Url: way.url } };
+}
+
 /** One finding of the report in ASFF, active and failing. */
 export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFinding {
   const id = findingUid(ctx.report.accountId, finding);
@@ -189,9 +205,7 @@ export function toAsffFinding(ctx: AsffContext, finding: Finding): AwsSecurityFi
     Severity: existing?.Severity ?? severity,
     Title: clip(findingTitle(finding), LIMITS.title),
     Description: description(ctx, finding),
-    Remediation: {
-      Recommendation: { Text: clip(remediationText(finding), LIMITS.recommendation), Url: REMEDIATION_URL },
-    },
+    Remediation: remediation(ctx, finding),
     ProductFields: productFields(ctx, finding),
     Resources: resourcesOf(ctx, finding),
     Compliance: {

@@ -27,6 +27,9 @@ export const CSV_COLUMNS = [
   'unowned',
 ] as const;
 
+/** Added after the others when the report carries usage evidence (`evidence=on`). */
+export const CSV_USAGE_COLUMNS = ['usage_profile', 'way_off'] as const;
+
 /** The Content-Type of the export, with the RFC 4180 `header` parameter. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 
@@ -106,13 +109,18 @@ export function csvDocument(header: readonly string[], records: readonly (readon
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Renders the key rows as CSV: the header, then exactly one line per row, in row order. */
+/**
+ * Renders the key rows as CSV: the header, then exactly one line per row, in row order. The usage
+ * columns come only when some key has evidence, so a run without it keeps its columns.
+ */
 export function renderCsv(rows: readonly KeyRow[]): string {
+  const usage = rows.some((row) => row.usage !== null);
   return csvDocument(
-    CSV_COLUMNS,
+    usage ? [...CSV_COLUMNS, ...CSV_USAGE_COLUMNS] : CSV_COLUMNS,
     rows.map((row) => {
       const values = keyRowCells(row);
-      return CSV_COLUMNS.map((column) => values[column]);
+      const cells = CSV_COLUMNS.map((column) => values[column]);
+      return usage ? [...cells, row.usage?.profile ?? '', row.usage?.wayOff ?? ''] : cells;
     }),
   );
 }

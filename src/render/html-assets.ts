@@ -55,6 +55,8 @@ ul.thresholds { flex-direction: column; color: var(--muted); }
 .mark-deactivate { border-color: var(--due); }
 .mark-warn, .mark-never { border-color: var(--review); }
 details { margin: 8px 0; }
+article.way-off { border-top: 1px solid var(--line); margin: 12px 0; }
+article.way-off pre { overflow-x: auto; background: var(--panel); padding: 8px; font-size: .85rem; }
 summary { cursor: pointer; color: var(--link); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }

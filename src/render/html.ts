@@ -6,6 +6,7 @@
  * page's Content-Security-Policy forbids loading anything else.
  */
 
+import { keyWayOff, type WayOff } from '../evidence/way-off.js';
 import type {
   ActionOutcome,
   AuditError,
@@ -16,7 +17,7 @@ import type {
   KeyOwner,
   Severity,
 } from '../model.js';
-import { SEVERITY_ORDER } from '../model.js';
+import { PRIVILEGE_LEVELS, SEVERITY_ORDER } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import type { KeyRow } from '../report/key-rows.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
@@ -40,6 +41,7 @@ const NOT_REACHED_NAMED = 100;
 export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string {
   const teams = new Map(rows.map((row) => [row.userName, row.team] as const));
   const unowned = unownedKeys(report.findings);
+  const ways = report.evidence ? wayOffKeys(report) : [];
   const sections = [
     section(
       'actions',
@@ -61,11 +63,19 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
       renderHtmlTable({
         id: 'findings-table',
         label: 'Findings',
-        columns: findingColumns(teams),
+        columns: findingColumns(teams, report),
         items: report.findings,
         empty: 'No findings: every audited key is within policy.',
       }),
     ),
+    ways.length > 0
+      ? section(
+          'way-off',
+          `Long-term keys and the way off (${ways.length})`,
+          'How each key with a finding is used, from CloudTrail, and what replaces it: worst first (most privileged, most recently used, most severe).',
+          renderWayOff(ways),
+        )
+      : '',
     unowned.length > 0
       ? section(
           'unowned',
@@ -123,6 +133,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
     ['chart', 'Chart'],
     ['actions', `Actions (${report.actions.length})`],
     ['findings', `Findings (${report.findings.length})`],
+    ...(ways.length > 0 ? [['way-off', `The way off (${ways.length})`]] : []),
     ...(unowned.length > 0 ? [['unowned', `Unowned keys (${unowned.length})`]] : []),
     ['exemptions', `Exemptions (${report.exempt.length})`],
     ...(report.errors.length > 0 ? [['errors', `Errors (${report.errors.length})`]] : []),
@@ -273,7 +284,22 @@ const actionColumns: readonly HtmlColumn<ActionOutcome>[] = [
   },
 ];
 
-function findingColumns(teams: ReadonlyMap<string, string | null>): readonly HtmlColumn<Finding>[] {
+function findingColumns(
+  teams: ReadonlyMap<string, string | null>,
+  report: AuditReport,
+): readonly HtmlColumn<Finding>[] {
+  // The usage column only when evidence was read: a run without it keeps its table.
+  const usage: HtmlColumn<Finding>[] = report.evidence
+    ? [
+        {
+          header: 'Usage',
+          cell: (f) => {
+            const way = f.userName === null ? null : keyWayOff(report, f);
+            return way ? { text: way.profile, sort: way.profile, note: way.line } : null;
+          },
+        },
+      ]
+    : [];
   return [
     { header: 'Severity', numeric: true, cell: (f) => severityCell(f.severity) },
     { header: 'Rule', cell: (f) => f.ruleId },
@@ -301,8 +327,74 @@ function findingColumns(teams: ReadonlyMap<string, string | null>): readonly Htm
     { header: 'Privilege', cell: (f) => privilegeText(f) },
     { header: 'Owner', cell: (f) => (f.userName === null || !f.owner ? null : ownerCell(f.owner)) },
     { header: 'What to do', wide: true, cell: (f) => f.message },
+    ...usage,
     { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
   ];
+}
+
+interface WayOffKey {
+  userName: string;
+  accessKeyId: string;
+  way: WayOff;
+  /** Sort keys, lower is worse: privilege level, then recency of use (negated), then severity. */
+  rank: [number, number, number];
+}
+
+/** The keys with evidence and a finding, worst first: most privileged, most recently used, most severe. */
+function wayOffKeys(report: AuditReport): WayOffKey[] {
+  const keys: WayOffKey[] = [];
+  for (const entry of report.evidence ?? []) {
+    const way = keyWayOff(report, entry);
+    if (!way) continue;
+    const findings = report.findings.filter(
+      (f): f is KeyFinding => f.userName === entry.userName && f.accessKeyId === entry.accessKeyId,
+    );
+    const privilege = Math.min(
+      PRIVILEGE_LEVELS.length,
+      ...findings.map((f) =>
+        f.privilege ? PRIVILEGE_LEVELS.indexOf(f.privilege.level) : PRIVILEGE_LEVELS.length,
+      ),
+    );
+    const severity = Math.min(
+      SEVERITY_ORDER.length,
+      ...findings.map((f) => SEVERITY_ORDER.indexOf(f.severity)),
+    );
+    const lastSeen = entry.lastSeen === null ? 0 : Date.parse(entry.lastSeen);
+    keys.push({
+      userName: entry.userName,
+      accessKeyId: entry.accessKeyId,
+      way,
+      rank: [privilege, -lastSeen, severity],
+    });
+  }
+  const compare = (a: WayOffKey, b: WayOffKey) =>
+    a.rank[0] - b.rank[0] ||
+    a.rank[1] - b.rank[1] ||
+    a.rank[2] - b.rank[2] ||
+    (a.accessKeyId < b.accessKeyId ? -1 : 1);
+  return keys.sort(compare);
+}
+
+/** Keys per profile (profiles in the order of their worst key), each with its advice and snippet. */
+function renderWayOff(keys: readonly WayOffKey[]): string {
+  const profiles = [...new Set(keys.map((k) => k.way.profile))];
+  return profiles
+    .map((profile) => {
+      const group = keys.filter((k) => k.way.profile === profile);
+      const items = group.map(({ userName, accessKeyId, way }) =>
+        [
+          `<article class="way-off" data-profile="${escapeHtml(profile)}" data-key="${escapeHtml(accessKeyId)}">`,
+          `<h4>${escapeHtml(`${userName}, ${accessKeyId}`)}</h4>`,
+          `<p class="note">${escapeHtml(`Evidence: ${way.evidence}.`)}</p>`,
+          `<p>${escapeHtml(way.line)} <a href="${escapeHtml(way.url)}" rel="noopener noreferrer">${escapeHtml('AWS documentation')}</a></p>`,
+          // Line by line: escaping turns control characters, line breaks among them, into U+FFFD.
+          `<pre><code>${way.snippet.split('\n').map(escapeHtml).join('\n')}</code></pre>`,
+          '</article>',
+        ].join('\n'),
+      );
+      return `<h3>${escapeHtml(`${profile} (${group.length})`)}</h3>\n${items.join('\n')}`;
+    })
+    .join('\n');
 }
 
 const exemptColumns: readonly HtmlColumn<ExemptEntry>[] = [

@@ -1,4 +1,5 @@
 import { isComingUp } from '../evaluate/unused-key.js';
+import { keyWayOff } from '../evidence/way-off.js';
 import type {
   ActionOutcome,
   AuditError,
@@ -150,7 +151,7 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
       `${group.title} (${visible.length === total ? total : `${visible.length} of ${total} shown`})`,
     ];
     if (group.intro) lines.push(...wrap(group.intro));
-    for (const finding of visible) lines.push(...renderFinding(finding));
+    for (const finding of visible) lines.push(...renderFinding(report, finding));
     sections.push(lines);
   }
   const omitted = report.findings.slice(shown.length);
@@ -172,7 +173,7 @@ function findingSections(report: AuditReport, maxFindings: number): string[][] {
   return sections;
 }
 
-function renderFinding(finding: Finding): string[] {
+function renderFinding(report: AuditReport, finding: Finding): string[] {
   const lines = bullet(
     `${finding.userName === null ? 'Account' : keySubject(finding)} [${clean(finding.ruleId)}]`,
   );
@@ -182,10 +183,23 @@ function renderFinding(finding: Finding): string[] {
   if (privilege) lines.push(...detail(`Privilege: ${clean(privilege)}.`));
   if (finding.userName !== null && finding.owner)
     lines.push(...detail(`Owner: ${clean(ownerText(finding.owner))}.`));
+  lines.push(...usageLines(report, finding));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
   lines.push(...detail(clean(finding.message)));
   return lines;
+}
+
+/** The key's usage profile, the evidence in a phrase, the way off in a line, and its docs link. */
+function usageLines(report: AuditReport, finding: Finding): string[] {
+  const way = finding.userName === null ? null : keyWayOff(report, finding);
+  if (!way) return [];
+  // The link stands on its own line, unwrapped, like the archive's links.
+  return [
+    ...detail(`Usage: ${way.profile} (${clean(way.evidence)}).`),
+    ...detail(`Way off: ${way.line}`),
+    `  ${way.url}`,
+  ];
 }
 
 /** A key known only from the credential report is named by its slot and creation date. */

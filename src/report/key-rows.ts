@@ -6,11 +6,13 @@
  */
 
 import { keyFacts } from '../evaluate/key-facts.js';
+import { keyWayOff } from '../evidence/way-off.js';
 import { keyIdentity, keyRefOf } from '../key-ref.js';
 import type {
   ActionOutcome,
   AuditReport,
   ExemptEntry,
+  KeyEvidenceEntry,
   KeyOwner,
   KeyStatus,
   RuleId,
@@ -50,6 +52,8 @@ export interface KeyRow {
   privilege: string | null;
   /** Who answers for the key (from its findings); null for a key without a finding. */
   owner: KeyOwner | null;
+  /** The key's usage profile from CloudTrail, and the way off it in a line; null when not read. */
+  usage: { profile: KeyEvidenceEntry['profile']; wayOff: string } | null;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -86,6 +90,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
       const findings = [...(findingsByKey.get(keyIdentity(user.userName, keyRefOf(key))) ?? [])].sort(
         (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
       );
+      const way = keyWayOff(report, { userName: user.userName, accessKeyId: key.accessKeyId });
       const action = key.accessKeyId ? actionByKey.get(key.accessKeyId) : undefined;
       const exemption =
         (key.accessKeyId ? exemptByKey.get(key.accessKeyId) : undefined) ??
@@ -110,6 +115,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         severity: findings[0]?.severity ?? null,
         privilege: findings.map(privilegeText).find((text) => text !== null) ?? null,
         owner: findings.flatMap((f) => (f.userName !== null && f.owner ? [f.owner] : []))[0] ?? null,
+        usage: way ? { profile: way.profile, wayOff: way.line } : null,
         action: action
           ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
           : null,

@@ -131,7 +131,8 @@ describe('HTML report in Chromium', () => {
     try {
       // Launch first: without Chromium there is nothing to test, and the error says how to install it.
       browser = await launchChromium();
-      const audited = await auditAcme({ edit: plantMarkup });
+      // Evidence on: the way-off section (snippets, documentation links) is part of what must load nothing.
+      const audited = await auditAcme({ edit: plantMarkup, env: { EVIDENCE: 'on' } });
       report = renameEverywhere(audited.report, 'carol', HOSTILE_USER);
       rows = renameEverywhere(audited.rows, 'carol', HOSTILE_USER);
       served = await serve(renderHtml(report, rows));
@@ -334,6 +335,7 @@ describe('HTML report in Chromium', () => {
     await expect(page.locator('#keys-table tbody tr:visible').count()).resolves.toBe(
       rows.filter((r) => r.status === 'Inactive').length,
     );
+    await expect(page.locator('#way-off pre').count()).resolves.toBe(report.evidence?.length);
     expect(errors).toEqual([]);
     expect(requests).toEqual([served.url]);
     expect(served.requests).toEqual(['GET /report.html']);
