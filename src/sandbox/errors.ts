@@ -69,3 +69,20 @@ export const awsErrors = {
           `User: ${callerArn} is not authorized to perform: ${service}:${action}`,
         ),
 } as const;
+
+/**
+ * The JSON object a REST-JSON request carries (SES v2, Security Hub): an empty body is `{}`;
+ * anything else that is not a JSON object is the services' `SerializationException` 400.
+ */
+export function jsonObjectBody(body: string): Record<string, unknown> {
+  let input: unknown;
+  try {
+    input = JSON.parse(body || '{}');
+  } catch {
+    throw new AwsError('SerializationException', 400, 'The request body is not valid JSON');
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
+  }
+  return input as Record<string, unknown>;
+}

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CredentialScope, resolveCaller } from './auth.js';
-import { AwsError } from './errors.js';
+import { AwsError, jsonObjectBody } from './errors.js';
 import type { Faults } from './faults.js';
 import type { StoredFinding } from './securityhub-state.js';
 import type { SandboxState } from './state.js';
@@ -124,16 +124,7 @@ export async function handleSecurityHubRequest(
         `Account ${caller.accountId} is not subscribed to AWS Security Hub`,
       );
     }
-    let input: unknown;
-    try {
-      input = JSON.parse(body || '{}');
-    } catch {
-      throw new AwsError('SerializationException', 400, 'The request body is not valid JSON');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
-    }
-    const request = { body: input as Record<string, unknown>, accountId: caller.accountId, arn: caller.arn };
+    const request = { body: jsonObjectBody(body), accountId: caller.accountId, arn: caller.arn };
     const result =
       operation === 'BatchImportFindings'
         ? batchImportFindings(state, request)

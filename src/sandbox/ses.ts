@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CredentialScope, resolveCaller } from './auth.js';
-import { AwsError } from './errors.js';
+import { AwsError, jsonObjectBody } from './errors.js';
 import type { Faults } from './faults.js';
 import type { SandboxAccount } from './iam-state.js';
 import { randomUuid } from './random.js';
@@ -73,16 +73,7 @@ export async function handleSesRequest(
   try {
     const caller = resolveCaller(state, scope);
     const account = state.account(caller.accountId) ?? state.defaultAccount;
-    let input: unknown;
-    try {
-      input = JSON.parse(body || '{}');
-    } catch {
-      throw new AwsError('SerializationException', 400, 'The request body is not valid JSON');
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
-    }
-    const request = input as Record<string, unknown>;
+    const request = jsonObjectBody(body);
     const fault = await faults.apply(account.id, `ses:${operation}`, state.clock.now(), (name) => {
       const value = request[name];
       return typeof value === 'string' ? value : undefined;
