@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPrivilege } from '../../src/privilege/classify.js';
 import type { PolicyDocument, PolicySource, PolicyStatement } from '../../src/privilege/policy-document.js';
+import { CODE_RUNNERS, ESCALATION_ACTIONS } from '../support/privilege-actions.js';
 
 const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
 const inline = (name: string, ...statements: PolicyStatement[]): PolicySource => ({
@@ -25,23 +26,7 @@ const deny = (Action: string): PolicyStatement => ({ Effect: 'Deny', Action, Res
 describe('Privilege: each action that escalates, runs code or makes an administrator', () => {
   it('calls each IAM action that grants more privilege-escalation, alone and on some resources only', () => {
     // Prepare
-    const escalations = [
-      'iam:CreateAccessKey',
-      'iam:CreateLoginProfile',
-      'iam:UpdateLoginProfile',
-      'iam:AttachUserPolicy',
-      'iam:AttachGroupPolicy',
-      'iam:AttachRolePolicy',
-      'iam:PutUserPolicy',
-      'iam:PutGroupPolicy',
-      'iam:PutRolePolicy',
-      'iam:CreatePolicyVersion',
-      'iam:SetDefaultPolicyVersion',
-      'iam:AddUserToGroup',
-      'iam:UpdateAssumeRolePolicy',
-      'iam:PutUserPermissionsBoundary',
-      'iam:DeleteUserPermissionsBoundary',
-    ];
+    const escalations = ESCALATION_ACTIONS;
     // Act
     const classified = escalations.map((action) => classifyPrivilege([inline('one', allow(action))]));
     // Assess
@@ -56,18 +41,7 @@ describe('Privilege: each action that escalates, runs code or makes an administr
 
   it('calls iam:PassRole with each service that runs code privilege-escalation, and with one that does not a write', () => {
     // Prepare
-    const runners = [
-      'lambda:CreateFunction',
-      'ec2:RunInstances',
-      'ecs:RunTask',
-      'ecs:RegisterTaskDefinition',
-      'glue:CreateDevEndpoint',
-      'glue:CreateJob',
-      'cloudformation:CreateStack',
-      'codebuild:CreateProject',
-      'sagemaker:CreateNotebookInstance',
-      'datapipeline:CreatePipeline',
-    ];
+    const runners = CODE_RUNNERS;
     const withPassRole = (action: string) =>
       classifyPrivilege([inline('pass', allow('iam:PassRole')), inline('run', allow(action, '*'))]);
     // Act

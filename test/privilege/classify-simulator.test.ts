@@ -20,6 +20,7 @@ import {
 } from '../../src/privilege/policy-document.js';
 import { AWS_MANAGED_POLICIES } from '../../src/sandbox/aws-managed-policies.js';
 import { POLICIES_FIXTURE, POLICY_ACCOUNT } from '../sandbox/policies-fixture.js';
+import { CODE_RUNNERS, ESCALATION_ACTIONS } from '../support/privilege-actions.js';
 
 type Level = Privilege['level'];
 
@@ -29,41 +30,8 @@ interface Case {
   boundary: PolicyDocument | null;
 }
 
-// The lists below are this test's own account of IAM (not the classifier's lists): a name dropped
-// from the classifier makes a case below disagree with the simulator.
-
-/** Each lets a user grant itself (or a principal it controls) more than it has. */
-const ESCALATION_ACTIONS = [
-  'iam:CreateAccessKey',
-  'iam:CreateLoginProfile',
-  'iam:UpdateLoginProfile',
-  'iam:AttachUserPolicy',
-  'iam:AttachGroupPolicy',
-  'iam:AttachRolePolicy',
-  'iam:PutUserPolicy',
-  'iam:PutGroupPolicy',
-  'iam:PutRolePolicy',
-  'iam:CreatePolicyVersion',
-  'iam:SetDefaultPolicyVersion',
-  'iam:AddUserToGroup',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:PutUserPermissionsBoundary',
-  'iam:DeleteUserPermissionsBoundary',
-];
-
-/** Services that run code with a role passed to them: with `iam:PassRole`, any role's rights. */
-const CODE_RUNNERS = [
-  'lambda:CreateFunction',
-  'ec2:RunInstances',
-  'ecs:RunTask',
-  'ecs:RegisterTaskDefinition',
-  'glue:CreateDevEndpoint',
-  'glue:CreateJob',
-  'cloudformation:CreateStack',
-  'codebuild:CreateProject',
-  'sagemaker:CreateNotebookInstance',
-  'datapipeline:CreatePipeline',
-];
+// ESCALATION_ACTIONS and CODE_RUNNERS are the tests' own account of IAM (test/support), not the
+// classifier's lists: a name dropped from the classifier makes a case below disagree with the simulator.
 
 const ARN = `arn:aws:iam::${POLICY_ACCOUNT}`;
 const REGIONAL = `us-east-1:${POLICY_ACCOUNT}`;
