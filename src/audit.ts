@@ -1,7 +1,7 @@
 /**
  * One audit of one account, as one pipeline:
- * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> apply -> privilege -> owners
- * -> evidence -> report
+ * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> confirm with CloudTrail (when
+ * evidence is on) -> apply -> privilege -> owners -> evidence -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -9,14 +9,16 @@ import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
 import { archiveReport } from './archive/write-archive.js';
+import type { RoundRateLimiter } from './aws/rate-limiter.js';
 import { collectInventory } from './collect/collect-inventory.js';
 import { ROOT_USER_NAME } from './collect/live-collector.js';
 import type { Settings } from './config/settings.js';
 import { rememberingEvaluation } from './evaluate/registry.js';
+import { confirmUnused } from './evidence/confirm-unused.js';
 import { evidenceEntry } from './evidence/evidence-entry.js';
 import { evidenceCandidates } from './evidence/evidence-subjects.js';
 import { withKeyIds } from './evidence/key-ids.js';
-import { readEvidence } from './evidence/read-evidence.js';
+import { type EvidenceDeps, type EvidenceKey, readEvidence } from './evidence/read-evidence.js';
 import { exportToSecurityHub } from './export/security-hub.js';
 import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
 import { resolveOwners } from './owners/resolve-owners.js';
@@ -140,10 +142,27 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     live.resolved.length + live.notReached.length === 0
       ? firstPlan
       : decide(live.users, live.errors, live.unresolvedKeyReason, firstPlan.cap);
-  const planned = [
+  const livePlanned = [
     ...finalPlan.actions,
     ...liveDisagreements(firstPlan.actions, finalPlan.actions, live.users, asOf),
   ];
+
+  // confirm with CloudTrail (evidence on): a key the plan would deactivate that CloudTrail saw used
+  // after the date the plan relied on is left alone tonight. One lookup of one event per region,
+  // for those keys only: the full profiles are read after apply. Never for a preview of another
+  // date (CloudTrail has only now).
+  const evidenceTrail = settings.asOf === null ? deps.evidenceTrail : undefined;
+  const limiters = new Map<string, RoundRateLimiter>();
+  const unusedConfirmed = evidenceTrail
+    ? await confirmUnused(evidenceDeps(deps, evidenceTrail, shouldStop, limiters), {
+        actions: livePlanned,
+        users: live.users,
+        homeRegion: deps.region,
+        days: settings.evidenceDays,
+        now: asOf,
+      })
+    : null;
+  const planned = unusedConfirmed?.actions ?? livePlanned;
 
   // apply (enforce only, and only once confirmed when someone is asked)
   const applied =
@@ -201,31 +220,22 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
   // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
-  const reading = deps.evidenceTrail && settings.asOf === null;
-  const evidenceKeys = reading
+  // (and the keys CloudTrail contradicted before apply, whatever their findings)
+  const evidenceKeys = evidenceTrail
     ? await withKeyIds(deps.iam, evidenceCandidates(findings, settings.evidenceDays))
     : null;
   for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
     deps.logger.warn('usage evidence not read', { runId, userName, reason });
   }
   const evidence =
-    deps.evidenceTrail && evidenceKeys
-      ? await readEvidence(
-          {
-            cloudtrail: deps.evidenceTrail,
-            clock: deps.clock,
-            shouldStop,
-            // Paced on the run's clock: a test's clock and sleep move together, without real waits.
-            ...(deps.sleep ? { time: { now: () => deps.clock().getTime(), sleep: deps.sleep } } : {}),
-          },
-          {
-            keys: evidenceKeys.keys,
-            homeRegion: deps.region,
-            days: settings.evidenceDays,
-            maxPagesPerKey: settings.evidenceMaxPagesPerKey,
-            timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
-          },
-        )
+    evidenceTrail && evidenceKeys
+      ? await readEvidence(evidenceDeps(deps, evidenceTrail, shouldStop, limiters), {
+          keys: withContradicted(evidenceKeys.keys, unusedConfirmed?.contradicted ?? []),
+          homeRegion: deps.region,
+          days: settings.evidenceDays,
+          maxPagesPerKey: settings.evidenceMaxPagesPerKey,
+          timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
+        })
       : null;
 
   // report
@@ -243,7 +253,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: [...live.errors, ...privileged.errors, ...owned.errors],
+    errors: [...live.errors, ...(unusedConfirmed?.errors ?? []), ...privileged.errors, ...owned.errors],
     privilegeWeighting: settings.privilegeWeighting,
     ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
     thresholds: {
@@ -297,6 +307,28 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   }
   deps.logger.info('audit finished', { runId, summary: archived.summary, complete: archived.complete });
   return { report: archived, users: live.users };
+}
+
+/** The evidence reader's dependencies: paced on the run's clock when a sleep is given (a test's clock and sleep move together, without real waits). */
+function evidenceDeps(
+  deps: AuditDeps,
+  cloudtrail: NonNullable<AuditDeps['evidenceTrail']>,
+  shouldStop: (() => boolean) | undefined,
+  limiters: Map<string, RoundRateLimiter>,
+): EvidenceDeps {
+  return {
+    cloudtrail,
+    limiters,
+    clock: deps.clock,
+    shouldStop,
+    ...(deps.sleep ? { time: { now: () => deps.clock().getTime(), sleep: deps.sleep } } : {}),
+  };
+}
+
+/** The keys with a finding, then those CloudTrail contradicted before apply and not among them. */
+function withContradicted(keys: readonly EvidenceKey[], contradicted: readonly EvidenceKey[]): EvidenceKey[] {
+  const known = new Set(keys.map((key) => key.accessKeyId));
+  return [...keys, ...contradicted.filter((key) => !known.has(key.accessKeyId))];
 }
 
 /** True unless someone is asked (`confirmActions`) about planned actions and says no. */

@@ -51,6 +51,11 @@ export interface EvidenceDeps {
   time?: LimiterTime;
   /** True once the run must stop starting new work (the Lambda's time budget). */
   shouldStop?: () => boolean;
+  /**
+   * Each region's rate limiter, by region: a run that reads twice (the check before apply, the
+   * profiles after) shares them, so the second read does not start at full speed on a spent quota.
+   */
+  limiters?: Map<string, RoundRateLimiter>;
 }
 
 export interface EvidenceRequest {
@@ -63,6 +68,11 @@ export interface EvidenceRequest {
   maxPagesPerKey: number;
   /** The whole read starts no lookup after this many milliseconds. */
   timeBudgetMs: number;
+  /**
+   * One lookup of one event per region, the newest (LookupEvents answers newest first): all the
+   * check before apply needs to know whether a key was used after the date the plan relied on.
+   */
+  newestOnly?: boolean;
 }
 
 /** Why a key's evidence is partial: `budget` (pages or time spent), or the error that stopped it. */
@@ -124,7 +134,7 @@ export async function readEvidence(deps: EvidenceDeps, request: EvidenceRequest)
   const deadline = time.now() + request.timeBudgetMs;
   const end = deps.clock();
   const start = new Date(end.getTime() - Math.min(Math.max(request.days, 1), 90) * DAY_MS);
-  const limiters = new Map<string, RoundRateLimiter>();
+  const limiters = deps.limiters ?? new Map<string, RoundRateLimiter>();
   const limiterOf = (region: string) => {
     let limiter = limiters.get(region);
     if (!limiter) {
@@ -158,13 +168,14 @@ export async function readEvidence(deps: EvidenceDeps, request: EvidenceRequest)
             start,
             end,
             token,
+            size: request.newestOnly ? 1 : PAGE_SIZE,
             onAttempt: () => {
               lookups += 1;
             },
           });
           pages += 1;
           events.push(...(page.Events ?? []));
-          token = page.NextToken;
+          token = request.newestOnly ? undefined : page.NextToken;
         } while (token);
       }
     } catch (caught) {
@@ -202,7 +213,7 @@ async function lookup(
   deadline: number,
   key: EvidenceKey,
   region: string,
-  page: { start: Date; end: Date; token: string | undefined; onAttempt: () => void },
+  page: { start: Date; end: Date; token: string | undefined; size: number; onAttempt: () => void },
 ) {
   for (let attempt = 1; ; attempt++) {
     if (time.now() >= deadline) {
@@ -216,7 +227,7 @@ async function lookup(
           LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: key.accessKeyId }],
           StartTime: page.start,
           EndTime: page.end,
-          MaxResults: PAGE_SIZE,
+          MaxResults: page.size,
           ...(page.token ? { NextToken: page.token } : {}),
         }),
       );
