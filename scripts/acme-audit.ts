@@ -11,6 +11,7 @@ import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import type { AuditReport } from '../src/model.js';
 import { buildKeyRows, type KeyRow } from '../src/report/key-rows.js';
+import type { FaultRule } from '../src/sandbox/faults.js';
 import type { FixtureInput } from '../src/sandbox/fixture.js';
 import { startSandbox } from '../src/sandbox/index.js';
 
@@ -27,6 +28,8 @@ export interface AcmeAuditOptions {
   edit?: (fixture: FixtureInput) => FixtureInput;
   /** Settings environment on top of `MODE=report`. */
   env?: Record<string, string>;
+  /** Fault rules the sandbox answers with (a permission never granted). */
+  faults?: readonly FaultRule[];
 }
 
 /** The acme fixture as an object, to edit before starting a sandbox with it. */
@@ -49,6 +52,7 @@ export async function auditAcme(
   const fixture = options.edit ? options.edit(loaded) : loaded;
   const now = (fixture as { now?: string }).now;
   const sandbox = await startSandbox({ fixture });
+  sandbox.faults.add(...(options.faults ?? []));
   try {
     const clients = {
       ...createClients({ endpoint: sandbox.url, region: 'us-east-1', credentials: CREDENTIALS }),

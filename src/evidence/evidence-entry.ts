@@ -10,7 +10,7 @@ export function evidenceEntry(evidence: KeyEvidence): KeyEvidenceEntry {
     userName: evidence.userName,
     accessKeyId: evidence.accessKeyId,
     profile,
-    reasons: evidence.gap === null ? reasons : [...reasons, `read in part (${evidence.gap})`],
+    reasons: reasonsOf(evidence, reasons),
     regionsRead: evidence.regions,
     events: summary.events,
     firstSeen: summary.firstSeen?.toISOString() ?? null,
@@ -25,4 +25,11 @@ export function evidenceEntry(evidence: KeyEvidence): KeyEvidenceEntry {
     gap: evidence.gap,
     error: evidence.error,
   };
+}
+
+/** Nothing read says so instead of a profile's reasons; a read cut short adds why. */
+function reasonsOf(evidence: KeyEvidence, reasons: string[]): string[] {
+  if (evidence.gap === null) return reasons;
+  if (evidence.summary.events === 0) return [`not read from CloudTrail (${evidence.gap})`];
+  return [...reasons, `read in part (${evidence.gap})`];
 }

@@ -40,10 +40,29 @@ const DOCS = {
   lookup: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events-cli.html',
 } as const;
 
+/** What to do when CloudTrail said nothing about a key because it could not be read. */
+const UNREAD: Readonly<Record<NonNullable<KeyEvidenceEntry['gap']>, string>> = {
+  denied: "the auditor's role may not call it: grant it cloudtrail:LookupEvents",
+  throttled: 'CloudTrail throttled every try: the next run reads it again',
+  budget:
+    'the evidence budget was spent first: the next run reads it again, or raise evidenceTimeBudgetSeconds',
+  error: 'the lookup failed: the next run reads it again',
+};
+
 /** The way off for one key with evidence. */
 export function wayOff(entry: KeyEvidenceEntry, subject: WayOffSubject): WayOff {
   const evidence = entry.reasons.join('; ');
   const retire = retireKey(subject);
+  if (entry.gap !== null && entry.events === 0) {
+    // Nothing read is no evidence of disuse: say why, and how to look by hand meanwhile.
+    return {
+      profile: entry.profile,
+      line: `Usage not read from CloudTrail (${entry.gap}): ${UNREAD[entry.gap]}; meanwhile, look up what uses the key by hand.`,
+      evidence,
+      snippet: [...lookupSnippet(subject), ...retire].join('\n'),
+      url: DOCS.lookup,
+    };
+  }
   switch (entry.profile) {
     case 'pipeline': {
       const ci = ciServices(entry);
