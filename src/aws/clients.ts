@@ -106,6 +106,31 @@ export function clientsWith<F extends Record<string, ClientFactory>>(factories: 
 export const MEMBER_AUDIT_CLIENTS = { iam: iamClient, sts: stsClient, securityHub: securityHubClient };
 
 /**
+ * A member account's audit clients (IAM, STS, Security Hub), and with `evidence` its CloudTrail by
+ * region for the usage evidence: a member's CloudTrail records only the calls made in that account,
+ * so its keys are read with its own credentials. `destroy` frees every client's connections.
+ */
+export function memberAuditClientsWith(options: ClientOptions, evidence: boolean) {
+  const build = clientsWith(MEMBER_AUDIT_CLIENTS, options);
+  return (credentials: ClientOptions['credentials']) => {
+    const clients = build(credentials);
+    if (!evidence) return clients;
+    const trails: CloudTrailClient[] = [];
+    const evidenceTrail = createCloudTrailByRegion({ ...options, credentials }, (client) =>
+      trails.push(client),
+    );
+    return {
+      ...clients,
+      evidenceTrail,
+      destroy: () => {
+        clients.destroy();
+        for (const trail of trails) trail.destroy();
+      },
+    };
+  };
+}
+
+/**
  * The clients an audit of its own account uses. (Written out, not spread from the member's: a
  * spread is code esbuild keeps, with every client it names, in bundles that never use the list.)
  */

@@ -24,8 +24,13 @@ export interface OrganizationDeps extends AuditDeps {
   memberClients(credentials: TemporaryCredentials): MemberClients;
 }
 
-/** Clients signing as a member account, for one account's audit; `destroy` frees their connections. */
-export type MemberClients = Pick<AuditDeps, 'iam' | 'sts' | 'securityHub'> & { destroy(): void };
+/**
+ * Clients signing as a member account, for one account's audit (CloudTrail by region when evidence
+ * is read); `destroy` frees their connections.
+ */
+export type MemberClients = Pick<AuditDeps, 'iam' | 'sts' | 'securityHub' | 'evidenceTrail'> & {
+  destroy(): void;
+};
 
 /** The run an account belongs to. */
 export interface AccountRun {
@@ -97,14 +102,15 @@ export async function auditAccount(
       const credentials = await assumeMemberRole(deps.sts, roleArn, run.runId);
       member = deps.memberClients(credentials);
       // The auditor's own key lives in its own account only, and its CloudTrail sees only the
-      // calls made in its own account: a member's keys get no evidence yet, and are owned by tags,
-      // the (organization's) directory or nobody (the member role reads no trail).
+      // calls made in its own account: a member's keys are read through the member's CloudTrail
+      // (when evidence is on), and are owned by tags, the (organization's) directory or nobody.
       const { cloudtrail: _ownTrail, evidenceTrail: _ownEvidence, ...own } = deps;
       accountDeps = {
         ...own,
         iam: member.iam,
         sts: member.sts,
         securityHub: member.securityHub,
+        ...(deps.evidenceTrail && member.evidenceTrail ? { evidenceTrail: member.evidenceTrail } : {}),
         selfAccessKeyId: null,
         reportBucketOwner: run.orchestratorAccountId,
       };

@@ -1,4 +1,4 @@
-import { type ClientOptions, clientsWith, MEMBER_AUDIT_CLIENTS } from '../aws/clients.js';
+import { type ClientOptions, memberAuditClientsWith } from '../aws/clients.js';
 import { createOrganizationsClient, organizationsClientWith } from '../aws/organizations-client.js';
 import type { OrganizationRunDeps } from '../org/run-steps.js';
 import type { AuditDeps } from '../run-start.js';
@@ -12,7 +12,8 @@ export function organizationRunDeps(base: AuditDeps, options: ClientOptions): Or
     ...base,
     organizations: createOrganizationsClient(options),
     organizationsWith: organizationsClientWith(options),
-    // Security Hub too: it takes a finding only from the account the finding is about.
-    memberClients: clientsWith(MEMBER_AUDIT_CLIENTS, options),
+    // Security Hub too: it takes a finding only from the account the finding is about; and
+    // CloudTrail when evidence is read (the auditor's own trail is given only then).
+    memberClients: memberAuditClientsWith(options, base.evidenceTrail !== undefined),
   };
 }

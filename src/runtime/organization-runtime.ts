@@ -1,8 +1,7 @@
 import {
   type ClientFactory,
   type ClientsOf,
-  clientsWith,
-  MEMBER_AUDIT_CLIENTS,
+  memberAuditClientsWith,
   s3Client,
   snsClient,
   stsClient,
@@ -60,7 +59,7 @@ export function createListAccountsRuntime(env: Readonly<Record<string, string | 
  */
 export function createAccountAuditRuntime(env: Readonly<Record<string, string | undefined>>) {
   const runtime = requireReportBucket(createLambdaRuntime(env));
-  const memberClients = clientsWith(MEMBER_AUDIT_CLIENTS, runtime.clientOptions);
+  const memberClients = memberAuditClientsWith(runtime.clientOptions, runtime.settings.evidence === 'on');
   return {
     ...runtime,
     deps: async (context: Parameters<typeof runtime.deps>[0]) => ({

@@ -15,8 +15,9 @@ import {
 } from '../support/role-simulation.js';
 
 // deploy/member-role.yml, held to the permissions the per-account audit declares (the
-// organizationAuditAccount function's walk, its IAM calls: the only calls it makes with the member
-// role's credentials), with the same IAM policy simulator as the auditor's own role.
+// organizationAuditAccount function's walk, its IAM calls and CloudTrail's LookupEvents: the only
+// calls it makes with the member role's credentials), with the same IAM policy simulator as the
+// auditor's own role.
 
 const readConfiguration = createRequire(import.meta.url)('osls/lib/configuration/read.js') as (
   path: string,
@@ -140,8 +141,10 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     ) as { ParameterKey: string; ParameterValue: string }[];
     parameters = Object.fromEntries(stackSetParameters.map((p) => [p.ParameterKey, p.ParameterValue]));
     const registry = await gatherPermissions();
+    // Its IAM calls, and CloudTrail's LookupEvents: a member's event history is read with its
+    // own credentials (usage evidence).
     declared = permissionsOf(registry, 'organizationAuditAccount').filter(
-      (d) => d.action.startsWith('iam:') && d.grant !== false,
+      (d) => (d.action.startsWith('iam:') || d.action === 'cloudtrail:LookupEvents') && d.grant !== false,
     );
     responderDeclared = permissionsOf(registry, 'exposedKeyResponder').filter(
       (d) =>

@@ -2,6 +2,7 @@ import { CloudTrailClient, type LookupEventsCommand } from '@aws-sdk/client-clou
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, signingAccessKeyId } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
+import type { AuditReport } from '../../src/model.js';
 import { runOrganizationAudit } from '../../src/org/run-organization.js';
 import { organizationRunDeps } from '../../src/runtime/organization-deps.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -36,16 +37,33 @@ describe('Usage evidence in an organization run', () => {
     fixture.accounts
       .find((a) => a.id === MANAGEMENT)
       ?.users?.push(overdue('mgmt-daily', 'AKIAMGMTDAILY0000001'));
-    fixture.accounts
-      .find((a) => a.id === PAYMENTS)
-      ?.users?.push(overdue('pay-daily', 'AKIAPAYDAILY00000001'));
+    const payments = fixture.accounts.find((a) => a.id === PAYMENTS);
+    payments?.users?.push(overdue('pay-daily', 'AKIAPAYDAILY00000001'));
+    // The member's key is used by a Lambda function: its calls are in the member's CloudTrail only.
+    if (payments) {
+      payments.cloudTrailHistories = [
+        {
+          accessKeyId: 'AKIAPAYDAILY00000001',
+          userName: 'pay-daily',
+          from: daysAgo(30),
+          to: daysAgo(1),
+          events: 30,
+          sourceIPs: ['AWS Internal'],
+          userAgents: [
+            'aws-sdk-js/3.700.0 ua/2.1 os/linux#5.10 lang/js md/nodejs#22.11.0 api/s3#3.700.0 exec-env/AWS_Lambda_nodejs22.x',
+          ],
+          calls: [{ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets' }],
+          regions: ['us-east-1'],
+        },
+      ];
+    }
     sandbox = await startSandbox({ fixture });
   });
   afterAll(async () => {
     await sandbox.close();
   });
 
-  it("reads the auditor account's keys with its own CloudTrail, and no member's key through it", async () => {
+  it("reads the auditor account's keys with its own CloudTrail, and a member's keys with the member's", async () => {
     // Prepare
     const region = 'us-east-1';
     const credentials = { accessKeyId: ORG_AUDITOR_KEY, secretAccessKey: 'sandbox-placeholder' };
@@ -78,12 +96,19 @@ describe('Usage evidence in an organization run', () => {
       REPORT_TOPIC_ARN: ORG_TOPIC_ARN,
       REPORT_BUCKET: ORG_BUCKET,
     });
+    const reports = new Map<string, AuditReport>();
     // Act
-    await runOrganizationAudit(deps, settings, { notify: false });
-    // Assess
+    await runOrganizationAudit(deps, settings, {
+      notify: false,
+      onAudit: (accountId, audit) => reports.set(accountId, audit.report),
+    });
+    // Assess: the auditor's trail read its own account's keys only; the member's key has a profile
+    // from the member's CloudTrail (the auditor's holds none of its calls).
     const accounts = new Set(lookedUp.map((keyId) => sandbox.state.findKey(keyId)?.accountId));
     expect(lookedUp).toContain('AKIAMGMTDAILY0000001');
     expect(lookedUp).not.toContain('AKIAPAYDAILY00000001');
     expect([...accounts]).toEqual([MANAGEMENT]);
+    const member = reports.get(PAYMENTS)?.evidence?.find((e) => e.accessKeyId === 'AKIAPAYDAILY00000001');
+    expect(member).toMatchObject({ profile: 'workload-on-aws', events: 30, gap: null });
   });
 });
