@@ -171,6 +171,7 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
       io,
       progress,
       regionalUse({ ...settings, notify: event.notify === true }),
+      settings.evidence === 'on',
     );
     // A failed publish must not hide the report: the run may already have changed keys.
     const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
@@ -235,8 +236,9 @@ async function commandDeps(
   io: CommandIo,
   progress: ProgressView,
   regional: string | null,
+  evidence: boolean,
 ): Promise<AuditDeps> {
-  const { clients, region, globalDefault, selfAccessKeyId } = await openAwsSession(flags, {
+  const { clients, evidenceTrail, region, globalDefault, selfAccessKeyId } = await openAwsSession(flags, {
     regionalUse: regional,
   });
   if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
@@ -247,6 +249,8 @@ async function commandDeps(
     region,
     clock: () => new Date(),
     selfAccessKeyId,
+    // CloudTrail is read (and its lookups paced) only with evidence on.
+    ...(evidence ? { evidenceTrail } : {}),
     onProgress: progress.onProgress,
     ...(ask
       ? {

@@ -3,8 +3,15 @@
  * own provider chain (shared config and credentials files, SSO, `credential_process`), `--region`,
  * `--role-arn` with `--external-id` to assume a role first, and `--endpoint-url` (the sandbox).
  */
+
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { type AwsClients, createClients, signingAccessKeyId } from '../aws/clients.js';
+import {
+  type AwsClients,
+  createClients,
+  createCloudTrailByRegion,
+  signingAccessKeyId,
+} from '../aws/clients.js';
 import { createOwnerClients, type OwnerClients } from '../aws/owner-clients.js';
 
 /** The AWS flags every command that calls AWS takes. */
@@ -18,6 +25,8 @@ export interface AwsFlags {
 
 export interface AwsSession {
   clients: AwsClients & OwnerClients;
+  /** CloudTrail by region for the usage evidence (no connection until a lookup is made). */
+  evidenceTrail: (region: string) => CloudTrailClient;
   region: string;
   /** True when no region was configured anywhere and IAM is read through its global endpoint. */
   globalDefault: boolean;
@@ -144,6 +153,7 @@ export async function openAwsSession(
   const clients = { ...createClients(clientOptions), ...createOwnerClients(clientOptions) };
   return {
     clients,
+    evidenceTrail: createCloudTrailByRegion(clientOptions),
     region,
     globalDefault: configured === null,
     selfAccessKeyId: await signingAccessKeyId(clients.iam),

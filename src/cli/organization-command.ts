@@ -126,7 +126,7 @@ export async function runOrganizationAuditCommand(
     throw error;
   }
   try {
-    const { clients, region, globalDefault, selfAccessKeyId } = await openAwsSession(options, {
+    const { clients, evidenceTrail, region, globalDefault, selfAccessKeyId } = await openAwsSession(options, {
       regionalUse: regionalUse({ ...settings, notify: options.notify === true }),
     });
     if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
@@ -136,6 +136,7 @@ export async function runOrganizationAuditCommand(
         region,
         clock: () => new Date(),
         selfAccessKeyId,
+        ...(settings.evidence === 'on' ? { evidenceTrail } : {}),
         logger: {
           info: () => {},
           warn: (message, extra) => io.stderr(`warning: ${message} ${JSON.stringify(extra)}\n`),

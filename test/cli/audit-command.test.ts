@@ -172,6 +172,20 @@ describe('Command: key-hygiene audit, in process', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'undo', undoneRunId: runId, actions: [] });
   });
 
+  it('reads usage from CloudTrail with EVIDENCE=on, and not without', async () => {
+    // Act: one key in use and overdue for rotation; its region and the home region are one.
+    vi.stubEnv('EVIDENCE', 'on');
+    const on = await command(['audit', '--users', 'rotate-rita', '--output', 'json']);
+    vi.stubEnv('EVIDENCE', 'off');
+    const off = await command(['audit', '--users', 'rotate-rita', '--output', 'json']);
+    // Assess
+    expect(on.code).toBe(0);
+    const evidence = (JSON.parse(on.stdout) as { evidence?: { accessKeyId: string; gap: string | null }[] })
+      .evidence;
+    expect(evidence).toEqual([expect.objectContaining({ accessKeyId: KEYS.rotation, gap: null })]);
+    expect(JSON.parse(off.stdout)).not.toHaveProperty('evidence');
+  });
+
   it('refuses undo without --yes when not on a terminal, before any AWS call', async () => {
     // Act
     const result = await command(['undo', '20261120T030000Z-1a2b3c', '--trust-tags']);
