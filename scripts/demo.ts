@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ListAccessKeysCommand, ListUserTagsCommand, paginateListUsers } from '@aws-sdk/client-iam';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { auditAccount } from '../src/audit.js';
-import { createClients, signingAccessKeyId } from '../src/aws/clients.js';
+import { createClients, createCloudTrailByRegion, signingAccessKeyId } from '../src/aws/clients.js';
 import { createOwnerClients } from '../src/aws/owner-clients.js';
 import { loadSettings } from '../src/config/settings.js';
 import { deliverReport } from '../src/deliver.js';
@@ -53,10 +53,12 @@ async function main(): Promise<void> {
       REPORT_TOPIC_ARN: TOPIC_ARN,
       REPORT_BUCKET,
       TEAM_DIRECTORY,
+      // How each key in use is used, from CloudTrail (the fixture's keys have histories), and the way off.
+      EVIDENCE: 'on',
     });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
-    // on any day.
-    const clock = () => (fixture.now ? new Date(fixture.now) : new Date());
+    // on any day. CloudTrail's pacing waits move it on: 2 lookups a second cost no real time.
+    const clock = () => (fixture.now ? sandbox.state.clock.now() : new Date());
     const logger = {
       info: (message: string, extra: Record<string, unknown>) => {
         if (message === 'audit started') console.error(`audit started (${extra.mode}, as of ${extra.asOf})`);
@@ -68,6 +70,14 @@ async function main(): Promise<void> {
       ...clients,
       region: 'us-east-1',
       clock,
+      evidenceTrail: createCloudTrailByRegion({
+        endpoint: sandbox.url,
+        region: 'us-east-1',
+        credentials: CREDENTIALS,
+      }),
+      sleep: async (ms: number) => {
+        sandbox.state.clock.advance(ms);
+      },
       selfAccessKeyId: await signingAccessKeyId(clients.iam),
       logger,
     };

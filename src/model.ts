@@ -249,6 +249,8 @@ export const EVIDENCE_GAPS = ['budget', 'denied', 'throttled', 'error'] as const
 const keyEvidenceSchema = z.strictObject({
   userName: z.string(),
   accessKeyId: z.string(),
+  /** The key's creation date: finds the findings of a key the credential report names by slot only. */
+  keyCreateDate: isoDateTime.nullable(),
   profile: z.enum(USAGE_PROFILES),
   reasons: z.array(z.string()),
   regionsRead: z.array(z.string()),

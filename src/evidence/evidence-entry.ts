@@ -9,6 +9,7 @@ export function evidenceEntry(evidence: KeyEvidence): KeyEvidenceEntry {
   return {
     userName: evidence.userName,
     accessKeyId: evidence.accessKeyId,
+    keyCreateDate: evidence.keyCreateDate === null ? null : new Date(evidence.keyCreateDate).toISOString(),
     profile,
     reasons: reasonsOf(evidence, reasons),
     regionsRead: evidence.regions,

@@ -57,14 +57,15 @@ export async function withKeyIds(
   for (const candidate of candidates) {
     const { userName, accessKeyId, keyCreateDate, lastUsedRegion } = candidate;
     if (accessKeyId !== null) {
-      result.keys.push({ accessKeyId, userName, lastUsedRegion });
+      result.keys.push({ accessKeyId, userName, lastUsedRegion, keyCreateDate });
       continue;
     }
     try {
       const created = keyCreateDate === null ? null : toSecond(keyCreateDate);
       const matches = (await keysOf(userName)).filter((key) => key.created === created);
       const [only, ...others] = matches;
-      if (only && others.length === 0) result.keys.push({ accessKeyId: only.id, userName, lastUsedRegion });
+      if (only && others.length === 0)
+        result.keys.push({ accessKeyId: only.id, userName, lastUsedRegion, keyCreateDate });
       else
         result.unresolved.push({
           userName,

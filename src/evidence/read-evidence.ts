@@ -40,6 +40,8 @@ export interface EvidenceKey {
   userName: string;
   /** GetAccessKeyLastUsed's region; null or `N/A` for a global service or a key never used. */
   lastUsedRegion: string | null;
+  /** The key's creation date (ISO), when known: the report matches slot-only findings by it. */
+  keyCreateDate?: string | null;
 }
 
 export interface EvidenceDeps {
@@ -81,6 +83,7 @@ export type EvidenceGap = (typeof EVIDENCE_GAPS)[number];
 export interface KeyEvidence {
   accessKeyId: string;
   userName: string;
+  keyCreateDate: string | null;
   /** The regions read, in order. */
   regions: string[];
   /** Lookups made for the key (throttled retries included). */
@@ -195,6 +198,7 @@ export async function readEvidence(deps: EvidenceDeps, request: EvidenceRequest)
     results.push({
       accessKeyId: key.accessKeyId,
       userName: key.userName,
+      keyCreateDate: key.keyCreateDate ?? null,
       regions,
       lookups,
       summary: summarizeEvents(events),

@@ -301,10 +301,32 @@ function retireKey(subject: WayOffSubject): string[] {
  */
 export function keyWayOff(
   report: { accountId: string; evidence?: readonly KeyEvidenceEntry[] | undefined },
-  key: { userName: string | null; accessKeyId: string | null },
+  key: { userName: string | null; accessKeyId: string | null; keyCreateDate?: string | Date | null },
 ): WayOff | null {
-  const { userName, accessKeyId } = key;
-  if (userName === null || accessKeyId === null) return null;
-  const entry = report.evidence?.find((e) => e.accessKeyId === accessKeyId && e.userName === userName);
-  return entry ? wayOff(entry, { accountId: report.accountId, userName, accessKeyId }) : null;
+  const entry = keyEvidence(report.evidence ?? [], key);
+  return entry
+    ? wayOff(entry, { accountId: report.accountId, userName: entry.userName, accessKeyId: entry.accessKeyId })
+    : null;
+}
+
+/**
+ * A key's evidence: by its id, or, for a key the credential report names by slot only, by its user
+ * and creation date (to the second, as the slot was matched to the key when it was read).
+ */
+export function keyEvidence(
+  evidence: readonly KeyEvidenceEntry[],
+  key: { userName: string | null; accessKeyId: string | null; keyCreateDate?: string | Date | null },
+): KeyEvidenceEntry | null {
+  const { userName, accessKeyId, keyCreateDate } = key;
+  if (userName === null) return null;
+  const second = (date: string | Date) => Math.floor(new Date(date).getTime() / 1000);
+  const found = evidence.find((e) =>
+    accessKeyId !== null
+      ? e.accessKeyId === accessKeyId && e.userName === userName
+      : e.userName === userName &&
+        keyCreateDate != null &&
+        e.keyCreateDate !== null &&
+        second(e.keyCreateDate) === second(keyCreateDate),
+  );
+  return found ?? null;
 }

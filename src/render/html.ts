@@ -6,7 +6,7 @@
  * page's Content-Security-Policy forbids loading anything else.
  */
 
-import { keyWayOff, type WayOff } from '../evidence/way-off.js';
+import { keyEvidence, keyWayOff, type WayOff } from '../evidence/way-off.js';
 import type {
   ActionOutcome,
   AuditError,
@@ -347,7 +347,7 @@ function wayOffKeys(report: AuditReport): WayOffKey[] {
     const way = keyWayOff(report, entry);
     if (!way) continue;
     const findings = report.findings.filter(
-      (f): f is KeyFinding => f.userName === entry.userName && f.accessKeyId === entry.accessKeyId,
+      (f): f is KeyFinding => f.userName !== null && keyEvidence([entry], f) === entry,
     );
     const privilege = Math.min(
       PRIVILEGE_LEVELS.length,

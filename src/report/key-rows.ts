@@ -90,7 +90,11 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
       const findings = [...(findingsByKey.get(keyIdentity(user.userName, keyRefOf(key))) ?? [])].sort(
         (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
       );
-      const way = keyWayOff(report, { userName: user.userName, accessKeyId: key.accessKeyId });
+      const way = keyWayOff(report, {
+        userName: user.userName,
+        accessKeyId: key.accessKeyId,
+        keyCreateDate: key.createDate,
+      });
       const action = key.accessKeyId ? actionByKey.get(key.accessKeyId) : undefined;
       const exemption =
         (key.accessKeyId ? exemptByKey.get(key.accessKeyId) : undefined) ??

@@ -124,6 +124,19 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('says how each key in use is used, from CloudTrail, and the way off it, keys named by slot included', () => {
+    // Assess: the CI key (a credential-report slot), the laptop key and the Lambda key
+    expect(section(text, 'HIGH')).toContain(
+      'Owner: platform@acme.example (tag:owner). Usage: pipeline (100 % of calls from infrastructure or CI tools; tools: Terraform; CI: GitHub Actions). Way off: Replace the key with an IAM OIDC identity provider and a role the pipeline assumes (GitHub Actions). https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html',
+    );
+    expect(section(text, 'MEDIUM')).toContain(
+      'Usage: person (100 % of calls from AWS CLI, Console or browser;',
+    );
+    expect(section(text, 'MEDIUM')).toContain(
+      'Way off: Replace the key with the Lambda function execution role',
+    );
+  });
+
   it.each([
     { page: 'README.md', heading: '## What the demo does', count: 1 },
     { page: 'docs/report.md', heading: '## What the demo prints', count: 2 },

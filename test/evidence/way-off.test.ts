@@ -8,6 +8,7 @@ function entry(overrides: Partial<KeyEvidenceEntry>): KeyEvidenceEntry {
   return {
     userName: 'svc-deployer',
     accessKeyId: 'AKIADEPLOYER00000001',
+    keyCreateDate: '2024-02-01T00:30:00.000Z',
     profile: 'unknown',
     reasons: ['only 2 events read: too few to tell'],
     regionsRead: ['us-east-1'],
