@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only sandbox|audit|organization|package]`: runs each benchmark as its own process,
+ * `npm run bench [-- --quick] [-- --only sandbox|audit|organization|package|evidence]`: runs each benchmark as its own process,
  * so one benchmark's heap and peak RSS do not colour another's.
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ const BENCHES = {
   audit: 'bench/audit-bench.ts',
   organization: 'bench/organization-bench.ts',
   package: 'bench/package-bench.ts',
+  evidence: 'bench/evidence-bench.ts',
 } as const;
 type BenchName = keyof typeof BENCHES;
 

@@ -227,9 +227,12 @@ function rolesAnywhereSnippet(accountId: string): string[] {
     ],
   };
   return [
-    '# 1. A trust anchor: the certificate authority that issues the workload certificates',
+    '# 1. A trust anchor: the certificate authority that issues the workload certificates,',
+    '#    your own CA (its certificate, PEM, in JSON: a PEM breaks the shorthand syntax)',
     'aws rolesanywhere create-trust-anchor --name <anchor-name> --enabled \\',
-    '  --source "sourceType=AWS_ACM_PCA,sourceData={acmPcaArn=<private-ca-arn>}"',
+    `  --source '{"sourceType":"CERTIFICATE_BUNDLE","sourceData":{"x509CertificateData":"<ca-certificate-pem>"}}'`,
+    '#    or an AWS Private CA:',
+    '#    --source "sourceType=AWS_ACM_PCA,sourceData={acmPcaArn=<private-ca-arn>}"',
     '# 2. A role the workload may assume through it (trust.json), and a profile for the role',
     'aws iam create-role --role-name <role-name> --assume-role-policy-document file://trust.json',
     ...JSON.stringify(trust, null, 2).split('\n'),

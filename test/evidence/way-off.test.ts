@@ -150,6 +150,10 @@ describe('Function: wayOff', () => {
       ],
     });
     expect(advice.snippet).toContain('aws rolesanywhere create-trust-anchor');
+    // The Source union as the API names it (sourceType, sourceData.x509CertificateData), in JSON.
+    expect(advice.snippet).toContain(
+      `--source '{"sourceType":"CERTIFICATE_BUNDLE","sourceData":{"x509CertificateData":"<ca-certificate-pem>"}}'`,
+    );
     expect(advice.snippet).toContain('aws rolesanywhere create-profile');
     expect(advice.snippet).toContain('credential_process = aws_signing_helper credential-process');
     expect(advice.snippet).toContain('--role-arn arn:aws:iam::111122223333:role/<role-name>');
