@@ -6,7 +6,7 @@
  * of 120 s, and the largest, 600 s). CloudTrail's 2 lookups a second are paced on the sandbox clock,
  * which the pacing waits move on: "CloudTrail time" is the time the reads take at that limit, as
  * they would on AWS; "real time" is this machine's. Writes the `evidence` section of
- * bench/results.md and prints the rows.
+ * bench/results.md and prints the rows (`--quick`: prints only).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
@@ -162,6 +162,8 @@ async function main(): Promise<void> {
     table(rows),
   ].join('\n');
   process.stdout.write(`\n${body}\n`);
+  // A quick sanity run never rewrites a committed results file.
+  if (process.argv.includes('--quick')) return;
   const results = new URL('./results.md', import.meta.url);
   const current = await readFile(results, 'utf8').catch(() => '');
   await writeFile(results, withSection(current, 'evidence', body));
