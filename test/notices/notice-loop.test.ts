@@ -7,6 +7,9 @@ import { createOwnerClients } from '../../src/aws/owner-clients.js';
 import { loadSettings } from '../../src/config/settings.js';
 import type { AuditReport, KeyFinding } from '../../src/model.js';
 import type { NoticeRecord } from '../../src/notices/notice-record.js';
+import { renderCsv } from '../../src/render/csv.js';
+import { renderText } from '../../src/render/text.js';
+import { buildKeyRows } from '../../src/report/key-rows.js';
 import type { AuditDeps } from '../../src/run-start.js';
 import type { FixtureInput } from '../../src/sandbox/index.js';
 import { keyStatuses, sandboxAuditDeps, useSandbox } from '../support/sandbox-lifecycle.js';
@@ -21,6 +24,7 @@ const BUCKET = 'acme-reports';
 const SENDER = 'notices@example.com';
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:key-hygiene-reports`;
 const DAY = 86_400_000;
+const ERIN = 'AKIAERIN000000000001';
 const daysAgo = (days: number) => new Date(Date.parse(NOW) - days * DAY).toISOString();
 
 const KEYS = {
@@ -78,6 +82,19 @@ function fixture(): FixtureInput {
 const env = useSandbox(fixture);
 let deps: AuditDeps;
 let s3: S3Client;
+
+const run = (settings: Record<string, string> = {}) =>
+  auditAccount(deps, {
+    settings: loadSettings({
+      MODE: 'enforce',
+      INVENTORY_SOURCE: 'live',
+      REPORT_BUCKET: BUCKET,
+      REPORT_TOPIC_ARN: TOPIC,
+      NOTICE_SENDER: SENDER,
+      OWNER_TRAIL_PAGES: '0',
+      ...settings,
+    }),
+  });
 
 const audit = async (settings: Record<string, string> = {}): Promise<AuditReport> =>
   (
@@ -331,6 +348,44 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     expect(await emails()).toEqual([]);
   });
 
+  it("shows each key's notice and deadline in the text report and the CSV", async () => {
+    // Act
+    const { report, users } = await run();
+    const text = renderText(report).replace(/\s+/g, ' ');
+    const csv = renderCsv(buildKeyRows(users, report)).split('\r\n');
+
+    // Assess
+    expect(text).toContain(
+      "Owners' notices: 4 messages sent tonight (4 key stages). Owners were emailed from notices@example.com",
+    );
+    expect(text).toContain('Notice: sent 2026-11-20 by email; deadline 2026-11-27 (tonight: notice).');
+    expect(text).toContain(
+      'Notice: sent 2026-11-20 to the report topic; deadline 2026-11-27 (tonight: notice).',
+    );
+    expect(csv[0]?.endsWith(',notice_sent,notice_deadline')).toBe(true);
+    expect(
+      csv
+        .find((line) => line.startsWith(`alice,${KEYS.alice},`))
+        ?.endsWith(',2026-11-20T03:00:00.000Z,2026-11-27'),
+    ).toBe(true);
+  });
+
+  it('without a sender, sends every notice to the report topic and says owners were not emailed', async () => {
+    // Act
+    const { report } = await run({ NOTICE_SENDER: '' });
+
+    // Assess
+    expect(await emails()).toEqual([]);
+    const topic = noticesOnTopic();
+    expect(topic).toHaveLength(4);
+    expect(topic.map((m) => m.bodies.email).join('\n')).toContain(`Key: ${KEYS.alice}`);
+    expect(report.notices).toMatchObject({ ownersEmailed: false, messagesSent: 4 });
+    expect(renderText(report).replace(/\s+/g, ' ')).toContain(
+      'Owners were not emailed: no noticeSender is set',
+    );
+    expect(await keyStatuses(env.iam, 'alice')).toEqual({ [KEYS.alice]: 'Active' });
+  });
+
   it('sends nothing and writes no notice in report mode', async () => {
     // Act
     const report = await audit({ MODE: 'report' });
@@ -340,5 +395,67 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     expect(noticesOnTopic()).toEqual([]);
     expect(report.notices).toBeUndefined();
     await expect(record(KEYS.alice)).rejects.toThrow();
+  });
+});
+
+describe('Notices: an exposed key', () => {
+  const exposed = useSandbox(() => ({
+    now: NOW,
+    accounts: [
+      {
+        id: ACCOUNT,
+        buckets: [{ name: BUCKET }],
+        topics: [{ name: 'key-hygiene-reports' }],
+        ses: { identities: [SENDER] },
+        users: [
+          {
+            name: 'erin',
+            createDate: daysAgo(500),
+            // AWS quarantined erin, and the responder recorded her key as the exposed one.
+            tags: {
+              owner: 'erin@example.com',
+              [`key-hygiene:exposed-${ERIN}`]: '2026-11-19 20261119T100700Z-a1b2c3',
+            },
+            attachedPolicies: ['AWSCompromisedKeyQuarantineV2'],
+            accessKeys: [stale(ERIN, 1)],
+          },
+        ],
+      },
+    ],
+  }));
+
+  it('is deactivated at once, and its owner told the same night', async () => {
+    // Prepare
+    const options = { endpoint: exposed.sandbox.url, region: 'us-east-1', maxAttempts: 1 };
+    const exposedDeps = sandboxAuditDeps(
+      exposed.sandbox,
+      createClients(options),
+      createOwnerClients(options),
+    );
+
+    // Act
+    const { report } = await auditAccount(exposedDeps, {
+      settings: loadSettings({
+        MODE: 'enforce',
+        INVENTORY_SOURCE: 'live',
+        REPORT_BUCKET: BUCKET,
+        REPORT_TOPIC_ARN: TOPIC,
+        NOTICE_SENDER: SENDER,
+        OWNER_TRAIL_PAGES: '0',
+      }),
+    });
+
+    // Assess
+    expect(await keyStatuses(exposed.iam, 'erin')).toEqual({ [ERIN]: 'Inactive' });
+    expect(report.actions.find((a) => a.accessKeyId === ERIN)).toMatchObject({
+      ruleId: 'exposed-key',
+      status: 'applied',
+    });
+    const sent = (
+      (await (await fetch(`${exposed.sandbox.url}/_sandbox/emails`)).json()) as { emails: Email[] }
+    ).emails;
+    expect(sent.map((e) => [e.to, e.text?.includes(`Deactivated:\n  Key: ${ERIN}`)])).toEqual([
+      [['erin@example.com'], true],
+    ]);
   });
 });
