@@ -115,6 +115,7 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
   );
 
   const sentByKey = new Map(result.sent.map((s) => [s.accessKeyId, s]));
+  const actedRule = new Map(acted.map((k) => [k.accessKeyId, k.ruleId]));
   const dueByKey = new Map(due.map((d) => [d.accessKeyId, d]));
   const noticeOf = (accessKeyId: string): KeyNotice | null => {
     const cycle =
@@ -130,7 +131,10 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
     };
   };
   const findings = input.findings.map((f) => {
-    if (!isKeyFinding(f) || !(NOTICED_RULES.includes(f.ruleId) || sentByKey.has(f.accessKeyId))) return f;
+    // The notice is about the finding that acts: unused-key's, or the rule of tonight's action.
+    if (!isKeyFinding(f)) return f;
+    const acting = NOTICED_RULES.includes(f.ruleId) || actedRule.get(f.accessKeyId) === f.ruleId;
+    if (!acting) return f;
     const notice = noticeOf(f.accessKeyId);
     return notice ? { ...f, notice } : f;
   });

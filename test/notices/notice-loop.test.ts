@@ -149,7 +149,9 @@ async function record(accessKeyId: string): Promise<NoticeRecord> {
 const actionOf = (report: AuditReport, accessKeyId: string) =>
   report.actions.find((a) => a.accessKeyId === accessKeyId);
 const noticeOf = (report: AuditReport, accessKeyId: string) =>
-  report.findings.find((f): f is KeyFinding => f.userName !== null && f.accessKeyId === accessKeyId)?.notice;
+  report.findings.find(
+    (f): f is KeyFinding => f.userName !== null && f.accessKeyId === accessKeyId && f.ruleId === 'unused-key',
+  )?.notice;
 
 async function useKey(accessKeyId: string): Promise<void> {
   const sts = new STSClient({
