@@ -297,7 +297,23 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: [...live.errors, ...privileged.errors, ...owned.errors, ...(notified?.errors ?? [])],
+    errors: [
+      ...live.errors,
+      ...privileged.errors,
+      ...owned.errors,
+      ...(ledger?.failed
+        ? [
+            {
+              userName: null,
+              accessKeyId: null,
+              operation: 's3:ListObjectsV2',
+              code: 'NoticeLedgerUnreadable',
+              message: `${ledger.failed}; no unused key was deactivated and no notice was sent this run.`,
+            },
+          ]
+        : []),
+      ...(notified?.errors ?? []),
+    ],
     ...(notified ? { notices: notified.notices } : {}),
     privilegeWeighting: settings.privilegeWeighting,
     ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),

@@ -388,6 +388,23 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     expect(await keyStatuses(env.iam, 'alice')).toEqual({ [KEYS.alice]: 'Active' });
   });
 
+  it('deactivates nothing when the ledger cannot be read, and says why', async () => {
+    // Prepare: night 1's notices, then the deadline with the ledger refused
+    await audit();
+    await night(7);
+    env.sandbox.faults.add({ operation: 's3:ListObjectsV2', code: 'AccessDenied' });
+
+    // Act
+    const report = await audit();
+
+    // Assess
+    expect(await keyStatuses(env.iam, 'alice')).toEqual({ [KEYS.alice]: 'Active' });
+    expect(actionOf(report, KEYS.alice)?.reason).toMatch(
+      /^the notice ledger s3:\/\/acme-reports\/notices\/111111111111\/ could not be listed \(AccessDenied/,
+    );
+    expect(report.errors.map((e) => e.code)).toContain('NoticeLedgerUnreadable');
+  });
+
   it('sends nothing and writes no notice in report mode', async () => {
     // Act
     const report = await audit({ MODE: 'report' });
