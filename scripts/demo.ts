@@ -26,6 +26,8 @@ const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT_ID}:key-hygiene-demo-reports`
 const REPORT_BUCKET = 'acme-key-hygiene-reports';
 // The fixture's team directory (docs/owners.md): who answers for a team's keys.
 const TEAM_DIRECTORY = 'ssm:/key-hygiene/owners/teams';
+// The acme fixture's verified SES identity: the owners' notices are emailed from it.
+const NOTICE_SENDER = 'key-hygiene@acme.example';
 // The demo signs as the fixture's `key-hygiene-auditor` user; the secret is a placeholder the
 // sandbox does not check.
 const CREDENTIALS = { accessKeyId: 'AKIAAUDITOR000000001', secretAccessKey: 'sandbox-placeholder' };
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       TEAM_DIRECTORY,
       // How each key in use is used, from CloudTrail (the fixture's keys have histories), and the way off.
       EVIDENCE: 'on',
+      NOTICE_SENDER,
     });
     // The fixture fixes the sandbox's clock; the audit's clock follows it so the demo reads the same
     // on any day. CloudTrail's pacing waits move it on: 2 lookups a second cost no real time.
@@ -112,6 +115,16 @@ async function main(): Promise<void> {
         process.stdout.write(`Body ${protocol.padEnd(10)} ${body.length} bytes: ${preview}...\n`);
       }
     }
+
+    // The first enforce night: owners are told, nothing past its threshold is deactivated yet.
+    const sent = await fetch(`${sandbox.url}/_sandbox/emails`);
+    const { emails } = (await sent.json()) as {
+      emails: { to: string[]; subject: string | null; text: string | null }[];
+    };
+    process.stdout.write(rule(`The owners' notices SES received (${emails.length})`));
+    for (const email of emails) process.stdout.write(`To ${email.to.join(', ')}: ${email.subject}\n`);
+    const [first] = emails;
+    if (first) process.stdout.write(`\nThe first of them, as text:\n\n${first.text}\n`);
 
     process.stdout.write(rule(`The archive in s3://${REPORT_BUCKET}`));
     for await (const page of paginateListObjectsV2({ client: clients.s3 }, { Bucket: REPORT_BUCKET })) {

@@ -20,7 +20,11 @@ import { evidenceCandidates } from './evidence/evidence-subjects.js';
 import { withKeyIds } from './evidence/key-ids.js';
 import { type EvidenceDeps, type EvidenceKey, readEvidence } from './evidence/read-evidence.js';
 import { exportToSecurityHub } from './export/security-hub.js';
-import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model.js';
+import type { AuditError, AuditReport, Finding, PlannedAction, UserRecord } from './model.js';
+import { gateOnNotices } from './notices/notice-gate.js';
+import { notifyOwners } from './notices/notify-owners.js';
+import { type LedgerLocation, type LedgerRead, readLedger } from './notices/read-ledger.js';
+import { resolveTopicArn } from './notify/topic-arn.js';
 import { resolveOwners } from './owners/resolve-owners.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
@@ -164,9 +168,35 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     : null;
   const planned = unusedConfirmed?.actions ?? livePlanned;
 
+  // notices: in enforce mode, an unused key is deactivated only after its owner was sent a notice
+  // naming it and a deadline (the ledger, read for the flagged keys only); the gate is pure
+  const noticing = settings.mode === 'enforce' && settings.notices === 'on';
+  const ledgerAt: LedgerLocation | null =
+    settings.reportBucket && deps.s3
+      ? { bucket: settings.reportBucket, owner: deps.reportBucketOwner ?? accountId, accountId }
+      : null;
+  const ledger: LedgerRead | null =
+    noticing && ledgerAt && deps.s3
+      ? await readLedger(deps.s3, ledgerAt, noticedKeyIds(finalPlan.findings, planned), settings.concurrency)
+      : null;
+  const lastUses = new Map(
+    live.users.flatMap((user) =>
+      user.keys.map((key) => [key.accessKeyId, key.lastUsed?.date ?? null] as const),
+    ),
+  );
+  const gated = noticing
+    ? gateOnNotices(planned, {
+        ledger,
+        noLedgerReason: settings.reportBucket ? 'no S3 client given' : 'reportBucket is not set',
+        lastUseOf: (id) => lastUses.get(id) ?? null,
+        now: asOf,
+        noticeDays: settings.noticeDays,
+      })
+    : planned;
+
   // apply (enforce only, and only once confirmed when someone is asked)
   const applied =
-    settings.mode === 'enforce' && (await confirmed(deps, accountId, planned))
+    settings.mode === 'enforce' && (await confirmed(deps, accountId, gated))
       ? await applyActions(
           {
             iam: deps.iam,
@@ -178,10 +208,10 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             archivedRun: archivedRuns(deps, settings, accountId),
             onProgress,
           },
-          planned,
+          gated,
         )
       : settings.mode === 'enforce'
-        ? planned.map((a) =>
+        ? gated.map((a) =>
             a.status === 'planned' ? { ...a, status: 'skipped' as const, reason: NOT_CONFIRMED_REASON } : a,
           )
         : planned;
@@ -216,7 +246,31 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     { ssm: deps.ssm, s3: deps.s3, cloudtrail: deps.cloudtrail, now: asOf },
     { findings: weighed, users: live.users, settings },
   );
-  const findings = owned.findings;
+
+  // notices: tonight's stages (notice, final reminder, action notice), claimed in the ledger, sent
+  // once per owner, marked sent; after apply, so the action notice says what was done
+  const notified =
+    noticing && ledgerAt && ledger && ledger.failed === null && deps.s3
+      ? await notifyOwners(
+          { s3: deps.s3, ses: deps.ses, sns: deps.sns, now: deps.clock },
+          {
+            accountId,
+            runId,
+            now: asOf,
+            noticeDays: settings.noticeDays,
+            unusedKeyDays: settings.rules.unusedKey.days,
+            sender: settings.noticeSender,
+            topicArn: noticeTopicArn(deps, settings, accountId),
+            ledger: ledgerAt,
+            read: ledger,
+            findings: owned.findings,
+            actions,
+            users: live.users,
+            answerLinkFor: deps.answerLinkFor ?? (() => null),
+          },
+        )
+      : null;
+  const findings = notified?.findings ?? owned.findings;
 
   // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
   // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
@@ -253,7 +307,25 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: [...live.errors, ...(unusedConfirmed?.errors ?? []), ...privileged.errors, ...owned.errors],
+    errors: [
+      ...live.errors,
+      ...(unusedConfirmed?.errors ?? []),
+      ...privileged.errors,
+      ...owned.errors,
+      ...(ledger?.failed
+        ? [
+            {
+              userName: null,
+              accessKeyId: null,
+              operation: 's3:ListObjectsV2',
+              code: 'NoticeLedgerUnreadable',
+              message: `${ledger.failed}; no unused key was deactivated and no notice was sent this run.`,
+            },
+          ]
+        : []),
+      ...(notified?.errors ?? []),
+    ],
+    ...(notified ? { notices: notified.notices } : {}),
     privilegeWeighting: settings.privilegeWeighting,
     ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
     thresholds: {
@@ -329,6 +401,27 @@ function evidenceDeps(
 function withContradicted(keys: readonly EvidenceKey[], contradicted: readonly EvidenceKey[]): EvidenceKey[] {
   const known = new Set(keys.map((key) => key.accessKeyId));
   return [...keys, ...contradicted.filter((key) => !known.has(key.accessKeyId))];
+}
+
+/** The keys whose notice records the run reads: unused-key findings and planned deactivations. */
+function noticedKeyIds(findings: readonly Finding[], planned: readonly PlannedAction[]): string[] {
+  return [
+    ...findings.flatMap((f) =>
+      f.userName !== null && f.accessKeyId !== null && f.ruleId === 'unused-key' ? [f.accessKeyId] : [],
+    ),
+    ...planned.flatMap((a) => (a.action === 'deactivate' && a.key.kind === 'id' ? [a.key.accessKeyId] : [])),
+  ];
+}
+
+/** The report topic, for notices without an owner address; null when none is configured. */
+function noticeTopicArn(deps: AuditDeps, settings: Settings, accountId: string): string | null {
+  if (!settings.reportTopicArn && !settings.reportTopicName) return null;
+  return resolveTopicArn({
+    topicArn: settings.reportTopicArn,
+    topicName: settings.reportTopicName,
+    region: deps.region,
+    accountId,
+  });
 }
 
 /** True unless someone is asked (`confirmActions`) about planned actions and says no. */

@@ -141,8 +141,25 @@ const ownerSchema = z.strictObject({
 });
 export type KeyOwner = z.infer<typeof ownerSchema>;
 
+/**
+ * The key's notice (enforce mode with notices on): when its owner was first told, the deadline, and
+ * the stage sent tonight, if any.
+ */
+const noticeSchema = z.strictObject({
+  /** When the notice of the current cycle went out; null when it has not yet. */
+  sentAt: isoDateTime.nullable(),
+  /** The earliest day the key may be deactivated (YYYY-MM-DD). */
+  deadline: z.iso.date().nullable(),
+  /** The stage sent tonight, or null. */
+  tonight: z.enum(['notice', 'final-reminder', 'action']).nullable(),
+  channel: z.enum(['email', 'report-topic']).nullable(),
+});
+export type KeyNotice = z.infer<typeof noticeSchema>;
+
 const keyFindingSchema = z.strictObject({
   ...findingCommon,
+  /** Absent when no notice applies (report mode, notices off, not an unused-key finding). */
+  notice: noticeSchema.optional(),
   /** Absent when owners were not resolved (older reports, a root key). */
   owner: ownerSchema.optional(),
   /** Absent when privileges were not read (the read failed, or a root key). */
@@ -354,6 +371,13 @@ export const reportSchema = z.strictObject({
   archive: reportArchiveSchema.optional(),
   /** Whether severities followed each user's privilege (`privilegeWeighting`); absent in older reports. */
   privilegeWeighting: z.enum(['on', 'off']).optional(),
+  /**
+   * The owners' notices of an enforce run with notices on: whether owners were emailed (a sender is
+   * set) and how many messages went out tonight; absent otherwise.
+   */
+  notices: z
+    .strictObject({ ownersEmailed: z.boolean(), messagesSent: count, stagesSent: count, note: z.string() })
+    .optional(),
   /** Usage evidence from CloudTrail for the keys with a finding used lately; absent when not read. */
   evidence: z.array(keyEvidenceSchema).optional(),
 });

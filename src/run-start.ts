@@ -6,6 +6,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
@@ -56,6 +57,13 @@ export interface AuditDeps {
    * given, the usage of the keys with a finding is read after apply. Absent: no evidence is read.
    */
   evidenceTrail?: (region: string) => Pick<CloudTrailClient, 'send'>;
+  /** Emails the owners' notices when `settings.noticeSender` is set (enforce mode). */
+  ses?: Pick<SESv2Client, 'send'>;
+  /**
+   * The owner's answer link for a key and its deadline, put in each notice; null (or absent): no
+   * link line.
+   */
+  answerLinkFor?: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

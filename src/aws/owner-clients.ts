@@ -3,6 +3,7 @@
  * key). A module of their own so that only the functions that audit bundle them.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   type ClientOptions,
@@ -21,6 +22,8 @@ export interface OwnerClients {
   ssm: SSMClient;
   /** Finds who created a key no owner tag or directory entry names (CreateAccessKey events). */
   cloudtrail: CloudTrailClient;
+  /** Emails the owners' notices (SES v2 SendEmail from the noticeSender identity). */
+  ses: SESv2Client;
 }
 
 /**
@@ -38,6 +41,10 @@ function iamEventsRegion(region: string | undefined): string | undefined {
 export const ownerTrailClient = (options: ClientOptions = {}) =>
   withoutSdkLog(new CloudTrailClient(clientConfig({ ...options, region: iamEventsRegion(options.region) })));
 
+/** SES v2, with the others' retries and timeouts: the owners' notices. */
+export const sesClient = (options: ClientOptions = {}) =>
+  withoutSdkLog(new SESv2Client(clientConfig(options)));
+
 /**
  * The clients an audit function builds: the audit's own and owner resolution's. (Written out, not
  * spread from AUDIT_CLIENTS: a spread is code esbuild keeps, with every client it names, in bundles
@@ -51,9 +58,10 @@ export const AUDIT_AND_OWNER_CLIENTS = {
   s3: s3Client,
   ssm: ssmClient,
   cloudtrail: ownerTrailClient,
+  ses: sesClient,
 };
 
-/** SSM and CloudTrail clients with the same retries, timeouts and credentials as the others. */
+/** SSM, CloudTrail and SES clients with the same retries, timeouts and credentials as the others. */
 export function createOwnerClients(options: ClientOptions = {}): OwnerClients {
-  return { ssm: ssmClient(options), cloudtrail: ownerTrailClient(options) };
+  return { ssm: ssmClient(options), cloudtrail: ownerTrailClient(options), ses: sesClient(options) };
 }

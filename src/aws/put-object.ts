@@ -19,9 +19,15 @@ export interface ObjectToPut {
   ifMatch?: string;
 }
 
-/** PutObject with SSE-S3, ExpectedBucketOwner and the condition if any; throws the SDK's error as it comes. */
-export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectToPut): Promise<void> {
-  await s3.send(
+/**
+ * PutObject with SSE-S3, ExpectedBucketOwner and the condition if any; throws the SDK's error as it
+ * comes. Returns the new version's ETag (the condition of the next write over it), when S3 gives one.
+ */
+export async function putOwnedObject(
+  s3: Pick<S3Client, 'send'>,
+  object: ObjectToPut,
+): Promise<string | null> {
+  const written = await s3.send(
     new PutObjectCommand({
       Bucket: object.bucket,
       Key: object.key,
@@ -33,4 +39,5 @@ export async function putOwnedObject(s3: Pick<S3Client, 'send'>, object: ObjectT
       ...(object.ifMatch ? { IfMatch: object.ifMatch } : {}),
     }),
   );
+  return written?.ETag ?? null;
 }

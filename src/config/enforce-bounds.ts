@@ -107,6 +107,9 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   OWNER_TAG_KEYS: "who the report names as a key's owner, not which keys are acted on",
   TEAM_DIRECTORY: "who the report names as a key's owner, not which keys are acted on",
   OWNER_TRAIL_PAGES: 'how far CloudTrail is searched for owners, not which keys',
+  NOTICES: 'no ad-hoc event field sets it; only the deployment chooses it',
+  NOTICE_DAYS: 'no ad-hoc event field sets it; only the deployment chooses it',
+  NOTICE_SENDER: 'where the notices go, not which keys are acted on',
   REPORT_BUCKET: 'where the report is archived',
   // Organization runs take no ad-hoc event: these are read from the deployment only.
   ACCOUNTS: 'which accounts an organization run audits; no event sets it',

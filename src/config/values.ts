@@ -8,6 +8,7 @@ import { neverUsedKeySettingsSchema } from '../evaluate/never-used-key.js';
 import { rotationOverdueSettingsSchema } from '../evaluate/rotation-overdue.js';
 import { unusedKeySettingsSchema } from '../evaluate/unused-key.js';
 import { DIRECTORY_LOCATION } from '../owners/directory-location.js';
+import { EMAIL_ADDRESS } from '../owners/email-address.js';
 import { intBetween } from '../setting-values.js';
 import type { ZodIssue } from './zod-issue.js';
 
@@ -153,6 +154,15 @@ export const values = {
       'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<reportBucket>/owners/<key> (the role may read only there)',
   }),
   ownerTrailPages: intBetween(0, 20),
+  notices: z.enum(['on', 'off'], { error: 'expected "on" or "off"' }),
+  noticeDays: intBetween(1, 90),
+  noticeSender: z
+    .string()
+    .max(254, { error: 'expected one email address of at most 254 characters' })
+    .regex(EMAIL_ADDRESS, {
+      error:
+        'expected one email address (name@example.com), a verified SES identity of this account and region',
+    }),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',

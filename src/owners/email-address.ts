@@ -3,7 +3,7 @@
  * Deliberately narrow (no display names, no lists, no spaces): a value that is not clearly one
  * address is reported and the next source is tried, never guessed at.
  */
-const EMAIL_ADDRESS =
+export const EMAIL_ADDRESS =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function isEmailAddress(value: string): boolean {

@@ -7,6 +7,7 @@ import type {
   ExemptEntry,
   Finding,
   KeyFinding,
+  KeyNotice,
   Severity,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
@@ -69,7 +70,13 @@ function headerSection(report: AuditReport, outcome: RunOutcome): string[] {
     `${plural(summary.exempt, 'exemption')},`,
     `${plural(summary.errors, 'error')}.`,
   ].join(' ');
-  return ['KEY-HYGIENE AUDIT', ...wrap(`${clean(headline(report, outcome))}.`), ...wrap(scope)];
+  // Whether owners were emailed is said up front: a reader must know who was told before acting.
+  const notices = report.notices
+    ? wrap(
+        `Owners' notices: ${plural(report.notices.messagesSent, 'message')} sent tonight (${plural(report.notices.stagesSent, 'key stage')}). ${clean(report.notices.note)}`,
+      )
+    : [];
+  return ['KEY-HYGIENE AUDIT', ...wrap(`${clean(headline(report, outcome))}.`), ...wrap(scope), ...notices];
 }
 
 function incompleteSection(report: AuditReport): string[] {
@@ -183,11 +190,22 @@ function renderFinding(report: AuditReport, finding: Finding): string[] {
   if (privilege) lines.push(...detail(`Privilege: ${clean(privilege)}.`));
   if (finding.userName !== null && finding.owner)
     lines.push(...detail(`Owner: ${clean(ownerText(finding.owner))}.`));
+  if (finding.userName !== null && finding.notice) lines.push(...detail(noticeText(finding.notice)));
   lines.push(...usageLines(report, finding));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
   lines.push(...detail(clean(finding.message)));
   return lines;
+}
+
+/** "Notice: sent 2026-11-20 by email; deadline 2026-11-27 (tonight: final reminder)." */
+function noticeText(notice: KeyNotice): string {
+  const sent = notice.sentAt
+    ? `sent ${notice.sentAt.slice(0, 10)}${notice.channel === 'report-topic' ? ' to the report topic' : ' by email'}`
+    : 'not sent yet';
+  const deadline = notice.deadline ? `; deadline ${notice.deadline}` : '';
+  const tonight = notice.tonight ? ` (tonight: ${notice.tonight.replace('-', ' ')})` : '';
+  return `Notice: ${sent}${deadline}${tonight}.`;
 }
 
 /** The key's usage profile, the evidence in a phrase, the way off in a line, and its docs link. */

@@ -40,6 +40,8 @@ export interface ReportInput {
   privilegeWeighting?: 'on' | 'off';
   /** Usage evidence of the keys with a finding, when it was read. */
   evidence?: KeyEvidenceEntry[];
+  /** The owners' notices of the run (enforce mode, notices on). */
+  notices?: AuditReport['notices'];
 }
 
 /**
@@ -88,6 +90,7 @@ export function buildReport(input: ReportInput): AuditReport {
     // Spread, not an undefined property: the report has the same keys as its JSON copy.
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
     ...(input.privilegeWeighting ? { privilegeWeighting: input.privilegeWeighting } : {}),
+    ...(input.notices ? { notices: input.notices } : {}),
     ...(input.evidence ? { evidence: input.evidence } : {}),
   };
 }

@@ -13,6 +13,7 @@ import type {
   AuditReport,
   ExemptEntry,
   KeyEvidenceEntry,
+  KeyNotice,
   KeyOwner,
   KeyStatus,
   RuleId,
@@ -54,6 +55,8 @@ export interface KeyRow {
   owner: KeyOwner | null;
   /** The key's usage profile from CloudTrail, and the way off it in a line; null when not read. */
   usage: { profile: KeyEvidenceEntry['profile']; wayOff: string } | null;
+  /** The owner's notice (enforce mode, notices on): when it went and the deadline; null otherwise. */
+  notice: KeyNotice | null;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -120,6 +123,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         privilege: findings.map(privilegeText).find((text) => text !== null) ?? null,
         owner: findings.flatMap((f) => (f.userName !== null && f.owner ? [f.owner] : []))[0] ?? null,
         usage: way ? { profile: way.profile, wayOff: way.line } : null,
+        notice: findings.flatMap((f) => (f.userName !== null && f.notice ? [f.notice] : []))[0] ?? null,
         action: action
           ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
           : null,

@@ -169,6 +169,18 @@ const CASES: readonly Case[] = [
       /Invalid setting TEAM_DIRECTORY \(teamDirectory\): names the bucket elsewhere, but the role may read a team directory only in the report bucket \(acme-reports\)/,
   },
   {
+    env: { NOTICE_DAYS: '91' },
+    error: /Invalid setting NOTICE_DAYS \(noticeDays\): expected an integer from 1 to 90, got "91"/,
+  },
+  {
+    env: { NOTICES: 'sometimes' },
+    error: /Invalid setting NOTICES \(notices\): expected "on" or "off", got "sometimes"/,
+  },
+  {
+    env: { NOTICE_SENDER: 'Key Hygiene <notices@acme.example>' },
+    error: /Invalid setting NOTICE_SENDER \(noticeSender\): expected one email address/,
+  },
+  {
     env: { OWNER_TRAIL_PAGES: '21' },
     error:
       /Invalid setting OWNER_TRAIL_PAGES \(ownerTrailPages\): expected an integer from 0 to 20, got "21"/,

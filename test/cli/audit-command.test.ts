@@ -62,6 +62,8 @@ describe('Command: key-hygiene audit, in process', () => {
     vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
     // vitest sets MODE=test; an operator's shell has no MODE (or a valid one).
     vi.stubEnv('MODE', '');
+    // Written before notices: enforce acts on the first run (the notice loop: test/notices/).
+    vi.stubEnv('NOTICES', 'off');
   });
 
   it('turns flags into the ad-hoc event', () => {

@@ -43,7 +43,9 @@ function sandboxFlags(): string[] {
   return ['--endpoint-url', env.sandbox.url];
 }
 
-const commandEnv = (extra: Record<string, string>) => operatorEnv({ REPORT_TOPIC_ARN: TOPIC_ARN, ...extra });
+// NOTICES=off: written before notices, these expect enforce to act on the first run (test/notices/).
+const commandEnv = (extra: Record<string, string>) =>
+  operatorEnv({ REPORT_TOPIC_ARN: TOPIC_ARN, NOTICES: 'off', ...extra });
 
 /** When the key was last used, as IAM tells it. */
 async function lastUsed(accessKeyId: string): Promise<Date | undefined> {

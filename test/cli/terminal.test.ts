@@ -24,6 +24,8 @@ async function inTerminal(sandbox: RunningSandbox, args: string, extraEnv: Recor
     AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
     AWS_REGION: 'us-east-1',
     MAX_ACTIONS_PER_RUN: '1000',
+    // Written before notices: enforce acts on the first run (the notice loop: test/notices/).
+    NOTICES: 'off',
     // The rules' own severities, whose colours the tests read (weighting is tested in test/privilege).
     PRIVILEGE_WEIGHTING: 'off',
     ...extraEnv,

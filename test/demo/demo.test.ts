@@ -61,9 +61,22 @@ describe('npm run demo', { timeout: 120_000 }, () => {
 
   it('audits the whole acme account and says what it found', () => {
     expect(text).toContain(
-      'Account 111111111111 (enforce, as of 2026-11-20): 6 keys deactivated, 9 findings to review, 3 critical.',
+      'Account 111111111111 (enforce, as of 2026-11-20): no keys deactivated, 21 findings to review, 3 critical.',
     );
     expect(text).toContain('Audited 22 users and 24 keys (22 active): 21 findings, 2 exemptions, 0 errors.');
+  });
+
+  it('tells the owners first on the first enforce night: notices with a deadline, nothing past its threshold deactivated', () => {
+    expect(text).toContain(
+      "Owners' notices: 5 messages sent tonight (6 key stages). Owners were emailed from key-hygiene@acme.example; keys without an owner address went to the report topic.",
+    );
+    expect(text).toContain(
+      "- frank, AKIAFRANK00000000001: deactivate (unused-key) Why: owner notified 2026-11-20 (tonight's notice); deadline 2026-11-27: not deactivated before then",
+    );
+    expect(text).toContain(
+      'To frank@acme.example: key-hygiene: 1 access key of yours in AWS account 111111111111 will be deactivated unless used',
+    );
+    expect(text).not.toMatch(/AKIAFRANK00000000001 deactivated 2026-11-20/);
   });
 
   it("leads with the administrator's stale key, raised to critical, naming the privilege and where it comes from", () => {
@@ -76,8 +89,6 @@ describe('npm run demo', { timeout: 120_000 }, () => {
     expect(section(text, 'HIGH')).toContain(
       '- frank, AKIAFRANK00000000001 [rotation-overdue] Age 654 days, last used 162 days ago via cloudformation in us-east-1. Privilege: admin: AdministratorAccess via group Admins; severity raised from medium.',
     );
-    expect(text).toContain('- frank, AKIAFRANK00000000001 (unused-key)');
-    expect(text).toMatch(/frank AKIAFRANK00000000001 deactivated 2026-11-20 unused-key /);
   });
 
   it('reports the quarantined user as an exposed key, critical, and says what to do', () => {
@@ -89,7 +100,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
       'AWS attached AWSCompromisedKeyQuarantineV3 to ci-publisher: one of its keys was found in public.',
     );
     expect(critical).toContain('The AWS Health event AWS_RISK_CREDENTIALS_EXPOSED names the exposed one');
-    expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 6 deactivated, 9 to review');
+    expect(text).toContain('Subject: [key-hygiene] 111111111111: 3 critical, 21 to review');
   });
 
   it("names each flagged key's owner and how it was found, and lists the keys nobody owns", () => {
@@ -108,10 +119,10 @@ describe('npm run demo', { timeout: 120_000 }, () => {
       '- svc-deployer, access key 1 (created 2024-02-01) [rotation-overdue] Age 1022 days, last used today via sts in us-east-1. Privilege: privilege-escalation: deploy-functions (iam:PassRole with lambda:CreateFunction); severity raised from medium.',
     );
     expect(section(text, 'HIGH')).toContain(
-      '- bob, AKIABOB0000000000001 [unused-key] Age 619 days, last used 120 days ago via ec2 in us-west-2. Privilege: write: PowerUserAccess via group Developers. Owner: unowned: the security team (security-team). Controls',
+      '- bob, AKIABOB0000000000001 [unused-key] Age 619 days, last used 120 days ago via ec2 in us-west-2. Privilege: write: PowerUserAccess via group Developers. Owner: unowned: the security team (security-team). Notice: sent 2026-11-20 to the report topic; deadline 2026-11-27 (tonight: notice). Controls',
     );
     expect(section(text, 'HIGH')).toContain(
-      '- carol, AKIACAROL00000000001 [unused-key] Age 747 days, last used 200 days ago via sqs in eu-west-1. Privilege: read-only: ReadOnlyAccess via group Analysts. Owner: carol@acme.example (tag:owner). Controls',
+      '- carol, AKIACAROL00000000001 [unused-key] Age 747 days, last used 200 days ago via sqs in eu-west-1. Privilege: read-only: ReadOnlyAccess via group Analysts. Owner: carol@acme.example (tag:owner). Notice: sent 2026-11-20 by email; deadline 2026-11-27 (tonight: notice). Controls',
     );
     expect(section(text, 'MEDIUM')).toMatch(/^ MEDIUM \(9\) - /);
     expect(section(text, 'LOW')).toMatch(/^ LOW \(2\) - /);

@@ -129,7 +129,7 @@ describe('Deployment: serverless package', () => {
     it('bundles exactly the SDK clients each function calls, and no other', () => {
       // Prepare: what each function calls, read from its steps (the audit: IAM, STS, SNS, the
       // archive in S3 and Security Hub, the team directory in SSM and who created a key, and the
-      // usage evidence, in CloudTrail; the list: who it is, Organizations, the list in S3; the
+      // usage evidence, in CloudTrail, the owners' notices in SES; the list: who it is, Organizations, the list in S3; the
       // summary: the results and archive in S3, the report on SNS; the responder: the key in IAM
       // and CloudTrail, STS, the alert, the handled events in S3, Organizations).
       const audit = [
@@ -137,6 +137,7 @@ describe('Deployment: serverless package', () => {
         '@aws-sdk/client-iam',
         '@aws-sdk/client-s3',
         '@aws-sdk/client-securityhub',
+        '@aws-sdk/client-sesv2',
         '@aws-sdk/client-sns',
         '@aws-sdk/client-ssm',
         '@aws-sdk/client-sts',
@@ -477,7 +478,7 @@ describe('Deployment: serverless package', () => {
     });
   });
 
-  it('denies every request to the bucket and its objects that does not use TLS', () => {
+  it("denies every request to the bucket and its objects that does not use TLS, and every write of a notice record but the auditor roles' own", () => {
     const policy = template.Resources.ReportBucketPolicy as TemplateResource;
     expect(policy.Properties.Bucket).toEqual({ Ref: 'ReportBucket' });
     expect(policy.Condition).toBe('HasReportBucket');
@@ -494,6 +495,27 @@ describe('Deployment: serverless package', () => {
           { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/*']] },
         ],
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'OnlyTheAuditorWritesNotices',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ReportBucket', 'Arn'] }, '/notices/*']] },
+        Condition: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] },
+              {
+                'Fn::If': [
+                  'OrganizationAuditEnabled',
+                  { 'Fn::GetAtt': ['OrganizationAuditAccountRole', 'Arn'] },
+                  { Ref: 'AWS::NoValue' },
+                ],
+              },
+            ],
+          },
+        },
       },
     ]);
   });

@@ -72,7 +72,7 @@ describe('The exposed-key rule in an audit, against the sandbox', () => {
 
   it('deactivates in enforce mode the key the responder recorded, in use or not, and only that one', async () => {
     // Act
-    const report = await runAudit(deps, { settings: loadSettings({ MODE: 'enforce' }) });
+    const report = await runAudit(deps, { settings: loadSettings({ MODE: 'enforce', NOTICES: 'off' }) });
     // Assess
     const action = report.actions.find((a) => a.accessKeyId === RECORDED);
     expect(action).toMatchObject({ ruleId: 'exposed-key', status: 'applied' });
@@ -82,7 +82,7 @@ describe('The exposed-key rule in an audit, against the sandbox', () => {
 
   it("reports an exempt user's exposed key as critical, to deactivate by hand, and leaves it", async () => {
     // Act
-    const report = await runAudit(deps, { settings: loadSettings({ MODE: 'enforce' }) });
+    const report = await runAudit(deps, { settings: loadSettings({ MODE: 'enforce', NOTICES: 'off' }) });
     // Assess
     const finding = exposedFindings(report).find((f) => f.userName === 'exempt-leaker');
     expect(finding?.message).toMatch(

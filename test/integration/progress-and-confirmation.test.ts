@@ -43,6 +43,7 @@ function depsFor(
 
 const ENFORCE = {
   MODE: 'enforce',
+  NOTICES: 'off',
   REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:key-hygiene-reports',
 };
 

@@ -50,7 +50,7 @@ function depsFor(sandbox: RunningSandbox, extra: Partial<AuditDeps> = {}): Audit
 }
 
 const audit = (sandbox: RunningSandbox, env: Record<string, string>, extra: Partial<AuditDeps> = {}) =>
-  runAudit(depsFor(sandbox, extra), { settings: loadSettings(env) });
+  runAudit(depsFor(sandbox, extra), { settings: loadSettings({ NOTICES: 'off', ...env }) });
 
 /** What a finding says, whichever path found it: the root key has no creation date on the live path. */
 const findingKey = (f: Finding) =>

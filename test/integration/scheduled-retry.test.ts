@@ -299,7 +299,12 @@ describe('Function: auditOnce', () => {
       selfAccessKeyId: AUDITOR_KEY,
       logger: { info: () => undefined, warn: () => undefined },
     };
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET: BUCKET });
+    const settings = loadSettings({
+      MODE: 'enforce',
+      NOTICES: 'off',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      REPORT_BUCKET: BUCKET,
+    });
     const audited: string[] = [];
     const count = (report: AuditReport) => audited.push(report.runId);
     env.sandbox.faults.add({ operation: 'sns:Publish', code: 'AccessDenied' });
@@ -337,7 +342,12 @@ describe('Function: auditOnce', () => {
         warn: () => undefined,
       },
     };
-    const settings = loadSettings({ MODE: 'enforce', REPORT_TOPIC_ARN: TOPIC_ARN, REPORT_BUCKET: BUCKET });
+    const settings = loadSettings({
+      MODE: 'enforce',
+      NOTICES: 'off',
+      REPORT_TOPIC_ARN: TOPIC_ARN,
+      REPORT_BUCKET: BUCKET,
+    });
     await expect(auditOnce(deps, settings, EVENT_ID)).rejects.toThrow(/killed/);
     expect(await keyStatuses(env.iam, 'stale-sam')).toEqual({ [KEYS.stale]: 'Inactive' });
     expect(await keyStatuses(env.iam, 'never-nina')).toEqual({ [KEYS.neverUsedOld]: 'Inactive' });

@@ -61,7 +61,7 @@ describe('Security Hub export: nightly runs against the sandbox', () => {
     sandbox.state.clock.set(night);
     // The rules' own severities: privilege weighting is tested on its own (test/privilege).
     return runAudit(depsFor(c), {
-      settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off', ...env }),
+      settings: loadSettings({ SECURITY_HUB: 'on', PRIVILEGE_WEIGHTING: 'off', NOTICES: 'off', ...env }),
     });
   }
 

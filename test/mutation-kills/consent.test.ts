@@ -78,6 +78,8 @@ describe('Consent on the command line', () => {
     vi.stubEnv('AWS_ENDPOINT_URL', env.sandbox.url);
     vi.stubEnv('REPORT_TOPIC_ARN', TOPIC_ARN);
     vi.stubEnv('MODE', '');
+    // Written before notices: enforce acts on the first run (the notice loop: test/notices/).
+    vi.stubEnv('NOTICES', 'off');
   });
 
   it('refuses enforce when stderr is redirected away from the terminal: the question would not be seen', async () => {

@@ -64,6 +64,8 @@ describe('Organization audit through the local runner (npm run audit -- --org)',
     vi.stubEnv('REPORT_TOPIC_ARN', ORG_TOPIC_ARN);
     vi.stubEnv('REPORT_BUCKET', ORG_BUCKET);
     vi.stubEnv('NOTIFY_ACCOUNTS', 'true');
+    // Written before notices: enforce acts on the first night (the notice loop: test/notices/).
+    vi.stubEnv('NOTICES', 'off');
   });
 
   it('reports every account in report mode: audited, not covered (missing role) and skipped (suspended)', async () => {

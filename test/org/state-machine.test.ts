@@ -194,6 +194,8 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
     vi.stubEnv('AWS_ACCESS_KEY_ID', ORG_AUDITOR_KEY);
     vi.stubEnv('REPORT_TOPIC_ARN', ORG_TOPIC_ARN);
     vi.stubEnv('REPORT_BUCKET', ORG_BUCKET);
+    // Written before notices: enforce acts on the first night (the notice loop: test/notices/).
+    vi.stubEnv('NOTICES', 'off');
     vi.stubEnv('NOTIFY_ACCOUNTS', 'true');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');

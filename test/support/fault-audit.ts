@@ -81,7 +81,13 @@ export const sourceKind = (source: (typeof INVENTORY_SOURCES)[number]) =>
   source === 'live' ? 'live-api' : 'credential-report';
 
 /** The environment of an enforce run: a cap that the synthetic account cannot reach, wide concurrency. */
-export const ENFORCE_ENV = { MODE: 'enforce', MAX_ACTIONS_PER_RUN: '1000', CONCURRENCY: '32' } as const;
+/** Enforce as before notices (NOTICES=off): the fault suite tests the first night's actions. */
+export const ENFORCE_ENV = {
+  MODE: 'enforce',
+  NOTICES: 'off',
+  MAX_ACTIONS_PER_RUN: '1000',
+  CONCURRENCY: '32',
+} as const;
 
 export interface EnforceOptions {
   /** Attempts per IAM call, first included; 1 lets the injected faults reach the report. */

@@ -21,6 +21,7 @@ export async function auditTestOrganization(): Promise<OrganizationReport> {
     const clients = createClients(options);
     const settings = loadSettings({
       MODE: 'enforce',
+      NOTICES: 'off',
       REPORT_TOPIC_ARN: ORG_TOPIC_ARN,
       REPORT_BUCKET: ORG_BUCKET,
     });

@@ -67,6 +67,9 @@ export async function coldStart(
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   // vitest itself sets MODE=test; the deployed function gets MODE from its param.
   vi.stubEnv('MODE', 'report');
+  // Tests written before notices expect enforce to act on the first night; the notice loop has its
+  // own tests (test/notices/), which pass NOTICES themselves.
+  vi.stubEnv('NOTICES', 'off');
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
   const modules = {
     'adhoc-audit': () => import('../../handlers/adhoc-audit.js'),

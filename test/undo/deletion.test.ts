@@ -71,7 +71,9 @@ async function moveClock(days: number): Promise<void> {
 }
 
 function enforce(env: Record<string, string> = {}): Promise<AuditReport> {
-  return runAudit(deps, { settings: loadSettings({ MODE: 'enforce', REPORT_BUCKET: BUCKET, ...env }) });
+  return runAudit(deps, {
+    settings: loadSettings({ MODE: 'enforce', NOTICES: 'off', REPORT_BUCKET: BUCKET, ...env }),
+  });
 }
 
 const keyIds = (userName: string) => keyStatuses(env.iam, userName);
@@ -251,7 +253,12 @@ describe('Deletion trusts the archive, not the tag alone', () => {
     const forgedDeps: AuditDeps = { ...deps, ...clients, clock: () => forgedEnv.sandbox.state.clock.now() };
     // Act
     const report = await runAudit(forgedDeps, {
-      settings: loadSettings({ MODE: 'enforce', CLEANUP_ENABLED: 'true', REPORT_BUCKET: BUCKET }),
+      settings: loadSettings({
+        MODE: 'enforce',
+        NOTICES: 'off',
+        CLEANUP_ENABLED: 'true',
+        REPORT_BUCKET: BUCKET,
+      }),
     });
     // Assess
     expect(deletions(report).find((a) => a.accessKeyId === FORGED_KEY)).toMatchObject({
@@ -267,7 +274,12 @@ describe('Deletion trusts the archive, not the tag alone', () => {
     // Prepare: a real run deactivates and archives; then someone copies its run id into a tag.
     const clients = createClients({ endpoint: forgedEnv.sandbox.url, region: 'us-east-1', maxAttempts: 1 });
     const forgedDeps: AuditDeps = { ...deps, ...clients, clock: () => forgedEnv.sandbox.state.clock.now() };
-    const settings = loadSettings({ MODE: 'enforce', CLEANUP_ENABLED: 'true', REPORT_BUCKET: BUCKET });
+    const settings = loadSettings({
+      MODE: 'enforce',
+      NOTICES: 'off',
+      CLEANUP_ENABLED: 'true',
+      REPORT_BUCKET: BUCKET,
+    });
     const first = await runAudit(forgedDeps, { settings });
     await forgedEnv.iam.send(
       new TagUserCommand({
