@@ -170,7 +170,7 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     s3 = new S3Client({ ...options, forcePathStyle: true });
   });
 
-  it('notices on the first night and deactivates nothing; reminds the day before; acts at the deadline and says so', async () => {
+  it('notices on the first night and deactivates nothing, reminds the day before, then acts at the deadline and says so', async () => {
     // Act: night 1
     const first = await audit();
 
