@@ -108,6 +108,11 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   TEAM_DIRECTORY: "who the report names as a key's owner, not which keys are acted on",
   OWNER_TRAIL_PAGES: 'how far CloudTrail is searched for owners, not which keys',
   REPORT_BUCKET: 'where the report is archived',
+  ANSWER_SECRET: 'which key signs the answer links, not which keys are acted on',
+  ANSWER_PAGE_URL: 'where the answer links point, not which keys are acted on',
+  SNOOZE_MAX_DAYS:
+    "how long an owner may keep a key from the answer page; the planner honours only the tag's date",
+  SNOOZE_LIMIT: 'how many times the answer page lets an owner keep a key, not what a run acts on',
   // Organization runs take no ad-hoc event: these are read from the deployment only.
   ACCOUNTS: 'which accounts an organization run audits; no event sets it',
   INCLUDE_ACCOUNTS: 'which accounts an organization run audits; no event sets it',

@@ -46,6 +46,21 @@ const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // An SSM parameter name: with or without a leading slash, at most 2048 characters (AWS's limit).
 const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
+const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+
+/** https anywhere, or http on 127.0.0.1 / localhost (the demo serves the page locally); no credentials. */
+function isPageUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.search || url.hash) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
+}
+
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -153,6 +168,17 @@ export const values = {
       'expected ssm:/key-hygiene/owners/<name> (an SSM String parameter) or s3://<reportBucket>/owners/<key> (the role may read only there)',
   }),
   ownerTrailPages: intBetween(0, 20),
+  /** A Secrets Manager secret name: 1 to 512 of letters, digits and /_+=.@- (AWS's rule). */
+  secretName: z.string().regex(SECRET_NAME, {
+    error: 'expected a Secrets Manager secret name: 1 to 512 letters, digits or /_+=.@-',
+  }),
+  /** The answer page's address: https (a function URL), or http on the loopback for the demo. */
+  pageUrl: z.string().refine(isPageUrl, {
+    error:
+      'expected the https address of the answer page (its function URL), such as https://abc.lambda-url.us-east-1.on.aws/',
+  }),
+  snoozeMaxDays: intBetween(1, 365),
+  snoozeLimit: intBetween(1, 10),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',
