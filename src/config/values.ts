@@ -48,18 +48,10 @@ const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
 
-/** https anywhere, or http on 127.0.0.1 / localhost (the demo serves the page locally); no credentials. */
-function isPageUrl(text: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password || url.search || url.hash) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
-}
+// The answer page's address: https anywhere (a function URL), or http on the loopback (the demo
+// serves the page locally); a host, an optional path, no credentials, query or fragment.
+const PAGE_URL =
+  /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?)(\/[\w./-]*)?$/i;
 
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
@@ -173,7 +165,7 @@ export const values = {
     error: 'expected a Secrets Manager secret name: 1 to 512 letters, digits or /_+=.@-',
   }),
   /** The answer page's address: https (a function URL), or http on the loopback for the demo. */
-  pageUrl: z.string().refine(isPageUrl, {
+  pageUrl: z.string().regex(PAGE_URL, {
     error:
       'expected the https address of the answer page (its function URL), such as https://abc.lambda-url.us-east-1.on.aws/',
   }),
