@@ -5,6 +5,8 @@
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
+
+import { readSnoozeAnswers } from './answer/snooze-answers.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
@@ -22,6 +24,7 @@ import type { AuditError, AuditReport, PlannedAction, UserRecord } from './model
 import { resolveOwners } from './owners/resolve-owners.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
+import type { SnoozeAnswers } from './plan/snoozes.js';
 import { readPrivileges } from './privilege/read-privilege.js';
 import { weighFindings } from './privilege/weigh.js';
 import { reportProgressTo } from './progress.js';
@@ -97,6 +100,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     users: readonly UserRecord[],
     errors: readonly AuditError[],
     unresolvedKeyReason: (userName: string) => string | null,
+    snoozeAnswers: SnoozeAnswers,
     earlierCap: CapVerdict | null = null,
   ): Plan =>
     plan({
@@ -109,6 +113,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
       runId,
       unresolvedKeyReason,
       earlierCap,
+      snoozeAnswers,
     });
 
   // collect
@@ -127,7 +132,10 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // evaluate and plan; a key known only by its credential-report slot may be planned here, since
   // it is read live below before anything is done to it
-  const firstPlan = decide(inventory.users, inventory.errors, () => null);
+  // snoozes: the answer records behind the users' snooze tags (one read per snoozed key)
+  const snoozeReads = { s3: deps.s3, bucket: settings.reportBucket, accountId, now: asOf };
+  const snoozeAnswers = await readSnoozeAnswers(snoozeReads, inventory.users);
+  const firstPlan = decide(inventory.users, inventory.errors, () => null, snoozeAnswers);
 
   // resolve: read live the users the plan would act on (no call on the live path)
   const live = await resolvePlannedUsers(
@@ -139,7 +147,13 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   const finalPlan =
     live.resolved.length + live.notReached.length === 0
       ? firstPlan
-      : decide(live.users, live.errors, live.unresolvedKeyReason, firstPlan.cap);
+      : decide(
+          live.users,
+          live.errors,
+          live.unresolvedKeyReason,
+          await readSnoozeAnswers(snoozeReads, live.users, snoozeAnswers),
+          firstPlan.cap,
+        );
   const planned = [
     ...finalPlan.actions,
     ...liveDisagreements(firstPlan.actions, finalPlan.actions, live.users, asOf),
