@@ -4,9 +4,9 @@
  * exactly one write create the object and refuses the other (412, or 409 while the first is in flight).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import { putOwnedObject } from '../aws/put-object.js';
+import { type AnswerRecord, answerRecordKey } from './answer-record-schema.js';
 
 /**
  * The page writes answers under answers/ only (no read, no overwrite, no delete).
@@ -19,33 +19,6 @@ export const ANSWER_RECORD_PERMISSIONS = [
     why: "records each owner's answer once, with a conditional write, under answers/",
   },
 ] as const satisfies readonly PermissionDeclaration[];
-
-/** The three answers an owner can give. */
-export const CHOICES = ['snooze', 'deactivate', 'not-mine'] as const;
-export type Choice = (typeof CHOICES)[number];
-
-export const answerRecordSchema = z.strictObject({
-  accountId: z.string(),
-  userName: z.string(),
-  accessKeyId: z.string(),
-  nonce: z.string(),
-  /** The owner the link was sent to; null when the notice named none. */
-  who: z.string().nullable(),
-  answeredAt: z.iso.datetime(),
-  choice: z.enum(CHOICES),
-  /** For a snooze, the last day the key is kept (YYYY-MM-DD). */
-  until: z.string().nullable(),
-  /** The owner's reason (required for a snooze). */
-  reason: z.string().nullable(),
-  /** The link's deadline. */
-  deadline: z.iso.datetime(),
-});
-export type AnswerRecord = z.infer<typeof answerRecordSchema>;
-
-/** Where an answer is recorded. */
-export function answerRecordKey(accountId: string, nonce: string): string {
-  return `answers/${accountId}/${nonce}.json`;
-}
 
 /** S3's answers to a conditional write that lost: the object exists, or another write is creating it. */
 const LOST_RACE = new Set(['PreconditionFailed', 'ConditionalRequestConflict']);

@@ -19,7 +19,8 @@ import { TAG_KEYS } from '../evaluate/tags.js';
 import { MS_PER_DAY, toIsoDate } from '../time.js';
 import { PAGE_HEADERS, renderAnswerForm, renderMessage } from './answer-html.js';
 import { type AnswerLinkFields, LINK_PARAMS, verifyAnswerLink } from './answer-link.js';
-import { type AnswerRecord, type Choice, recordAnswer } from './answer-record.js';
+import { recordAnswer } from './answer-record.js';
+import type { AnswerRecord, Choice } from './answer-record-schema.js';
 
 /**
  * What the page does in the account: read the key's last use and the user's snooze tag, and act on

@@ -10,7 +10,7 @@ import { TAG_KEYS, tagValue } from '../evaluate/tags.js';
 import type { UserRecord } from '../model.js';
 import type { SnoozeAnswer } from '../plan/snoozes.js';
 import { toIsoDate } from '../time.js';
-import { answerRecordKey, answerRecordSchema } from './answer-record.js';
+import { answerRecordKey, answerRecordSchema } from './answer-record-schema.js';
 
 /**
  * The audit reads answers, never writes them (only the page's role writes under answers/).
