@@ -20,10 +20,10 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace}
 fieldset{border:1px solid #c4c8cf;border-radius:.5rem;background:#fff;margin:0 0 1rem;padding:.75rem}
 legend{font-weight:600;padding:0 .25rem}
 .choice{display:flex;gap:.5rem;align-items:flex-start;padding:.5rem 0}
-.choice input{width:1.25rem;height:1.25rem;margin-top:.15rem}
+.choice input{flex:none;width:1.25rem;height:1.25rem;margin-top:.15rem}
 label{font-weight:500}
 .field{margin:.5rem 0 0 1.75rem}
-.field label{display:block}
+.field label{display:block;margin-top:.5rem}
 input[type=number],textarea{font:inherit;width:100%;padding:.5rem;border:1px solid #5f6670;border-radius:.25rem;background:#fff;color:#1a1a1a}
 textarea{min-height:4rem}
 .hint{color:#4a4f57;font-size:.9rem;margin:.25rem 0 0}
