@@ -134,8 +134,13 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   // it is read live below before anything is done to it
   // snoozes: the answer records behind the users' snooze tags (one read per snoozed key)
   const snoozeReads = { s3: deps.s3, bucket: settings.reportBucket, accountId, now: asOf };
-  const snoozeAnswers = await readSnoozeAnswers(snoozeReads, inventory.users);
-  const firstPlan = decide(inventory.users, inventory.errors, () => null, snoozeAnswers);
+  const firstSnoozes = await readSnoozeAnswers(snoozeReads, inventory.users);
+  const firstPlan = decide(
+    inventory.users,
+    [...inventory.errors, ...firstSnoozes.errors],
+    () => null,
+    firstSnoozes.answers,
+  );
 
   // resolve: read live the users the plan would act on (no call on the live path)
   const live = await resolvePlannedUsers(
@@ -144,16 +149,19 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   );
 
   // evaluate and plan again, on live data, key by key (when anyone had to be read live)
-  const finalPlan =
-    live.resolved.length + live.notReached.length === 0
-      ? firstPlan
-      : decide(
-          live.users,
-          live.errors,
-          live.unresolvedKeyReason,
-          await readSnoozeAnswers(snoozeReads, live.users, snoozeAnswers),
-          firstPlan.cap,
-        );
+  const replan = live.resolved.length + live.notReached.length > 0;
+  const snoozes = replan
+    ? await readSnoozeAnswers(snoozeReads, live.users, firstSnoozes.answers)
+    : firstSnoozes;
+  const finalPlan = replan
+    ? decide(
+        live.users,
+        [...live.errors, ...snoozes.errors],
+        live.unresolvedKeyReason,
+        snoozes.answers,
+        firstPlan.cap,
+      )
+    : firstPlan;
   const planned = [
     ...finalPlan.actions,
     ...liveDisagreements(firstPlan.actions, finalPlan.actions, live.users, asOf),
@@ -257,7 +265,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     findings,
     actions,
     exempt: finalPlan.exempt,
-    errors: [...live.errors, ...privileged.errors, ...owned.errors],
+    errors: [...live.errors, ...snoozes.errors, ...privileged.errors, ...owned.errors],
     privilegeWeighting: settings.privilegeWeighting,
     ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
     thresholds: {

@@ -181,6 +181,28 @@ describe('Planner: snoozes recorded by the answer page', () => {
     );
   });
 
+  it('leaves a snoozed key alone when its answer record cannot be read, with the error in the report', async () => {
+    // Prepare
+    await putRecords();
+    env.sandbox.faults.add({
+      operation: 's3:GetObject',
+      params: { Key: `answers/${ACCOUNT}/${NONCES.kept}.json` },
+      code: 'ServiceFailure',
+    });
+    // Act
+    const report = await enforce();
+    // Assess
+    const action = report.actions.find((a) => a.userName === 'kept');
+    expect([action?.status, action?.reason?.startsWith('an error occurred reading this key')]).toEqual([
+      'skipped',
+      true,
+    ]);
+    expect(await statusOf('kept')).toBe('Active');
+    expect(
+      report.errors.filter((e) => e.operation === 's3:GetObject').map((e) => [e.userName, e.accessKeyId]),
+    ).toEqual([['kept', KEYS.kept]]);
+  });
+
   it('never holds back an exposed key, snoozed or not', async () => {
     // Prepare
     await putRecords();
