@@ -5,9 +5,11 @@ import { auditAccount } from '../../src/audit.js';
 import { createClients } from '../../src/aws/clients.js';
 import { createOwnerClients } from '../../src/aws/owner-clients.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { toAsff } from '../../src/export/asff.js';
 import type { AuditReport } from '../../src/model.js';
 import { renderCsv } from '../../src/render/csv.js';
 import { renderHtml } from '../../src/render/html.js';
+import { buildSlackMessage } from '../../src/render/slack-blocks.js';
 import { renderText } from '../../src/render/text.js';
 import { buildKeyRows } from '../../src/report/key-rows.js';
 import type { AuditDeps } from '../../src/run-start.js';
@@ -216,7 +218,7 @@ describe('Planner: snoozes recorded by the answer page', () => {
     expect(await statusOf('leaked')).toBe('Inactive');
   });
 
-  it('shows "snoozed until" in the JSON, text, CSV and HTML reports', async () => {
+  it('shows "snoozed until" in the JSON, text, CSV, HTML and Slack reports and in Security Hub', async () => {
     // Prepare
     await putRecords();
     // Act
@@ -228,6 +230,17 @@ describe('Planner: snoozes recorded by the answer page', () => {
       text: renderText(report),
       csv: renderCsv(rows),
       html: renderHtml(report, rows),
+      slack: JSON.stringify(buildSlackMessage(report)),
+      asff: JSON.stringify(
+        toAsff({
+          report,
+          users,
+          thresholds: loadSettings({}).rules,
+          region: 'us-east-1',
+          now: new Date(NOW),
+          existing: new Map(),
+        }),
+      ),
     };
     for (const [format, text] of Object.entries(formats)) {
       expect(text, format).toContain('snoozed until 2026-11-30 by kept@acme.example');
