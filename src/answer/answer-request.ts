@@ -295,6 +295,33 @@ async function answer(
   ) {
     return refuse(409, 'Link already used', ALREADY_USED);
   }
+  try {
+    return await act(deps, link, record, snooze);
+  } catch (error) {
+    // The link is used up: say what happened and whom to tell, rather than "try again".
+    deps.logger.error('answer recorded, acting on it failed', {
+      accountId: link.accountId,
+      userName: link.userName,
+      accessKeyId: link.accessKeyId,
+      choice: record.choice,
+      error: (error as Error).message,
+    });
+    return refuse(
+      500,
+      'Answer recorded, not carried out',
+      `Your answer (${record.choice}) for key ${link.accessKeyId} of ${link.userName} was recorded, but it could not be carried out. Tell the security team, naming the key; they can see your answer.`,
+    );
+  }
+}
+
+/** Carries out a recorded answer. */
+async function act(
+  deps: AnswerDeps,
+  link: AnswerLinkFields,
+  record: AnswerRecord,
+  snooze: Awaited<ReturnType<typeof snoozeRefused>>,
+): Promise<PageResponse> {
+  const { until } = record;
   const subject = `key ${link.accessKeyId} of ${link.userName}`;
   if (record.choice === 'snooze' && until !== null) {
     const entry: SnoozeEntry = {

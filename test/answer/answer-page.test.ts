@@ -199,6 +199,24 @@ describe('Handler: answerPage (function URL) on the sandbox', () => {
     ]);
   });
 
+  it('says the answer was recorded but not carried out when IAM refuses the change, and the link stays used', async () => {
+    // Prepare: as IAM would for a user the role's Deny on exempt users covers
+    const handler = await coldStartPage(env.sandbox);
+    env.sandbox.faults.add({ operation: 'iam:UpdateAccessKey', code: 'AccessDenied' });
+    const link = linkFor();
+    // Act
+    const response = await handler(postEvent(link, { choice: 'deactivate' }));
+    const again = await handler(postEvent(link, { choice: 'deactivate' }));
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).toContain(
+      `Your answer (deactivate) for key ${ANA_KEY} of ana was recorded, but it could not be carried out.`,
+    );
+    expect(response.body).not.toMatch(/AccessDenied|not authorized/i);
+    expect(again.statusCode).toBe(409);
+    expect((await answerRecords(env)).map((r) => r.choice)).toEqual(['deactivate']);
+  });
+
   it('POST "not mine" tells the security team on the report topic and leaves the key alone', async () => {
     // Prepare
     const handler = await coldStartPage(env.sandbox);
