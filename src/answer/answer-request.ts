@@ -113,6 +113,9 @@ const respond = (statusCode: number, body: string, extra: Record<string, string>
 const refuse = (statusCode: number, title: string, message: string) =>
   respond(statusCode, renderMessage(title, message, true));
 
+const UNAVAILABLE =
+  'The page cannot check links right now. Try again in a few minutes; if it keeps failing, tell the security team.';
+
 const ALREADY_USED =
   'This link has already been used: each link works once. If your answer needs to change, ask the security team.';
 
@@ -133,7 +136,15 @@ export async function handleAnswerRequest(
   const payload = form?.get(LINK_PARAMS.payload) ?? request.query[LINK_PARAMS.payload];
   const signature = form?.get(LINK_PARAMS.signature) ?? request.query[LINK_PARAMS.signature];
   const now = deps.clock();
-  const verdict = verifyAnswerLink({ payload, signature }, await deps.answerKey(), now);
+  let key: Buffer;
+  try {
+    key = await deps.answerKey();
+  } catch (error) {
+    // AnswerKeyError names the secret and what to fix; the visitor learns only that it failed.
+    deps.logger.error('answer page cannot read its link key', { error: (error as Error).message });
+    return refuse(503, 'Page unavailable', UNAVAILABLE);
+  }
+  const verdict = verifyAnswerLink({ payload, signature }, key, now);
   if (!verdict.ok) return refuse(403, 'Link refused', verdict.message);
   const { link } = verdict;
   if (link.accountId !== deps.accountId) {

@@ -217,6 +217,19 @@ describe('Handler: answerPage (function URL) on the sandbox', () => {
     expect((await answerRecords(env)).map((r) => r.choice)).toEqual(['deactivate']);
   });
 
+  it('answers 503 with a plain message when its link key cannot be read, naming no secret', async () => {
+    // Prepare
+    const handler = await coldStartPage(env.sandbox, { ANSWER_SECRET: 'key-hygiene-test-missing-secret' });
+    const before = await pageState(env);
+    // Act
+    const response = await handler(postEvent(linkFor(), { choice: 'deactivate' }));
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toContain('The page cannot check links right now.');
+    expect(response.body).not.toContain('secret');
+    expect(await pageState(env)).toEqual(before);
+  });
+
   it('POST "not mine" tells the security team on the report topic and leaves the key alone', async () => {
     // Prepare
     const handler = await coldStartPage(env.sandbox);
