@@ -3,14 +3,14 @@
  * never points up this list (docs/how-it-works.md, "Layers"):
  *   handlers/ -> src/runtime, src/cli -> the pipelines (src/audit.ts, src/audit-once.ts, src/adhoc.ts,
  *   src/deliver.ts, src/run-start.ts, src/undo/run-undo.ts, the organization run in src/org/) -> the steps (collect, evaluate, plan, resolve, apply,
- *   owners, report, render, archive, notify, export, undo, config) -> the leaves (src/aws, src/setting-values.ts, src/model.ts,
+ *   owners, report, render, archive, notify, export, undo, config, answer) -> the leaves (src/aws, src/setting-values.ts, src/model.ts,
  *   src/key-ref.ts, src/order.ts, src/time.ts, src/run-id.ts, src/concurrency.ts).
  * The sandbox stands apart: it imports no product code, and no product code imports it.
  */
 const LEAVES =
   '^src/(aws/|progress\\.ts|setting-values\\.ts|model\\.ts|key-ref\\.ts|order\\.ts|time\\.ts|run-id\\.ts|concurrency\\.ts)';
 const STEPS =
-  '^src/(collect|evaluate|privilege|owners|evidence|plan|resolve|apply|report|render|archive|notify|export|undo|config|respond)/';
+  '^src/(collect|evaluate|privilege|owners|evidence|plan|resolve|apply|report|render|archive|notify|export|undo|config|respond|answer)/';
 const PIPELINES =
   '^src/(audit|audit-once|adhoc|deliver|run-start)\\.ts$|^src/undo/run-undo\\.ts$|^src/org/|^src/respond/respond\\.ts$';
 const ABOVE_STEPS =

@@ -45,10 +45,12 @@ module.exports = async ({ resolveVariable }) => {
       Type: 'AWS::IAM::Policy',
       Properties: {
         PolicyName: 'exempt-users-deny',
-        // The exposed-key responder's role and the organization account audit's change keys too.
+        // The exposed-key responder's role, the answer page's and the organization account audit's
+        // change keys too.
         Roles: [
           { Ref: 'IamRoleLambdaExecution' },
           { Ref: 'ExposedKeyResponderRole' },
+          { 'Fn::If': ['HasReportBucket', { Ref: 'AnswerPageRole' }, { Ref: 'AWS::NoValue' }] },
           {
             'Fn::If': [
               'OrganizationAuditEnabled',

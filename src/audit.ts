@@ -5,6 +5,8 @@
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
+
+import { readSnoozeAnswers } from './answer/snooze-answers.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
 import { type ArchivedRun, readArchivedRun } from './archive/read-archive.js';
@@ -28,6 +30,7 @@ import { resolveTopicArn } from './notify/topic-arn.js';
 import { resolveOwners } from './owners/resolve-owners.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
+import type { SnoozeAnswers } from './plan/snoozes.js';
 import { readPrivileges } from './privilege/read-privilege.js';
 import { weighFindings } from './privilege/weigh.js';
 import { reportProgressTo } from './progress.js';
@@ -103,6 +106,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     users: readonly UserRecord[],
     errors: readonly AuditError[],
     unresolvedKeyReason: (userName: string) => string | null,
+    snoozeAnswers: SnoozeAnswers,
     earlierCap: CapVerdict | null = null,
   ): Plan =>
     plan({
@@ -115,6 +119,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
       runId,
       unresolvedKeyReason,
       earlierCap,
+      snoozeAnswers,
     });
 
   // collect
@@ -133,7 +138,15 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // evaluate and plan; a key known only by its credential-report slot may be planned here, since
   // it is read live below before anything is done to it
-  const firstPlan = decide(inventory.users, inventory.errors, () => null);
+  // snoozes: the answer records behind the users' snooze tags (one read per snoozed key)
+  const snoozeReads = { s3: deps.s3, bucket: settings.reportBucket, accountId, now: asOf };
+  const firstSnoozes = await readSnoozeAnswers(snoozeReads, inventory.users);
+  const firstPlan = decide(
+    inventory.users,
+    [...inventory.errors, ...firstSnoozes.errors],
+    () => null,
+    firstSnoozes.answers,
+  );
 
   // resolve: read live the users the plan would act on (no call on the live path)
   const live = await resolvePlannedUsers(
@@ -142,10 +155,19 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   );
 
   // evaluate and plan again, on live data, key by key (when anyone had to be read live)
-  const finalPlan =
-    live.resolved.length + live.notReached.length === 0
-      ? firstPlan
-      : decide(live.users, live.errors, live.unresolvedKeyReason, firstPlan.cap);
+  const replan = live.resolved.length + live.notReached.length > 0;
+  const snoozes = replan
+    ? await readSnoozeAnswers(snoozeReads, live.users, firstSnoozes.answers)
+    : firstSnoozes;
+  const finalPlan = replan
+    ? decide(
+        live.users,
+        [...live.errors, ...snoozes.errors],
+        live.unresolvedKeyReason,
+        snoozes.answers,
+        firstPlan.cap,
+      )
+    : firstPlan;
   const livePlanned = [
     ...finalPlan.actions,
     ...liveDisagreements(firstPlan.actions, finalPlan.actions, live.users, asOf),
@@ -309,6 +331,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     exempt: finalPlan.exempt,
     errors: [
       ...live.errors,
+      ...snoozes.errors,
       ...(unusedConfirmed?.errors ?? []),
       ...privileged.errors,
       ...owned.errors,

@@ -1,6 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -60,6 +61,8 @@ export const securityHubClient = (options: ClientOptions = {}) =>
   withoutSdkLog(new SecurityHubClient(clientConfig(options)));
 export const cloudTrailClient = (options: ClientOptions = {}) =>
   withoutSdkLog(new CloudTrailClient(clientConfig(options)));
+export const secretsManagerClient = (options: ClientOptions = {}) =>
+  withoutSdkLog(new SecretsManagerClient(clientConfig(options)));
 export const ssmClient = (options: ClientOptions = {}) => withoutSdkLog(new SSMClient(clientConfig(options)));
 export const s3Client = (options: ClientOptions = {}) =>
   withoutSdkLog(

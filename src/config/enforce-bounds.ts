@@ -111,6 +111,11 @@ export const UNBOUND_SETTINGS: Readonly<Record<string, string>> = {
   NOTICE_DAYS: 'no ad-hoc event field sets it; only the deployment chooses it',
   NOTICE_SENDER: 'where the notices go, not which keys are acted on',
   REPORT_BUCKET: 'where the report is archived',
+  ANSWER_SECRET: 'which key signs the answer links, not which keys are acted on',
+  ANSWER_PAGE_URL: 'where the answer links point, not which keys are acted on',
+  SNOOZE_MAX_DAYS:
+    "how long an owner may keep a key from the answer page; the planner honours only the tag's date",
+  SNOOZE_LIMIT: 'how many times the answer page lets an owner keep a key, not what a run acts on',
   // Organization runs take no ad-hoc event: these are read from the deployment only.
   ACCOUNTS: 'which accounts an organization run audits; no event sets it',
   INCLUDE_ACCOUNTS: 'which accounts an organization run audits; no event sets it',

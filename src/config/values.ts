@@ -47,6 +47,13 @@ const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // An SSM parameter name: with or without a leading slash, at most 2048 characters (AWS's limit).
 const SSM_PARAMETER_NAME = /^\/?[\w.-]+(\/[\w.-]+)*$/;
 
+const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+
+// The answer page's address: https anywhere (a function URL), or http on the loopback (the demo
+// serves the page locally); a host, an optional path, no credentials, query or fragment.
+const PAGE_URL =
+  /^(https:\/\/[a-z0-9.-]+(:\d{1,5})?|http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?)(\/[\w./-]*)?$/i;
+
 const userNameError = 'expected an IAM user name: 1 to 64 letters, digits or +=,.@_-';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -163,6 +170,17 @@ export const values = {
       error:
         'expected one email address (name@example.com), a verified SES identity of this account and region',
     }),
+  /** A Secrets Manager secret name: 1 to 512 of letters, digits and /_+=.@- (AWS's rule). */
+  secretName: z.string().regex(SECRET_NAME, {
+    error: 'expected a Secrets Manager secret name: 1 to 512 letters, digits or /_+=.@-',
+  }),
+  /** The answer page's address: https (a function URL), or http on the loopback for the demo. */
+  pageUrl: z.string().regex(PAGE_URL, {
+    error:
+      'expected the https address of the answer page (its function URL), such as https://abc.lambda-url.us-east-1.on.aws/',
+  }),
+  snoozeMaxDays: intBetween(1, 365),
+  snoozeLimit: intBetween(1, 10),
   bucketName: z.string().regex(BUCKET_NAME, {
     error:
       'expected an S3 bucket name: 3 to 63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit',

@@ -23,6 +23,11 @@ export const TAG_KEYS = {
    * on exactly the keys these tags name, never on a guess among the user's keys.
    */
   exposedPrefix: 'key-hygiene:exposed-',
+  /**
+   * Written by the answer page when an owner keeps a key for N more days: one entry per snoozed key,
+   * `<keyId>:<until YYYY-MM-DD>:<snoozes so far>:<answer nonce>`, separated by spaces (snooze-tag.ts).
+   */
+  snoozed: 'key-hygiene:snoozed',
 } as const;
 
 /** The tag the exposed-key responder writes for a key AWS Health reported as exposed. */

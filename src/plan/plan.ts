@@ -26,6 +26,7 @@ import {
   SKIP_REASONS,
   skipReason,
 } from './skip-reasons.js';
+import { type SnoozeAnswers, snoozeNote, snoozeVerdict } from './snoozes.js';
 import { unfinishedDeactivations } from './unfinished-deactivations.js';
 
 export interface PlanInput {
@@ -51,6 +52,11 @@ export interface PlanInput {
    * the run already found.
    */
   earlierCap?: CapVerdict | null;
+  /**
+   * The answer records behind the users' `key-hygiene:snoozed` tags, by nonce: a snooze is honoured
+   * only when its record confirms it. Default: none (every snooze tag is unconfirmed).
+   */
+  snoozeAnswers?: SnoozeAnswers;
 }
 
 export interface Plan {
@@ -75,6 +81,7 @@ const isRuleId = (id: string): id is RuleId => (RULE_IDS as readonly string[]).i
  */
 export function plan(input: PlanInput): Plan {
   const { users, settings, now } = input;
+  const snoozeAnswers = input.snoozeAnswers ?? new Map();
   const usersByName = new Map(users.map((user) => [user.userName, user]));
   const exemptions = new Map<string, Exemption>();
   const tagProblems = new Map<string, ExemptTagProblem>();
@@ -91,7 +98,8 @@ export function plan(input: PlanInput): Plan {
         finding.userName === null || !exemptions.has(finding.userName) || finding.ruleId === 'exposed-key',
     )
     .map((finding) => exposedOnExemptUser(finding, exemptions))
-    .map((finding) => withTagNote(finding, tagProblems));
+    .map((finding) => withTagNote(finding, tagProblems))
+    .map((finding) => withSnoozeNote(finding, usersByName, snoozeAnswers, now));
 
   const errorCodes = indexErrors(input.errors);
   const unresolvedKeyReason = input.unresolvedKeyReason ?? (() => SKIP_REASONS.keyIdUnknown);
@@ -106,6 +114,7 @@ export function plan(input: PlanInput): Plan {
       settings,
       now,
       runId: input.runId ?? null,
+      snooze: snoozeOfCandidate(candidate, usersByName, snoozeAnswers, now),
     }),
   }));
   const cap =
@@ -192,6 +201,33 @@ function exposedOnExemptUser(finding: Finding, exemptions: ReadonlyMap<string, E
     action: 'notify',
     message: `${finding.message} ${finding.userName} is exempt (${exemption.source} ${exemption.matched}), so key-hygiene does not touch its keys: deactivate it by hand.`,
   };
+}
+
+function snoozeOfCandidate(
+  candidate: Candidate,
+  usersByName: ReadonlyMap<string, UserRecord>,
+  answers: SnoozeAnswers,
+  now: Date,
+) {
+  const user = usersByName.get(candidate.userName);
+  if (!user || candidate.key.kind !== 'id') return null;
+  return snoozeVerdict(user, candidate.key.accessKeyId, answers, now);
+}
+
+/** A finding on a key whose snooze expired or is not confirmed says so: the owner's answer no longer holds. */
+function withSnoozeNote(
+  finding: Finding,
+  usersByName: ReadonlyMap<string, UserRecord>,
+  answers: SnoozeAnswers,
+  now: Date,
+): Finding {
+  if (finding.userName === null || finding.accessKeyId === null || finding.action !== 'deactivate') {
+    return finding;
+  }
+  const user = usersByName.get(finding.userName);
+  if (!user) return finding;
+  const note = snoozeNote(snoozeVerdict(user, finding.accessKeyId, answers, now));
+  return note ? { ...finding, message: `${finding.message} Note: ${note}.` } : finding;
 }
 
 function withTagNote(finding: Finding, problems: ReadonlyMap<string, ExemptTagProblem>): Finding {

@@ -8,6 +8,7 @@ import { deactivationOf } from '../evaluate/tags.js';
 import type { KeyRef } from '../key-ref.js';
 import type { AuditError, RuleId, UserRecord } from '../model.js';
 import type { ExemptTagProblem } from './exemptions.js';
+import { type SnoozeVerdict, snoozeSkipReason } from './snoozes.js';
 
 /** The reason a report-mode plan gives its planned actions. */
 export const REPORT_MODE_REASON = 'report mode: would deactivate';
@@ -42,6 +43,8 @@ export interface SkipContext {
   settings: Settings;
   now: Date;
   runId: string | null;
+  /** The key's snooze (the user's tag, confirmed by the answer record), or null. */
+  snooze: SnoozeVerdict | null;
 }
 
 /** Why the candidate is not acted on, or null when only the cap can still stop it. */
@@ -57,6 +60,9 @@ export function skipReason(candidate: Candidate, ctx: SkipContext): string | nul
   if (key.kind === 'slot') return ctx.unresolvedKeyReason;
   if (ctx.selfAccessKeyId !== null && key.accessKeyId === ctx.selfAccessKeyId) return SKIP_REASONS.selfKey;
   if (candidate.action === 'delete') return deletionSkip(ctx, key.accessKeyId);
+  // An owner's snooze keeps a key past its threshold until its date; never an exposed key.
+  if (ctx.snooze?.kind === 'active' && candidate.ruleId !== 'exposed-key')
+    return snoozeSkipReason(ctx.snooze);
   return null;
 }
 

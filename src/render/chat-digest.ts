@@ -9,6 +9,7 @@
 
 import { isComingUp } from '../evaluate/unused-key.js';
 import type { ActionOutcome, AuditReport, ExemptEntry, Finding, KeyFinding, Severity } from '../model.js';
+import { SNOOZED_UNTIL } from '../plan/snoozes.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
 import { ownerText, unownedKeys } from './owner-text.js';
@@ -29,6 +30,7 @@ export interface DigestLimits {
   comingUp: number;
   exempt: number;
   unowned: number;
+  snoozed: number;
 }
 
 export const DEFAULT_DIGEST_LIMITS: DigestLimits = {
@@ -37,6 +39,7 @@ export const DEFAULT_DIGEST_LIMITS: DigestLimits = {
   comingUp: 10,
   exempt: 5,
   unowned: 10,
+  snoozed: 10,
 };
 
 /** Free text from the account (messages, reasons, errors) is cut to this before escaping. */
@@ -160,6 +163,7 @@ export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_
   const comingUp = report.findings.filter(isComingUp);
   const findings = report.findings.filter((f) => !isComingUp(f));
   const unowned = unownedKeys(report.findings);
+  const snoozed = report.actions.filter((a) => a.status === 'skipped' && a.reason?.startsWith(SNOOZED_UNTIL));
   const lists: DigestList[] = [
     {
       title: enforce ? 'What was done' : 'What enforce mode would do',
@@ -183,6 +187,12 @@ export function digestLists(report: AuditReport, limits: DigestLimits = DEFAULT_
       title: 'Unowned keys (the security team answers for them)',
       lines: unowned.slice(0, limits.unowned).map(unownedLine),
       total: unowned.length,
+      noun: 'keys',
+    },
+    {
+      title: 'Snoozed by their owners (the answer page)',
+      lines: snoozed.slice(0, limits.snoozed).map(actionLine),
+      total: snoozed.length,
       noun: 'keys',
     },
     {

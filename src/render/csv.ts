@@ -3,6 +3,7 @@
  * spreadsheet or a data tool. RFC 4180 (CRLF line ends, fields with a comma, quote or line break
  * in double quotes, quotes doubled), UTF-8 without a byte order mark, a header row.
  */
+import { SNOOZED_UNTIL } from '../plan/snoozes.js';
 import type { KeyRow } from '../report/key-rows.js';
 import { ownerName } from './owner-text.js';
 
@@ -62,7 +63,10 @@ function keyLabel(row: KeyRow): string {
 
 function actionLabel(row: KeyRow): string {
   if (row.action === null) return '';
-  return `${row.action.action} ${row.action.status} (${row.action.ruleId})`;
+  const label = `${row.action.action} ${row.action.status} (${row.action.ruleId})`;
+  // A snooze is the owner's answer: the security team filters on it, so it is spelled out.
+  const { reason } = row.action;
+  return reason?.startsWith(SNOOZED_UNTIL) ? `${label}: ${reason}` : label;
 }
 
 function exemptionLabel(row: KeyRow): string {

@@ -53,6 +53,7 @@ describe('Deployment: serverless package', () => {
     /** The function of each zip and the one bundle it holds, as serverless.yml names them. */
     const BUNDLES: Record<string, string> = {
       'adhocAudit.zip': 'handlers/adhoc-audit.cjs',
+      'answerPage.zip': 'handlers/answer-page.cjs',
       'exposedKeyResponder.zip': 'handlers/exposed-key-responder.cjs',
       'organizationAuditAccount.zip': 'handlers/organization-audit-account.cjs',
       'organizationListAccounts.zip': 'handlers/organization-list-accounts.cjs',
@@ -71,7 +72,7 @@ describe('Deployment: serverless package', () => {
     const nodeOptionsOf = (properties: Record<string, unknown>) =>
       (properties.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
 
-    it('gives each of the seven functions its own zip holding its one bundle and nothing else', () => {
+    it('gives each function its own zip holding its one bundle and nothing else', () => {
       // Assess
       expect(Object.keys(defaultZips).sort()).toEqual(Object.keys(BUNDLES));
       for (const [zip, bundle] of Object.entries(BUNDLES)) {
@@ -144,6 +145,13 @@ describe('Deployment: serverless package', () => {
       ];
       const expected: Record<string, string[]> = {
         'adhocAudit.zip': audit,
+        'answerPage.zip': [
+          '@aws-sdk/client-iam',
+          '@aws-sdk/client-s3',
+          '@aws-sdk/client-secrets-manager',
+          '@aws-sdk/client-sns',
+          '@aws-sdk/client-sts',
+        ],
         'exposedKeyResponder.zip': [
           '@aws-sdk/client-cloudtrail',
           '@aws-sdk/client-iam',
@@ -240,9 +248,11 @@ describe('Deployment: serverless package', () => {
     // Prepare
     const functions = resourcesOfType('AWS::Lambda::Function').map(([, f]) => f.Properties);
     // Assess
-    // The audit functions, the exposed-key responder and the organization state machine's three tasks.
-    expect(functions).toHaveLength(7);
+    // The audit functions, the exposed-key responder, the organization state machine's three tasks
+    // and the answer page.
+    expect(functions).toHaveLength(8);
     const shortTimeouts: Record<string, number> = {
+      'handlers/answer-page.handler': 15,
       'handlers/slack-notifier.handler': 60,
       'handlers/exposed-key-responder.handler': 120,
       'handlers/organization-list-accounts.handler': 300,

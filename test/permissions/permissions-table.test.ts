@@ -31,6 +31,8 @@ describe("docs/deploy.md's table of the role's permissions", () => {
       expect.stringMatching(
         /^\| `iam:TagUser` \| `arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:user\/\*` \| `ForAllValues:StringLike aws:TagKeys key-hygiene:exposed-\*`; `Null aws:TagKeys false` \| exposedKeyResponder \| /,
       ),
+      // The answer page's snooze: exactly one tag key.
+      '| `iam:TagUser` | `arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*` | `ForAllValues:StringLike aws:TagKeys key-hygiene:snoozed`; `Null aws:TagKeys false` | answerPage | records a snooze on the user, the one tag key the planner reads it from |',
     ]);
   });
 

@@ -59,6 +59,7 @@ describe('Function: serviceFunctions', () => {
       'organizationAuditAccount',
       'organizationSummary',
       'exposedKeyResponder',
+      'answerPage',
     ]);
     for (const { entry } of functions) expect(existsSync(new URL(entry, ROOT)), entry).toBe(true);
   });

@@ -100,6 +100,12 @@ const PHYSICAL: Record<string, Namer> = {
     const name = r.nameOf(id, p.AlarmName);
     return { ref: name, attributes: { Arn: r.arn('cloudwatch', `alarm:${name}`) } };
   },
+  'AWS::SecretsManager::Secret': (id, p, r) => {
+    // Ref is the ARN: the name plus the six random characters Secrets Manager appends.
+    const name = r.nameOf(id, p.Name);
+    const arn = r.arn('secretsmanager', `secret:${name}-AbCdEf`);
+    return { ref: arn, attributes: { Id: arn } };
+  },
   'AWS::SSM::Parameter': (id, p, r) => {
     const name = r.nameOf(id, p.Name);
     return { ref: name, attributes: { Type: String(p.Type ?? 'String') } };
