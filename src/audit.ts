@@ -139,7 +139,14 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   // evaluate and plan; a key known only by its credential-report slot may be planned here, since
   // it is read live below before anything is done to it
   // snoozes: the answer records behind the users' snooze tags (one read per snoozed key)
-  const snoozeReads = { s3: deps.s3, bucket: settings.reportBucket, accountId, now: asOf };
+  // In an organization run the records are in the auditor's bucket, under the member's account id.
+  const snoozeReads = {
+    s3: deps.s3,
+    bucket: settings.reportBucket,
+    bucketOwner: deps.reportBucketOwner ?? accountId,
+    accountId,
+    now: asOf,
+  };
   const firstSnoozes = await readSnoozeAnswers(snoozeReads, inventory.users);
   const firstPlan = decide(
     inventory.users,
@@ -282,7 +289,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             noticeDays: settings.noticeDays,
             unusedKeyDays: settings.rules.unusedKey.days,
             sender: settings.noticeSender,
-            topicArn: noticeTopicArn(deps, settings, accountId),
+            topicArn: noticeTopicArn(deps, settings, deps.reportBucketOwner ?? accountId),
             ledger: ledgerAt,
             read: ledger,
             findings: owned.findings,
@@ -436,7 +443,10 @@ function noticedKeyIds(findings: readonly Finding[], planned: readonly PlannedAc
   ];
 }
 
-/** The report topic, for notices without an owner address; null when none is configured. */
+/**
+ * The report topic, for notices without an owner address; null when none is configured. In an
+ * organization run it is the auditor's (`reportBucketOwner`), whichever account the keys are in.
+ */
 function noticeTopicArn(deps: AuditDeps, settings: Settings, accountId: string): string | null {
   if (!settings.reportTopicArn && !settings.reportTopicName) return null;
   return resolveTopicArn({

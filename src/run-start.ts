@@ -60,10 +60,13 @@ export interface AuditDeps {
   /** Emails the owners' notices when `settings.noticeSender` is set (enforce mode). */
   ses?: Pick<SESv2Client, 'send'>;
   /**
-   * The owner's answer link for a key and its deadline, put in each notice; null (or absent): no
-   * link line.
+   * The owner's answer link for a key (of `accountId`: a member's, in an organization run) and its
+   * deadline, put in each notice; null (or absent): no link line.
    */
-  answerLinkFor?: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
+  answerLinkFor?: (
+    key: { accountId: string; userName: string; accessKeyId: string },
+    deadline: string,
+  ) => string | null;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

@@ -83,16 +83,31 @@ export interface PageResponse {
   body: string;
 }
 
+/** IAM in the link's account, or why the page may not act there. */
+export type AccountIam =
+  | { kind: 'reached'; iam: Pick<IAMClient, 'send'>; release(): void }
+  | { kind: 'refused'; reason: string };
+
 export interface AnswerDeps {
+  /** IAM in the page's own account. */
   iam: Pick<IAMClient, 'send'>;
+  /**
+   * IAM in another account (a member account's link): the member role, assumed only in an ACTIVE
+   * account of the organization, with session `key-hygiene-<sessionId>`. Absent: links for
+   * other accounts are refused.
+   */
+  memberIam?: (accountId: string, sessionId: string) => Promise<AccountIam>;
   s3: Pick<S3Client, 'send'>;
   sns: Pick<SNSClient, 'send'>;
   /** The HMAC key of the links (Secrets Manager, read once per cold start). */
   answerKey: () => Promise<Buffer>;
   clock: () => Date;
-  /** The account this deployment answers for; links for another account are refused. */
+  /**
+   * The account this deployment runs in; a link for another account is answered through
+   * `memberIam`, or refused.
+   */
   accountId: string;
-  /** The report bucket: answers go under answers/. */
+  /** The report bucket (in `accountId`): answers go under answers/<link's account>/. */
   bucket: string;
   topicArn: string;
   logger: { error(message: string, details: Record<string, unknown>): void };
@@ -147,13 +162,58 @@ export async function handleAnswerRequest(
   const verdict = verifyAnswerLink({ payload, signature }, key, now);
   if (!verdict.ok) return refuse(403, 'Link refused', verdict.message);
   const { link } = verdict;
-  if (link.accountId !== deps.accountId) {
+  const account = await accountIam(deps, link);
+  if (account.kind === 'refused') {
+    deps.logger.error('answer page refused a link for another account', {
+      accountId: link.accountId,
+      userName: link.userName,
+      accessKeyId: link.accessKeyId,
+      reason: account.reason,
+    });
     return refuse(
       403,
       'Link refused',
-      `This page answers for account ${deps.accountId} only; the link is for account ${link.accountId}. Ask the security team.`,
+      `This page cannot act in account ${link.accountId}: it answers for its own account and the active accounts of its organization only. Ask the security team.`,
     );
   }
+  try {
+    return await answerInAccount({ ...deps, iam: account.iam }, settings, request, link, form, now);
+  } finally {
+    account.release();
+  }
+}
+
+/** IAM where the link's key is: the page's own, or a member's through `memberIam`. Never throws. */
+async function accountIam(deps: AnswerDeps, link: AnswerLinkFields): Promise<AccountIam> {
+  if (link.accountId === deps.accountId) return { kind: 'reached', iam: deps.iam, release: () => undefined };
+  if (!deps.memberIam) {
+    return {
+      kind: 'refused',
+      reason: `the link is for account ${link.accountId}, and this page acts in its own account (${deps.accountId}) only`,
+    };
+  }
+  try {
+    // The session names the link, so the member account's CloudTrail ties the change to it.
+    return await deps.memberIam(link.accountId, `answer-${link.nonce}`);
+  } catch (error) {
+    return {
+      kind: 'refused',
+      reason: `could not reach account ${link.accountId}: ${(error as Error).message}`,
+    };
+  }
+}
+
+/** Shows the key (GET) or acts on the answer (POST), with IAM in the link's account. */
+async function answerInAccount(
+  deps: AnswerDeps,
+  settings: AnswerSettings,
+  request: PageRequest,
+  link: AnswerLinkFields,
+  form: URLSearchParams | null,
+  now: Date,
+): Promise<PageResponse> {
+  const payload = form?.get(LINK_PARAMS.payload) ?? request.query[LINK_PARAMS.payload];
+  const signature = form?.get(LINK_PARAMS.signature) ?? request.query[LINK_PARAMS.signature];
   try {
     const key = await readKey(deps, link);
     if (key.kind === 'gone') {

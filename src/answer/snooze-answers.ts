@@ -42,7 +42,15 @@ export interface SnoozeReads {
  * on against its owner's answer. `known` holds answers already read this run.
  */
 export async function readSnoozeAnswers(
-  deps: { s3?: Pick<S3Client, 'send'> | undefined; bucket: string | null; accountId: string; now: Date },
+  deps: {
+    s3?: Pick<S3Client, 'send'> | undefined;
+    bucket: string | null;
+    /** The account the report bucket belongs to: the auditor's, in an organization run. */
+    bucketOwner: string;
+    /** The audited account: the records are under answers/<accountId>/. */
+    accountId: string;
+    now: Date;
+  },
   users: readonly UserRecord[],
   known: ReadonlyMap<string, SnoozeAnswer> = new Map(),
 ): Promise<SnoozeReads> {
@@ -66,7 +74,7 @@ export async function readSnoozeAnswers(
           new GetObjectCommand({
             Bucket: bucket,
             Key: key,
-            ExpectedBucketOwner: deps.accountId,
+            ExpectedBucketOwner: deps.bucketOwner,
           }),
         );
         const parsed = answerRecordSchema.safeParse(

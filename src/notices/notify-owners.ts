@@ -15,7 +15,7 @@ import type {
 import { type ActedKey, dueNotices, type FlaggedKey } from './due-notices.js';
 import { NOTICED_RULES } from './notice-gate.js';
 import type { LedgerLocation, LedgerRead } from './read-ledger.js';
-import { type SendDeps, sendNotices } from './send-notices.js';
+import { type SendDeps, type SendSettings, sendNotices } from './send-notices.js';
 
 export interface NotifyInput {
   accountId: string;
@@ -30,7 +30,7 @@ export interface NotifyInput {
   findings: readonly Finding[];
   actions: readonly PlannedAction[];
   users: readonly UserRecord[];
-  answerLinkFor: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
+  answerLinkFor: SendSettings['answerLinkFor'];
 }
 
 export interface OwnersNotified {

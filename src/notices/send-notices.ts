@@ -56,7 +56,10 @@ export interface SendSettings {
   runId: string;
   /** Usage line of a key ("not used for 120 days ..."). */
   usageOf: (accessKeyId: string) => string;
-  answerLinkFor: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
+  answerLinkFor: (
+    key: { accountId: string; userName: string; accessKeyId: string },
+    deadline: string,
+  ) => string | null;
 }
 
 /** What went out tonight, key by key. */
@@ -149,7 +152,13 @@ export async function sendNotices(
       accessKeyId: d.accessKeyId,
       deadline: d.deadline,
       usage: settings.usageOf(d.accessKeyId),
-      answerLink: d.stage === 'action' ? null : settings.answerLinkFor(d, d.deadline),
+      answerLink:
+        d.stage === 'action'
+          ? null
+          : settings.answerLinkFor(
+              { accountId: where.accountId, userName: d.userName, accessKeyId: d.accessKeyId },
+              d.deadline,
+            ),
     }));
     const message = composeNotice(items, {
       accountId: where.accountId,

@@ -1,9 +1,10 @@
 /**
- * The responder's bounds on accounts: it acts in the account it runs in, or in an ACTIVE account of
- * its organization through the member role, never anywhere an event merely names. Membership and
- * status come from the organization listing (the same one, with the same account settings, as an
- * organization run), so a suspended account, one outside the organization or one the settings
- * leave out is refused, and the event only alerted on.
+ * The responder's (and the answer page's) bounds on accounts: it acts in the account it runs in, or
+ * in an ACTIVE account of its organization through the member role, never anywhere an event or a
+ * link merely names. Membership and status come from the organization listing (the same one, with
+ * the same account settings, as an organization run), so a suspended account, one outside the
+ * organization or one the settings leave out is refused, and the event only alerted on (the link
+ * refused). The reasons name "the responder's account": the deployment's own.
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -20,29 +21,37 @@ export interface AccountClients {
   cloudtrail: Pick<CloudTrailClient, 'send'>;
 }
 
-export interface ReachDeps extends Pick<OrganizationRunDeps, 'sts' | 'organizations' | 'organizationsWith'> {
-  /** The account the responder runs in. */
+/**
+ * What reaching an account needs; `C` is the clients the caller acts with (the responder's IAM and
+ * CloudTrail, the answer page's IAM).
+ */
+export interface ReachDeps<C = AccountClients>
+  extends Pick<OrganizationRunDeps, 'sts' | 'organizations' | 'organizationsWith'> {
+  /** The account the caller runs in. */
   accountId: string;
   region: string;
   /** Its own clients. */
-  own: AccountClients;
+  own: C;
   /** Clients signing with a member account's credentials; `destroy` frees their connections. */
-  memberClients(credentials: TemporaryCredentials): AccountClients & { destroy(): void };
+  memberClients(credentials: TemporaryCredentials): C & { destroy(): void };
 }
 
-export type Reach =
-  | { kind: 'reached'; own: boolean; clients: AccountClients; release(): void }
+export type Reach<C = AccountClients> =
+  | { kind: 'reached'; own: boolean; clients: C; release(): void }
   | { kind: 'refused'; reason: string };
 
-const refused = (reason: string): Reach => ({ kind: 'refused', reason });
+const refused = (reason: string) => ({ kind: 'refused', reason }) as const;
 
-/** Clients for `accountId`, or why the responder may not act there. Never throws. */
-export async function reachAccount(
-  deps: ReachDeps,
+/**
+ * Clients for `accountId`, or why the caller may not act there. Never throws. The member role's
+ * session is `key-hygiene-<runId>`.
+ */
+export async function reachAccount<C>(
+  deps: ReachDeps<C>,
   settings: Settings,
   accountId: string,
   runId: string,
-): Promise<Reach> {
+): Promise<Reach<C>> {
   if (accountId === deps.accountId) {
     return { kind: 'reached', own: true, clients: deps.own, release: () => undefined };
   }

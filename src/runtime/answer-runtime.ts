@@ -1,8 +1,17 @@
 import { answerKeyReader } from '../answer/answer-key.js';
 import type { AnswerDeps, AnswerSettings } from '../answer/answer-request.js';
-import { iamClient, s3Client, secretsManagerClient, snsClient, stsClient } from '../aws/clients.js';
+import {
+  clientsWith,
+  iamClient,
+  s3Client,
+  secretsManagerClient,
+  snsClient,
+  stsClient,
+} from '../aws/clients.js';
+import { createOrganizationsClient, organizationsClientWith } from '../aws/organizations-client.js';
 import { SettingsError } from '../config/errors.js';
 import { resolveTopicArn } from '../notify/topic-arn.js';
+import { reachAccount } from '../org/reach-account.js';
 import { accountIdOf } from '../run-start.js';
 import { createClientRuntime, type FunctionRuntime } from './function-runtime.js';
 
@@ -11,14 +20,22 @@ import { createClientRuntime, type FunctionRuntime } from './function-runtime.js
 /** @public gathered by the permission walk (scripts/permissions/registry.ts) */
 export { ANSWER_PAGE_RUNTIME_PERMISSIONS } from './platform/answer-page.js';
 
-/** The page's clients: the key and its user (IAM), answers (S3), "not mine" (SNS), the key (Secrets Manager). */
+/**
+ * The page's clients: the key and its user (IAM), answers (S3), "not mine" (SNS), the link key
+ * (Secrets Manager), and for a member account's link its membership (Organizations) and its member
+ * role (STS).
+ */
 const ANSWER_CLIENTS = {
   iam: iamClient,
   s3: s3Client,
   sns: snsClient,
   sts: stsClient,
   secrets: secretsManagerClient,
+  organizations: createOrganizationsClient,
 };
+
+/** What the page acts on a key with, in a member account. */
+const MEMBER_PAGE_CLIENTS = { iam: iamClient };
 
 /** What the answer page needs, built once per cold start. */
 export interface AnswerRuntime extends FunctionRuntime {
@@ -33,7 +50,7 @@ export interface AnswerRuntime extends FunctionRuntime {
  */
 export function createAnswerRuntime(env: Readonly<Record<string, string | undefined>>): AnswerRuntime {
   const runtime = createClientRuntime(env, ANSWER_CLIENTS);
-  const { settings, clients, region, logger } = runtime;
+  const { settings, clients, clientOptions, region, logger } = runtime;
   const missing = [
     settings.answerSecret === null && {
       name: 'ANSWER_SECRET',
@@ -49,6 +66,8 @@ export function createAnswerRuntime(env: Readonly<Record<string, string | undefi
   ].filter((issue) => issue !== false);
   if (missing.length > 0) throw new SettingsError(missing);
   const answerKey = answerKeyReader(clients.secrets, settings.answerSecret as string);
+  const organizationsWith = organizationsClientWith(clientOptions);
+  const memberClients = clientsWith(MEMBER_PAGE_CLIENTS, clientOptions);
   let accountId: Promise<string> | undefined;
   return {
     ...runtime,
@@ -58,6 +77,27 @@ export function createAnswerRuntime(env: Readonly<Record<string, string | undefi
       const ownAccountId = await accountId;
       return {
         iam: clients.iam,
+        // A member account's link: the responder's bounds (an ACTIVE account of the organization,
+        // through the member role); the answer is still recorded in the page's own bucket.
+        memberIam: async (linkAccountId, sessionId) => {
+          const reach = await reachAccount(
+            {
+              sts: clients.sts,
+              organizations: clients.organizations,
+              organizationsWith,
+              accountId: ownAccountId,
+              region,
+              own: { iam: clients.iam },
+              memberClients,
+            },
+            settings,
+            linkAccountId,
+            sessionId,
+          );
+          return reach.kind === 'refused'
+            ? reach
+            : { kind: 'reached', iam: reach.clients.iam, release: reach.release };
+        },
         s3: clients.s3,
         sns: clients.sns,
         answerKey,

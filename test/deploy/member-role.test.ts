@@ -40,6 +40,8 @@ let template: Template;
 let declared: PermissionDeclaration[];
 /** The responder's IAM calls in a member account: all but the exposure tag, written in its own account only. */
 let responderDeclared: PermissionDeclaration[];
+/** The answer page's IAM calls in a member account (an owner's answer to a notice about its key). */
+let pageDeclared: PermissionDeclaration[];
 /** The StackSet's parameter values (the package test's params), else the template's defaults. */
 let parameters: Record<string, string> = {};
 
@@ -152,6 +154,9 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
         d.grant !== false &&
         !JSON.stringify(d.condition ?? {}).includes('key-hygiene:exposed-'),
     );
+    pageDeclared = permissionsOf(registry, 'answerPage').filter(
+      (d) => d.action.startsWith('iam:') && d.grant !== false,
+    );
   });
 
   it('is named by a parameter (default KeyHygieneMemberRole), under /key-hygiene/, trusting only the auditor role it is given', () => {
@@ -174,9 +179,10 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
   it.each([
     ['the per-account audit', () => declared],
     ["the exposed-key responder (a member account's exposed key)", () => responderDeclared],
+    ["the answer page (a member account's link)", () => pageDeclared],
   ])('allows every IAM call %s declares, on the declared resources', async (_who, calls) => {
     // Prepare
-    expect(calls().length).toBeGreaterThan(5);
+    expect(calls().length).toBeGreaterThan(3);
     // Act
     const results = await Promise.all(
       calls().map(async (d) => [
@@ -192,18 +198,39 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
     for (const [label, result] of results) expect(result, label).toBe('Allowed');
   });
 
-  it('grants nothing the audit does not declare', () => {
+  it('grants nothing the audit, the responder or the answer page does not declare', () => {
     // Prepare
     const statements: PolicyStatement[] = policies(true).flatMap((p) => p.policy.Statement);
+    const actions = [...declared, ...responderDeclared, ...pageDeclared].map((d) => d.action);
     // Assess
     for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
       for (const action of asList(statement.Action)) {
-        expect(
-          declared.map((d) => d.action),
-          action,
-        ).toContain(action);
+        expect(actions, action).toContain(action);
       }
     }
+  });
+
+  it("writes only key-hygiene's own tag keys: the deactivation record and the owner's snooze", async () => {
+    // Act
+    const results = await Promise.all(
+      [
+        ['key-hygiene:snoozed'],
+        ['key-hygiene:deactivated-by'],
+        ['key-hygiene:snoozed', 'owner'],
+        ['key-hygiene:exempt'],
+        ['key-hygiene:snoozed-extra'],
+      ].map((keys) =>
+        simulate({ action: 'iam:TagUser', resource: user('alice'), context: { 'aws:TagKeys': keys } }),
+      ),
+    );
+    // Assess
+    expect(results).toEqual([
+      'Allowed',
+      'Allowed',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
   });
 
   it('refuses what no key-hygiene role may do, deletion without cleanup, and any key change of an exempt user', async () => {
@@ -259,12 +286,14 @@ describe('Deployment: the member role (deploy/member-role.yml)', () => {
         Regions: ['us-east-1'],
       },
     ]);
-    // The member roles trust the organization account audit's role and the responder's, no other.
+    // The member roles trust the organization account audit's role, the responder's and the
+    // answer page's (member accounts' links), no other.
     expect(resolver.resolve(properties.Parameters)).toContainEqual({
       ParameterKey: 'AuditorRoleArns',
       ParameterValue: [
         resolver.getAtt('OrganizationAuditAccountRole', 'Arn'),
         resolver.getAtt('ExposedKeyResponderRole', 'Arn'),
+        resolver.getAtt('AnswerPageRole', 'Arn'),
       ].join(','),
     });
     expect(resolver.resolve(properties.Parameters)).toContainEqual({
@@ -407,6 +436,16 @@ describe('Deployment: who may assume the member role', () => {
     const results = await Promise.all([
       assume('ExposedKeyResponderRole', inOrganization),
       assume('ExposedKeyResponderRole', { ...inOrganization, 'aws:ResourceOrgID': 'o-zz9y8x7w6v' }),
+    ]);
+    // Assess
+    expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+
+  it("lets the answer page assume it in an account of its own organization only (a member account's link)", async () => {
+    // Act
+    const results = await Promise.all([
+      assume('AnswerPageRole', inOrganization),
+      assume('AnswerPageRole', { ...inOrganization, 'aws:ResourceOrgID': 'o-zz9y8x7w6v' }),
     ]);
     // Assess
     expect(results).toEqual(['Allowed', 'ImplicitlyDenied']);

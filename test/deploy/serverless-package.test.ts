@@ -147,6 +147,7 @@ describe('Deployment: serverless package', () => {
         'adhocAudit.zip': audit,
         'answerPage.zip': [
           '@aws-sdk/client-iam',
+          '@aws-sdk/client-organizations',
           '@aws-sdk/client-s3',
           '@aws-sdk/client-secrets-manager',
           '@aws-sdk/client-sns',

@@ -246,6 +246,41 @@ describe('The organizationAudit state machine (deploy/organization-audit.asl.jso
     expect(accountIds).toEqual([MANAGEMENT, PAYMENTS]);
   });
 
+  it("with notices on, the first night tells the owners of every account on the auditor's topic and deactivates nothing", async () => {
+    // Prepare: the children run at once (as the Distributed Map runs them), every answer a bit late
+    vi.stubEnv('NOTICES', 'on');
+    env.sandbox.faults.configure({ latencyMs: 5 });
+    // Act
+    const output = await execute().finally(() => env.sandbox.faults.configure({ latencyMs: 0 }));
+    // Assess
+    expect(output).toMatchObject({ totals: { audited: 2, keysDeactivated: 0 } });
+    expect(env.sandbox.state.findKey('AKIAPAYSTALE00000001')?.status).toBe('Active');
+    expect(env.sandbox.state.findKey('AKIAMGMTSTALE0000001')?.status).toBe('Active');
+    // No owner tags here: each account's notice goes to the security team on the auditor's topic.
+    const notices = env.sandbox.state.published.filter(
+      (m) => m.messageAttributes.kind?.StringValue === 'owner-notice',
+    );
+    expect(notices.map((m) => m.topicArn)).toEqual([ORG_TOPIC_ARN, ORG_TOPIC_ARN]);
+    expect(notices.map((m) => /AWS account (\d{12})/.exec(m.bodies.default ?? '')?.[1]).sort()).toEqual([
+      MANAGEMENT,
+      PAYMENTS,
+    ]);
+    // The ledger: the auditor's bucket, each account under its own prefix.
+    for (const [accountId, keyId] of [
+      [PAYMENTS, 'AKIAPAYSTALE00000001'],
+      [MANAGEMENT, 'AKIAMGMTSTALE0000001'],
+    ]) {
+      const object = await s3().send(
+        new GetObjectCommand({ Bucket: ORG_BUCKET, Key: `notices/${accountId}/${keyId}.json` }),
+      );
+      expect(JSON.parse((await object.Body?.transformToString()) ?? '')).toMatchObject({
+        accountId,
+        accessKeyId: keyId,
+        current: { stages: { notice: { state: 'sent', channel: 'report-topic' } } },
+      });
+    }
+  });
+
   it('records a child that crashed as a failed account and keeps every other account', async () => {
     // Act: the payments account's child fails (a Lambda timeout) after its retries.
     const output = await execute({ crash: (item) => (item as { accountId: string }).accountId === PAYMENTS });

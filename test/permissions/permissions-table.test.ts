@@ -43,10 +43,10 @@ describe("docs/deploy.md's table of the role's permissions", () => {
     // Assess
     expect(assumeRows).toEqual([
       expect.stringMatching(
-        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/\*` \| {2}\| organizationListAccounts, exposedKeyResponder \| /,
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/\*` \| {2}\| organizationListAccounts, exposedKeyResponder, answerPage \| /,
       ),
       expect.stringMatching(
-        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/key-hygiene\/\*` \| `StringEquals aws:ResourceOrgID \$\{aws:PrincipalOrgID\}` \| organizationAuditAccount, exposedKeyResponder \| /,
+        /^\| `sts:AssumeRole` \| `arn:\$\{AWS::Partition\}:iam::\*:role\/key-hygiene\/\*` \| `StringEquals aws:ResourceOrgID \$\{aws:PrincipalOrgID\}` \| organizationAuditAccount, exposedKeyResponder, answerPage \| /,
       ),
     ]);
   });

@@ -134,10 +134,12 @@ describe('Function: gatherPermissions', () => {
       'adhocAudit',
       'organizationAuditAccount',
     ]);
-    // The responder checks that a member account is ACTIVE in the organization before acting there.
+    // The responder and the answer page check that a member account is ACTIVE in the organization
+    // before acting there.
     expect(reachedBy('src/org/list-accounts.ts')).toEqual([
       'organizationListAccounts',
       'exposedKeyResponder',
+      'answerPage',
     ]);
   });
 });
