@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { findSdkCalls } from '../support/sdk-calls.js';
 
 // The calls that change IAM are made in a few modules only, so a reviewer knows where to look: apply
-// (deactivate and its record, delete and untag, the exposed-key record) and undo's reactivation.
+// (deactivate and its record, delete and untag, the exposed-key record), undo's reactivation, and the
+// answer page, which carries out what a key's owner asked for (the snooze tag, deactivate now).
 const MUTATIONS = new Set(['iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:TagUser', 'iam:UntagUser']);
 const ALLOWED = [
+  'src/answer/answer-request.ts',
   'src/apply/deactivate-key.ts',
   'src/apply/delete-key.ts',
   'src/apply/exposed-record.ts',
@@ -25,7 +27,7 @@ function productFiles(): string[] {
 }
 
 describe('Architecture: the IAM mutations', () => {
-  it('are made only by the apply modules and the undo module', () => {
+  it('are made only by the apply modules, the undo module and the answer page', () => {
     // Act
     const mutating = productFiles().filter((file) =>
       findSdkCalls(file, readFileSync(new URL(file, ROOT), 'utf8')).some((call) =>
