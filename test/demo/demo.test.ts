@@ -195,6 +195,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
 
   it.each([
     { page: 'README.md', heading: '## What the demo does', count: 1 },
+    { page: 'README.md', heading: '## Owners and notices', count: 1 },
     { page: 'docs/report.md', heading: '## What the demo prints', count: 2 },
   ])('prints the samples of $page, line for line', ({ page, heading, count }) => {
     // Prepare
