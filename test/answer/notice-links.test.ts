@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
 import type { AuditReport } from '../../src/model.js';
 import type { CallStats } from '../../src/sandbox/call-stats.js';
 import {
@@ -119,6 +120,37 @@ describe('Answer links in the owners notices', () => {
         ),
       },
     ]);
+  });
+
+  it('signs the links from the command line too, with ANSWER_PAGE_URL and ANSWER_SECRET in its environment', async () => {
+    // Prepare: an operator's shell on the sandbox
+    const settings = {
+      AWS_ENDPOINT_URL: env.sandbox.url,
+      MODE: '',
+      NOTICES: 'on',
+      REPORT_BUCKET: PAGE_BUCKET,
+      REPORT_TOPIC_ARN: PAGE_TOPIC_ARN,
+      NOTICE_SENDER: SENDER,
+      OWNER_TRAIL_PAGES: '0',
+      ANSWER_PAGE_URL: PAGE_URL,
+      ANSWER_SECRET: PAGE_SECRET,
+    };
+    for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
+
+    // Act
+    const code = await runCli(['audit', '--mode', 'enforce', '--yes', '--quiet'], process.env, {
+      stdout: () => {},
+      stderr: () => {},
+    });
+
+    // Assess: the run went through, and ana's notice carries her key's link
+    const [toAna] = (await emails()).filter((e) => e.to.includes('ana@acme.example'));
+    const [link] = linksIn(toAna?.text ?? '');
+    const payload = JSON.parse(
+      Buffer.from(new URL(link ?? '').searchParams.get('p') ?? '', 'base64url').toString(),
+    );
+    expect(code).toBe(0);
+    expect(payload).toMatchObject({ u: 'ana', k: ANA_KEY, o: 'ana@acme.example' });
   });
 
   it('sends no link when the page has no address, and reads no secret', async () => {
