@@ -18,7 +18,7 @@ import { REPORT_MODE_SETTINGS, type RunOutput, type Strategy } from './audit-str
 import { sectionOf, withSection } from './results-sections.js';
 
 /** Sections of results.md that other benchmarks write. */
-const KEPT_SECTIONS = ['organization', 'package', 'evidence'] as const;
+const KEPT_SECTIONS = ['organization', 'package', 'evidence', 'notices'] as const;
 
 import { startSandboxProcess } from './sandbox-process.js';
 

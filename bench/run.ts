@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only sandbox|audit|organization|package|evidence]`: runs each benchmark as its own process,
+ * `npm run bench [-- --quick] [-- --only sandbox|audit|organization|package|evidence|notices]`: runs each benchmark as its own process,
  * so one benchmark's heap and peak RSS do not colour another's.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ const BENCHES = {
   organization: 'bench/organization-bench.ts',
   package: 'bench/package-bench.ts',
   evidence: 'bench/evidence-bench.ts',
+  notices: 'bench/notices-bench.ts',
 } as const;
 type BenchName = keyof typeof BENCHES;
 

@@ -6,6 +6,7 @@
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 
+import { noticeLinks } from './answer/notice-links.js';
 import { readSnoozeAnswers } from './answer/snooze-answers.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
@@ -278,8 +279,13 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // notices: tonight's stages (notice, final reminder, action notice), claimed in the ledger, sent
   // once per owner, marked sent; after apply, so the action notice says what was done
+  const notifying = noticing && ledgerAt && ledger && ledger.failed === null && deps.s3;
+  // the owners' answer links: the key read once for the night, unless nothing will be sent
+  const links = notifying
+    ? await noticeLinks(deps.answerLinks, { accountId, findings: owned.findings })
+    : null;
   const notified =
-    noticing && ledgerAt && ledger && ledger.failed === null && deps.s3
+    notifying && ledgerAt && ledger && deps.s3
       ? await notifyOwners(
           { s3: deps.s3, ses: deps.ses, sns: deps.sns, now: deps.clock },
           {
@@ -295,7 +301,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             findings: owned.findings,
             actions,
             users: live.users,
-            answerLinkFor: deps.answerLinkFor ?? (() => null),
+            answerLinkFor: links?.linkFor ?? (() => null),
           },
         )
       : null;
@@ -353,6 +359,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             },
           ]
         : []),
+      ...(links?.error ? [links.error] : []),
       ...(notified?.errors ?? []),
     ],
     ...(notified ? { notices: notified.notices } : {}),

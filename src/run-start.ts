@@ -2,6 +2,7 @@
  * What every run (an audit, an undo) needs before its first step: the clients it is handed, its
  * run id, the account it is in, and the time budget it must stop within.
  */
+
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +11,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AnswerLinkSource } from './answer/notice-links.js';
 import type { PermissionDeclaration } from './aws/permissions.js';
 import type { Settings } from './config/settings.js';
 import type { OnProgress } from './progress.js';
@@ -60,13 +62,10 @@ export interface AuditDeps {
   /** Emails the owners' notices when `settings.noticeSender` is set (enforce mode). */
   ses?: Pick<SESv2Client, 'send'>;
   /**
-   * The owner's answer link for a key (of `accountId`: a member's, in an organization run) and its
-   * deadline, put in each notice; null (or absent): no link line.
+   * Where the notices' answer links point and the key that signs them (read once per run); absent:
+   * the notices carry no link.
    */
-  answerLinkFor?: (
-    key: { accountId: string; userName: string; accessKeyId: string },
-    deadline: string,
-  ) => string | null;
+  answerLinks?: AnswerLinkSource;
   /** Sends the findings to Security Hub when `settings.securityHub` is `on`. */
   securityHub?: Pick<SecurityHubClient, 'send'>;
   /** Region the functions run in (and the report bucket's); builds the topic ARN and archive links. */

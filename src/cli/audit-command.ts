@@ -5,6 +5,7 @@
  * environment variables as the deployed function's (docs/settings.md).
  */
 import { deliverAdhoc } from '../adhoc.js';
+import { answerLinkSource } from '../answer/notice-links.js';
 import { type AuditOutcome, auditAccount, NOT_CONFIRMED_REASON } from '../audit.js';
 import { type AdhocEvent, applyEventOverrides, parseAdhocEvent } from '../config/adhoc-event.js';
 import { ConfigError, EventValidationError } from '../config/errors.js';
@@ -171,7 +172,7 @@ export async function runAuditCommand(flags: AuditFlags, env: Env, io: CommandIo
       io,
       progress,
       regionalUse({ ...settings, notify: event.notify === true }),
-      settings.evidence === 'on',
+      settings,
     );
     // A failed publish must not hide the report: the run may already have changed keys.
     const publish = async (report: Parameters<typeof deliverAdhoc>[2]) => {
@@ -236,11 +237,14 @@ async function commandDeps(
   io: CommandIo,
   progress: ProgressView,
   regional: string | null,
-  evidence: boolean,
+  settings: Settings,
 ): Promise<AuditDeps> {
-  const { clients, evidenceTrail, region, globalDefault, selfAccessKeyId } = await openAwsSession(flags, {
-    regionalUse: regional,
-  });
+  const { clients, evidenceTrail, secrets, region, globalDefault, selfAccessKeyId } = await openAwsSession(
+    flags,
+    { regionalUse: regional },
+  );
+  const evidence = settings.evidence === 'on';
+  const answerLinks = answerLinkSource(settings, secrets);
   if (globalDefault) io.stderr(`${GLOBAL_REGION_NOTE}\n`);
   const terminal = io.terminal;
   const ask = terminal && asksBeforeActing({ yes: flags.yes === true, terminal: onTerminal(terminal) });
@@ -251,6 +255,8 @@ async function commandDeps(
     selfAccessKeyId,
     // CloudTrail is read (and its lookups paced) only with evidence on.
     ...(evidence ? { evidenceTrail } : {}),
+    // The notices' answer links, when ANSWER_PAGE_URL and ANSWER_SECRET are set, as in the functions.
+    ...(answerLinks ? { answerLinks } : {}),
     onProgress: progress.onProgress,
     ...(ask
       ? {

@@ -5,11 +5,13 @@
  */
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import {
   type AwsClients,
   createClients,
   createCloudTrailByRegion,
+  secretsManagerClient,
   signingAccessKeyId,
 } from '../aws/clients.js';
 import { createOwnerClients, type OwnerClients } from '../aws/owner-clients.js';
@@ -27,6 +29,8 @@ export interface AwsSession {
   clients: AwsClients & OwnerClients;
   /** CloudTrail by region for the usage evidence (no connection until a lookup is made). */
   evidenceTrail: (region: string) => CloudTrailClient;
+  /** Secrets Manager, made only when asked: the answer links' key (ANSWER_SECRET). */
+  secrets: () => SecretsManagerClient;
   region: string;
   /** True when no region was configured anywhere and IAM is read through its global endpoint. */
   globalDefault: boolean;
@@ -154,6 +158,7 @@ export async function openAwsSession(
   return {
     clients,
     evidenceTrail: createCloudTrailByRegion(clientOptions),
+    secrets: () => secretsManagerClient(clientOptions),
     region,
     globalDefault: configured === null,
     selfAccessKeyId: await signingAccessKeyId(clients.iam),

@@ -12,6 +12,7 @@ import type {
   PlannedAction,
   UserRecord,
 } from '../model.js';
+import { SNOOZED_UNTIL } from '../plan/snoozes.js';
 import { type ActedKey, dueNotices, type FlaggedKey } from './due-notices.js';
 import { NOTICED_RULES } from './notice-gate.js';
 import type { LedgerLocation, LedgerRead } from './read-ledger.js';
@@ -65,8 +66,18 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
   for (const f of keyFindings)
     if (!findingOf.has(f.accessKeyId) || NOTICED_RULES.includes(f.ruleId)) findingOf.set(f.accessKeyId, f);
 
+  // A key its owner kept from the answer page is not due a reminder: its owner already answered.
+  const snoozed = new Set(
+    input.actions.flatMap((a) =>
+      a.status === 'skipped' && a.reason?.startsWith(SNOOZED_UNTIL) && a.key.kind === 'id'
+        ? [a.key.accessKeyId]
+        : [],
+    ),
+  );
   const flagged: FlaggedKey[] = keyFindings
-    .filter((f) => NOTICED_RULES.includes(f.ruleId) && f.keyStatus === 'Active')
+    .filter(
+      (f) => NOTICED_RULES.includes(f.ruleId) && f.keyStatus === 'Active' && !snoozed.has(f.accessKeyId),
+    )
     .map((f) => {
       const key = keysById.get(f.accessKeyId);
       return {

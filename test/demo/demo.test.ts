@@ -42,6 +42,14 @@ function textSamples(page: string, heading: string): string[][] {
   );
 }
 
+/** The printed text from one heading up to the next. */
+function between(text: string, from: string, to: string): string {
+  const start = text.indexOf(from);
+  const end = text.indexOf(to, start + 1);
+  if (start < 0 || end < 0) throw new Error(`the demo printed no "${from}" followed by "${to}"`);
+  return text.slice(start, end);
+}
+
 /** The findings of one severity section of the printed report, up to the next section. */
 function section(text: string, heading: string): string {
   const start = text.indexOf(` ${heading} (`);
@@ -77,6 +85,43 @@ describe('npm run demo', { timeout: 120_000 }, () => {
       'To frank@acme.example: key-hygiene: 1 access key of yours in AWS account 111111111111 will be deactivated unless used',
     );
     expect(text).not.toMatch(/AKIAFRANK00000000001 deactivated 2026-11-20/);
+  });
+
+  it('lets an owner answer through the page it serves: the link from her notice shows the key and its deadline, and keeps the key', () => {
+    // Assess: the link is the one SES recorded in carol's notice, served on 127.0.0.1
+    const answer = between(text, 'The owner answers: carol@acme.example', 'Night of 2026-11-26');
+    expect(text).toMatch(/Answer: http:\/\/127\.0\.0\.1:\d+\/\?p=[\w-]+&s=[\w-]+ /);
+    expect(answer).toContain(
+      'GET 200: what the owner sees An access key you own is due to be deactivated Key: AKIACAROL00000000001 User: carol Account: 111111111111 Last used: 2026-05-03 09:15 UTC (sqs in eu-west-1) Deadline: 2026-11-27 00:00 UTC',
+    );
+    expect(answer).toContain(
+      'POST 200: keep it 30 more days, "Quarterly export job; moving it to a role in December" Key kept The key AKIACAROL00000000001 of carol stays active until 2026-12-20',
+    );
+  });
+
+  it('reminds the other owners the day before the deadline, not the one who answered, and deactivates nothing', () => {
+    const reminder = between(text, 'Night of 2026-11-26', 'Night of 2026-11-27');
+    expect(reminder).toContain("Deactivated: 0 Owners' notices: 4 messages; key stages: 5 final-reminder");
+    expect(reminder.match(/ To \S+@acme\.example: /g)).toHaveLength(3);
+    expect(reminder).not.toContain('carol@acme.example');
+  });
+
+  it('at the deadline deactivates the five noticed keys, keeps the snoozed one, and tells their owners what was done', () => {
+    const deadline = between(text, 'Night of 2026-11-27', 'The HTML report');
+    expect(deadline).toContain(
+      "Deactivated: 5 bob AKIABOB0000000000001 erin AKIAERIN000000000001 frank AKIAFRANK00000000001 old-vendor AKIAOLDVENDOR0000001 svc-reporting AKIAREPORTING0000001 Owners' notices: 4 messages; key stages: 5 action",
+    );
+    expect(
+      deadline.match(
+        / To \S+@acme\.example: key-hygiene: 1 access key of yours in AWS account 111111111111 \(deactivated: 1\)/g,
+      ),
+    ).toHaveLength(3);
+    expect(deadline).toContain(
+      'Kept: carol AKIACAROL00000000001 is Active (snoozed until 2026-12-20 by carol@acme.example (answered 2026-11-20 on the answer page): Quarterly export job; moving it to a role in December)',
+    );
+    expect(deadline).toMatch(
+      /Deactivated: Key: AKIAFRANK00000000001 User: frank .* To get it back: key-hygiene undo 20261127T000000Z-[0-9a-f]{6}/,
+    );
   });
 
   it("leads with the administrator's stale key, raised to critical, naming the privilege and where it comes from", () => {
@@ -150,6 +195,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
 
   it.each([
     { page: 'README.md', heading: '## What the demo does', count: 1 },
+    { page: 'README.md', heading: '## Owners and notices', count: 1 },
     { page: 'docs/report.md', heading: '## What the demo prints', count: 2 },
   ])('prints the samples of $page, line for line', ({ page, heading, count }) => {
     // Prepare

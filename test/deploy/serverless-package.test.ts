@@ -130,13 +130,15 @@ describe('Deployment: serverless package', () => {
     it('bundles exactly the SDK clients each function calls, and no other', () => {
       // Prepare: what each function calls, read from its steps (the audit: IAM, STS, SNS, the
       // archive in S3 and Security Hub, the team directory in SSM and who created a key, and the
-      // usage evidence, in CloudTrail, the owners' notices in SES; the list: who it is, Organizations, the list in S3; the
+      // usage evidence, in CloudTrail, the owners' notices in SES and their answer links' key in
+      // Secrets Manager; the list: who it is, Organizations, the list in S3; the
       // summary: the results and archive in S3, the report on SNS; the responder: the key in IAM
       // and CloudTrail, STS, the alert, the handled events in S3, Organizations).
       const audit = [
         '@aws-sdk/client-cloudtrail',
         '@aws-sdk/client-iam',
         '@aws-sdk/client-s3',
+        '@aws-sdk/client-secrets-manager',
         '@aws-sdk/client-securityhub',
         '@aws-sdk/client-sesv2',
         '@aws-sdk/client-sns',

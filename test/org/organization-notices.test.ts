@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LINK_PARAMS, verifyAnswerLink } from '../../src/answer/answer-link.js';
 import { createClients, signingAccessKeyId } from '../../src/aws/clients.js';
 import { createOwnerClients } from '../../src/aws/owner-clients.js';
 import { loadSettings } from '../../src/config/settings.js';
@@ -166,8 +167,8 @@ async function organizationNight(): Promise<{
       clock: () => env.sandbox.state.clock.now(),
       selfAccessKeyId: await signingAccessKeyId(clients.iam),
       logger: { info: () => undefined, warn: () => undefined },
-      answerLinkFor: (key, deadline) =>
-        `https://answer.example/?account=${key.accountId}&key=${key.accessKeyId}&until=${deadline}`,
+      // Signed links with a test key, as the deployed functions sign them with the page's secret.
+      answerLinks: { pageUrl: PAGE_URL, secretId: 'answer-link-key', key: async () => LINK_KEY },
     },
     options,
   );
@@ -189,6 +190,27 @@ async function organizationNight(): Promise<{
     onAudit: (accountId, audit) => audits.set(accountId, audit.report),
   });
   return { report, audits };
+}
+
+const PAGE_URL = 'https://answer.example/';
+const LINK_KEY = Buffer.alloc(32, 7);
+
+/** The account and key each answer link of a notice names, read back through the signature check. */
+function linkedKeys(text: string): { accountId: string; accessKeyId: string }[] {
+  const links = text.match(/https:\/\/answer\.example\/\S+/g) ?? [];
+  return links.map((link) => {
+    const url = new URL(link);
+    const verdict = verifyAnswerLink(
+      {
+        payload: url.searchParams.get(LINK_PARAMS.payload) ?? undefined,
+        signature: url.searchParams.get(LINK_PARAMS.signature) ?? undefined,
+      },
+      LINK_KEY,
+      new Date(0),
+    );
+    if (!verdict.ok) throw new Error(`notice link refused: ${verdict.message}`);
+    return { accountId: verdict.link.accountId, accessKeyId: verdict.link.accessKeyId };
+  });
 }
 
 const noticeOf = (report: AuditReport | undefined, keyId: string) =>
@@ -242,7 +264,9 @@ describe('Organization run: the owner loop per member account', () => {
       const other = keyId === KEYS.shopPat ? KEYS.dataPat : KEYS.shopPat;
       expect(email.text).toContain(keyId);
       expect(email.text).not.toContain(other);
-      expect(email.text).toContain(`account=${accountOf(email.text)}&key=${keyId}`);
+      expect(linkedKeys(email.text ?? '')).toEqual([
+        { accountId: accountOf(email.text), accessKeyId: keyId },
+      ]);
     }
     // The unowned member key: to the security team on the auditor's topic.
     expect(noticesOnTopic().map((m) => m.topicArn)).toEqual([
