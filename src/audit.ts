@@ -157,9 +157,18 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   );
 
   // resolve: read live the users the plan would act on (no call on the live path)
+  // (and, when notices are on, the users of every unused key known only by its slot: a notice names
+  // a key by its id, and the ledger is keyed by it, so a key never read live would never be noticed)
+  const noticing = settings.mode === 'enforce' && settings.notices === 'on';
   const live = await resolvePlannedUsers(
     { iam: deps.iam, concurrency: settings.concurrency, shouldStop, onProgress },
-    { users: inventory.users, errors: inventory.errors, plan: firstPlan, settings },
+    {
+      users: inventory.users,
+      errors: inventory.errors,
+      plan: firstPlan,
+      settings,
+      toNotice: noticing ? slotOnlyUnusedKeyUsers(firstPlan.findings) : new Set(),
+    },
   );
 
   // evaluate and plan again, on live data, key by key (when anyone had to be read live)
@@ -200,7 +209,6 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
 
   // notices: in enforce mode, an unused key is deactivated only after its owner was sent a notice
   // naming it and a deadline (the ledger, read for the flagged keys only); the gate is pure
-  const noticing = settings.mode === 'enforce' && settings.notices === 'on';
   const ledgerAt: LedgerLocation | null =
     settings.reportBucket && deps.s3
       ? { bucket: settings.reportBucket, owner: deps.reportBucketOwner ?? accountId, accountId }
@@ -438,6 +446,15 @@ function evidenceDeps(
 function withContradicted(keys: readonly EvidenceKey[], contradicted: readonly EvidenceKey[]): EvidenceKey[] {
   const known = new Set(keys.map((key) => key.accessKeyId));
   return [...keys, ...contradicted.filter((key) => !known.has(key.accessKeyId))];
+}
+
+/** Users with an unused key the inventory knows only by its slot (the credential report's). */
+function slotOnlyUnusedKeyUsers(findings: readonly Finding[]): Set<string> {
+  return new Set(
+    findings.flatMap((f) =>
+      f.ruleId === 'unused-key' && f.userName !== null && f.accessKeyId === null ? [f.userName] : [],
+    ),
+  );
 }
 
 /** The keys whose notice records the run reads: unused-key findings and planned deactivations. */

@@ -30,19 +30,35 @@ export const NOT_RESOLVED_IN_TIME =
 /**
  * Reads live (ListAccessKeys, GetAccessKeyLastUsed per key with a planned action or no unique slot
  * match) the users of the first plan that have a planned action on a slot-only key, at most
- * `maxActionsPerRun` of them, plus the users whose tags may record an unfinished deactivation. An
+ * `maxActionsPerRun` of them, plus the users named in `toNotice` (unused keys owed a notice, in
+ * proportion to the flagged keys) and those whose tags may record an unfinished deactivation. An
  * inventory without slot-only keys (the live path) needs no call: `resolved` is then empty.
  */
 export async function resolvePlannedUsers(
   deps: ResolveDeps,
-  input: { users: readonly UserRecord[]; errors: readonly AuditError[]; plan: Plan; settings: Settings },
+  input: {
+    users: readonly UserRecord[];
+    errors: readonly AuditError[];
+    plan: Plan;
+    settings: Settings;
+    /** Users to read live as well, whatever the plan (their unused keys are owed a notice). */
+    toNotice?: ReadonlySet<string>;
+  },
 ): Promise<Resolution> {
   const planned = new Set(input.plan.actions.filter(isPlanned).map((action) => action.userName));
+  const slotOnly = (user: UserRecord) => user.keys.some((key) => key.accessKeyId === null);
+  const forActions = input.users
+    .filter((user) => planned.has(user.userName) && slotOnly(user))
+    .slice(0, input.settings.maxActionsPerRun);
+  const chosen = new Set(forActions.map((user) => user.userName));
   const toResolve = [
-    ...input.users
-      .filter((user) => planned.has(user.userName) && user.keys.some((key) => key.accessKeyId === null))
-      .slice(0, input.settings.maxActionsPerRun),
-    ...input.users.filter((user) => !planned.has(user.userName) && mayCarryUnfinishedRecord(user)),
+    ...forActions,
+    ...input.users.filter(
+      (user) =>
+        !chosen.has(user.userName) &&
+        ((input.toNotice?.has(user.userName) === true && slotOnly(user)) ||
+          (!planned.has(user.userName) && mayCarryUnfinishedRecord(user))),
+    ),
   ];
   if (toResolve.length === 0) {
     return {

@@ -76,7 +76,7 @@ describe('npm run demo', { timeout: 120_000 }, () => {
 
   it('tells the owners first on the first enforce night: notices with a deadline, nothing past its threshold deactivated', () => {
     expect(text).toContain(
-      "Owners' notices: 5 messages sent tonight (6 key stages). Owners were emailed from key-hygiene@acme.example; keys without an owner address went to the report topic.",
+      "Owners' notices: 6 messages sent tonight (7 key stages). Owners were emailed from key-hygiene@acme.example; keys without an owner address went to the report topic.",
     );
     expect(text).toContain(
       "- frank, AKIAFRANK00000000001: deactivate (unused-key) Why: owner notified 2026-11-20 (tonight's notice); deadline 2026-11-27: not deactivated before then",

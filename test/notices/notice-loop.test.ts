@@ -238,6 +238,22 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     expect((await emails()).slice(before).map((e) => e.to.join())).not.toContain('alice@example.com');
   });
 
+  it('notices every stale key of the credential report, more of them than maxActionsPerRun, and deactivates none', async () => {
+    // Act: the default inventory of a whole-account audit names keys by slot only; one action a run
+    const report = await audit({ INVENTORY_SOURCE: 'credential-report', MAX_ACTIONS_PER_RUN: '1' });
+
+    // Assess: each unused key got its notice, named by its id, though only one could be acted on
+    expect((await stagesEmailed()).sort()).toEqual([
+      `alice@example.com: Will be deactivated unless used: ${KEYS.alice}`,
+      `bob@example.com: Will be deactivated unless used: ${KEYS.bob}`,
+      `dave@example.com: Will be deactivated unless used: ${KEYS.dave}`,
+    ]);
+    expect(noticesOnTopic()).toHaveLength(1);
+    expect(noticeOf(report, KEYS.carol)?.deadline).toBe('2026-11-27');
+    expect(await keyStatuses(env.iam, 'alice')).toEqual({ [KEYS.alice]: 'Active' });
+    expect(await keyStatuses(env.iam, 'carol')).toEqual({ [KEYS.carol]: 'Active' });
+  });
+
   it('keeps a key used after its notice, and asks for a fresh notice before it may go when it is idle again', async () => {
     // Prepare: night 1's notice, then bob uses his key on day 3
     await audit();
