@@ -336,7 +336,7 @@ export const SETTINGS_TABLE = [
     text: 'text',
     default: null,
     defaultDoc: '`key-hygiene-<stage>-answer-link` (serverless.yml)',
-    doc: 'The Secrets Manager secret holding the HMAC key of the answer links; the stack generates it at deploy time. Required by the answerPage function; the audit functions read it too, to sign the notices' links.',
+    doc: "The Secrets Manager secret holding the HMAC key of the answer links; the stack generates it at deploy time. Required by the answerPage function; the audit functions read it too, to sign the notices' links.",
   },
   {
     env: 'ANSWER_PAGE_URL',
