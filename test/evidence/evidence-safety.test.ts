@@ -72,8 +72,10 @@ describe('Usage evidence before apply (EVIDENCE=on)', () => {
       logger: { info: () => undefined, warn: () => undefined },
     };
   };
+  // Notices off: the key's owner is taken as told, so CloudTrail's check alone decides tonight (the
+  // notice gate after it has its own night-by-night tests).
   const enforce = (extra: Record<string, string> = {}) =>
-    loadSettings({ MODE: 'enforce', INVENTORY_SOURCE: 'live', EVIDENCE: 'on', ...extra });
+    loadSettings({ MODE: 'enforce', INVENTORY_SOURCE: 'live', EVIDENCE: 'on', NOTICES: 'off', ...extra });
   const actionOn = (report: AuditReport, keyId: string) =>
     report.actions.find((action) => action.accessKeyId === keyId);
 
