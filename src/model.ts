@@ -156,10 +156,24 @@ const noticeSchema = z.strictObject({
 });
 export type KeyNotice = z.infer<typeof noticeSchema>;
 
+/**
+ * The owner's snooze of the key, as the answer record confirmed it: the key is kept through `until`
+ * (YYYY-MM-DD, inclusive, UTC), on `who`'s word, for `reason`.
+ */
+const snoozeSchema = z.strictObject({
+  until: z.iso.date(),
+  who: z.string().nullable(),
+  reason: z.string().nullable(),
+  answeredAt: isoDateTime,
+});
+export type KeySnooze = z.infer<typeof snoozeSchema>;
+
 const keyFindingSchema = z.strictObject({
   ...findingCommon,
   /** Absent when no notice applies (report mode, notices off, not an unused-key finding). */
   notice: noticeSchema.optional(),
+  /** Absent unless the key's owner snoozed it on the answer page and the snooze holds tonight. */
+  snooze: snoozeSchema.optional(),
   /** Absent when owners were not resolved (older reports, a root key). */
   owner: ownerSchema.optional(),
   /** Absent when privileges were not read (the read failed, or a root key). */
