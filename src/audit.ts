@@ -1,7 +1,7 @@
 /**
  * One audit of one account, as one pipeline:
  * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> confirm with CloudTrail (when
- * evidence is on) -> apply -> privilege -> owners -> evidence -> report
+ * evidence is on) -> apply -> privilege -> owners -> evidence -> notices -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
@@ -269,8 +269,30 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     { findings: weighed, users: live.users, settings },
   );
 
+  // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
+  // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
+  // (and the keys CloudTrail contradicted before apply, whatever their findings)
+  const evidenceKeys = evidenceTrail
+    ? await withKeyIds(deps.iam, evidenceCandidates(owned.findings, settings.evidenceDays))
+    : null;
+  for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
+    deps.logger.warn('usage evidence not read', { runId, userName, reason });
+  }
+  const evidence =
+    evidenceTrail && evidenceKeys
+      ? await readEvidence(evidenceDeps(deps, evidenceTrail, shouldStop, limiters), {
+          keys: withContradicted(evidenceKeys.keys, unusedConfirmed?.contradicted ?? []),
+          homeRegion: deps.region,
+          days: settings.evidenceDays,
+          maxPagesPerKey: settings.evidenceMaxPagesPerKey,
+          timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
+        })
+      : null;
+  const evidenceEntries = evidence ? evidence.map(evidenceEntry) : null;
+
   // notices: tonight's stages (notice, final reminder, action notice), claimed in the ledger, sent
-  // once per owner, marked sent; after apply, so the action notice says what was done
+  // once per owner, marked sent; after apply, so the action notice says what was done, and after
+  // evidence, so each key's notice carries the way off its usage points to
   const notified =
     noticing && ledgerAt && ledger && ledger.failed === null && deps.s3
       ? await notifyOwners(
@@ -289,30 +311,11 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             actions,
             users: live.users,
             answerLinkFor: deps.answerLinkFor ?? (() => null),
+            evidence: evidenceEntries ?? [],
           },
         )
       : null;
   const findings = notified?.findings ?? owned.findings;
-
-  // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
-  // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
-  // (and the keys CloudTrail contradicted before apply, whatever their findings)
-  const evidenceKeys = evidenceTrail
-    ? await withKeyIds(deps.iam, evidenceCandidates(findings, settings.evidenceDays))
-    : null;
-  for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
-    deps.logger.warn('usage evidence not read', { runId, userName, reason });
-  }
-  const evidence =
-    evidenceTrail && evidenceKeys
-      ? await readEvidence(evidenceDeps(deps, evidenceTrail, shouldStop, limiters), {
-          keys: withContradicted(evidenceKeys.keys, unusedConfirmed?.contradicted ?? []),
-          homeRegion: deps.region,
-          days: settings.evidenceDays,
-          maxPagesPerKey: settings.evidenceMaxPagesPerKey,
-          timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
-        })
-      : null;
 
   // report
   const report = buildReport({
@@ -350,7 +353,7 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     ],
     ...(notified ? { notices: notified.notices } : {}),
     privilegeWeighting: settings.privilegeWeighting,
-    ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
+    ...(evidenceEntries ? { evidence: evidenceEntries } : {}),
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,

@@ -2,10 +2,13 @@
  * The notices step, after apply and owner resolution: which stage each flagged or deactivated key's
  * owner is due (dueNotices), sent once each (sendNotices), and what the report says of them.
  */
+
+import { keyWayOff } from '../evidence/way-off.js';
 import type {
   AuditError,
   AuditReport,
   Finding,
+  KeyEvidenceEntry,
   KeyFinding,
   KeyNotice,
   KeyOwner,
@@ -31,6 +34,8 @@ export interface NotifyInput {
   actions: readonly PlannedAction[];
   users: readonly UserRecord[];
   answerLinkFor: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
+  /** The report's usage evidence: a key with a profile gets its way off in the notice. */
+  evidence: readonly KeyEvidenceEntry[];
 }
 
 export interface OwnersNotified {
@@ -110,6 +115,10 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
       runId: input.runId,
       usageOf: (id) => usageText(findingOf.get(id)),
       answerLinkFor: input.answerLinkFor,
+      wayOffOf: (key) => {
+        const way = keyWayOff({ accountId: input.accountId, evidence: input.evidence }, key);
+        return way ? { profile: way.profile, line: way.line, url: way.url } : null;
+      },
     },
     due,
   );

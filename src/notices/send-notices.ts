@@ -57,6 +57,8 @@ export interface SendSettings {
   /** Usage line of a key ("not used for 120 days ..."). */
   usageOf: (accessKeyId: string) => string;
   answerLinkFor: (key: { userName: string; accessKeyId: string }, deadline: string) => string | null;
+  /** The way off a key's usage points to, or null when evidence gave it no profile. */
+  wayOffOf: (key: { userName: string; accessKeyId: string }) => NoticeItem['wayOff'];
 }
 
 /** What went out tonight, key by key. */
@@ -150,6 +152,7 @@ export async function sendNotices(
       deadline: d.deadline,
       usage: settings.usageOf(d.accessKeyId),
       answerLink: d.stage === 'action' ? null : settings.answerLinkFor(d, d.deadline),
+      wayOff: settings.wayOffOf(d),
     }));
     const message = composeNotice(items, {
       accountId: where.accountId,
