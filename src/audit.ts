@@ -28,6 +28,7 @@ import { notifyOwners } from './notices/notify-owners.js';
 import { type LedgerLocation, type LedgerRead, readLedger } from './notices/read-ledger.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
 import { resolveOwners } from './owners/resolve-owners.js';
+import { teamDirectoryOnce } from './owners/team-directory.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
 import type { SnoozeAnswers } from './plan/snoozes.js';
@@ -296,7 +297,14 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
   const notified =
     noticing && ledgerAt && ledger && ledger.failed === null && deps.s3
       ? await notifyOwners(
-          { s3: deps.s3, ses: deps.ses, sns: deps.sns, now: deps.clock },
+          {
+            s3: deps.s3,
+            ses: deps.ses,
+            sns: deps.sns,
+            ssm: deps.ssm,
+            logger: { info: deps.logger.info.bind(deps.logger), error: deps.logger.warn.bind(deps.logger) },
+            now: deps.clock,
+          },
           {
             accountId,
             runId,
@@ -312,6 +320,12 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
             users: live.users,
             answerLinkFor: deps.answerLinkFor ?? (() => null),
             evidence: evidenceEntries ?? [],
+            teamDirectory: teamDirectoryOnce(
+              { ssm: deps.ssm, s3: deps.s3 },
+              settings.teamDirectory,
+              owned.directory,
+            ),
+            directoryReported: owned.directory !== null,
           },
         )
       : null;
