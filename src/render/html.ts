@@ -389,7 +389,7 @@ function renderOwnersView(report: AuditReport, owners: OwnersSummary): string {
       '<h3 id="owners-keys-title">Keys per owner</h3>',
       renderHtmlTable({
         id: 'owners-table',
-        label: 'Keys per owner',
+        label: 'Owners',
         columns: ownerGroupColumns,
         items: owners.groups,
         empty: '',
