@@ -6,6 +6,7 @@
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 
+import { readRecentAnswers } from './answer/recent-answers.js';
 import { readSnoozeAnswers } from './answer/snooze-answers.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
@@ -331,6 +332,11 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
       : null;
   const findings = notified?.findings ?? owned.findings;
 
+  // answers: what owners answered on the answer page since the last night (the Owners view); with
+  // the notices, as only a notice carries an answer link
+  const answered =
+    noticing && ledgerAt && deps.s3 ? await readRecentAnswers(deps.s3, { ...ledgerAt, now: asOf }) : null;
+
   // report
   const report = buildReport({
     runId,
@@ -364,8 +370,10 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
           ]
         : []),
       ...(notified?.errors ?? []),
+      ...(answered?.error ? [answered.error] : []),
     ],
     ...(notified ? { notices: notified.notices } : {}),
+    ...(answered ? { answers: answered.answers } : {}),
     privilegeWeighting: settings.privilegeWeighting,
     ...(evidenceEntries ? { evidence: evidenceEntries } : {}),
     thresholds: {

@@ -301,6 +301,19 @@ const keyEvidenceSchema = z.strictObject({
 /** A key's usage evidence on the report. */
 export type KeyEvidenceEntry = z.infer<typeof keyEvidenceSchema>;
 
+/** An owner's answer on the answer page, as its record says (the link's nonce left out). */
+const ownerAnswerSchema = z.strictObject({
+  userName: z.string(),
+  accessKeyId: z.string(),
+  choice: z.enum(['snooze', 'deactivate', 'not-mine']),
+  who: z.string().nullable(),
+  answeredAt: isoDateTime,
+  /** For a snooze, the last day the key is kept. */
+  until: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type OwnerAnswer = z.infer<typeof ownerAnswerSchema>;
+
 const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
 
 /** A run's counts; an organization report carries each account's. */
@@ -392,6 +405,8 @@ export const reportSchema = z.strictObject({
   notices: z
     .strictObject({ ownersEmailed: z.boolean(), messagesSent: count, stagesSent: count, note: z.string() })
     .optional(),
+  /** The answers owners gave on the answer page in the day before the run; absent when not read. */
+  answers: z.array(ownerAnswerSchema).optional(),
   /** Usage evidence from CloudTrail for the keys with a finding used lately; absent when not read. */
   evidence: z.array(keyEvidenceSchema).optional(),
 });

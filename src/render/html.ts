@@ -15,6 +15,7 @@ import type {
   Finding,
   KeyFinding,
   KeyOwner,
+  OwnerAnswer,
   Severity,
 } from '../model.js';
 import { PRIVILEGE_LEVELS, SEVERITY_ORDER } from '../model.js';
@@ -372,6 +373,7 @@ function noticeColumns(report: AuditReport): HtmlColumn<Finding>[] {
  * hold), and a pointer to the unowned keys.
  */
 function renderOwnersView(report: AuditReport, owners: OwnersSummary): string {
+  const answers = answerRows(report, owners);
   const sent = report.notices
     ? `Notices: ${plural(report.notices.messagesSent, 'message')} sent tonight (${plural(report.notices.stagesSent, 'key stage')}). ${report.notices.note}`
     : 'No notices were sent this run (they go out in enforce mode with notices on).';
@@ -402,13 +404,13 @@ function renderOwnersView(report: AuditReport, owners: OwnersSummary): string {
         items: owners.noticedTonight,
         empty: 'No stage went out tonight.',
       }),
-      `<h3 id="owners-answers-title">${escapeHtml(`Answers received (${owners.snoozed.length})`)}</h3>`,
+      `<h3 id="owners-answers-title">${escapeHtml(`Answers received (${answers.length})`)}</h3>`,
       renderHtmlTable({
         id: 'owners-answers-table',
         label: 'Answers received',
         columns: answerColumns,
-        items: owners.snoozed,
-        empty: 'No owner has a snooze in force.',
+        items: answers,
+        empty: 'No owner answered in the last day, and no snooze is in force.',
       }),
     ].join('\n'),
   );
@@ -439,13 +441,57 @@ const noticedColumns: readonly HtmlColumn<KeyFinding>[] = [
   },
 ];
 
-const answerColumns: readonly HtmlColumn<KeyFinding>[] = [
-  { header: 'User', cell: (f) => f.userName },
-  { header: 'Key', cell: (f) => keyLabel(f.accessKeyId, f.slot) },
-  { header: 'Answer', cell: (f) => (f.snooze ? `keep until ${f.snooze.until}` : null) },
-  { header: 'By', cell: (f) => f.snooze?.who ?? 'its owner' },
-  { header: 'Answered', cell: (f) => f.snooze?.answeredAt.slice(0, 10) ?? null },
-  { header: 'Reason', wide: true, cell: (f) => f.snooze?.reason ?? null },
+/** One answer: given on the answer page in the last day, or a snooze still in force. */
+interface AnswerRow {
+  userName: string;
+  accessKeyId: string | null;
+  answer: string;
+  who: string | null;
+  answeredAt: string;
+  reason: string | null;
+}
+
+const ANSWER_TEXT: Record<OwnerAnswer['choice'], string> = {
+  snooze: 'keep',
+  deactivate: 'deactivate now',
+  'not-mine': 'not mine',
+};
+
+/** The day's answers (when the run read them), then the snoozes in force not among them. */
+function answerRows(report: AuditReport, owners: OwnersSummary): AnswerRow[] {
+  const recent = (report.answers ?? []).map((a) => ({
+    userName: a.userName,
+    accessKeyId: a.accessKeyId,
+    answer: a.choice === 'snooze' && a.until ? `keep until ${a.until}` : ANSWER_TEXT[a.choice],
+    who: a.who,
+    answeredAt: a.answeredAt,
+    reason: a.reason,
+  }));
+  const seen = new Set(recent.map((a) => `${a.accessKeyId}\u0000${a.answeredAt}`));
+  const snoozes = owners.snoozed.flatMap((f) =>
+    f.snooze && !seen.has(`${f.accessKeyId}\u0000${f.snooze.answeredAt}`)
+      ? [
+          {
+            userName: f.userName,
+            accessKeyId: f.accessKeyId,
+            answer: `keep until ${f.snooze.until}`,
+            who: f.snooze.who,
+            answeredAt: f.snooze.answeredAt,
+            reason: f.snooze.reason,
+          },
+        ]
+      : [],
+  );
+  return [...recent, ...snoozes];
+}
+
+const answerColumns: readonly HtmlColumn<AnswerRow>[] = [
+  { header: 'User', cell: (a) => a.userName },
+  { header: 'Key', cell: (a) => a.accessKeyId },
+  { header: 'Answer', cell: (a) => a.answer },
+  { header: 'By', cell: (a) => a.who ?? 'its owner' },
+  { header: 'Answered', cell: (a) => a.answeredAt.slice(0, 10) },
+  { header: 'Reason', wide: true, cell: (a) => a.reason },
 ];
 
 interface WayOffKey {

@@ -95,6 +95,27 @@ async function putSnoozeRecord(): Promise<void> {
   s3.destroy();
 }
 
+/** An answer record the page writes, at the sandbox clock's `at`. */
+async function putAnswer(at: string, record: Record<string, unknown>): Promise<void> {
+  await fetch(`${env.sandbox.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ now: at }) });
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: env.sandbox.url, forcePathStyle: true });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: `answers/${ACCOUNT}/${record.nonce}.json`,
+      Body: JSON.stringify({
+        accountId: ACCOUNT,
+        until: null,
+        reason: null,
+        deadline: '2026-11-27T03:00:00.000Z',
+        ...record,
+      }),
+    }),
+  );
+  s3.destroy();
+  await fetch(`${env.sandbox.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ now: NOW }) });
+}
+
 async function enforceNight(): Promise<AuditOutcome> {
   await putSnoozeRecord();
   return auditAccount(deps, {
@@ -232,6 +253,46 @@ describe('Reports: the owner loop in every format', () => {
       ['kept', KEYS.kept, 'keep until 2026-11-30', 'kept@acme.example', '2026-11-16', REASON],
     ]);
     expect(html).toContain('<a href="#unowned">1 key has no owner but the security team.</a>');
+  });
+
+  it("lists the last day's answers in the Owners view: deactivate now and not mine beside the snoozes", async () => {
+    // Prepare: two answers since the last night, one from three days ago
+    const answer = (userName: string, choice: string, nonce: string, answeredAt: string) => ({
+      userName,
+      accessKeyId: KEYS[userName as keyof typeof KEYS],
+      choice,
+      nonce,
+      who: `${userName}@acme.example`,
+      answeredAt,
+    });
+    await putAnswer(
+      '2026-11-17T08:00:00Z',
+      answer('carol', 'not-mine', 'nonce-old-00000000001', '2026-11-17T08:00:00.000Z'),
+    );
+    await putAnswer(
+      '2026-11-19T18:00:00Z',
+      answer('alice', 'deactivate', 'nonce-alice-000000001', '2026-11-19T18:00:00.000Z'),
+    );
+    await putAnswer(
+      '2026-11-19T20:00:00Z',
+      answer('carol', 'not-mine', 'nonce-carol-000000001', '2026-11-19T20:00:00.000Z'),
+    );
+    // Act
+    const { report, users } = await enforceNight();
+    const html = renderHtml(report, buildKeyRows(users, report));
+    // Assess
+    // kept's snooze record was written tonight too (enforceNight), so it counts as received
+    expect(report.answers?.map((a) => [a.userName, a.choice])).toEqual([
+      ['kept', 'snooze'],
+      ['alice', 'deactivate'],
+      ['carol', 'not-mine'],
+    ]);
+    expect(tableRows(html, 'owners-answers-table')).toEqual([
+      ['User', 'Key', 'Answer', 'By', 'Answered', 'Reason'],
+      ['kept', KEYS.kept, 'keep until 2026-11-30', 'kept@acme.example', '2026-11-16', REASON],
+      ['alice', KEYS.alice, 'deactivate now', 'alice@acme.example', '2026-11-19', '-'],
+      ['carol', KEYS.carol, 'not mine', 'carol@acme.example', '2026-11-19', '-'],
+    ]);
   });
 
   it("shows each finding's notice, deadline and snooze in the Slack message", async () => {
