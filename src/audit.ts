@@ -1,12 +1,13 @@
 /**
  * One audit of one account, as one pipeline:
  * collect -> evaluate -> plan -> resolve -> evaluate and plan again -> confirm with CloudTrail (when
- * evidence is on) -> apply -> privilege -> owners -> evidence -> report
+ * evidence is on) -> apply -> privilege -> owners -> evidence -> notices -> report
  * -> Security Hub (when on) -> archive.
  * Delivery is a separate step (`deliverReport`) that runs after the IAM work is done.
  */
 
 import { noticeLinks } from './answer/notice-links.js';
+import { readRecentAnswers } from './answer/recent-answers.js';
 import { readSnoozeAnswers } from './answer/snooze-answers.js';
 import { applyActions, TIME_BUDGET_SKIP_REASON } from './apply/apply.js';
 import { earlierAttemptDeactivations } from './apply/earlier-attempt.js';
@@ -29,6 +30,7 @@ import { notifyOwners } from './notices/notify-owners.js';
 import { type LedgerLocation, type LedgerRead, readLedger } from './notices/read-ledger.js';
 import { resolveTopicArn } from './notify/topic-arn.js';
 import { resolveOwners } from './owners/resolve-owners.js';
+import { teamDirectoryOnce } from './owners/team-directory.js';
 import type { CapVerdict } from './plan/blast-radius-cap.js';
 import { type Plan, plan } from './plan/plan.js';
 import type { SnoozeAnswers } from './plan/snoozes.js';
@@ -285,41 +287,11 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
     { findings: weighed, users: live.users, settings },
   );
 
-  // notices: tonight's stages (notice, final reminder, action notice), claimed in the ledger, sent
-  // once per owner, marked sent; after apply, so the action notice says what was done
-  const notifying = noticing && ledgerAt && ledger && ledger.failed === null && deps.s3;
-  // the owners' answer links: the key read once for the night, unless nothing will be sent
-  const links = notifying
-    ? await noticeLinks(deps.answerLinks, { accountId, findings: owned.findings })
-    : null;
-  const notified =
-    notifying && ledgerAt && ledger && deps.s3
-      ? await notifyOwners(
-          { s3: deps.s3, ses: deps.ses, sns: deps.sns, now: deps.clock },
-          {
-            accountId,
-            runId,
-            now: asOf,
-            noticeDays: settings.noticeDays,
-            unusedKeyDays: settings.rules.unusedKey.days,
-            sender: settings.noticeSender,
-            topicArn: noticeTopicArn(deps, settings, deps.reportBucketOwner ?? accountId),
-            ledger: ledgerAt,
-            read: ledger,
-            findings: owned.findings,
-            actions,
-            users: live.users,
-            answerLinkFor: links?.linkFor ?? (() => null),
-          },
-        )
-      : null;
-  const findings = notified?.findings ?? owned.findings;
-
   // evidence: how each key with a finding used lately is used, from CloudTrail; after apply, so no
   // deactivation waits on it, and never for a preview of another date (CloudTrail has only now)
   // (and the keys CloudTrail contradicted before apply, whatever their findings)
   const evidenceKeys = evidenceTrail
-    ? await withKeyIds(deps.iam, evidenceCandidates(findings, settings.evidenceDays))
+    ? await withKeyIds(deps.iam, evidenceCandidates(owned.findings, settings.evidenceDays))
     : null;
   for (const { userName, reason } of evidenceKeys?.unresolved ?? []) {
     deps.logger.warn('usage evidence not read', { runId, userName, reason });
@@ -334,6 +306,57 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
           timeBudgetMs: settings.evidenceTimeBudgetSeconds * 1000,
         })
       : null;
+  const evidenceEntries = evidence ? evidence.map(evidenceEntry) : null;
+
+  // notices: tonight's stages (notice, final reminder, action notice), claimed in the ledger, sent
+  // once per owner, marked sent; after apply, so the action notice says what was done, and after
+  // evidence, so each key's notice carries the way off its usage points to
+  const notifying = noticing && ledgerAt && ledger && ledger.failed === null && deps.s3;
+  // the owners' answer links: the key read once for the night, unless nothing will be sent
+  const links = notifying
+    ? await noticeLinks(deps.answerLinks, { accountId, findings: owned.findings })
+    : null;
+  const notified =
+    notifying && ledgerAt && ledger && deps.s3
+      ? await notifyOwners(
+          {
+            s3: deps.s3,
+            ses: deps.ses,
+            sns: deps.sns,
+            ssm: deps.ssm,
+            logger: { info: deps.logger.info.bind(deps.logger), error: deps.logger.warn.bind(deps.logger) },
+            now: deps.clock,
+          },
+          {
+            accountId,
+            runId,
+            now: asOf,
+            noticeDays: settings.noticeDays,
+            unusedKeyDays: settings.rules.unusedKey.days,
+            sender: settings.noticeSender,
+            topicArn: noticeTopicArn(deps, settings, deps.reportBucketOwner ?? accountId),
+            ledger: ledgerAt,
+            read: ledger,
+            findings: owned.findings,
+            actions,
+            users: live.users,
+            answerLinkFor: links?.linkFor ?? (() => null),
+            evidence: evidenceEntries ?? [],
+            teamDirectory: teamDirectoryOnce(
+              { ssm: deps.ssm, s3: deps.s3 },
+              settings.teamDirectory,
+              owned.directory,
+            ),
+            directoryReported: owned.directory !== null,
+          },
+        )
+      : null;
+  const findings = notified?.findings ?? owned.findings;
+
+  // answers: what owners answered on the answer page since the last night (the Owners view); with
+  // the notices, as only a notice carries an answer link
+  const answered =
+    noticing && ledgerAt && deps.s3 ? await readRecentAnswers(deps.s3, { ...ledgerAt, now: asOf }) : null;
 
   // report
   const report = buildReport({
@@ -369,10 +392,12 @@ export async function auditAccount(deps: AuditDeps, request: AuditRequest): Prom
         : []),
       ...(links?.error ? [links.error] : []),
       ...(notified?.errors ?? []),
+      ...(answered?.error ? [answered.error] : []),
     ],
     ...(notified ? { notices: notified.notices } : {}),
+    ...(answered ? { answers: answered.answers } : {}),
     privilegeWeighting: settings.privilegeWeighting,
-    ...(evidence ? { evidence: evidence.map(evidenceEntry) } : {}),
+    ...(evidenceEntries ? { evidence: evidenceEntries } : {}),
     thresholds: {
       unusedKeyDays: settings.rules.unusedKey.days,
       unusedKeyWarnDays: settings.rules.unusedKey.warnDays,

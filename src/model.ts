@@ -156,10 +156,24 @@ const noticeSchema = z.strictObject({
 });
 export type KeyNotice = z.infer<typeof noticeSchema>;
 
+/**
+ * The owner's snooze of the key, as the answer record confirmed it: the key is kept through `until`
+ * (YYYY-MM-DD, inclusive, UTC), on `who`'s word, for `reason`.
+ */
+const snoozeSchema = z.strictObject({
+  until: z.iso.date(),
+  who: z.string().nullable(),
+  reason: z.string().nullable(),
+  answeredAt: isoDateTime,
+});
+export type KeySnooze = z.infer<typeof snoozeSchema>;
+
 const keyFindingSchema = z.strictObject({
   ...findingCommon,
   /** Absent when no notice applies (report mode, notices off, not an unused-key finding). */
   notice: noticeSchema.optional(),
+  /** Absent unless the key's owner snoozed it on the answer page and the snooze holds tonight. */
+  snooze: snoozeSchema.optional(),
   /** Absent when owners were not resolved (older reports, a root key). */
   owner: ownerSchema.optional(),
   /** Absent when privileges were not read (the read failed, or a root key). */
@@ -287,6 +301,19 @@ const keyEvidenceSchema = z.strictObject({
 /** A key's usage evidence on the report. */
 export type KeyEvidenceEntry = z.infer<typeof keyEvidenceSchema>;
 
+/** An owner's answer on the answer page, as its record says (the link's nonce left out). */
+const ownerAnswerSchema = z.strictObject({
+  userName: z.string(),
+  accessKeyId: z.string(),
+  choice: z.enum(['snooze', 'deactivate', 'not-mine']),
+  who: z.string().nullable(),
+  answeredAt: isoDateTime,
+  /** For a snooze, the last day the key is kept. */
+  until: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type OwnerAnswer = z.infer<typeof ownerAnswerSchema>;
+
 const inventorySourceSchema = z.enum(['live-api', 'credential-report']);
 
 /** A run's counts; an organization report carries each account's. */
@@ -378,6 +405,8 @@ export const reportSchema = z.strictObject({
   notices: z
     .strictObject({ ownersEmailed: z.boolean(), messagesSent: count, stagesSent: count, note: z.string() })
     .optional(),
+  /** The answers owners gave on the answer page in the day before the run; absent when not read. */
+  answers: z.array(ownerAnswerSchema).optional(),
   /** Usage evidence from CloudTrail for the keys with a finding used lately; absent when not read. */
   evidence: z.array(keyEvidenceSchema).optional(),
 });

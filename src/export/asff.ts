@@ -161,6 +161,15 @@ function productFields(ctx: AsffContext, finding: Finding): Record<string, strin
     fields['key-hygiene/Unowned'] = String(finding.owner.unowned);
     if (finding.owner.createdBy) fields['key-hygiene/CreatedBy'] = finding.owner.createdBy;
   }
+  // The owner loop, per key: when the owner was told, the deadline, and a snooze that holds.
+  if (finding.userName !== null && finding.notice) {
+    if (finding.notice.sentAt) fields['key-hygiene/NoticeSent'] = finding.notice.sentAt;
+    if (finding.notice.deadline) fields['key-hygiene/Deadline'] = finding.notice.deadline;
+  }
+  if (finding.userName !== null && finding.snooze) {
+    fields['key-hygiene/SnoozedUntil'] = finding.snooze.until;
+    if (finding.snooze.who) fields['key-hygiene/SnoozedBy'] = finding.snooze.who;
+  }
   return Object.fromEntries(
     Object.entries(fields).map(([key, value]) => [key, clip(value, LIMITS.productFieldValue)]),
   );

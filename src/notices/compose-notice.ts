@@ -18,6 +18,11 @@ export interface NoticeItem {
   usage: string;
   /** The owner's answer page for this key, or null (no link line). */
   answerLink: string | null;
+  /**
+   * What replaces the key, from its CloudTrail usage profile (the report's evidence); null when
+   * evidence gave no profile for it.
+   */
+  wayOff: { profile: string; line: string; url: string } | null;
 }
 
 export interface NoticeMessage {
@@ -79,6 +84,12 @@ export function composeNotice(items: readonly NoticeItem[], ctx: NoticeContext):
       `  User: ${clean(item.userName)}`,
       `  Usage: ${clean(item.usage)}`,
       ...explain(item, ctx).map((line) => `  ${clean(line)}`),
+      ...(item.wayOff
+        ? [
+            `  Way off (used as: ${clean(item.wayOff.profile)}): ${clean(item.wayOff.line)}`,
+            `  How: ${clean(item.wayOff.url)}`,
+          ]
+        : []),
       ...(item.answerLink ? [`  Answer: ${clean(item.answerLink)}`] : []),
       '',
     ]),
@@ -96,6 +107,14 @@ export function composeNotice(items: readonly NoticeItem[], ctx: NoticeContext):
       row('User', escapeHtml(item.userName)),
       row('Usage', escapeHtml(item.usage)),
       row('What next', explain(item, ctx).map(escapeHtml).join('<br>')),
+      ...(item.wayOff
+        ? [
+            row(
+              'Way off',
+              `${escapeHtml(`Used as: ${item.wayOff.profile}. ${item.wayOff.line}`)} <a href="${escapeHtml(item.wayOff.url)}" style="color:#0b57d0">AWS documentation</a>`,
+            ),
+          ]
+        : []),
       ...(item.answerLink
         ? [
             row(

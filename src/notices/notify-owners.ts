@@ -2,16 +2,20 @@
  * The notices step, after apply and owner resolution: which stage each flagged or deactivated key's
  * owner is due (dueNotices), sent once each (sendNotices), and what the report says of them.
  */
+
+import { keyWayOff } from '../evidence/way-off.js';
 import type {
   AuditError,
   AuditReport,
   Finding,
+  KeyEvidenceEntry,
   KeyFinding,
   KeyNotice,
   KeyOwner,
   PlannedAction,
   UserRecord,
 } from '../model.js';
+import type { DirectoryRead } from '../owners/team-directory.js';
 import { SNOOZED_UNTIL } from '../plan/snoozes.js';
 import { type ActedKey, dueNotices, type FlaggedKey } from './due-notices.js';
 import { NOTICED_RULES } from './notice-gate.js';
@@ -32,6 +36,15 @@ export interface NotifyInput {
   actions: readonly PlannedAction[];
   users: readonly UserRecord[];
   answerLinkFor: SendSettings['answerLinkFor'];
+  /** The report's usage evidence: a key with a profile gets its way off in the notice. */
+  evidence: readonly KeyEvidenceEntry[];
+  /**
+   * The team directory (read at most once a run), for the teams' Slack webhooks; null without one.
+   * Asked for only when a stage is due for a user with a team.
+   */
+  teamDirectory?: (() => Promise<DirectoryRead>) | null;
+  /** A directory error owner resolution already reported is not reported again. */
+  directoryReported?: boolean;
 }
 
 export interface OwnersNotified {
@@ -112,6 +125,16 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
     entries: input.read.entries,
     unreadable: new Set(input.read.unreadable.keys()),
   });
+  const teamOf = new Map(
+    input.users.flatMap((u) => (u.team === null ? [] : [[u.userName, u.team] as const])),
+  );
+  const directory =
+    input.teamDirectory && due.some((d) => teamOf.has(d.userName)) ? await input.teamDirectory() : null;
+  const teamWebhookOf = (userName: string) => {
+    const team = teamOf.get(userName);
+    const parameter = team === undefined ? undefined : directory?.directory.get(team)?.slackWebhookParameter;
+    return team !== undefined && parameter !== undefined ? { team, parameter } : null;
+  };
   const result = await sendNotices(
     deps,
     {
@@ -121,6 +144,11 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
       runId: input.runId,
       usageOf: (id) => usageText(findingOf.get(id)),
       answerLinkFor: input.answerLinkFor,
+      teamWebhookOf,
+      wayOffOf: (key) => {
+        const way = keyWayOff({ accountId: input.accountId, evidence: input.evidence }, key);
+        return way ? { profile: way.profile, line: way.line, url: way.url } : null;
+      },
     },
     due,
   );
@@ -149,9 +177,10 @@ export async function notifyOwners(deps: SendDeps, input: NotifyInput): Promise<
     const notice = noticeOf(f.accessKeyId);
     return notice ? { ...f, notice } : f;
   });
+  const directoryError = input.directoryReported ? null : (directory?.error ?? null);
   return {
     findings,
-    errors: result.errors,
+    errors: [...(directoryError ? [directoryError] : []), ...result.errors],
     notices: {
       ownersEmailed: input.sender !== null,
       messagesSent: result.messages,

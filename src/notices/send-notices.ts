@@ -5,19 +5,23 @@
  * run wrote first) sends nothing for that key. A send that fails leaves the stage `failed`, and a
  * run that dies between claim and mark leaves it `sending`: either way it does not count for a
  * deadline, and the next run sends it again. So duplicates are possible after a crash; deactivation
- * without notice is not.
+ * without notice is not. A team whose directory entry names a Slack webhook gets one post of its
+ * keys' stages that went out (team-webhooks.ts).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import { putOwnedObject } from '../aws/put-object.js';
 import type { AuditError, KeyOwner } from '../model.js';
+import type { SlackLogger } from '../notify/slack-webhook.js';
 import { composeNotice, type NoticeItem } from './compose-notice.js';
 import type { DueStage } from './due-notices.js';
 import { type NoticeRecord, type NoticeStage, noticeKey } from './notice-record.js';
 import type { LedgerLocation } from './read-ledger.js';
+import { postTeamNotices, type TeamStage } from './team-webhooks.js';
 
 /**
  * The ledger's writes (notices/ only), the owners' email from the sender identity, and the
@@ -46,6 +50,9 @@ export interface SendDeps {
   s3: Pick<S3Client, 'send'>;
   ses?: Pick<SESv2Client, 'send'>;
   sns: Pick<SNSClient, 'send'>;
+  /** Reads the team webhooks' URLs; absent: no team gets a post. */
+  ssm?: Pick<SSMClient, 'send'> | undefined;
+  logger?: SlackLogger;
   now: () => Date;
 }
 
@@ -60,6 +67,10 @@ export interface SendSettings {
     key: { accountId: string; userName: string; accessKeyId: string },
     deadline: string,
   ) => string | null;
+  /** The team of a key's user and its webhook parameter, when the team directory names one. */
+  teamWebhookOf?: (userName: string) => { team: string; parameter: string } | null;
+  /** The way off a key's usage points to, or null when evidence gave it no profile. */
+  wayOffOf: (key: { userName: string; accessKeyId: string }) => NoticeItem['wayOff'];
 }
 
 /** What went out tonight, key by key. */
@@ -143,6 +154,7 @@ export async function sendNotices(
     groups.set(recipient, [...(groups.get(recipient) ?? []), entry]);
   }
   const sent: SentStage[] = [];
+  const teamStages: TeamStage[] = [];
   let messages = 0;
   for (const [recipient, entries] of groups) {
     const first = entries[0] as (typeof entries)[number];
@@ -159,6 +171,7 @@ export async function sendNotices(
               { accountId: where.accountId, userName: d.userName, accessKeyId: d.accessKeyId },
               d.deadline,
             ),
+      wayOff: settings.wayOffOf(d),
     }));
     const message = composeNotice(items, {
       accountId: where.accountId,
@@ -203,6 +216,18 @@ export async function sendNotices(
       }
       ok = true;
       messages += 1;
+      for (const { due: d } of entries) {
+        const webhook = settings.teamWebhookOf?.(d.userName) ?? null;
+        if (webhook)
+          teamStages.push({
+            ...webhook,
+            stage: d.stage,
+            userName: d.userName,
+            accessKeyId: d.accessKeyId,
+            deadline: d.deadline,
+            sentTo: recipient === '' ? 'the security team' : recipient.split(',').join(', '),
+          });
+      }
     } catch (error) {
       fail(
         first.due,
@@ -247,6 +272,11 @@ export async function sendNotices(
         );
       }
     }
+  }
+  // 4. the teams' copies: one post per team, of the stages that went out above
+  if (teamStages.length > 0) {
+    const logger = deps.logger ?? { info: () => undefined, error: () => undefined };
+    errors.push(...(await postTeamNotices({ ssm: deps.ssm, logger }, where.accountId, teamStages)));
   }
   return { sent, messages, errors };
 }

@@ -9,6 +9,7 @@ import type { Settings } from '../config/settings.js';
 import { deliverReport, reportTopicArn } from '../deliver.js';
 import type { AuditReport } from '../model.js';
 import type { AuditDeps } from '../run-start.js';
+import { accountOwners } from './account-owners.js';
 import type { ActionBudget } from './action-budget.js';
 import { assumeMemberRole, memberRoleArn } from './member-access.js';
 import {
@@ -69,6 +70,7 @@ function outcomeOf(
     keysDeactivated: report ? deactivated(report) : 0,
     archive: report?.archive ?? null,
     messageId: null,
+    ...(report && accountOwners(report) ? { owners: accountOwners(report) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  */
 import { SEVERITY_ORDER, type Severity } from '../model.js';
 import { compareText } from '../order.js';
+import { organizationOwners } from './account-owners.js';
 import {
   type AccountOutcome,
   ORGANIZATION_CAP_REASON,
@@ -95,6 +96,7 @@ export function buildOrganizationReport(
   const keysDeactivated = accounts.reduce((sum, outcome) => sum + outcome.keysDeactivated, 0);
   const count = (status: AccountOutcome['status']) => accounts.filter((o) => o.status === status).length;
   const total = SEVERITY_ORDER.reduce((sum, severity) => sum + bySeverity[severity], 0);
+  const owners = organizationOwners(accounts);
   return {
     schemaVersion: 1,
     scope: 'organization',
@@ -122,5 +124,6 @@ export function buildOrganizationReport(
       keysDeactivated,
       reached: findings.some((finding) => finding.ruleId === 'organization-cap'),
     },
+    ...(owners ? { owners } : {}),
   };
 }

@@ -22,6 +22,27 @@ export const organizationAccountSchema = z.strictObject({
 });
 export type OrganizationAccount = z.infer<typeof organizationAccountSchema>;
 
+/** One owner's keys with a finding in one account (or, in the organization's view, across accounts). */
+const ownerKeysSchema = z.strictObject({
+  /** The owner's addresses, or `the security team` for the unowned keys. */
+  owner: z.string(),
+  unowned: z.boolean(),
+  keys: count,
+  /** Keys sent a stage tonight (notice, final reminder, action notice). */
+  noticedTonight: count,
+  /** Keys kept by their owner's answer (a snooze). */
+  snoozed: count,
+});
+
+/** An account's owners, from its report (src/report/owners-summary.ts). */
+export const accountOwnersSchema = z.strictObject({
+  byOwner: z.array(ownerKeysSchema),
+  noticedTonight: count,
+  snoozed: count,
+  unowned: count,
+});
+export type AccountOwners = z.infer<typeof accountOwnersSchema>;
+
 /** What one account's audit came to. */
 export const accountOutcomeSchema = z.strictObject({
   accountId: z.string().regex(/^\d{12}$/),
@@ -39,6 +60,8 @@ export const accountOutcomeSchema = z.strictObject({
   archive: reportArchiveSchema.nullable(),
   /** The account's own report message, when `notifyAccounts` is on. */
   messageId: z.string().nullable(),
+  /** Who answers for the account's keys with a finding; absent when owners were not resolved. */
+  owners: accountOwnersSchema.optional(),
 });
 export type AccountOutcome = z.infer<typeof accountOutcomeSchema>;
 
@@ -98,6 +121,15 @@ export const organizationReportSchema = z.strictObject({
   }),
   /** The organization cap: the most keys the run may deactivate across accounts. */
   cap: z.strictObject({ limit: count, keysDeactivated: count, reached: z.boolean() }),
+  /** The Owners view: each owner's keys across the accounts, most first; absent when no account had owners. */
+  owners: z
+    .strictObject({
+      byOwner: z.array(ownerKeysSchema.extend({ accounts: z.array(z.string()) })),
+      noticedTonight: count,
+      snoozed: count,
+      unowned: count,
+    })
+    .optional(),
   archive: reportArchiveSchema.optional(),
 });
 export type OrganizationReport = z.infer<typeof organizationReportSchema>;

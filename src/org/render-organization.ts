@@ -1,6 +1,7 @@
 /**
  * The organization report as people read it: plain text for email (a phone's width) and one HTML
- * page with a bar chart of findings per account, the worst accounts first. Pure.
+ * page with a bar chart of findings per account, the worst accounts first, and the Owners view
+ * (each owner's keys across the accounts, tonight's notices, the owners' answers). Pure.
  */
 import { createHash } from 'node:crypto';
 import { SEVERITY_ORDER } from '../model.js';
@@ -60,8 +61,62 @@ export function renderOrganizationText(report: OrganizationReport): string {
     if (outcome.reason) lines.push(...wrap(clean(outcome.reason), { first: '  ', rest: '  ' }));
     if (outcome.archive?.json) lines.push(...wrap(outcome.archive.json.s3Uri, { first: '  ', rest: '  ' }));
   }
+  if (report.owners) {
+    const o = report.owners;
+    lines.push('', 'OWNERS (most keys first)', ...wrap(ownersLine(report)));
+    for (const entry of o.byOwner.slice(0, TEXT_OWNERS)) {
+      lines.push(...wrap(ownerEntryLine(entry), { first: '- ', rest: '  ' }));
+    }
+    if (o.byOwner.length > TEXT_OWNERS)
+      lines.push(`- and ${plural(o.byOwner.length - TEXT_OWNERS, 'more owner')} in the HTML report`);
+  }
   if (report.archive?.html) lines.push('', 'Full report:', ...wrap(report.archive.html.consoleUrl));
   return `${lines.join('\n')}\n`;
+}
+
+/** Owners the text report lists; the HTML report lists all. */
+const TEXT_OWNERS = 20;
+
+type OwnersView = NonNullable<OrganizationReport['owners']>;
+
+/** "3 keys sent a notice stage tonight, 1 key kept by their owners' answers (snoozes), ..." */
+function ownersLine(report: OrganizationReport): string {
+  const o = report.owners as OwnersView;
+  return `${plural(o.noticedTonight, 'key')} sent a notice stage tonight, ${plural(o.snoozed, 'key')} kept by their owners' answers (snoozes), ${plural(o.unowned, 'key')} with no owner but the security team.`;
+}
+
+function ownerEntryLine(entry: OwnersView['byOwner'][number]): string {
+  const who = entry.unowned ? `unowned: ${entry.owner}` : entry.owner;
+  return `${clean(who)}: ${plural(entry.keys, 'key')} in ${plural(entry.accounts.length, 'account')} (${entry.accounts.join(', ')}); ${entry.noticedTonight} noticed tonight, ${entry.snoozed} snoozed`;
+}
+
+/** The Owners view: each owner's keys across the accounts, what went out tonight, the answers. */
+function ownersSection(report: OrganizationReport): string {
+  if (!report.owners) return '';
+  const head = ['Owner', 'Keys', 'Accounts', 'Notices tonight', 'Snoozed']
+    .map((name, i) => `<th scope="col"${i === 1 || i > 2 ? ' class="n"' : ''}>${name}</th>`)
+    .join('');
+  const cell = (label: string, value: string | number, className: string) =>
+    `<td data-label="${label}" class="${className}">${escapeHtml(String(value))}</td>`;
+  const rows = report.owners.byOwner.map((e) =>
+    [
+      '<tr>',
+      cell('Owner', e.unowned ? `Unowned: ${e.owner}` : e.owner, 'reason'),
+      cell('Keys', e.keys, 'n'),
+      cell('Accounts', e.accounts.join(', '), 'reason'),
+      cell('Notices tonight', e.noticedTonight, 'n'),
+      cell('Snoozed', e.snoozed, 'n'),
+      '</tr>',
+    ].join(''),
+  );
+  return [
+    '<h2 id="owners">Owners</h2>',
+    `<p>${escapeHtml(ownersLine(report))}</p>`,
+    `<div class="table-wrap"><table class="accounts" id="owners-table" aria-label="Owners"><thead><tr>${head}</tr></thead>`,
+    '<tbody>',
+    ...rows,
+    '</tbody></table></div>',
+  ].join('\n');
 }
 
 const CSS = `
@@ -172,6 +227,7 @@ ${renderFindingsChart(report.accounts)}
 <tbody>
 ${report.accounts.map(accountRow).join('\n')}
 </tbody></table></div>
+${ownersSection(report)}
 </main></body></html>
 `;
 }

@@ -16,7 +16,12 @@ import type { AuditError, Finding, KeyFinding, KeyOwner, UserRecord } from '../m
 import { parseDirectoryLocation } from './directory-location.js';
 import { isEmailAddress } from './email-address.js';
 import { type KeyCreator, readKeyCreators, type WantedKey } from './key-creators.js';
-import { type DirectoryClients, readTeamDirectory, type TeamDirectory } from './team-directory.js';
+import {
+  type DirectoryClients,
+  type DirectoryRead,
+  readTeamDirectory,
+  type TeamDirectory,
+} from './team-directory.js';
 
 export interface OwnerSettings {
   /** User tags that may hold the owner's address, tried in this order. */
@@ -37,6 +42,8 @@ export interface OwnersResolved {
   /** The findings, each key finding with its `owner`. */
   findings: Finding[];
   errors: AuditError[];
+  /** The team directory as read (its error is in `errors`); null when it was not read. */
+  directory: DirectoryRead | null;
 }
 
 /** Where nobody else answers for a key. */
@@ -107,11 +114,12 @@ export async function resolveOwners(
   // The settings refuse a location that does not parse, so null here means no directory.
   const location = settings.teamDirectory === null ? null : parseDirectoryLocation(settings.teamDirectory);
   let directory: TeamDirectory = new Map();
+  let directoryRead: DirectoryRead | null = null;
   const teamOfFinding = (f: KeyFinding) => usersByName.get(f.userName)?.team ?? null;
   if (location && open.some((f) => teamOfFinding(f) !== null)) {
-    const read = await readTeamDirectory(deps, location);
-    directory = read.directory;
-    if (read.error) errors.push(read.error);
+    directoryRead = await readTeamDirectory(deps, location);
+    directory = directoryRead.directory;
+    if (directoryRead.error) errors.push(directoryRead.error);
   }
   const afterDirectory: KeyFinding[] = [];
   for (const finding of open) {
@@ -157,6 +165,7 @@ export async function resolveOwners(
       return found ? { ...f, owner: found } : f;
     }),
     errors,
+    directory: directoryRead,
   };
 }
 

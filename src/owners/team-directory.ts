@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { describeAwsError } from '../aws/errors.js';
 import type { PermissionDeclaration } from '../aws/permissions.js';
 import type { AuditError } from '../model.js';
-import { type DirectoryLocation, describeLocation } from './directory-location.js';
+import { type DirectoryLocation, describeLocation, parseDirectoryLocation } from './directory-location.js';
 import { isEmailAddress } from './email-address.js';
 
 /**
@@ -125,4 +125,22 @@ export function parseTeamDirectory(text: string, where: string, operation: strin
     );
   }
   return { directory: new Map(Object.entries(parsed.data)), error: null };
+}
+
+/**
+ * The directory at `setting`, read at most once however often it is asked for: `known` when owner
+ * resolution already read it, else read on the first call. Null without a directory setting.
+ */
+export function teamDirectoryOnce(
+  clients: DirectoryClients,
+  setting: string | null,
+  known: DirectoryRead | null,
+): (() => Promise<DirectoryRead>) | null {
+  const location = setting === null ? null : parseDirectoryLocation(setting);
+  if (location === null) return null;
+  let read: Promise<DirectoryRead> | null = known ? Promise.resolve(known) : null;
+  return () => {
+    read ??= readTeamDirectory(clients, location);
+    return read;
+  };
 }

@@ -214,19 +214,26 @@ function snoozeOfCandidate(
   return snoozeVerdict(user, candidate.key.accessKeyId, answers, now);
 }
 
-/** A finding on a key whose snooze expired or is not confirmed says so: the owner's answer no longer holds. */
+/**
+ * A finding on a snoozed key carries the snooze (every format shows "snoozed until"); one whose
+ * snooze expired or is not confirmed says so: the owner's answer no longer holds.
+ */
 function withSnoozeNote(
   finding: Finding,
   usersByName: ReadonlyMap<string, UserRecord>,
   answers: SnoozeAnswers,
   now: Date,
 ): Finding {
-  if (finding.userName === null || finding.accessKeyId === null || finding.action !== 'deactivate') {
-    return finding;
-  }
+  if (finding.userName === null || finding.accessKeyId === null) return finding;
   const user = usersByName.get(finding.userName);
   if (!user) return finding;
-  const note = snoozeNote(snoozeVerdict(user, finding.accessKeyId, answers, now));
+  const verdict = snoozeVerdict(user, finding.accessKeyId, answers, now);
+  if (verdict?.kind === 'active') {
+    const { until, who, reason, answeredAt } = verdict.answer;
+    return { ...finding, snooze: { until, who, reason, answeredAt } };
+  }
+  if (finding.action !== 'deactivate') return finding;
+  const note = snoozeNote(verdict);
   return note ? { ...finding, message: `${finding.message} Note: ${note}.` } : finding;
 }
 

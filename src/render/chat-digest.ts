@@ -12,6 +12,7 @@ import type { ActionOutcome, AuditReport, ExemptEntry, Finding, KeyFinding, Seve
 import { SNOOZED_UNTIL } from '../plan/snoozes.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import { mrkdwnCode, mrkdwnLink, mrkdwnText, truncateChars } from './mrkdwn.js';
+import { noticeSent } from './notice-text.js';
 import { ownerText, unownedKeys } from './owner-text.js';
 
 /** One list of a chat message: its title, the lines shown, and how many entries it stands for. */
@@ -121,7 +122,17 @@ function findingLine(finding: Finding): string {
   const can = privilege ? ` · _${freeText(privilege)}_` : '';
   const owner =
     finding.userName !== null && finding.owner ? ` · owner ${freeText(ownerText(finding.owner))}` : '';
-  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}${can}${owner}: ${freeText(finding.message)}`;
+  return `• ${SEVERITY_EMOJI[finding.severity]} *${finding.severity}* ${who} · ${mrkdwnText(finding.ruleId)}${can}${owner}${noticeParts(finding)}: ${freeText(finding.message)}`;
+}
+
+/** " · notice sent 2026-11-20 by email, deadline 2026-11-27 · snoozed until 2026-12-31", or "". */
+function noticeParts(finding: Finding): string {
+  if (finding.userName === null) return '';
+  const { notice, snooze } = finding;
+  const sent = notice
+    ? ` · notice ${noticeSent(notice)}${notice.deadline ? `, deadline ${notice.deadline}` : ''}`
+    : '';
+  return `${sent}${snooze ? ` · snoozed until ${mrkdwnText(snooze.until)}` : ''}`;
 }
 
 function unownedLine(finding: KeyFinding): string {

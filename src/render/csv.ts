@@ -31,8 +31,8 @@ export const CSV_COLUMNS = [
 /** Added after the others when the report carries usage evidence (`evidence=on`). */
 export const CSV_USAGE_COLUMNS = ['usage_profile', 'way_off'] as const;
 
-/** Added after those when some key has an owner's notice (enforce mode, notices on). */
-export const CSV_NOTICE_COLUMNS = ['notice_sent', 'notice_deadline'] as const;
+/** Added after those when some key has an owner's notice or snooze (enforce mode, notices on). */
+export const CSV_NOTICE_COLUMNS = ['notice_sent', 'notice_deadline', 'snoozed_until'] as const;
 
 /** The Content-Type of the export, with the RFC 4180 `header` parameter. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
@@ -119,11 +119,11 @@ export function csvDocument(header: readonly string[], records: readonly (readon
 /**
  * Renders the key rows as CSV: the header, then exactly one line per row, in row order. The usage
  * columns come only when some key has evidence, and the notice columns only when some key has a
- * notice, so a run without them keeps its columns.
+ * notice or a snooze, so a run without them keeps its columns.
  */
 export function renderCsv(rows: readonly KeyRow[]): string {
   const usage = rows.some((row) => row.usage !== null);
-  const notices = rows.some((row) => row.notice !== null);
+  const notices = rows.some((row) => row.notice !== null || row.snooze !== null);
   return csvDocument(
     [...CSV_COLUMNS, ...(usage ? CSV_USAGE_COLUMNS : []), ...(notices ? CSV_NOTICE_COLUMNS : [])],
     rows.map((row) => {
@@ -131,7 +131,7 @@ export function renderCsv(rows: readonly KeyRow[]): string {
       return [
         ...CSV_COLUMNS.map((column) => values[column]),
         ...(usage ? [row.usage?.profile ?? '', row.usage?.wayOff ?? ''] : []),
-        ...(notices ? [row.notice?.sentAt ?? '', row.notice?.deadline ?? ''] : []),
+        ...(notices ? [row.notice?.sentAt ?? '', row.notice?.deadline ?? '', row.snooze?.until ?? ''] : []),
       ];
     }),
   );

@@ -1,7 +1,7 @@
 /**
  * The full report as one self-contained HTML file, archived next to the JSON and the CSV: the
  * summary, a chart of the account's keys by days since last use with the thresholds marked, and
- * tables of actions, findings (with each key's owner), unowned keys, exemptions, errors and every key that the reader can sort and
+ * tables of actions, findings (with each key's owner, notice and snooze), the owners view, unowned keys, exemptions, errors and every key that the reader can sort and
  * filter. Nothing is fetched: the stylesheet, the script and the chart (SVG) are inline, and the
  * page's Content-Security-Policy forbids loading anything else.
  */
@@ -15,14 +15,17 @@ import type {
   Finding,
   KeyFinding,
   KeyOwner,
+  OwnerAnswer,
   Severity,
 } from '../model.js';
 import { PRIVILEGE_LEVELS, SEVERITY_ORDER } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
 import type { KeyRow } from '../report/key-rows.js';
+import { type OwnerGroup, type OwnersSummary, summarizeOwners } from '../report/owners-summary.js';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { escapeHtml } from './html-escape.js';
 import { type HtmlCell, type HtmlColumn, renderHtmlTable } from './html-table.js';
+import { noticeSent } from './notice-text.js';
 import { headline, summarizeOutcome } from './outcome.js';
 import { ownerName, unownedKeys } from './owner-text.js';
 import { weightingText } from './privilege.js';
@@ -42,6 +45,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
   const teams = new Map(rows.map((row) => [row.userName, row.team] as const));
   const unowned = unownedKeys(report.findings);
   const ways = report.evidence ? wayOffKeys(report) : [];
+  const owners = summarizeOwners(report.findings);
   const sections = [
     section(
       'actions',
@@ -76,6 +80,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
           renderWayOff(ways),
         )
       : '',
+    owners.groups.length > 0 ? renderOwnersView(report, owners) : '',
     unowned.length > 0
       ? section(
           'unowned',
@@ -123,7 +128,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
       `<details id="keys-details"><summary>Show every key the run audited</summary>\n${renderHtmlTable({
         id: 'keys-table',
         label: 'Keys',
-        columns: keyColumns,
+        columns: rows.some((r) => r.notice || r.snooze) ? [...keyColumns, ...keyNoticeColumns] : keyColumns,
         items: rows,
         empty: 'The account has no access keys.',
       })}\n</details>`,
@@ -134,6 +139,7 @@ export function renderHtml(report: AuditReport, rows: readonly KeyRow[]): string
     ['actions', `Actions (${report.actions.length})`],
     ['findings', `Findings (${report.findings.length})`],
     ...(ways.length > 0 ? [['way-off', `The way off (${ways.length})`]] : []),
+    ...(owners.groups.length > 0 ? [['owners', `Owners (${owners.groups.length})`]] : []),
     ...(unowned.length > 0 ? [['unowned', `Unowned keys (${unowned.length})`]] : []),
     ['exemptions', `Exemptions (${report.exempt.length})`],
     ...(report.errors.length > 0 ? [['errors', `Errors (${report.errors.length})`]] : []),
@@ -326,11 +332,167 @@ function findingColumns(
     },
     { header: 'Privilege', cell: (f) => privilegeText(f) },
     { header: 'Owner', cell: (f) => (f.userName === null || !f.owner ? null : ownerCell(f.owner)) },
+    ...noticeColumns(report),
     { header: 'What to do', wide: true, cell: (f) => f.message },
     ...usage,
     { header: 'Controls', cell: (f) => (f.controls.length > 0 ? f.controls.join(', ') : null) },
   ];
 }
+
+/**
+ * The notice and snooze columns, only when some key has a notice or a snooze (enforce mode with
+ * notices on): a run without them keeps its table.
+ */
+function noticeColumns(report: AuditReport): HtmlColumn<Finding>[] {
+  const keyed = report.findings.filter((f): f is KeyFinding => f.userName !== null);
+  if (!keyed.some((f) => f.notice || f.snooze)) return [];
+  const keyOf = (f: Finding) => (f.userName === null ? null : f);
+  return [
+    {
+      header: 'Notice sent',
+      cell: (f) => {
+        const notice = keyOf(f)?.notice;
+        if (!notice) return null;
+        const tonight = notice.tonight ? `tonight: ${notice.tonight.replace('-', ' ')}` : null;
+        return { text: noticeSent(notice), sort: notice.sentAt ?? '', note: tonight };
+      },
+    },
+    { header: 'Deadline', cell: (f) => keyOf(f)?.notice?.deadline ?? null },
+    {
+      header: 'Snoozed until',
+      cell: (f) => {
+        const snooze = keyOf(f)?.snooze;
+        return snooze ? { text: snooze.until, sort: snooze.until, note: snooze.who } : null;
+      },
+    },
+  ];
+}
+
+/**
+ * The Owners view: keys per owner, the stages sent tonight, the owners' answers (snoozes that
+ * hold), and a pointer to the unowned keys.
+ */
+function renderOwnersView(report: AuditReport, owners: OwnersSummary): string {
+  const answers = answerRows(report, owners);
+  const sent = report.notices
+    ? `Notices: ${plural(report.notices.messagesSent, 'message')} sent tonight (${plural(report.notices.stagesSent, 'key stage')}). ${report.notices.note}`
+    : 'No notices were sent this run (they go out in enforce mode with notices on).';
+  const unowned =
+    owners.unowned > 0
+      ? `<p><a href="#unowned">${escapeHtml(`${plural(owners.unowned, 'key has', 'keys have')} no owner but the security team.`)}</a></p>`
+      : '<p>Every key with a finding has an owner.</p>';
+  return section(
+    'owners',
+    `Owners (${owners.groups.length})`,
+    'Who answers for each key with a finding, what they were sent tonight and what they answered.',
+    [
+      `<p>${escapeHtml(sent)}</p>`,
+      unowned,
+      '<h3 id="owners-keys-title">Keys per owner</h3>',
+      renderHtmlTable({
+        id: 'owners-table',
+        label: 'Owners',
+        columns: ownerGroupColumns,
+        items: owners.groups,
+        empty: '',
+      }),
+      `<h3 id="owners-notices-title">${escapeHtml(`Notices sent tonight (${owners.noticedTonight.length})`)}</h3>`,
+      renderHtmlTable({
+        id: 'owners-notices-table',
+        label: 'Notices sent tonight',
+        columns: noticedColumns,
+        items: owners.noticedTonight,
+        empty: 'No stage went out tonight.',
+      }),
+      `<h3 id="owners-answers-title">${escapeHtml(`Answers received (${answers.length})`)}</h3>`,
+      renderHtmlTable({
+        id: 'owners-answers-table',
+        label: 'Answers received',
+        columns: answerColumns,
+        items: answers,
+        empty: 'No owner answered in the last day, and no snooze is in force.',
+      }),
+    ].join('\n'),
+  );
+}
+
+const ownerGroupColumns: readonly HtmlColumn<OwnerGroup>[] = [
+  { header: 'Owner', cell: (g) => ownerCell(g.owner) },
+  { header: 'Keys', numeric: true, cell: (g) => numberCell(g.keys.length) },
+  {
+    header: 'Which',
+    wide: true,
+    cell: (g) =>
+      g.keys.map((k) => `${k.userName} ${keyLabel(k.accessKeyId, k.slot) ?? ''}`.trim()).join(', '),
+  },
+  { header: 'Notices tonight', numeric: true, cell: (g) => numberCell(g.noticedTonight) },
+  { header: 'Snoozed', numeric: true, cell: (g) => numberCell(g.snoozed) },
+];
+
+const noticedColumns: readonly HtmlColumn<KeyFinding>[] = [
+  { header: 'User', cell: (f) => f.userName },
+  { header: 'Key', cell: (f) => keyLabel(f.accessKeyId, f.slot) },
+  { header: 'Owner', cell: (f) => (f.owner ? ownerCell(f.owner) : null) },
+  { header: 'Stage', cell: (f) => f.notice?.tonight?.replace('-', ' ') ?? null },
+  { header: 'Deadline', cell: (f) => f.notice?.deadline ?? null },
+  {
+    header: 'Sent by',
+    cell: (f) => (f.notice?.channel === 'report-topic' ? 'report topic' : (f.notice?.channel ?? null)),
+  },
+];
+
+/** One answer: given on the answer page in the last day, or a snooze still in force. */
+interface AnswerRow {
+  userName: string;
+  accessKeyId: string | null;
+  answer: string;
+  who: string | null;
+  answeredAt: string;
+  reason: string | null;
+}
+
+const ANSWER_TEXT: Record<OwnerAnswer['choice'], string> = {
+  snooze: 'keep',
+  deactivate: 'deactivate now',
+  'not-mine': 'not mine',
+};
+
+/** The day's answers (when the run read them), then the snoozes in force not among them. */
+function answerRows(report: AuditReport, owners: OwnersSummary): AnswerRow[] {
+  const recent = (report.answers ?? []).map((a) => ({
+    userName: a.userName,
+    accessKeyId: a.accessKeyId,
+    answer: a.choice === 'snooze' && a.until ? `keep until ${a.until}` : ANSWER_TEXT[a.choice],
+    who: a.who,
+    answeredAt: a.answeredAt,
+    reason: a.reason,
+  }));
+  const seen = new Set(recent.map((a) => `${a.accessKeyId}\u0000${a.answeredAt}`));
+  const snoozes = owners.snoozed.flatMap((f) =>
+    f.snooze && !seen.has(`${f.accessKeyId}\u0000${f.snooze.answeredAt}`)
+      ? [
+          {
+            userName: f.userName,
+            accessKeyId: f.accessKeyId,
+            answer: `keep until ${f.snooze.until}`,
+            who: f.snooze.who,
+            answeredAt: f.snooze.answeredAt,
+            reason: f.snooze.reason,
+          },
+        ]
+      : [],
+  );
+  return [...recent, ...snoozes];
+}
+
+const answerColumns: readonly HtmlColumn<AnswerRow>[] = [
+  { header: 'User', cell: (a) => a.userName },
+  { header: 'Key', cell: (a) => a.accessKeyId },
+  { header: 'Answer', cell: (a) => a.answer },
+  { header: 'By', cell: (a) => a.who ?? 'its owner' },
+  { header: 'Answered', cell: (a) => a.answeredAt.slice(0, 10) },
+  { header: 'Reason', wide: true, cell: (a) => a.reason },
+];
 
 interface WayOffKey {
   userName: string;
@@ -468,4 +630,10 @@ const keyColumns: readonly HtmlColumn<KeyRow>[] = [
         ? `${exemptionSource(r.exemption)}${r.exemption.until ? ` until ${r.exemption.until}` : ''}`
         : null,
   },
+];
+
+/** Added to the keys table when some key has a notice or a snooze. */
+const keyNoticeColumns: readonly HtmlColumn<KeyRow>[] = [
+  { header: 'Deadline', cell: (r) => r.notice?.deadline ?? null },
+  { header: 'Snoozed until', cell: (r) => r.snooze?.until ?? null },
 ];

@@ -7,11 +7,11 @@ import type {
   ExemptEntry,
   Finding,
   KeyFinding,
-  KeyNotice,
   Severity,
 } from '../model.js';
 import { SEVERITY_ORDER } from '../model.js';
 import { privilegeText } from '../privilege/privilege-text.js';
+import { noticeText, snoozeText } from './notice-text.js';
 import { headline, type RunOutcome, summarizeOutcome } from './outcome.js';
 import { ownerText, unownedKeys } from './owner-text.js';
 import { weightingText } from './privilege.js';
@@ -191,21 +191,12 @@ function renderFinding(report: AuditReport, finding: Finding): string[] {
   if (finding.userName !== null && finding.owner)
     lines.push(...detail(`Owner: ${clean(ownerText(finding.owner))}.`));
   if (finding.userName !== null && finding.notice) lines.push(...detail(noticeText(finding.notice)));
+  if (finding.userName !== null && finding.snooze) lines.push(...detail(clean(snoozeText(finding.snooze))));
   lines.push(...usageLines(report, finding));
   if (finding.controls.length > 0)
     lines.push(...detail(`Controls: ${finding.controls.map(clean).join(', ')}.`));
   lines.push(...detail(clean(finding.message)));
   return lines;
-}
-
-/** "Notice: sent 2026-11-20 by email; deadline 2026-11-27 (tonight: final reminder)." */
-function noticeText(notice: KeyNotice): string {
-  const sent = notice.sentAt
-    ? `sent ${notice.sentAt.slice(0, 10)}${notice.channel === 'report-topic' ? ' to the report topic' : ' by email'}`
-    : 'not sent yet';
-  const deadline = notice.deadline ? `; deadline ${notice.deadline}` : '';
-  const tonight = notice.tonight ? ` (tonight: ${notice.tonight.replace('-', ' ')})` : '';
-  return `Notice: ${sent}${deadline}${tonight}.`;
 }
 
 /** The key's usage profile, the evidence in a phrase, the way off in a line, and its docs link. */

@@ -42,6 +42,8 @@ export interface ReportInput {
   evidence?: KeyEvidenceEntry[];
   /** The owners' notices of the run (enforce mode, notices on). */
   notices?: AuditReport['notices'];
+  /** The owners' answers of the last day, when they were read. */
+  answers?: AuditReport['answers'];
 }
 
 /**
@@ -91,6 +93,7 @@ export function buildReport(input: ReportInput): AuditReport {
     ...(input.thresholds ? { thresholds: { ...input.thresholds } } : {}),
     ...(input.privilegeWeighting ? { privilegeWeighting: input.privilegeWeighting } : {}),
     ...(input.notices ? { notices: input.notices } : {}),
+    ...(input.answers ? { answers: input.answers } : {}),
     ...(input.evidence ? { evidence: input.evidence } : {}),
   };
 }

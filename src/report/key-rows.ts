@@ -15,6 +15,7 @@ import type {
   KeyEvidenceEntry,
   KeyNotice,
   KeyOwner,
+  KeySnooze,
   KeyStatus,
   RuleId,
   SafeguardId,
@@ -57,6 +58,8 @@ export interface KeyRow {
   usage: { profile: KeyEvidenceEntry['profile']; wayOff: string } | null;
   /** The owner's notice (enforce mode, notices on): when it went and the deadline; null otherwise. */
   notice: KeyNotice | null;
+  /** The owner's snooze that holds tonight (from its findings); null otherwise. */
+  snooze: KeySnooze | null;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
@@ -124,6 +127,7 @@ export function buildKeyRows(users: readonly UserRecord[], report: AuditReport):
         owner: findings.flatMap((f) => (f.userName !== null && f.owner ? [f.owner] : []))[0] ?? null,
         usage: way ? { profile: way.profile, wayOff: way.line } : null,
         notice: findings.flatMap((f) => (f.userName !== null && f.notice ? [f.notice] : []))[0] ?? null,
+        snooze: findings.flatMap((f) => (f.userName !== null && f.snooze ? [f.snooze] : []))[0] ?? null,
         action: action
           ? { action: action.action, ruleId: action.ruleId, status: action.status, reason: action.reason }
           : null,

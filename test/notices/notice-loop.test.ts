@@ -380,11 +380,11 @@ describe('Notices: no deactivation without a notice sent to the owner', () => {
     expect(text).toContain(
       'Notice: sent 2026-11-20 to the report topic; deadline 2026-11-27 (tonight: notice).',
     );
-    expect(csv[0]?.endsWith(',notice_sent,notice_deadline')).toBe(true);
+    expect(csv[0]?.endsWith(',notice_sent,notice_deadline,snoozed_until')).toBe(true);
     expect(
       csv
         .find((line) => line.startsWith(`alice,${KEYS.alice},`))
-        ?.endsWith(',2026-11-20T03:00:00.000Z,2026-11-27'),
+        ?.endsWith(',2026-11-20T03:00:00.000Z,2026-11-27,'),
     ).toBe(true);
   });
 
