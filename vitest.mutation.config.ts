@@ -7,8 +7,9 @@ import { BaseSequencer } from 'vitest/node';
 // plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the permissions
 // table of docs/deploy.md (the `why` of each permission apply and undo declare), the team tag test;
 // for what acts beyond one account's audit: the responder, the organization run, privilege, the
-// Security Hub export and the command line's consent, through their in-process tests only (a
-// mutant is active in this process alone, so a test that spawns the command line can kill nothing).
+// Security Hub export, the command line's consent, the owners' notices and the answer page, through
+// their in-process tests only (a mutant is active in this process alone, so a test that spawns the
+// command line can kill nothing; the browser tests drive Chromium, slow and no stronger here).
 // Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
 // delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
 // sandbox traffic, and a mutant only they can kill is one a focused test should name.
@@ -36,7 +37,7 @@ export default defineConfig({
     isolate: false,
     sequence: { sequencer: FastestFirst },
     include: [
-      'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege}/**/*.test.ts',
+      'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege,notices,answer}/**/*.test.ts',
       'test/permissions/permissions-table.test.ts',
       'test/report/teams.test.ts',
       'test/export/asff.test.ts',
@@ -45,6 +46,6 @@ export default defineConfig({
       'test/integration/privilege-audit.test.ts',
       'test/cli/audit-command.test.ts',
     ],
-    exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts'],
+    exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts', 'test/**/*.browser.test.ts'],
   },
 });
