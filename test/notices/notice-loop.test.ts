@@ -97,19 +97,7 @@ const run = (settings: Record<string, string> = {}) =>
   });
 
 const audit = async (settings: Record<string, string> = {}): Promise<AuditReport> =>
-  (
-    await auditAccount(deps, {
-      settings: loadSettings({
-        MODE: 'enforce',
-        INVENTORY_SOURCE: 'live',
-        REPORT_BUCKET: BUCKET,
-        REPORT_TOPIC_ARN: TOPIC,
-        NOTICE_SENDER: SENDER,
-        OWNER_TRAIL_PAGES: '0',
-        ...settings,
-      }),
-    })
-  ).report;
+  (await run(settings)).report;
 
 /** Moves the sandbox clock to `days` after the first night. */
 async function night(days: number): Promise<void> {
