@@ -93,10 +93,14 @@ async function loadMs(before: string, now: string): Promise<[number, number]> {
   return [median(times[0]), median(times[1])];
 }
 
-/** What the functions' module-level set-up needs to load (the organization steps need a bucket). */
+/**
+ * What the functions' module-level set-up needs to load (the organization steps need a bucket, the
+ * answer page its link secret's name).
+ */
 const FUNCTION_ENV = {
   AWS_REGION: 'us-east-1',
   REPORT_BUCKET: 'bench-reports',
+  ANSWER_SECRET: 'key-hygiene-bench-answer-link',
   SLACK_WEBHOOK_PARAMETER: '/key-hygiene/slack-webhook',
 };
 
