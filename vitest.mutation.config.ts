@@ -1,18 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import type { TestSpecification } from 'vitest/node';
 import { BaseSequencer } from 'vitest/node';
 
-// The tests `npm run mutation` may run against a mutant (Stryker narrows them further to those that
-// import the mutated file, then to those that reach the mutant): the unit tests of the rules, the
-// plan, apply and undo, the tests written to kill mutants (test/mutation-kills/), the permissions
-// table of docs/deploy.md (the `why` of each permission apply and undo declare), the team tag test;
-// for what acts beyond one account's audit: the responder, the organization run, privilege, the
-// Security Hub export, the command line's consent, the owners' notices and the answer page, through
-// their in-process tests only (a mutant is active in this process alone, so a test that spawns the
-// command line can kill nothing; the browser tests drive Chromium, slow and no stronger here).
-// Whole-run suites (the handlers, deletion over several audits, undo through the handler, faults,
-// delivery) are left out: each reaches most of the code, so every mutant would rerun seconds of
-// sandbox traffic, and a mutant only they can kill is one a focused test should name.
+// The tests `npm run mutation` may run against a mutant of one scope of mutation-scopes.json (Stryker
+// narrows them further to those that reach the mutant). Each scope runs against its own tests:
+// the surfaces' tests run whole audits, so in one run they would cover the core too, and every
+// core mutant would rerun seconds of organization runs and answer pages. A test left out of a scope
+// can only lower its score, so the scores are a lower bound of one run over everything.
+// Only in-process tests: a mutant is active in this process alone, so a test that spawns the command
+// line can kill nothing; the browser tests drive Chromium, slow and no stronger here. Whole-run
+// suites (the handlers, deletion over several audits, undo through the handler, faults, delivery)
+// are left out: each reaches most of the code, and a mutant only they can kill is one a focused
+// test should name.
 
 /**
  * Fastest test files first, property tests last: Stryker stops a mutant's run at its first failing
@@ -27,6 +27,21 @@ class FastestFirst extends BaseSequencer {
   }
 }
 
+interface Scope {
+  tests: string[];
+  exclude?: string[];
+}
+
+const scopes: Record<string, Scope> = JSON.parse(
+  readFileSync(new URL('./mutation-scopes.json', import.meta.url), 'utf8'),
+);
+const scope = scopes[process.env.MUTATION_SCOPE ?? ''];
+if (!scope) {
+  throw new Error(
+    `MUTATION_SCOPE must name a scope of mutation-scopes.json (${Object.keys(scopes).join(', ')})`,
+  );
+}
+
 export default defineConfig({
   test: {
     setupFiles: ['test/setup-env.ts'],
@@ -36,16 +51,7 @@ export default defineConfig({
     // would cost more than the tests themselves.
     isolate: false,
     sequence: { sequencer: FastestFirst },
-    include: [
-      'test/{plan,apply,undo,evaluate,mutation-kills,respond,org,privilege,notices,answer}/**/*.test.ts',
-      'test/permissions/permissions-table.test.ts',
-      'test/report/teams.test.ts',
-      'test/export/asff.test.ts',
-      'test/integration/security-hub.test.ts',
-      'test/integration/security-hub-scale.test.ts',
-      'test/integration/privilege-audit.test.ts',
-      'test/cli/audit-command.test.ts',
-    ],
-    exclude: ['test/undo/deletion.test.ts', 'test/undo/undo-handler.test.ts', 'test/**/*.browser.test.ts'],
+    include: scope.tests,
+    exclude: [...(scope.exclude ?? []), 'test/**/*.browser.test.ts'],
   },
 });
