@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit.js';
 import { type AwsClients, createClients } from '../../src/aws/clients.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { exportToSecurityHub } from '../../src/export/security-hub.js';
-import { findingUid } from '../../src/export/finding-facts.js';
 import { accountFinding } from '../../src/evaluate/key-facts.js';
+import { findingUid } from '../../src/export/finding-facts.js';
+import { exportToSecurityHub } from '../../src/export/security-hub.js';
 import type { AuditReport } from '../../src/model.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/index.js';
 
@@ -149,7 +149,13 @@ describe('Function: exportToSecurityHub', () => {
       RecordState: 'ACTIVE',
     };
     const seeded = [
-      { ...base, Id: 'other-tool/1', ProductArn: PRODUCT, GeneratorId: 'other-tool/check', AwsAccountId: PROD },
+      {
+        ...base,
+        Id: 'other-tool/1',
+        ProductArn: PRODUCT,
+        GeneratorId: 'other-tool/check',
+        AwsAccountId: PROD,
+      },
       {
         ...base,
         Id: 'key-hygiene/guardduty',
@@ -184,7 +190,7 @@ describe('Function: exportToSecurityHub', () => {
     }
   });
 
-  it("does not archive the finding of a user the run could not read, nor any when the run stopped short", async () => {
+  it('does not archive the finding of a user the run could not read, nor any when the run stopped short', async () => {
     // Prepare
     await send(nightly);
     sandbox.state.clock.set(LATER);
