@@ -216,6 +216,19 @@ describe('Function: exportToSecurityHub', () => {
     expect(found.get(BOB_UNUSED)?.RecordState).toBe('ACTIVE');
   });
 
+  it("does not let a targeted audit close a safeguard's account-level finding, which it did not look at", async () => {
+    // Prepare
+    await send({ ...nightly, findings: [...nightly.findings, CAP_FINDING] });
+    sandbox.state.clock.set(LATER);
+    // Act: an ad-hoc audit of bob alone, which finds neither his unused key nor the cap
+    const targeted = await send(laterWithout(nightly, BOB_UNUSED), ['bob']);
+    const found = await hub();
+    // Assess
+    expect(targeted.archived).toBe(1);
+    expect(found.get(BOB_UNUSED)?.RecordState).toBe('ARCHIVED');
+    expect(found.get(CAP)?.RecordState).toBe('ACTIVE');
+  });
+
   it('sends a refused finding once more, and reports each finding refused twice by its user and key', async () => {
     // Prepare: last night's report also held a safeguard's account-level finding
     await send({ ...nightly, findings: [...nightly.findings, CAP_FINDING] });
