@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyPrivilege, describePrivilege, isReadAction } from '../../src/privilege/classify.js';
 import {
   type PolicyDocument,
+  PolicyDocumentError,
   type PolicySource,
   type PolicyStatement,
   parsePolicyDocument,
@@ -126,6 +127,14 @@ describe('Function: parsePolicyDocument', () => {
     expect(() => parsePolicyDocument('{"Version":"2012-10-17"}')).toThrow(
       'the policy document has no Statement',
     );
+  });
+
+  it('rejects JSON that is not an object, with the same words', () => {
+    for (const raw of ['42', '"Statement"', 'null']) {
+      expect(() => parsePolicyDocument(raw)).toThrow(
+        new PolicyDocumentError('the policy document has no Statement'),
+      );
+    }
   });
 
   it("keeps the decoder's and the parser's error as the cause", () => {
