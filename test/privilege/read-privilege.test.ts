@@ -8,7 +8,7 @@ import { useSandbox } from '../support/sandbox-lifecycle.js';
 function fixture(): FixtureInput {
   const base = structuredClone(POLICIES_FIXTURE);
   const account = base.accounts[0];
-  if (!account) throw new Error('fixture without an account');
+  if (!account?.users) throw new Error('fixture without an account and its users');
   account.users.push(
     {
       name: 'log-reader',
