@@ -103,4 +103,40 @@ describe('Function: earlierAttemptDeactivations', () => {
       ['slots', { kind: 'id', accessKeyId: 'AKIASLOT' }, 'exposed-key'],
     ]);
   });
+  it('claims the recorded inactive key of a user whose other key is still active', () => {
+    // Prepare: the active key comes first, so only a lookup by id finds the recorded one
+    const users = [
+      user('two-keys', [key('AKIASTILLON', 'Active'), key('AKIASWITCHEDOFF', 'Inactive')], {
+        'key-hygiene:deactivated-AKIASWITCHEDOFF': `2026-11-20 unused-key ${RUN}`,
+      }),
+    ];
+    // Act
+    const recovered = earlierAttemptDeactivations(users, RUN, []);
+    // Assess
+    expect(recovered).toEqual([
+      {
+        action: 'deactivate',
+        ruleId: 'unused-key',
+        userName: 'two-keys',
+        key: { kind: 'id', accessKeyId: 'AKIASWITCHEDOFF' },
+        status: 'applied',
+        reason: 'deactivated by an earlier attempt of this run, which stopped before it delivered its report',
+        error: null,
+      },
+    ]);
+  });
+
+  it('reads only deactivation tags, and passes over one whose value is no record', () => {
+    // Prepare: a hand-written deactivation tag, and another tag whose value looks like a record
+    const users = [
+      user('noisy', [key('AKIAOFF', 'Inactive')], {
+        'key-hygiene:deactivated-AKIAOFF': 'switched off by hand',
+        'change-ticket': `2026-11-20 unused-key ${RUN}`,
+      }),
+    ];
+    // Act
+    const recovered = earlierAttemptDeactivations(users, RUN, []);
+    // Assess
+    expect(recovered).toEqual([]);
+  });
 });

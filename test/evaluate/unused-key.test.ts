@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unusedKeyRule } from '../../src/evaluate/unused-key.js';
+import { unusedKeyRule, unusedKeySettingsSchema } from '../../src/evaluate/unused-key.js';
 import { evaluateRule, makeContext, makeKey, makeRoot, makeSettings, makeUser, NOW } from './factories.js';
 
 describe('Rule: unused-key', () => {
@@ -208,5 +208,17 @@ describe('Rule: unused-key', () => {
 
     // Assess
     expect(findings).toEqual([]);
+  });
+  it('refuses a warning day not before the deactivation day, naming warnDays and the threshold', () => {
+    // Act
+    const result = unusedKeySettingsSchema.safeParse({ enabled: true, days: 90, warnDays: 90 });
+    // Assess
+    expect(result.error?.issues.map(({ code, path, message }) => ({ code, path, message }))).toEqual([
+      {
+        code: 'custom',
+        path: ['warnDays'],
+        message: 'expected fewer days than the unused-key threshold (90), got 90',
+      },
+    ]);
   });
 });

@@ -80,6 +80,40 @@ describe('Function: findRunDeactivations (what counts as the run’s record)', (
     });
   });
 
+  it('orders one user’s records by key id when listed in that order, and reads only the responder’s tag as exposed', async () => {
+    // Prepare: records of keys since deleted, tagged in key order; a ticket tag as long as the
+    // exposed prefix and ending in a recorded key id, which is not the responder's record.
+    await env.iam.send(
+      new TagUserCommand({
+        UserName: 'auditor',
+        Tags: [
+          { Key: 'key-hygiene:deactivated-AKIAGONE000000000001', Value: VALUE },
+          { Key: 'key-hygiene:deactivated-AKIAGONE000000000002', Value: VALUE },
+          { Key: 'rotation-ticket-for-AKIAGONE000000000001', Value: 'SEC-1234' },
+        ],
+      }),
+    );
+    // Act
+    const result = await findRunDeactivations(env.iam, EARLIER_RUN, { concurrency: 1 });
+    // Assess
+    expect(result.found.filter((entry) => entry.userName === 'auditor')).toEqual([
+      {
+        userName: 'auditor',
+        accessKeyId: 'AKIAGONE000000000001',
+        tagKey: 'key-hygiene:deactivated-AKIAGONE000000000001',
+        tagValue: VALUE,
+        exposedRecord: false,
+      },
+      {
+        userName: 'auditor',
+        accessKeyId: 'AKIAGONE000000000002',
+        tagKey: 'key-hygiene:deactivated-AKIAGONE000000000002',
+        tagValue: VALUE,
+        exposedRecord: false,
+      },
+    ]);
+  });
+
   it('passes over a user deleted between the listing and the tag read', async () => {
     // Prepare: dora is deleted as her tags are about to be read.
     const iam = racingOn(env.sandbox, 'ListUserTagsCommand', (input) => {
